@@ -1,0 +1,59 @@
+namespace Ers.Cards;
+
+/// <summary>Where a card is in its life, as Ers has seen it.</summary>
+public enum CardState
+{
+    Absent = 0,
+    Inserted = 1,
+    Authenticated = 2,
+    Blocked = 3,
+    Revoked = 4,
+}
+
+/// <summary>What Ers knows of one card.</summary>
+[GenerateSerializer, Immutable, Alias("ers.CardSnapshot")]
+public sealed record CardSnapshot(
+    [property: Id(0)] string CardId,
+    [property: Id(1)] CardState State,
+    [property: Id(2)] string? WorkstationId,
+    [property: Id(3)] string? UserId,
+    [property: Id(4)] string? SessionId,
+    [property: Id(5)] DateTimeOffset? ChangedAt);
+
+/// <summary>
+/// One per card (key: the card id from its CHUID). A card carries at most one live session; removing it, revoking it
+/// or blocking it ends that session.
+/// </summary>
+[Alias("ers.ICardGrain")]
+public interface ICardGrain : IGrainWithStringKey
+{
+    [Alias("Get")]
+    Task<CardSnapshot> GetAsync();
+
+    /// <summary>The card is in a reader of this workstation. Refused for a blocked or revoked card.</summary>
+    [Alias("Inserted")]
+    Task<Outcome<CardSnapshot>> InsertedAsync(string workstationId);
+
+    /// <summary>
+    /// The card proved itself for a user and now carries this session. A session the card carried before is
+    /// superseded.
+    /// </summary>
+    [Alias("Authenticated")]
+    Task<Outcome<CardSnapshot>> AuthenticatedAsync(string workstationId, string userId, string sessionId);
+
+    /// <summary>The card left the reader: its session ends.</summary>
+    [Alias("Removed")]
+    Task RemovedAsync(string workstationId);
+
+    /// <summary>The card's certificate is revoked: it can no longer log in and its session ends.</summary>
+    [Alias("Revoke")]
+    Task RevokeAsync();
+
+    /// <summary>The agent reports the card's PIN is blocked.</summary>
+    [Alias("Blocked")]
+    Task BlockedAsync(string workstationId);
+
+    /// <summary>Called by the session grain when the card's session ended for any reason.</summary>
+    [Alias("SessionEnded")]
+    Task SessionEndedAsync(string sessionId);
+}

@@ -1,0 +1,51 @@
+namespace Ers.Directory;
+
+/// <summary>
+/// One per user (key: the 12-digit user UUID). Holds the user's directory entry, their live sessions and the last
+/// role they chose.
+/// </summary>
+[Alias("ers.IUserGrain")]
+public interface IUserGrain : IGrainWithStringKey
+{
+    /// <summary>The user's directory entry, or null when the directory does not know them.</summary>
+    [Alias("GetProfile")]
+    Task<StaffUser?> GetProfileAsync();
+
+    /// <summary>Replaces the user's name and role profiles in one step (a directory import).</summary>
+    [Alias("Import")]
+    Task ImportAsync(StaffUser user);
+
+    /// <summary>The user's live sessions, oldest first.</summary>
+    [Alias("GetLiveSessions")]
+    Task<IReadOnlyList<LiveSessionRef>> GetLiveSessionsAsync();
+
+    /// <summary>The role profile the user chose last, if any.</summary>
+    [Alias("GetLastRole")]
+    Task<string?> GetLastRoleProfileIdAsync();
+
+    /// <summary>
+    /// Asks to admit a new session under the deployment's concurrent-session policy. On success the session is
+    /// recorded as live and the answer names the sessions that must end to make room (terminate-oldest policy).
+    /// </summary>
+    [Alias("AdmitSession")]
+    Task<Outcome<SessionAdmission>> AdmitSessionAsync(string sessionId, string cardId);
+
+    /// <summary>Records that a session of this user ended.</summary>
+    [Alias("SessionEnded")]
+    Task SessionEndedAsync(string sessionId);
+
+    /// <summary>Records the role profile chosen in one of the user's sessions.</summary>
+    [Alias("RoleChosen")]
+    Task RoleChosenAsync(string roleProfileId);
+}
+
+/// <summary>A live session of a user, as the user grain tracks it.</summary>
+[GenerateSerializer, Immutable, Alias("ers.LiveSessionRef")]
+public sealed record LiveSessionRef(
+    [property: Id(0)] string SessionId,
+    [property: Id(1)] string CardId,
+    [property: Id(2)] DateTimeOffset StartedAt);
+
+/// <summary>The answer to <see cref="IUserGrain.AdmitSessionAsync"/>: the sessions to end to make room.</summary>
+[GenerateSerializer, Immutable, Alias("ers.SessionAdmission")]
+public sealed record SessionAdmission([property: Id(0)] IReadOnlyList<string> SessionsToEnd);

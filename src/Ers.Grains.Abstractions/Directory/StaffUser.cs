@@ -1,0 +1,21 @@
+namespace Ers.Directory;
+
+/// <summary>A person in the staff directory, identified by the 12-digit user UUID their card certificate carries.</summary>
+[GenerateSerializer, Immutable, Alias("ers.StaffUser")]
+public sealed record StaffUser(
+    [property: Id(0)] string UserId,
+    [property: Id(1)] string Name,
+    [property: Id(2)] IReadOnlyList<RoleProfile> RoleProfiles);
+
+/// <summary>
+/// One role profile (NHS national RBAC): a job role at an organisation with the activity codes it grants.
+/// <see cref="RoleProfileId"/> is the URID, 12 digits.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("ers.RoleProfile")]
+public sealed record RoleProfile(
+    [property: Id(0)] string RoleProfileId,
+    [property: Id(1)] string OdsCode,
+    [property: Id(2)] string OrganisationName,
+    [property: Id(3)] string JobRoleCode,
+    [property: Id(4)] string JobRoleName,
+    [property: Id(5)] IReadOnlyList<string> Activities);

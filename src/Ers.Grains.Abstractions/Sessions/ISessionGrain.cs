@@ -1,0 +1,47 @@
+using Ers.Directory;
+
+namespace Ers.Sessions;
+
+/// <summary>
+/// One per session (key: the session id, a random GUID issued by Ers). Owns the session's state and enforces its
+/// rules: role only from the user's profiles, business function only from the role's activities, idle and absolute
+/// timeouts. A role is chosen once; changing it ends the session (<see cref="SessionEndReason.RoleChanged"/>).
+/// Callers authenticate session ids that arrive from outside before they call this grain.
+/// </summary>
+[Alias("ers.ISessionGrain")]
+public interface ISessionGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Starts the session for a card that just proved itself. Refused when the user is unknown, holds no role
+    /// profile, or the concurrent-session policy denies it. With exactly one role profile it is chosen at once.
+    /// </summary>
+    [Alias("Start")]
+    Task<Outcome<SessionSnapshot>> StartAsync(SessionStart start);
+
+    [Alias("Get")]
+    Task<SessionSnapshot?> GetAsync();
+
+    /// <summary>Chooses the session role (once). Refused for a profile the user does not hold.</summary>
+    [Alias("SelectRole")]
+    Task<Outcome<SessionSnapshot>> SelectRoleAsync(string roleProfileId);
+
+    /// <summary>Chooses the business function for an application; must be granted by the session role.</summary>
+    [Alias("SelectBusinessFunction")]
+    Task<Outcome<SessionSnapshot>> SelectBusinessFunctionAsync(string application, BusinessFunction function);
+
+    /// <summary>Records user activity (a page view, an agent heartbeat with input); keeps the idle timer fresh.</summary>
+    [Alias("Touch")]
+    Task<Outcome<SessionDeadlines>> TouchAsync();
+
+    /// <summary>Ends the session for a reason. Ending an ended session changes nothing.</summary>
+    [Alias("End")]
+    Task EndAsync(SessionEndReason reason);
+
+    /// <summary>Issues a one-time browser ticket for this live session.</summary>
+    [Alias("IssueTicket")]
+    Task<Outcome<BrowserTicket>> IssueBrowserTicketAsync();
+
+    /// <summary>Redeems a browser ticket: succeeds once, within its lifetime, for a live session.</summary>
+    [Alias("RedeemTicket")]
+    Task<Outcome<SessionSnapshot>> RedeemBrowserTicketAsync(string ticketId);
+}
