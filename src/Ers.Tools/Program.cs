@@ -1,1 +1,3 @@
-return 0;
+using Ers.Tools.Commands;
+
+return await CommandDispatcher.RunAsync(args, new CommandContext(Console.Out, Console.Error, TimeProvider.System));
