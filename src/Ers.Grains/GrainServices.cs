@@ -18,9 +18,10 @@ public static class GrainServices
             .Bind(configuration.GetSection(SessionOptions.SectionName))
             .Validate(o => !o.Validate().Any(), "Invalid Ers:Sessions settings")
             .ValidateOnStart();
-        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddKeyedSingleton(ErsTime.Key, TimeProvider.System);
         services.TryAddSingleton<IAuditTrail>(_ => new FileAuditTrail(configuration[AuditFilePathKey] ?? ".ers/audit.jsonl"));
-        services.AddTransient<StaffDirectoryImporter>();
+        services.AddTransient(sp => new StaffDirectoryImporter(
+            sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<IAuditTrail>(), sp.GetRequiredKeyedService<TimeProvider>(ErsTime.Key)));
         return services;
     }
 }
