@@ -91,7 +91,7 @@ public sealed class CrlStore
                     var crl = new X509CrlParser().ReadCrl(bytes)
                         ?? throw new CryptographicException("not a CRL");
                     var (entry, issuerHash) = Verify(crl, source);
-                    if (!next.TryGetValue(issuerHash, out var held) || entry.ThisUpdate > held.ThisUpdate)
+                    if (!next.TryGetValue(issuerHash, out var held) || entry.ThisUpdate >= held.ThisUpdate)
                     {
                         next[issuerHash] = entry;
                     }

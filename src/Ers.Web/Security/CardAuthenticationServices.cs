@@ -1,0 +1,133 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Ers.Grains;
+using Ers.ServiceDefaults;
+using Ers.Web.Apis;
+using Microsoft.AspNetCore.Authentication.Certificate;
+using Microsoft.Extensions.Options;
+
+namespace Ers.Web.Security;
+
+/// <summary>Registers card authentication, workstation mutual TLS, the token protectors and the agent API's services.</summary>
+public static class CardAuthenticationServices
+{
+    /// <summary>
+    /// Reads <c>Ers:CardAuthentication</c>, <c>Ers:Workstations</c>, <c>Ers:Tokens</c> and <c>Ers:AgentApi</c>;
+    /// stops start-up naming every missing or wrong setting. Kestrel HTTPS endpoints accept (do not require) a client
+    /// certificate and leave its trust to the certificate authentication handler, whose anchors are the workstation
+    /// CAs only.
+    /// </summary>
+    public static WebApplicationBuilder AddErsCardAuthentication(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var cards = configuration.GetSection(CardAuthenticationOptions.Section).Get<CardAuthenticationOptions>() ?? new();
+        var workstations = configuration.GetSection(WorkstationOptions.Section).Get<WorkstationOptions>() ?? new();
+        var tokens = configuration.GetSection(TokenOptions.Section).Get<TokenOptions>() ?? new();
+        var api = configuration.GetSection(AgentApiOptions.Section).Get<AgentApiOptions>() ?? new();
+
+        var problems = new List<string>();
+        var cardRoots = LoadCertificates(cards.TrustedRoots, $"{CardAuthenticationOptions.Section}:TrustedRoots", problems, required: true);
+        var intermediates = LoadCertificates(cards.IntermediateCertificates, $"{CardAuthenticationOptions.Section}:IntermediateCertificates", problems, required: false);
+        var workstationRoots = LoadCertificates(workstations.TrustedRoots, $"{WorkstationOptions.Section}:TrustedRoots", problems, required: true);
+        var proxies = new List<IPAddress>();
+        foreach (var proxy in workstations.TrustedProxies)
+        {
+            if (IPAddress.TryParse(proxy, out var address))
+            {
+                proxies.Add(Normalise(address));
+            }
+            else
+            {
+                problems.Add($"{WorkstationOptions.Section}:TrustedProxies: '{proxy}' is not an IP address.");
+            }
+        }
+
+        IReadOnlyList<byte[]> keys = [];
+        try
+        {
+            keys = tokens.LoadKeys();
+            CardCertificateValidator.AttributeOid(cards.UserIdAttribute);
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException)
+        {
+            problems.Add(e.Message);
+        }
+
+        RequiredSettings.ThrowIfAny(problems);
+
+        var services = builder.Services;
+        services.AddSingleton(cards);
+        services.AddSingleton(workstations);
+        services.AddSingleton(tokens);
+        services.AddSingleton(api);
+        services.AddSingleton(new TrustedProxies(proxies));
+        services.AddHttpClient(nameof(CrlStore), c => c.Timeout = TimeSpan.FromSeconds(10));
+        services.AddSingleton(sp => new CardCrls(new CrlStore(cards.CrlSources, [.. cardRoots, .. intermediates], Clock(sp),
+            sp.GetRequiredService<ILogger<CardCrls>>(), sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(CrlStore)))));
+        services.AddSingleton(sp => new WorkstationCrls(new CrlStore(workstations.CrlSources, workstationRoots, Clock(sp),
+            sp.GetRequiredService<ILogger<WorkstationCrls>>(), sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(CrlStore)))));
+        services.AddSingleton(sp => new CardCertificateValidator(cards, cardRoots, intermediates,
+            sp.GetRequiredService<CardCrls>().Store, Clock(sp)));
+        services.AddSingleton(sp => new CardChallenges(new TokenProtector(keys, "challenge"), Clock(sp), cards.ChallengeLifetime));
+        services.AddSingleton(sp => new SessionTokens(new TokenProtector(keys, "session"), Clock(sp), tokens.SessionTokenLifetime));
+        services.AddSingleton(sp => new BrowserTicketTokens(new TokenProtector(keys, "browser-ticket"), Clock(sp)));
+        services.AddSingleton<CardRevocations>();
+        services.AddSingleton(sp => new CrlRefreshService(sp.GetRequiredService<CardCrls>(), sp.GetRequiredService<WorkstationCrls>(),
+            sp.GetRequiredService<CardRevocations>(), cards, Clock(sp), sp.GetRequiredService<ILogger<CrlRefreshService>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<CrlRefreshService>());
+
+        services.AddAuthentication(WorkstationIdentity.Scheme).AddCertificate();
+        services.AddOptions<CertificateAuthenticationOptions>(WorkstationIdentity.Scheme)
+            .Configure<IServiceProvider>((options, sp) => WorkstationIdentity.Configure(
+                options, workstationRoots, () => sp.GetRequiredService<WorkstationCrls>().Store, () => workstations.StaleCrl));
+        services.AddCertificateForwarding(o =>
+        {
+            o.CertificateHeader = workstations.ForwardedCertificateHeader;
+            o.HeaderConverter = header => WorkstationIdentity.ParseForwardedCertificate(header)!;
+        });
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>
+        {
+            // Trust is decided by the certificate handler against the workstation CAs, which Kestrel does not know.
+            https.AllowAnyClientCertificate();
+        }));
+        services.AddSingleton<AgentApiHandlers>(sp => ActivatorUtilities.CreateInstance<AgentApiHandlers>(sp, Clock(sp)));
+        services.AddOpenApi();
+        services.AddProblemDetails();
+        return builder;
+    }
+
+    internal static IPAddress Normalise(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+
+    private static TimeProvider Clock(IServiceProvider services) =>
+        services.GetKeyedService<TimeProvider>(ErsTime.Key) ?? TimeProvider.System;
+
+    private static X509Certificate2Collection LoadCertificates(List<string> paths, string setting, List<string> problems, bool required)
+    {
+        var collection = new X509Certificate2Collection();
+        if (required && paths.Count == 0)
+        {
+            problems.Add($"The setting '{setting}' is required: PEM file(s) of the CA certificates to trust ('ers pki dev' writes them).");
+        }
+
+        foreach (var path in paths)
+        {
+            try
+            {
+                collection.ImportFromPemFile(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+            {
+                problems.Add($"{setting}: cannot read '{path}': {e.Message}");
+            }
+        }
+
+        return collection;
+    }
+}
+
+/// <summary>The proxies allowed to forward a client certificate in a header.</summary>
+public sealed record TrustedProxies(IReadOnlyList<IPAddress> Addresses)
+{
+    public bool Contains(IPAddress? address) =>
+        address is not null && Addresses.Contains(CardAuthenticationServices.Normalise(address));
+}
