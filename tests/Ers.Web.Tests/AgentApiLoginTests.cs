@@ -133,8 +133,7 @@ public sealed class AgentApiLoginTests(AgentHost host) : IClassFixture<AgentHost
         Assert.Equal(HttpStatusCode.OK, (await host.LoginAsync(client, card)).Response.StatusCode);
         var sessionId = (await host.Grains.GetGrain<ICardGrain>(card.CardId).GetAsync()).SessionId!;
 
-        // The CRL index knows only what the PKI issued; a test card is recorded by revoking via the CRL builder.
-        await RevokeTestCardAsync(card);
+        await host.RevokeAndRefreshAsync(card.SerialNumber);
 
         var session = await host.Grains.GetGrain<ISessionGrain>(sessionId).GetAsync();
         Assert.Equal(SessionState.Ended, session!.State);
@@ -160,15 +159,5 @@ public sealed class AgentApiLoginTests(AgentHost host) : IClassFixture<AgentHost
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         return problem.GetProperty("code").GetString();
-    }
-
-    private async Task RevokeTestCardAsync(TestCard card)
-    {
-        var crl = host.Pki.SmartcardIssuing.BuildCrl(
-            [new RevokedSerial(card.SerialNumber, host.Time.GetUtcNow())],
-            new System.Numerics.BigInteger(host.Time.GetUtcNow().ToUnixTimeMilliseconds() + 1),
-            host.Time.GetUtcNow(), host.Time.GetUtcNow().AddDays(7));
-        await File.WriteAllBytesAsync(DevPki.CrlPath(host.Directory, DevPki.SmartcardIssuingName), crl);
-        await host.Services.GetRequiredService<CrlRefreshService>().RefreshNowAsync();
     }
 }

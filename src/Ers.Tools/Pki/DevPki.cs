@@ -225,6 +225,10 @@ public sealed class DevPki
             ? (s.Length % 2 == 1 ? "0" + s : s)
             : "00";
 
+    /// <summary>Records a certificate issued outside the commands (e.g. by tests) so it can be revoked by serial.</summary>
+    public void RecordIssued(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate, string issuerName, string kind) =>
+        Record(new IndexEntry(certificate.SerialNumber, issuerName, kind, certificate.Subject, null));
+
     private void Record(IndexEntry entry)
     {
         var index = ReadIndex().ToList();

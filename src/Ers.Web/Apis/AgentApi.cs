@@ -12,27 +12,9 @@ public static class AgentApi
 {
     internal const string WorkstationItem = "ers:workstation-id";
 
-    /// <summary>
-    /// Maps the agent API and the OpenAPI document (<c>/openapi/v1.json</c>), and adds the middleware that accepts a
-    /// forwarded client certificate header only from <c>Ers:Workstations:TrustedProxies</c>.
-    /// </summary>
+    /// <summary>Maps the agent API and the OpenAPI document (<c>/openapi/v1.json</c>).</summary>
     public static WebApplication MapAgentApi(this WebApplication app)
     {
-        var proxies = app.Services.GetRequiredService<TrustedProxies>();
-        var header = app.Services.GetRequiredService<WorkstationOptions>().ForwardedCertificateHeader;
-        app.Use((context, next) =>
-        {
-            // A forwarded certificate is believed only from a configured proxy and only when the connection itself
-            // carries none; from anyone else the header is dropped before the forwarding middleware sees it.
-            if (context.Request.Headers.ContainsKey(header) &&
-                (context.Connection.ClientCertificate is not null || !proxies.Contains(context.Connection.RemoteIpAddress)))
-            {
-                context.Request.Headers.Remove(header);
-            }
-
-            return next(context);
-        });
-        app.UseCertificateForwarding();
         app.MapOpenApi();
 
         var handlers = app.Services.GetRequiredService<AgentApiHandlers>();

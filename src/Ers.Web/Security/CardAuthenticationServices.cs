@@ -76,10 +76,12 @@ public static class CardAuthenticationServices
             sp.GetRequiredService<CardRevocations>(), cards, Clock(sp), sp.GetRequiredService<ILogger<CrlRefreshService>>()));
         services.AddHostedService(sp => sp.GetRequiredService<CrlRefreshService>());
 
-        services.AddAuthentication(WorkstationIdentity.Scheme).AddCertificate();
+        // No default scheme: the agent API authenticates workstations explicitly, and browser pages keep their own.
+        services.AddAuthentication().AddCertificate();
         services.AddOptions<CertificateAuthenticationOptions>(WorkstationIdentity.Scheme)
             .Configure<IServiceProvider>((options, sp) => WorkstationIdentity.Configure(
                 options, workstationRoots, () => sp.GetRequiredService<WorkstationCrls>().Store, () => workstations.StaleCrl));
+        services.AddTransient<IStartupFilter, ForwardedCertificateStartupFilter>();
         services.AddCertificateForwarding(o =>
         {
             o.CertificateHeader = workstations.ForwardedCertificateHeader;
@@ -130,4 +132,38 @@ public sealed record TrustedProxies(IReadOnlyList<IPAddress> Addresses)
 {
     public bool Contains(IPAddress? address) =>
         address is not null && Addresses.Contains(CardAuthenticationServices.Normalise(address));
+}
+
+/// <summary>
+/// Puts the forwarded-certificate gate and <c>UseCertificateForwarding</c> at the very start of the pipeline, before
+/// anything (such as the authentication middleware) reads the connection's client certificate.
+/// </summary>
+internal sealed class ForwardedCertificateStartupFilter(TrustedProxies proxies, WorkstationOptions options) : IStartupFilter
+{
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        var header = options.ForwardedCertificateHeader;
+        app.Use((context, nextMiddleware) =>
+        {
+            if (context.Request.Headers.ContainsKey(header))
+            {
+                // A forwarded certificate is believed only from a configured proxy, and only when the connection
+                // itself carries none; from anyone else the header is dropped before the forwarding middleware.
+                if (context.Connection.ClientCertificate is not null || !proxies.Contains(context.Connection.RemoteIpAddress))
+                {
+                    context.Request.Headers.Remove(header);
+                }
+                else
+                {
+                    // The proxy terminated TLS with the client (that is where the certificate came from); the
+                    // certificate handler reads certificates of HTTPS requests only.
+                    context.Request.Scheme = Uri.UriSchemeHttps;
+                }
+            }
+
+            return nextMiddleware(context);
+        });
+        app.UseCertificateForwarding();
+        next(app);
+    };
 }

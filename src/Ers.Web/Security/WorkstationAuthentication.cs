@@ -125,6 +125,12 @@ public static class WorkstationIdentity
             return (id, null, StatusCodes.Status200OK);
         }
 
+        if (result.Failure is { } failure)
+        {
+            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(WorkstationIdentity))
+                .LogWarning("Workstation certificate refused from {Address}: {Reason}", context.Connection.RemoteIpAddress, failure.Message);
+        }
+
         return result.None && context.Connection.ClientCertificate is null
             ? (null, ApiErrorCodes.ClientCertificateMissing, StatusCodes.Status401Unauthorized)
             : (null, ApiErrorCodes.ClientCertificateInvalid, StatusCodes.Status403Forbidden);

@@ -172,7 +172,15 @@ public sealed class AgentHost : IAsyncLifetime
     }
 
     public TestCard IssueCard(string userId, string name, KeyAlgorithm algorithm = KeyAlgorithm.Rsa2048) =>
-        TestCard.Issue(Pki.SmartcardIssuing, userId, name, algorithm, Time.GetUtcNow().AddMinutes(-5), Time.GetUtcNow().AddDays(365));
+        IssueCard(userId, name, Time.GetUtcNow().AddMinutes(-5), Time.GetUtcNow().AddDays(365), algorithm);
+
+    public TestCard IssueCard(string userId, string name, DateTimeOffset notBefore, DateTimeOffset notAfter,
+        KeyAlgorithm algorithm = KeyAlgorithm.Rsa2048, X509KeyUsageFlags keyUsage = X509KeyUsageFlags.DigitalSignature)
+    {
+        var card = TestCard.Issue(Pki.SmartcardIssuing, userId, name, algorithm, notBefore, notAfter, keyUsage);
+        Pki.RecordIssued(card.Certificate, DevPki.SmartcardIssuingName, "card");
+        return card;
+    }
 
     /// <summary>Revokes a certificate in the PKI, publishes the CRLs and makes Ers refresh them now.</summary>
     public async Task RevokeAndRefreshAsync(string serialNumber)
