@@ -121,7 +121,7 @@ public sealed class AgentApiRefusalTests(AgentHost host) : IClassFixture<AgentHo
     public async Task A_certificate_without_a_user_uuid_is_refused()
     {
         var now = host.Time.GetUtcNow();
-        using var key = RSA.Create(2048);
+        using var key = TestKeys.Rsa();
         var cardId = Guid.NewGuid();
         var certificate = host.Pki.SmartcardIssuing.Issue(new X500DistinguishedName("CN=No Uuid"), key, now.AddMinutes(-5), now.AddDays(30),
             X509KeyUsageFlags.DigitalSignature, [CertificateAuthority.ClientAuthOid], CertificateAuthority.CardSubjectAlternativeName(cardId));

@@ -57,14 +57,16 @@ public sealed class AgentHost : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Pki = DevPki.Init(Directory, Time);
+        TestKeys.CopyCas(Directory);
+        Pki = DevPki.Open(Directory, Time);
         Pki.IssueServer();
         Workstation1 = Pki.IssueWorkstation("WS-TEST-0001");
         Workstation2 = Pki.IssueWorkstation("WS-TEST-0002");
         Pki.EnsureTokenKey();
         Pki.WriteCrls(TimeSpan.FromDays(7));
 
-        var foreign = DevPki.Init(Path.Combine(Directory, "foreign"), Time);
+        TestKeys.CopyCas(Path.Combine(Directory, "foreign"), foreign: true);
+        var foreign = DevPki.Open(Path.Combine(Directory, "foreign"), Time);
         ForeignWorkstation = foreign.IssueWorkstation("WS-TEST-0001");
         ForeignCardCa = foreign.SmartcardIssuing;
 

@@ -41,7 +41,7 @@ public sealed class TestCard(string cardId, X509Certificate2 certificate)
         X509KeyUsageFlags keyUsage = X509KeyUsageFlags.DigitalSignature)
     {
         var cardId = Guid.NewGuid();
-        using AsymmetricAlgorithm key = algorithm == KeyAlgorithm.Rsa2048 ? RSA.Create(2048) : ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using AsymmetricAlgorithm key = algorithm == KeyAlgorithm.Rsa2048 ? TestKeys.Rsa() : ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var certificate = issuer.Issue(
             CertificateAuthority.CardSubject(name, userId), key, notBefore, notAfter, keyUsage,
             [CertificateAuthority.ClientAuthOid], CertificateAuthority.CardSubjectAlternativeName(cardId));
