@@ -111,7 +111,7 @@ public sealed class ReferenceTests
             Assert.Contains(name, readme);
         }
 
-        Assert.Contains($"kubectl create secret generic {DeclaredEnvironment.SecretName}", readme);
+        Assert.Matches($@"kubectl (-n \S+ )?create secret generic {DeclaredEnvironment.SecretName}", readme);
         Assert.Contains($"--from-literal={DeclaredEnvironment.RedisKey}=", readme);
         Assert.Contains($"--from-literal={DeclaredEnvironment.AuditPostgresKey}=", readme);
         Assert.Contains("kubectl apply -k k8s/overlays/example", readme);
