@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using k8s.Models;
 
@@ -140,6 +141,64 @@ public static class DeclaredEnvironment
 
         return environment;
     }
+
+    /// <summary>
+    /// Start information for a host process whose environment is <paramref name="declared"/> (with
+    /// <paramref name="overrides"/> applied; a null override removes the variable) and, from this process, only what
+    /// running <c>dotnet</c> needs: nothing else of the machine's environment leaks into the host.
+    /// </summary>
+    /// <remarks>
+    /// Typical overrides on one machine: <c>Urls</c> and the silo and gateway ports, so that several hosts fit on
+    /// 127.0.0.1.
+    /// </remarks>
+    public static ProcessStartInfo StartInfo(
+        string fileName,
+        IEnumerable<string> arguments,
+        IReadOnlyDictionary<string, string> declared,
+        IReadOnlyDictionary<string, string?>? overrides = null)
+    {
+        var startInfo = new ProcessStartInfo(fileName)
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        startInfo.Environment.Clear();
+        foreach (var name in InheritedForDotnet)
+        {
+            if (Environment.GetEnvironmentVariable(name) is { } value)
+            {
+                startInfo.Environment[name] = value;
+            }
+        }
+
+        foreach (var (name, value) in declared)
+        {
+            startInfo.Environment[name] = value;
+        }
+
+        foreach (var (name, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                startInfo.Environment.Remove(name);
+            }
+            else
+            {
+                startInfo.Environment[name] = value;
+            }
+        }
+
+        return startInfo;
+    }
+
+    /// <summary>What a <c>dotnet</c> process needs from the machine, none of which a Deployment declares.</summary>
+    public static readonly IReadOnlyList<string> InheritedForDotnet = ["PATH", "HOME", "DOTNET_ROOT", "TMPDIR"];
 
     /// <summary>
     /// Kubernetes' dependent-variable expansion: <c>$(NAME)</c> becomes NAME's value if NAME is defined so far and

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using k8s.Models;
 
 namespace Ers.Deploy.Tests;
@@ -187,5 +188,24 @@ public sealed class DeclaredEnvironmentTests
         Assert.Equal("127.0.0.1:6390", environment["ConnectionStrings__Redis"]);
         Assert.Equal("Host=127.0.0.1;Port=5439", environment["ConnectionStrings__Audit"]);
         Assert.Equal("k8s.namespace.name=ers,k8s.pod.name=ers-silo-0,service.instance.id=ers-silo-0", environment["OTEL_RESOURCE_ATTRIBUTES"]);
+    }
+
+    [Fact]
+    public async Task A_process_started_with_the_declared_environment_sees_exactly_it_plus_what_dotnet_needs()
+    {
+        Environment.SetEnvironmentVariable("ERS_DEPLOY_TESTS_LEAK", "must not reach the host");
+        var declared = new Dictionary<string, string> { ["Ers__Cluster__Provider"] = "Redis", ["Urls"] = "http://+:8080", ["Gone"] = "x" };
+        var startInfo = DeclaredEnvironment.StartInfo("/usr/bin/env", [], declared,
+            new Dictionary<string, string?> { ["Urls"] = "http://127.0.0.1:18080", ["Gone"] = null });
+
+        using var process = Process.Start(startInfo)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        var seen = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
+        Assert.Equal("Redis", seen["Ers__Cluster__Provider"]);
+        Assert.Equal("http://127.0.0.1:18080", seen["Urls"]);
+        Assert.Empty(seen.Keys.Except(["Ers__Cluster__Provider", "Urls", .. DeclaredEnvironment.InheritedForDotnet]));
+        Assert.Contains("PATH", seen.Keys);
     }
 }
