@@ -193,7 +193,9 @@ public sealed class DeclaredEnvironmentTests
     [Fact]
     public async Task A_process_started_with_the_declared_environment_sees_exactly_it_plus_what_dotnet_needs()
     {
-        Environment.SetEnvironmentVariable("ERS_DEPLOY_TESTS_LEAK", "must not reach the host");
+        // This (test) process has variables of its own that the host must not inherit.
+        var own = Environment.GetEnvironmentVariables().Keys.Cast<string>().Except(DeclaredEnvironment.InheritedForDotnet);
+        Assert.NotEmpty(own);
         var declared = new Dictionary<string, string> { ["Ers__Cluster__Provider"] = "Redis", ["Urls"] = "http://+:8080", ["Gone"] = "x" };
         var startInfo = DeclaredEnvironment.StartInfo("/usr/bin/env", [], declared,
             new Dictionary<string, string?> { ["Urls"] = "http://127.0.0.1:18080", ["Gone"] = null });

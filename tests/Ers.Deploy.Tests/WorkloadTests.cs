@@ -242,6 +242,7 @@ public sealed class WorkloadTests
             var budget = Assert.Single(budgets, b => LabelSelectors.Matches(b.Spec.Selector, pod.Labels));
             Assert.Equal("1", budget.Spec.MaxUnavailable?.Value);
             Assert.Null(budget.Spec.MinAvailable);
+            Assert.Equal("AlwaysAllow", budget.Spec.UnhealthyPodEvictionPolicy);
         }
 
         Assert.All(budgets, b => Assert.Single(manifests.PodTemplates, p => LabelSelectors.Matches(b.Spec.Selector, p.Labels)));
