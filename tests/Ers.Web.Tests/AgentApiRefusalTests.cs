@@ -6,7 +6,7 @@ using System.Text;
 using Ers.Api;
 using Ers.Audit;
 using Ers.Cards;
-using Ers.Directory;
+using Ers.Staff;
 using Ers.Sessions;
 using Ers.Tools.Pki;
 using Ers.Web.Tests.Support;

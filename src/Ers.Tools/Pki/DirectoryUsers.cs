@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Ers.Grains.Staff;
 
 namespace Ers.Tools.Pki;
 
@@ -6,35 +6,19 @@ namespace Ers.Tools.Pki;
 public sealed record CardHolder(string UserId, string Name);
 
 /// <summary>
-/// Reads the users of a staff directory JSON file: <c>{"users":[{"uuid":"555294209105","name":"Amelia Hart"}]}</c>
-/// (<c>userId</c> is accepted for <c>uuid</c>). Only the fields a card certificate needs are read.
+/// Reads the users of a staff directory file (docs/directory-format.md) with the directory's own parser, so a card
+/// is never issued from a file the import would refuse.
 /// </summary>
 public static class DirectoryUsers
 {
     public static IReadOnlyList<CardHolder> Read(string path)
     {
-        using var document = JsonDocument.Parse(File.ReadAllBytes(path));
-        if (!document.RootElement.TryGetProperty("users", out var users) || users.ValueKind != JsonValueKind.Array)
+        var parsed = StaffDirectoryFile.Parse(File.ReadAllText(path));
+        if (!parsed.IsValid)
         {
-            throw new PkiException($"'{path}' has no 'users' array.");
+            throw new PkiException($"'{path}' is not a valid directory file:{Environment.NewLine}{string.Join(Environment.NewLine, parsed.Errors)}");
         }
 
-        var holders = new List<CardHolder>();
-        foreach (var user in users.EnumerateArray())
-        {
-            var id = Text(user, "uuid") ?? Text(user, "userId");
-            var name = Text(user, "name");
-            if (!UserIds.IsValid(id) || string.IsNullOrWhiteSpace(name))
-            {
-                throw new PkiException($"'{path}': user #{holders.Count + 1} needs a 12-digit 'uuid' and a 'name'.");
-            }
-
-            holders.Add(new CardHolder(id!, name));
-        }
-
-        return holders;
+        return parsed.Users.Select(u => new CardHolder(u.UserId, u.Name)).ToList();
     }
-
-    private static string? Text(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

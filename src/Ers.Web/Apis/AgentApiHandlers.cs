@@ -1,7 +1,7 @@
 using Ers.Api;
 using Ers.Audit;
 using Ers.Cards;
-using Ers.Directory;
+using Ers.Staff;
 using Ers.Sessions;
 using Ers.Web.Security;
 using Ers.Workstations;

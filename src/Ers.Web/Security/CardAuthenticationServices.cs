@@ -87,11 +87,10 @@ public static class CardAuthenticationServices
             o.CertificateHeader = workstations.ForwardedCertificateHeader;
             o.HeaderConverter = header => WorkstationIdentity.ParseForwardedCertificate(header)!;
         });
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>
+        if (api.HttpsUrl is { Length: > 0 })
         {
-            // Trust is decided by the certificate handler against the workstation CAs, which Kestrel does not know.
-            https.AllowAnyClientCertificate();
-        }));
+            AgentListener.Configure(builder, api);
+        }
         services.AddSingleton<AgentApiHandlers>(sp => ActivatorUtilities.CreateInstance<AgentApiHandlers>(sp, Clock(sp)));
         services.AddOpenApi();
         services.AddProblemDetails();

@@ -72,10 +72,10 @@ public sealed class AgentHost : IAsyncLifetime
 
         var settings = new Dictionary<string, string>
         {
-            ["Kestrel:Endpoints:Browser:Url"] = "http://127.0.0.1:0",
-            ["Kestrel:Endpoints:Agent:Url"] = "https://127.0.0.1:0",
-            ["Kestrel:Endpoints:Agent:Certificate:Path"] = DevPki.CertificatePath(Directory, DevPki.ServerName),
-            ["Kestrel:Endpoints:Agent:Certificate:KeyPath"] = DevPki.KeyPath(Directory, DevPki.ServerName),
+            ["Urls"] = "http://127.0.0.1:0",
+            ["Ers:AgentApi:HttpsUrl"] = "https://127.0.0.1:0",
+            ["Ers:AgentApi:ServerCertificatePath"] = DevPki.CertificatePath(Directory, DevPki.ServerName),
+            ["Ers:AgentApi:ServerCertificateKeyPath"] = DevPki.KeyPath(Directory, DevPki.ServerName),
             ["Ers:Cluster:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Ers:Cluster:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Ers:Cluster:ClusterId"] = "ers-web-tests-" + Guid.NewGuid().ToString("N"),
@@ -223,7 +223,7 @@ public sealed class AgentHost : IAsyncLifetime
     {
         // The directory is seeded by a hosted service once the silo is up; wait for it rather than sleeping.
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while ((await Grains.GetGrain<Ers.Directory.IUserGrain>("555294209105").GetProfileAsync()) is null)
+        while ((await Grains.GetGrain<Ers.Staff.IUserGrain>("555294209105").GetProfileAsync()) is null)
         {
             await Task.Delay(50, timeout.Token);
         }
