@@ -95,6 +95,8 @@ public sealed class AgentHost : IAsyncLifetime
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
             builder.UseEnvironment("Testing");
+            // Explicit, so hosts started outside a test run (the benchmark) find Ers.Web's appsettings too.
+            builder.UseContentRoot(Path.Combine(RepositoryRoot(), "src", "Ers.Web"));
             foreach (var (key, value) in settings)
             {
                 builder.UseSetting(key, value);
