@@ -7,7 +7,8 @@ using Ers.Web.Tests.Support;
 namespace Ers.Benchmarks;
 
 /// <summary>The CPU cost of each cryptographic step of one card login, one thread.</summary>
-[MemoryDiagnoser]
+// In process: a separate BenchmarkDotNet build of the whole host graph takes minutes on a busy 2-core machine.
+[MemoryDiagnoser, InProcess]
 public class CardAuthenticationBenchmarks
 {
     private TestPki _pki = null!;

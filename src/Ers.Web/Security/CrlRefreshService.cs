@@ -9,12 +9,18 @@ namespace Ers.Web.Security;
 /// certificate ends those cards' sessions at once. (Any node also ends a session whose token names a revoked
 /// certificate on the agent's next call: see the agent API.)
 /// </summary>
-public sealed class CardRevocations(IGrainFactory grains, ILogger<CardRevocations> logger)
+public sealed class CardRevocations(IGrainFactory grains, CardAuthenticationOptions options, ILogger<CardRevocations> logger)
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<CertificateId, HashSet<string>> _cards = new();
 
     public void Remember(CertificateId certificate, string cardId)
     {
+        if (_cards.Count >= options.ValidationCacheCapacity)
+        {
+            // Bounded like the validation cache; what is forgotten here is still caught through session tokens.
+            _cards.Clear();
+        }
+
         var cards = _cards.GetOrAdd(certificate, _ => []);
         lock (cards)
         {
