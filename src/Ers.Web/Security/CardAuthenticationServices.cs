@@ -29,16 +29,21 @@ public static class CardAuthenticationServices
         var cardRoots = LoadCertificates(cards.TrustedRoots, $"{CardAuthenticationOptions.Section}:TrustedRoots", problems, required: true);
         var intermediates = LoadCertificates(cards.IntermediateCertificates, $"{CardAuthenticationOptions.Section}:IntermediateCertificates", problems, required: false);
         var workstationRoots = LoadCertificates(workstations.TrustedRoots, $"{WorkstationOptions.Section}:TrustedRoots", problems, required: true);
-        var proxies = new List<IPAddress>();
+        var proxies = new List<IPNetwork>();
         foreach (var proxy in workstations.TrustedProxies)
         {
-            if (IPAddress.TryParse(proxy, out var address))
+            if (proxy.Contains('/', StringComparison.Ordinal) && IPNetwork.TryParse(proxy, out var network))
             {
-                proxies.Add(Normalise(address));
+                proxies.Add(network);
+            }
+            else if (IPAddress.TryParse(proxy, out var address))
+            {
+                address = Normalise(address);
+                proxies.Add(new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128));
             }
             else
             {
-                problems.Add($"{WorkstationOptions.Section}:TrustedProxies: '{proxy}' is not an IP address.");
+                problems.Add($"{WorkstationOptions.Section}:TrustedProxies: '{proxy}' is not an IP address or CIDR range (e.g. 10.0.0.0/8).");
             }
         }
 
@@ -126,11 +131,11 @@ public static class CardAuthenticationServices
     }
 }
 
-/// <summary>The proxies allowed to forward a client certificate in a header.</summary>
-public sealed record TrustedProxies(IReadOnlyList<IPAddress> Addresses)
+/// <summary>The proxies (addresses or CIDR ranges: ingress pods change address) allowed to forward a client certificate.</summary>
+public sealed record TrustedProxies(IReadOnlyList<IPNetwork> Networks)
 {
     public bool Contains(IPAddress? address) =>
-        address is not null && Addresses.Contains(CardAuthenticationServices.Normalise(address));
+        address is not null && Networks.Any(n => n.Contains(CardAuthenticationServices.Normalise(address)));
 }
 
 /// <summary>

@@ -28,7 +28,9 @@ public sealed class WorkstationOptions
     /// </summary>
     public string ForwardedCertificateHeader { get; set; } = "X-Client-Cert";
 
-    /// <summary>Addresses of the proxies allowed to forward a client certificate. Empty: the header is never read.</summary>
+    /// <summary>
+    /// Addresses or CIDR ranges of the proxies allowed to forward a client certificate. Empty: the header is never read.
+    /// </summary>
     public List<string> TrustedProxies { get; set; } = [];
 }
 
