@@ -149,7 +149,6 @@ public sealed class AgentHost : IAsyncLifetime
                     return certificate is X509Certificate2 server && chain.Build(server);
                 },
             },
-            PooledConnectionLifetime = TimeSpan.Zero,
         };
         if (clientCertificate is null)
         {
