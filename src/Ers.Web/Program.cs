@@ -3,9 +3,11 @@ using Ers.Web.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddErsClusterMembership();
+builder.AddErsBrowserFrontEnd();
 
 var app = builder.Build();
 app.MapErsHealthEndpoints();
+app.MapErsBrowserFrontEnd();
 app.Run();
 
 /// <summary>Entry point, visible to WebApplicationFactory tests.</summary>
