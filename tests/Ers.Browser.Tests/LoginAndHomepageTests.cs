@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Ers.Directory;
+using Ers.Staff;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 

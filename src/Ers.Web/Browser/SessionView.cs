@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Ers.Directory;
+using Ers.Staff;
 using Ers.Grains;
 using Ers.Sessions;
 using Microsoft.Extensions.Options;

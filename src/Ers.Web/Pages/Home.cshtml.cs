@@ -1,4 +1,4 @@
-using Ers.Directory;
+using Ers.Staff;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Ers.Web.Pages;

@@ -1,4 +1,4 @@
-using Ers.Directory;
+using Ers.Staff;
 using Ers.Worklists;
 using Microsoft.AspNetCore.Mvc;
 

@@ -1,4 +1,4 @@
-using Ers.Directory;
+using Ers.Staff;
 using Ers.Web.Browser;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
