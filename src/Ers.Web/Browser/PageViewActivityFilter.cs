@@ -16,7 +16,11 @@ internal sealed class PageViewActivityFilter : IAsyncPageFilter
         http.Response.Headers.CacheControl = "no-store";
         if (http.Session() is { IsLive: true } session)
         {
-            await http.RequestServices.GetRequiredService<SessionView>().TouchIfDueAsync(session.SessionId);
+            // The page then shows the deadlines this touch set, not the ones from before it.
+            if (await http.RequestServices.GetRequiredService<SessionView>().TouchIfDueAsync(session.SessionId) is { IsLive: true } touched)
+            {
+                http.SetSession(touched);
+            }
         }
 
         await next();

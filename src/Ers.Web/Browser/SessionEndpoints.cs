@@ -41,26 +41,27 @@ internal static class SessionEndpoints
         }
 
         await StartStreamAsync(response);
-        var endedToken = view.EndedToken(session.SessionId);
-        using var wake = CancellationTokenSource.CreateLinkedTokenSource(endedToken, context.RequestAborted);
         var lastWrite = time.GetUtcNow();
-        SessionStatus? status = session;
         while (!context.RequestAborted.IsCancellationRequested)
         {
-            try
+            // Taken afresh each round: an entry evicted and refilled has a new token.
+            using (var wake = CancellationTokenSource.CreateLinkedTokenSource(view.EndedToken(session.SessionId), context.RequestAborted))
             {
-                await Task.Delay(RecheckTick, time, wake.Token);
-            }
-            catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
-            {
-                // Woken by a pushed end: fall through to read the final status.
-            }
-            catch (OperationCanceledException)
-            {
-                return;
+                try
+                {
+                    await Task.Delay(RecheckTick, time, wake.Token);
+                }
+                catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+                {
+                    // Woken by a pushed end: fall through to read the final status.
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
             }
 
-            status = await view.GetAsync(session.SessionId);
+            var status = await view.GetAsync(session.SessionId);
             if (status is not { IsLive: true })
             {
                 await WriteEndedAsync(response, status?.EndReason);

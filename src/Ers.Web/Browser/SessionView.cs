@@ -113,19 +113,22 @@ public sealed class SessionView(IGrainFactory grains, TimeProvider time, IOption
     /// <summary>Cancelled when this node learns the session ended (a page's event stream waits on it).</summary>
     public CancellationToken EndedToken(string sessionId) => _entries.GetOrAdd(sessionId, _ => new Entry()).Ended.Token;
 
-    /// <summary>Page-view activity: sent to the grain only when the last one from this node is old enough.</summary>
-    public Task TouchIfDueAsync(string sessionId)
+    /// <summary>
+    /// Page-view activity: sent to the grain only when the last one from this node is old enough. Answers the
+    /// session's new status when it was sent, else null (nothing changed).
+    /// </summary>
+    public Task<SessionStatus?> TouchIfDueAsync(string sessionId)
     {
         if (!_entries.TryGetValue(sessionId, out var entry))
         {
-            return Task.CompletedTask;
+            return Task.FromResult<SessionStatus?>(null);
         }
 
         var now = time.GetUtcNow().UtcTicks;
         var last = Interlocked.Read(ref entry.TouchedAtTicks);
         if (now - last < _touchInterval.Ticks || Interlocked.CompareExchange(ref entry.TouchedAtTicks, now, last) != last)
         {
-            return Task.CompletedTask;
+            return Task.FromResult<SessionStatus?>(null);
         }
 
         return TouchAsync(sessionId);
