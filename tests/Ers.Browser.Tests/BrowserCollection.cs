@@ -17,6 +17,9 @@ public sealed class ShortIdleHost : ErsWebHost
     [
         new("Ers:Sessions:IdleTimeout", IdleTimeout.ToString()),
         new("Ers:Sessions:IdleWarning", IdleWarning.ToString()),
+        // The maximum-length notice shows from the start (the session itself ends by idling long before).
+        new("Ers:Sessions:AbsoluteTimeout", "00:03:00"),
+        new("Ers:Sessions:AbsoluteWarning", "00:02:59"),
     ];
 }
 

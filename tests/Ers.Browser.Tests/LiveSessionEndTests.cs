@@ -81,6 +81,7 @@ public sealed class IdleTimeoutTests(ShortIdleHost host)
         var page = await host.NewPageAsync();
         await page.GotoAsync(await card.LoginLinkAsync());
         await Expect(page).ToHaveURLAsync(new Regex("/referrer$"));
+        await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "maximum length" })).ToContainTextAsync("will end in 3 minutes");
         var warning = page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "Your session is about to end" });
         var noticeWindow = new LocatorAssertionsToBeVisibleOptions { Timeout = (float)(ShortIdleHost.IdleTimeout - ShortIdleHost.IdleWarning + TimeSpan.FromSeconds(2)).TotalMilliseconds };
 

@@ -16,6 +16,10 @@ function startSession() {
   const serverNow = () => Date.now() + clockOffset;
   let idleWarningAt = Number(body.dataset.ersIdleWarningAt);
   let idleExpiresAt = Number(body.dataset.ersIdleExpiresAt);
+  const absoluteWarningAt = Number(body.dataset.ersAbsoluteWarningAt);
+  const absoluteExpiresAt = Number(body.dataset.ersAbsoluteExpiresAt);
+  const absoluteWarning = document.getElementById('ers-absolute-warning');
+  const absoluteCountdown = document.getElementById('ers-absolute-countdown');
   const activityInterval = Math.max(250, Number(body.dataset.ersActivityInterval) || 15000);
   const token = document.querySelector('meta[name="ers-antiforgery"]')?.content ?? '';
   const warning = document.getElementById('ers-idle-warning');
@@ -35,6 +39,7 @@ function startSession() {
     ended = true;
     events.close();
     warning.classList.add('ers-hidden');
+    absoluteWarning.classList.add('ers-hidden');
     document.getElementById('ers-session-bar')?.remove();
     document.getElementById('maincontent').replaceChildren();
     const region = document.getElementById('ers-session-ended');
@@ -95,6 +100,11 @@ function startSession() {
       warning.classList.remove('ers-hidden');
     } else {
       warning.classList.add('ers-hidden');
+    }
+    // The maximum session length cannot be extended: a notice, not a question.
+    if (now >= absoluteWarningAt && now < absoluteExpiresAt) {
+      absoluteCountdown.textContent = String(Math.max(1, Math.ceil((absoluteExpiresAt - now) / 60000)));
+      absoluteWarning.classList.remove('ers-hidden');
     }
   }
 
