@@ -100,4 +100,24 @@ public sealed class IdleTimeoutTests(ShortIdleHost host)
             new() { Timeout = (float)(ShortIdleHost.IdleWarning + TimeSpan.FromSeconds(2)).TotalMilliseconds });
         Assert.Equal(Ers.Sessions.SessionEndReason.IdleTimeout, (await card.Session.GetAsync())!.EndReason);
     }
+
+    [Fact]
+    public async Task Activity_in_one_page_takes_the_idle_warning_off_the_other_pages()
+    {
+        var card = await host.StartSessionAsync("555294209107");
+        var first = await host.NewPageAsync();
+        await first.GotoAsync(await card.LoginLinkAsync());
+        await Expect(first).ToHaveURLAsync(new Regex("/business-function$"));
+        var second = await first.Context.NewPageAsync();
+        await second.GotoAsync("/business-function");
+        var window = new LocatorAssertionsToBeVisibleOptions { Timeout = (float)(ShortIdleHost.IdleTimeout - ShortIdleHost.IdleWarning + TimeSpan.FromSeconds(2)).TotalMilliseconds };
+        var firstWarning = first.GetByRole(AriaRole.Alert).Filter(new() { HasText = "Your session is about to end" });
+        await Expect(firstWarning).ToBeVisibleAsync(window);
+
+        await second.GetByRole(AriaRole.Button, new() { Name = "Stay logged in" }).ClickAsync();
+
+        // The first page's event stream brings the new deadlines: its warning goes without anyone touching it.
+        await Expect(firstWarning).ToBeHiddenAsync(new() { Timeout = 2000 });
+        Assert.True((await card.Session.GetAsync())!.IsLive);
+    }
 }

@@ -42,6 +42,7 @@ internal static class SessionEndpoints
 
         await StartStreamAsync(response);
         var lastWrite = time.GetUtcNow();
+        var sentDeadlines = session.Deadlines;
         while (!context.RequestAborted.IsCancellationRequested)
         {
             // Taken afresh each round: an entry evicted and refilled has a new token.
@@ -68,7 +69,15 @@ internal static class SessionEndpoints
                 return;
             }
 
-            if (time.GetUtcNow() - lastWrite >= KeepAliveEvery)
+            if (status.Deadlines != sentDeadlines)
+            {
+                // Activity in another page (or on another node) moved the deadlines: this page's countdown follows.
+                sentDeadlines = status.Deadlines;
+                await response.WriteAsync("event: deadlines\ndata: " + JsonSerializer.Serialize(DeadlinesDto.From(sentDeadlines), JsonSerializerOptions.Web) + "\n\n", context.RequestAborted);
+                await response.Body.FlushAsync(context.RequestAborted);
+                lastWrite = time.GetUtcNow();
+            }
+            else if (time.GetUtcNow() - lastWrite >= KeepAliveEvery)
             {
                 // A comment line keeps proxies from closing an idle stream.
                 await response.WriteAsync(": keep-alive\n\n", context.RequestAborted);
@@ -92,7 +101,7 @@ internal static class SessionEndpoints
 
         var status = await view.TouchAsync(session.SessionId);
         return status is { IsLive: true }
-            ? Results.Ok(new DeadlinesDto(status.Deadlines.IdleWarningAt, status.Deadlines.IdleExpiresAt, status.Deadlines.AbsoluteWarningAt, status.Deadlines.AbsoluteExpiresAt))
+            ? Results.Ok(DeadlinesDto.From(status.Deadlines))
             : Ended(status?.EndReason);
     }
 
@@ -114,7 +123,10 @@ internal static class SessionEndpoints
         await response.Body.FlushAsync();
     }
 
-    private sealed record DeadlinesDto(DateTimeOffset IdleWarningAt, DateTimeOffset IdleExpiresAt, DateTimeOffset AbsoluteWarningAt, DateTimeOffset AbsoluteExpiresAt);
+    private sealed record DeadlinesDto(DateTimeOffset IdleWarningAt, DateTimeOffset IdleExpiresAt, DateTimeOffset AbsoluteWarningAt, DateTimeOffset AbsoluteExpiresAt)
+    {
+        public static DeadlinesDto From(SessionDeadlines d) => new(d.IdleWarningAt, d.IdleExpiresAt, d.AbsoluteWarningAt, d.AbsoluteExpiresAt);
+    }
 
     private sealed record EndedDto(string Code, string Message)
     {

@@ -34,6 +34,15 @@ function startSession() {
     showEnded(message);
   });
 
+  events.addEventListener('deadlines', (e) => {
+    try {
+      const d = JSON.parse(e.data);
+      idleWarningAt = Date.parse(d.idleWarningAt);
+      idleExpiresAt = Date.parse(d.idleExpiresAt);
+      tick();
+    } catch { /* keep the deadlines this page had */ }
+  });
+
   function showEnded(message) {
     if (ended) return;
     ended = true;
