@@ -79,7 +79,10 @@ public static class BrowserFrontEndExtensions
 
     public static WebApplication MapErsBrowserFrontEnd(this WebApplication app)
     {
-        app.UseStatusCodePagesWithReExecute("/status/{0}");
+        // Pages get a page for a bare error status; the agents' API keeps its own problem details.
+        app.UseWhen(
+            context => !context.Request.Path.StartsWithSegments(Ers.Api.AgentApiRoutes.Prefix),
+            pages => pages.UseStatusCodePagesWithReExecute("/status/{0}"));
         app.Use(SecurityHeaders);
         app.UseStaticFiles();
         // nhsuk-frontend's CSS names its icons under /assets: serve them from the copy the build made.
