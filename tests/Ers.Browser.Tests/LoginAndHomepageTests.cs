@@ -186,6 +186,12 @@ public sealed class LoginAndHomepageTests(ErsWebHost host)
         Assert.Equal(400, forged!.Status);
         await Expect(replay.GetByTestId("error-code")).ToHaveTextAsync("ticket.unknown");
         Assert.Equal(400, (await replay.GotoAsync("/login"))!.Status);
+
+        var fresh = await host.StartSessionAsync(AmeliaHart);
+        var ticket = (await fresh.Session.IssueBrowserTicketAsync()).Value!;
+        var expired = await replay.GotoAsync(host.LoginLink(fresh.SessionId, ticket with { ExpiresAt = DateTimeOffset.UtcNow.AddSeconds(-1) }));
+        Assert.Equal(410, expired!.Status);
+        await Expect(replay.GetByTestId("error-code")).ToHaveTextAsync("ticket.expired");
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.DataProtection;
 
 namespace Ers.Web.Browser;
@@ -8,11 +9,12 @@ namespace Ers.Web.Browser;
 /// </summary>
 public sealed class InterimBrowserTicketTokens(IDataProtectionProvider protection, TimeProvider time) : IBrowserTicketReader
 {
-    private readonly ITimeLimitedDataProtector _protector =
-        protection.CreateProtector("Ers.Web.Browser.Ticket.v1").ToTimeLimitedDataProtector();
+    // The expiry is in the payload and checked here with the injected clock, so an authentic but late link is
+    // told apart from a forged one (a time-limited protector would refuse both alike).
+    private readonly IDataProtector _protector = protection.CreateProtector("Ers.Web.Browser.Ticket.v1");
 
     public string Protect(string sessionId, string ticketId, DateTimeOffset expiresAt) =>
-        _protector.Protect(sessionId + "\n" + ticketId, expiresAt);
+        _protector.Protect(string.Join('\n', sessionId, ticketId, expiresAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)));
 
     public BrowserTicketRef? Read(string? token, out string refusalCode)
     {
@@ -25,20 +27,25 @@ public sealed class InterimBrowserTicketTokens(IDataProtectionProvider protectio
         string text;
         try
         {
-            text = _protector.Unprotect(token, out var expiresAt);
-            if (time.GetUtcNow() >= expiresAt)
-            {
-                refusalCode = RefusalCodes.TicketExpired;
-                return null;
-            }
+            text = _protector.Unprotect(token);
         }
         catch (System.Security.Cryptography.CryptographicException)
         {
-            // Forged, garbled, or expired by the protector's own clock: all are "this link can't be used".
             return null;
         }
 
         var parts = text.Split('\n');
-        return parts.Length == 2 ? new BrowserTicketRef(parts[0], parts[1]) : null;
+        if (parts.Length != 3 || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var expiresAt))
+        {
+            return null;
+        }
+
+        if (time.GetUtcNow().ToUnixTimeMilliseconds() >= expiresAt)
+        {
+            refusalCode = RefusalCodes.TicketExpired;
+            return null;
+        }
+
+        return new BrowserTicketRef(parts[0], parts[1]);
     }
 }
