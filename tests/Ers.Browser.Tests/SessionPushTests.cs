@@ -26,6 +26,17 @@ public sealed class SessionPushTests(ErsWebHost host)
     }
 
     [Fact]
+    public async Task The_node_is_ready_once_it_hears_session_ends()
+    {
+        using var http = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true }) { BaseAddress = host.BaseAddress };
+
+        using var ready = await http.GetAsync("/health/ready");
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, ready.StatusCode);
+        Assert.True(host.Services.GetRequiredService<SessionEndSubscription>().Subscribed.IsCompletedSuccessfully);
+    }
+
+    [Fact]
     public async Task An_ended_entry_is_final_even_when_a_late_answer_says_live()
     {
         var view = host.Services.GetRequiredService<SessionView>();

@@ -31,6 +31,7 @@ public static class BrowserFrontEndExtensions
         services.AddSingleton<SessionView>();
         services.AddSingleton<SessionEndSubscription>();
         services.AddHostedService(sp => sp.GetRequiredService<SessionEndSubscription>());
+        services.AddHealthChecks().AddCheck<SessionEndSubscriptionCheck>("session-end-subscription", tags: [Ers.ServiceDefaults.HealthEndpoints.Ready]);
         services.AddSingleton<InterimBrowserTicketTokens>();
         services.AddSingleton<IBrowserTicketReader>(sp => sp.GetRequiredService<InterimBrowserTicketTokens>());
 

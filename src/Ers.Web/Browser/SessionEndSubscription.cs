@@ -1,4 +1,5 @@
 using Ers.Sessions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace Ers.Web.Browser;
@@ -89,4 +90,16 @@ public sealed class SessionEndSubscription(
             }
         }
     }
+}
+
+/// <summary>
+/// Ready only once this node hears session ends: before that, its open pages would learn of an end only through
+/// the staleness bound, so it takes no traffic yet.
+/// </summary>
+internal sealed class SessionEndSubscriptionCheck(SessionEndSubscription subscription) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(subscription.Subscribed.IsCompletedSuccessfully
+            ? HealthCheckResult.Healthy("Subscribed to session ends.")
+            : HealthCheckResult.Unhealthy("Not yet subscribed to session ends."));
 }
