@@ -6,10 +6,12 @@ using Ers.Web.Security;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddErsClusterMembership();
 builder.AddErsCardAuthentication();
+builder.AddErsBrowserFrontEnd();
 
 var app = builder.Build();
 app.MapErsHealthEndpoints();
 app.MapAgentApi();
+app.MapErsBrowserFrontEnd();
 app.Run();
 
 /// <summary>Entry point, visible to WebApplicationFactory tests.</summary>

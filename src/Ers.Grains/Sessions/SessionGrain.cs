@@ -320,6 +320,7 @@ public sealed class SessionGrain(
         await WriteAsync();
         _expiryTimer?.Dispose();
         _expiryTimer = null;
+        SessionEndNotifier.Publish(GrainFactory, Id, reason, S.EndedAt.Value);
 
         await GrainFactory.GetGrain<IUserGrain>(S.UserId).SessionEndedAsync(Id);
         await GrainFactory.GetGrain<ICardGrain>(S.CardId).SessionEndedAsync(Id);
