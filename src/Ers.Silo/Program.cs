@@ -1,1 +1,9 @@
-return 0;
+using Ers.Cluster;
+using Ers.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddErsSilo();
+
+var app = builder.Build();
+app.MapErsHealthEndpoints();
+app.Run();

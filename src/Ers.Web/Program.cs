@@ -1,1 +1,12 @@
-return 0;
+using Ers.ServiceDefaults;
+using Ers.Web.Extensions;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddErsClusterMembership();
+
+var app = builder.Build();
+app.MapErsHealthEndpoints();
+app.Run();
+
+/// <summary>Entry point, visible to WebApplicationFactory tests.</summary>
+public partial class Program;

@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace Ers.Cards;
 
 /// <summary>Where a card is in its life, as Ers has seen it.</summary>
@@ -35,11 +37,12 @@ public interface ICardGrain : IGrainWithStringKey
     Task<Outcome<CardSnapshot>> InsertedAsync(string workstationId);
 
     /// <summary>
-    /// The card proved itself for a user and now carries this session. A session the card carried before is
-    /// superseded.
+    /// The card proved itself (fresh signature verified by the caller) for a user at a workstation: start a session
+    /// carried by this card. Refused when the card is revoked, blocked, not inserted there, or the session is refused.
+    /// A session the card carried before is superseded.
     /// </summary>
-    [Alias("Authenticated")]
-    Task<Outcome<CardSnapshot>> AuthenticatedAsync(string workstationId, string userId, string sessionId);
+    [Alias("StartSession")]
+    Task<Outcome<Sessions.SessionSnapshot>> StartSessionAsync(string workstationId, string userId, string sessionId);
 
     /// <summary>The card left the reader: its session ends.</summary>
     [Alias("Removed")]
@@ -54,6 +57,7 @@ public interface ICardGrain : IGrainWithStringKey
     Task BlockedAsync(string workstationId);
 
     /// <summary>Called by the session grain when the card's session ended for any reason.</summary>
-    [Alias("SessionEnded")]
+    /// <remarks>One-way: the card may itself be waiting on the session that ends (no call cycle, no deadlock).</remarks>
+    [Alias("SessionEnded"), OneWay]
     Task SessionEndedAsync(string sessionId);
 }

@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace Ers.Directory;
 
 /// <summary>
@@ -30,8 +32,8 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("AdmitSession")]
     Task<Outcome<SessionAdmission>> AdmitSessionAsync(string sessionId, string cardId);
 
-    /// <summary>Records that a session of this user ended.</summary>
-    [Alias("SessionEnded")]
+    /// <summary>Records that a session of this user ended (one-way: sent by the ending session).</summary>
+    [Alias("SessionEnded"), OneWay]
     Task SessionEndedAsync(string sessionId);
 
     /// <summary>Records the role profile chosen in one of the user's sessions.</summary>

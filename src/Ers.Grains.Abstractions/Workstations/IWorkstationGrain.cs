@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace Ers.Workstations;
 
 /// <summary>What Ers knows of one workstation's agent.</summary>
@@ -18,10 +20,11 @@ public interface IWorkstationGrain : IGrainWithStringKey
     [Alias("Heartbeat")]
     Task HeartbeatAsync();
 
-    [Alias("SessionStarted")]
+    /// <summary>One-way notifications from session grains: the workstation may be the one ending them.</summary>
+    [Alias("SessionStarted"), OneWay]
     Task SessionStartedAsync(string sessionId);
 
-    [Alias("SessionEnded")]
+    [Alias("SessionEnded"), OneWay]
     Task SessionEndedAsync(string sessionId);
 
     [Alias("Get")]

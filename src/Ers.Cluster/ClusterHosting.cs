@@ -1,0 +1,144 @@
+using Ers.Grains;
+using Ers.Grains.Directory;
+using Ers.ServiceDefaults;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using StackExchange.Redis;
+
+namespace Ers.Cluster;
+
+/// <summary>How an Ers host joins the cluster: as a silo (Ers.Silo, or Ers.Web co-hosting one) or as a client.</summary>
+public static class ClusterHosting
+{
+    /// <summary>Hosts a silo with the Ers grains, configured from <c>Ers:Cluster</c>.</summary>
+    public static ErsClusterOptions AddErsSilo(this IHostApplicationBuilder builder)
+    {
+        var cluster = ErsClusterOptions.From(builder.Configuration);
+        RequiredSettings.ThrowIfAny(SessionSettingsProblems(builder.Configuration));
+        builder.Services.AddErsGrainServices(builder.Configuration);
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = cluster.ClusterId;
+                o.ServiceId = cluster.ServiceId;
+            });
+            silo.Configure<HostOptions>(o => o.ShutdownTimeout = cluster.ShutdownTimeout);
+            if (cluster.Provider == ClusterProvider.Redis)
+            {
+                var redis = ConfigurationOptions.Parse(cluster.RedisConnectionString!);
+                silo.ConfigureEndpoints(
+                    cluster.AdvertisedAddress ?? System.Net.IPAddress.Loopback,
+                    cluster.SiloPort,
+                    cluster.GatewayPort,
+                    listenOnAnyHostAddress: cluster.AdvertisedAddress is not null);
+                silo.UseRedisClustering(o => o.ConfigurationOptions = redis);
+                silo.AddRedisGrainStorage(ErsStorage.State, o => o.ConfigurationOptions = redis);
+                silo.Configure<ClusterMembershipOptions>(o =>
+                {
+                    // Declare a killed silo dead in about two seconds rather than the default ~18 s, so its
+                    // sessions reactivate elsewhere quickly (measured here: infra.md).
+                    o.ProbeTimeout = TimeSpan.FromSeconds(1);
+                    o.NumMissedProbesLimit = 2;
+                });
+            }
+            else
+            {
+                silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort);
+                silo.AddMemoryGrainStorage(ErsStorage.State);
+            }
+
+            if (cluster.SiloName is not null)
+            {
+                silo.Configure<SiloOptions>(o => o.SiloName = cluster.SiloName);
+            }
+        });
+
+        builder.Services.AddErsHealthChecks()
+            .AddCheck<ClusterStartupCheck>("cluster-joined", tags: [HealthEndpoints.Startup, HealthEndpoints.Ready]);
+        if (builder.Configuration["Ers:Directory:SeedFile"] is { Length: > 0 } seed)
+        {
+            builder.Services.AddHostedService(sp => new DirectorySeeder(seed, sp.GetRequiredService<StaffDirectoryImporter>(),
+                sp.GetRequiredService<ILogger<DirectorySeeder>>()));
+        }
+
+        return cluster;
+    }
+
+    /// <summary>Connects to the cluster as a client (Ers.Web in a real cluster, the `ers` tool).</summary>
+    public static ErsClusterOptions AddErsClusterClient(this IHostApplicationBuilder builder)
+    {
+        var cluster = ErsClusterOptions.From(builder.Configuration);
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = cluster.ClusterId;
+                o.ServiceId = cluster.ServiceId;
+            });
+            if (cluster.Provider == ClusterProvider.Redis)
+            {
+                client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(cluster.RedisConnectionString!));
+            }
+            else
+            {
+                client.UseLocalhostClustering(cluster.GatewayPort);
+            }
+
+            // Transient cluster errors (a silo dying, a gateway moving) are retried rather than shown to users.
+            client.UseConnectionRetryFilter(async (exception, cancellationToken) =>
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+                return true;
+            });
+        });
+        builder.Services.AddErsHealthChecks();
+        return cluster;
+    }
+
+    private static IEnumerable<string> SessionSettingsProblems(IConfiguration configuration)
+    {
+        var options = new SessionOptions();
+        try
+        {
+            configuration.GetSection(SessionOptions.SectionName).Bind(options);
+        }
+        catch (InvalidOperationException e)
+        {
+            return [$"{SessionOptions.SectionName}: {e.Message}"];
+        }
+
+        return options.Validate();
+    }
+}
+
+/// <summary>Startup/ready check: healthy once the silo has started and joined its cluster.</summary>
+internal sealed class ClusterStartupCheck(IHostApplicationLifetime lifetime) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(lifetime.ApplicationStarted.IsCancellationRequested && !lifetime.ApplicationStopping.IsCancellationRequested
+            ? HealthCheckResult.Healthy("Silo started and joined the cluster.")
+            : HealthCheckResult.Unhealthy("The silo has not joined the cluster yet, or is stopping."));
+}
+
+/// <summary>Imports the sample or configured directory once the silo is up (the embedded local run).</summary>
+internal sealed class DirectorySeeder(string path, StaffDirectoryImporter importer, ILogger<DirectorySeeder> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var result = await importer.ImportFileAsync(path, cancellationToken);
+        if (!result.IsValid)
+        {
+            throw new ErsConfigurationException(
+                $"The directory file '{path}' (Ers:Directory:SeedFile) is invalid:{Environment.NewLine}{string.Join(Environment.NewLine, result.Errors)}");
+        }
+
+        logger.LogInformation("Imported {Count} users from {Path}", result.Users.Count, path);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

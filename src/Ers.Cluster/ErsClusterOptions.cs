@@ -1,0 +1,63 @@
+using System.Net;
+using Ers.ServiceDefaults;
+using Microsoft.Extensions.Configuration;
+
+namespace Ers.Cluster;
+
+/// <summary>Where cluster membership and grain state live.</summary>
+public enum ClusterProvider
+{
+    /// <summary>A cluster of one on this machine with in-memory state: the local run and tests.</summary>
+    Localhost = 0,
+
+    /// <summary>Membership and grain state in Redis: a real cluster of many silos.</summary>
+    Redis = 1,
+}
+
+/// <summary>The <c>Ers:Cluster</c> settings, read once and checked at start-up.</summary>
+public sealed record ErsClusterOptions(
+    ClusterProvider Provider,
+    string ClusterId,
+    string ServiceId,
+    int SiloPort,
+    int GatewayPort,
+    IPAddress? AdvertisedAddress,
+    string? SiloName,
+    string? RedisConnectionString,
+    TimeSpan ShutdownTimeout)
+{
+    public const string Section = "Ers:Cluster";
+
+    public static ErsClusterOptions From(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(Section);
+        var provider = configuration.GetEnum($"{Section}:Provider", ClusterProvider.Localhost);
+        var redis = provider == ClusterProvider.Redis ? configuration.GetRequired("ConnectionStrings:Redis") : null;
+        IPAddress? advertised = null;
+        if (section["AdvertisedAddress"] is { Length: > 0 } address && !IPAddress.TryParse(address, out advertised))
+        {
+            throw new ErsConfigurationException($"The setting '{Section}:AdvertisedAddress' is '{address}'; it must be an IP address.");
+        }
+
+        return new ErsClusterOptions(
+            provider,
+            section["ClusterId"] is { Length: > 0 } clusterId ? clusterId : "ers-local",
+            section["ServiceId"] is { Length: > 0 } serviceId ? serviceId : "ers",
+            Port(section, "SiloPort", 11111),
+            Port(section, "GatewayPort", 30000),
+            advertised,
+            section["SiloName"] is { Length: > 0 } name ? name : null,
+            redis,
+            Duration(section, "ShutdownTimeout", TimeSpan.FromSeconds(30)));
+    }
+
+    private static int Port(IConfigurationSection section, string key, int fallback) =>
+        section[key] is not { Length: > 0 } text ? fallback
+        : int.TryParse(text, out var port) && port is > 0 and < 65536 ? port
+        : throw new ErsConfigurationException($"The setting '{Section}:{key}' is '{text}'; it must be a TCP port (1-65535).");
+
+    private static TimeSpan Duration(IConfigurationSection section, string key, TimeSpan fallback) =>
+        section[key] is not { Length: > 0 } text ? fallback
+        : TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var value) && value > TimeSpan.Zero ? value
+        : throw new ErsConfigurationException($"The setting '{Section}:{key}' is '{text}'; it must be a positive duration such as 00:00:30.");
+}

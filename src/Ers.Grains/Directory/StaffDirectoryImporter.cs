@@ -1,0 +1,36 @@
+using Ers.Audit;
+using Ers.Directory;
+using Ers.Grains.Audit;
+
+namespace Ers.Grains.Directory;
+
+/// <summary>Imports a directory file into the user grains, after checking all of it.</summary>
+public sealed class StaffDirectoryImporter(IGrainFactory grains, IAuditTrail auditTrail, TimeProvider time)
+{
+    /// <summary>
+    /// Checks the whole file, then replaces each listed user's profile in one step per user. An invalid file is
+    /// refused whole: no user is touched.
+    /// </summary>
+    public async Task<DirectoryParseResult> ImportAsync(string json, string source, CancellationToken cancellationToken = default)
+    {
+        var parsed = StaffDirectoryFile.Parse(json);
+        var audit = new Auditor(auditTrail, time);
+        if (!parsed.IsValid)
+        {
+            await audit.RecordAsync(audit.New(AuditEvent.DirectoryImported, AuditOutcome.Failure, "directory.invalid"));
+            return parsed;
+        }
+
+        foreach (var user in parsed.Users)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await grains.GetGrain<IUserGrain>(user.UserId).ImportAsync(user);
+        }
+
+        await audit.RecordAsync(audit.New(AuditEvent.DirectoryImported, reason: $"{parsed.Users.Count} users from {Path.GetFileName(source)}"));
+        return parsed;
+    }
+
+    public async Task<DirectoryParseResult> ImportFileAsync(string path, CancellationToken cancellationToken = default) =>
+        await ImportAsync(await File.ReadAllTextAsync(path, cancellationToken), path, cancellationToken);
+}

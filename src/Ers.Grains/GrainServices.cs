@@ -1,0 +1,26 @@
+using Ers.Audit;
+using Ers.Grains.Audit;
+using Ers.Grains.Directory;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Ers.Grains;
+
+/// <summary>The services the grains need in a silo: rules' options, the clock and the audit trail.</summary>
+public static class GrainServices
+{
+    public const string AuditFilePathKey = "Ers:Audit:FilePath";
+
+    public static IServiceCollection AddErsGrainServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SessionOptions>()
+            .Bind(configuration.GetSection(SessionOptions.SectionName))
+            .Validate(o => !o.Validate().Any(), "Invalid Ers:Sessions settings")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IAuditTrail>(_ => new FileAuditTrail(configuration[AuditFilePathKey] ?? ".ers/audit.jsonl"));
+        services.AddTransient<StaffDirectoryImporter>();
+        return services;
+    }
+}

@@ -1,0 +1,390 @@
+using System.Security.Cryptography;
+using Ers.Audit;
+using Ers.Cards;
+using Ers.Directory;
+using Ers.Grains.Audit;
+using Ers.Sessions;
+using Ers.Workstations;
+using Microsoft.Extensions.Options;
+
+namespace Ers.Grains.Sessions;
+
+[GenerateSerializer, Alias("ers.SessionState")]
+public sealed class SessionGrainState
+{
+    [Id(0)] public SessionState State { get; set; }
+    [Id(1)] public string UserId { get; set; } = "";
+    [Id(2)] public string UserName { get; set; } = "";
+    [Id(3)] public string CardId { get; set; } = "";
+    [Id(4)] public string WorkstationId { get; set; } = "";
+    [Id(5)] public RoleProfile? Role { get; set; }
+    [Id(6)] public List<RoleProfile> AvailableRoles { get; set; } = [];
+    [Id(7)] public Dictionary<string, BusinessFunction> BusinessFunctions { get; set; } = [];
+    [Id(8)] public DateTimeOffset CreatedAt { get; set; }
+    [Id(9)] public DateTimeOffset LastActivityAt { get; set; }
+    [Id(10)] public SessionEndReason? EndReason { get; set; }
+    [Id(11)] public DateTimeOffset? EndedAt { get; set; }
+    [Id(12)] public string? TicketId { get; set; }
+    [Id(13)] public DateTimeOffset? TicketExpiresAt { get; set; }
+    [Id(14)] public bool TicketRedeemed { get; set; }
+}
+
+public sealed class SessionGrain(
+    [PersistentState("session", ErsStorage.State)] IPersistentState<SessionGrainState> state,
+    IOptions<SessionOptions> options,
+    IAuditTrail auditTrail,
+    TimeProvider time) : Grain, ISessionGrain
+{
+    // Activity is written at most this often: a crash loses at most this much idle time, which only makes the
+    // session expire sooner (the safe side), and page views do not each cost a storage write.
+    private static readonly TimeSpan ActivityWriteInterval = TimeSpan.FromSeconds(30);
+
+    private readonly SessionClock _clock = new(options.Value);
+    private readonly Auditor _audit = new(auditTrail, time);
+    private DateTimeOffset _persistedActivity;
+    private IGrainTimer? _expiryTimer;
+
+    private SessionGrainState S => state.State;
+
+    private string Id => this.GetPrimaryKeyString();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _persistedActivity = S.LastActivityAt;
+        if (IsLive)
+        {
+            ArmExpiryTimer();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task<Outcome<SessionSnapshot>> StartAsync(SessionStart start)
+    {
+        if (S.State != SessionState.None)
+        {
+            var refusal = new Refusal(RefusalCodes.SessionAlreadyStarted, "This session was started already.");
+            await AuditRefusalAsync(refusal, start);
+            return refusal;
+        }
+
+        var user = GrainFactory.GetGrain<IUserGrain>(start.UserId);
+        var profile = await user.GetProfileAsync();
+        if (RoleRules.CanStartSession(profile) is { } noSession)
+        {
+            await AuditRefusalAsync(noSession, start);
+            return noSession;
+        }
+
+        var admission = await user.AdmitSessionAsync(Id, start.CardId);
+        if (admission.Refusal is { } denied)
+        {
+            await AuditRefusalAsync(denied, start);
+            return denied;
+        }
+
+        var now = time.GetUtcNow();
+        try
+        {
+            // No unaudited session: the record is durable before the session exists.
+            await _audit.RecordAsync(_audit.New(AuditEvent.SessionCreated) with
+            {
+                UserId = start.UserId,
+                SessionId = Id,
+                WorkstationId = start.WorkstationId,
+                CardId = start.CardId,
+            });
+        }
+        catch
+        {
+            await user.SessionEndedAsync(Id);
+            throw;
+        }
+
+        S.State = SessionState.AwaitingRole;
+        S.UserId = start.UserId;
+        S.UserName = profile!.Name;
+        S.CardId = start.CardId;
+        S.WorkstationId = start.WorkstationId;
+        S.AvailableRoles = [.. profile.RoleProfiles];
+        S.CreatedAt = now;
+        S.LastActivityAt = now;
+        await state.WriteStateAsync();
+        _persistedActivity = now;
+
+        await GrainFactory.GetGrain<IWorkstationGrain>(start.WorkstationId).SessionStartedAsync(Id);
+        foreach (var other in admission.Value!.SessionsToEnd)
+        {
+            await GrainFactory.GetGrain<ISessionGrain>(other).EndAsync(SessionEndReason.Superseded);
+        }
+
+        if (RoleRules.AutomaticRole(profile) is { } only)
+        {
+            await ApplyRoleAsync(only);
+        }
+
+        ArmExpiryTimer();
+        return Outcome<SessionSnapshot>.Success(Snapshot());
+    }
+
+    public async Task<SessionSnapshot?> GetAsync()
+    {
+        if (S.State == SessionState.None)
+        {
+            return null;
+        }
+
+        await ExpireIfDueAsync();
+        return Snapshot();
+    }
+
+    public async Task<Outcome<SessionSnapshot>> SelectRoleAsync(string roleProfileId)
+    {
+        if (await EnsureLiveAsync() is { } notLive)
+        {
+            await AuditRefusalAsync(notLive);
+            return notLive;
+        }
+
+        if (S.Role is not null)
+        {
+            // Changing role means authenticating again: a live session is never given another role.
+            var refusal = new Refusal(RefusalCodes.RoleAlreadyChosen,
+                "A role is already chosen for this session. To change role, remove your card and log in again.");
+            await AuditRefusalAsync(refusal);
+            return refusal;
+        }
+
+        var chosen = RoleRules.ChooseRole(UserFromState(), roleProfileId);
+        if (chosen.Refusal is { } notHeld)
+        {
+            await AuditRefusalAsync(notHeld, roleProfileId: roleProfileId);
+            return notHeld;
+        }
+
+        await ApplyRoleAsync(chosen.Value!);
+        return Outcome<SessionSnapshot>.Success(Snapshot());
+    }
+
+    public async Task<Outcome<SessionSnapshot>> SelectBusinessFunctionAsync(string application, BusinessFunction function)
+    {
+        if (await EnsureLiveAsync() is { } notLive)
+        {
+            await AuditRefusalAsync(notLive);
+            return notLive;
+        }
+
+        if (S.Role is null)
+        {
+            var refusal = new Refusal(RefusalCodes.RoleNotChosen, "Choose a role before a business function.");
+            await AuditRefusalAsync(refusal);
+            return refusal;
+        }
+
+        var chosen = RoleRules.ChooseFunction(S.Role, function);
+        if (chosen.Refusal is { } notGranted)
+        {
+            await AuditRefusalAsync(notGranted, businessFunction: function.ToString());
+            return notGranted;
+        }
+
+        await _audit.RecordAsync(WithSession(_audit.New(AuditEvent.BusinessFunctionChosen)) with
+        {
+            BusinessFunction = chosen.Value!.DisplayName,
+        });
+        S.BusinessFunctions[application] = function;
+        S.LastActivityAt = time.GetUtcNow();
+        await WriteAsync();
+        return Outcome<SessionSnapshot>.Success(Snapshot());
+    }
+
+    public async Task<Outcome<SessionDeadlines>> TouchAsync()
+    {
+        if (await EnsureLiveAsync() is { } notLive)
+        {
+            return notLive;
+        }
+
+        S.LastActivityAt = time.GetUtcNow();
+        if (S.LastActivityAt - _persistedActivity >= ActivityWriteInterval)
+        {
+            await WriteAsync();
+        }
+
+        return Outcome<SessionDeadlines>.Success(_clock.Deadlines(S.CreatedAt, S.LastActivityAt));
+    }
+
+    public Task EndAsync(SessionEndReason reason) => IsLive ? EndNowAsync(reason) : Task.CompletedTask;
+
+    public async Task<Outcome<BrowserTicket>> IssueBrowserTicketAsync()
+    {
+        if (await EnsureLiveAsync() is { } notLive)
+        {
+            await AuditRefusalAsync(notLive);
+            return notLive;
+        }
+
+        if (S.Role is null)
+        {
+            var refusal = new Refusal(RefusalCodes.RoleNotChosen, "Choose a role before opening the application.");
+            await AuditRefusalAsync(refusal);
+            return refusal;
+        }
+
+        // A new ticket replaces any earlier one: only the latest link the agent opened can log a browser in.
+        S.TicketId = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+        S.TicketExpiresAt = time.GetUtcNow() + options.Value.BrowserTicketLifetime;
+        S.TicketRedeemed = false;
+        await WriteAsync();
+        return Outcome<BrowserTicket>.Success(new BrowserTicket(S.TicketId, S.TicketExpiresAt.Value));
+    }
+
+    public async Task<Outcome<SessionSnapshot>> RedeemBrowserTicketAsync(string ticketId)
+    {
+        var refusal = await EnsureLiveAsync();
+        if (refusal is null)
+        {
+            var known = S.TicketId is not null &&
+                CryptographicOperations.FixedTimeEquals(
+                    System.Text.Encoding.ASCII.GetBytes(S.TicketId), System.Text.Encoding.ASCII.GetBytes(ticketId));
+            refusal = !known ? new Refusal(RefusalCodes.TicketUnknown, "This login link is not valid. Insert your card again.")
+                : S.TicketRedeemed ? new Refusal(RefusalCodes.TicketUsed, "This login link was used already. Insert your card again.")
+                : time.GetUtcNow() >= S.TicketExpiresAt ? new Refusal(RefusalCodes.TicketExpired, "This login link has expired. Insert your card again.")
+                : null;
+        }
+
+        if (refusal is not null)
+        {
+            await AuditRefusalAsync(refusal);
+            return refusal;
+        }
+
+        S.TicketRedeemed = true;
+        S.LastActivityAt = time.GetUtcNow();
+        await WriteAsync();
+        return Outcome<SessionSnapshot>.Success(Snapshot());
+    }
+
+    private bool IsLive => S.State is SessionState.AwaitingRole or SessionState.Active;
+
+    private async Task<Refusal?> EnsureLiveAsync()
+    {
+        if (S.State == SessionState.None)
+        {
+            return new Refusal(RefusalCodes.SessionUnknown, "This session does not exist. Insert your card to log in.");
+        }
+
+        await ExpireIfDueAsync();
+        return IsLive ? null : new Refusal(RefusalCodes.SessionEnded, $"Your session has ended: {SessionEndReasons.Describe(S.EndReason)}.");
+    }
+
+    private async Task ExpireIfDueAsync()
+    {
+        if (IsLive && _clock.ExpiredReason(S.CreatedAt, S.LastActivityAt, time.GetUtcNow()) is { } reason)
+        {
+            await EndNowAsync(reason);
+        }
+    }
+
+    private async Task ApplyRoleAsync(RoleProfile role)
+    {
+        await _audit.RecordAsync(_audit.New(AuditEvent.RoleChosen) with
+        {
+            UserId = S.UserId,
+            SessionId = Id,
+            WorkstationId = S.WorkstationId,
+            CardId = S.CardId,
+            RoleProfileId = role.RoleProfileId,
+            OdsCode = role.OdsCode,
+        });
+        S.Role = role;
+        S.State = SessionState.Active;
+        if (RoleRules.AutomaticFunction(role) is { } only)
+        {
+            S.BusinessFunctions[BusinessFunctions.ReferralsApplication] = only;
+        }
+
+        S.LastActivityAt = time.GetUtcNow();
+        await WriteAsync();
+        await GrainFactory.GetGrain<IUserGrain>(S.UserId).RoleChosenAsync(role.RoleProfileId);
+    }
+
+    private async Task EndNowAsync(SessionEndReason reason)
+    {
+        await _audit.RecordAsync(WithSession(_audit.New(AuditEvent.SessionEnded, reason: SessionEndReasons.Code(reason))));
+        S.State = SessionState.Ended;
+        S.EndReason = reason;
+        S.EndedAt = time.GetUtcNow();
+        S.TicketId = null;
+        await WriteAsync();
+        _expiryTimer?.Dispose();
+        _expiryTimer = null;
+
+        await GrainFactory.GetGrain<IUserGrain>(S.UserId).SessionEndedAsync(Id);
+        await GrainFactory.GetGrain<ICardGrain>(S.CardId).SessionEndedAsync(Id);
+        await GrainFactory.GetGrain<IWorkstationGrain>(S.WorkstationId).SessionEndedAsync(Id);
+    }
+
+    private void ArmExpiryTimer()
+    {
+        var due = _clock.NextExpiry(S.CreatedAt, S.LastActivityAt) - time.GetUtcNow();
+        _expiryTimer?.Dispose();
+        _expiryTimer = this.RegisterGrainTimer(OnExpiryTimerAsync, new GrainTimerCreationOptions
+        {
+            DueTime = due > TimeSpan.Zero ? due : TimeSpan.Zero,
+            Period = Timeout.InfiniteTimeSpan,
+            KeepAlive = true,
+        });
+    }
+
+    private async Task OnExpiryTimerAsync(CancellationToken cancellationToken)
+    {
+        await ExpireIfDueAsync();
+        if (IsLive)
+        {
+            // Activity moved the deadline since the timer was set: look again at the new one.
+            ArmExpiryTimer();
+        }
+    }
+
+    private async Task WriteAsync()
+    {
+        await state.WriteStateAsync();
+        _persistedActivity = S.LastActivityAt;
+    }
+
+    private StaffUser UserFromState() => new(S.UserId, S.UserName, S.AvailableRoles);
+
+    private SessionSnapshot Snapshot()
+    {
+        var deadlines = _clock.Deadlines(S.CreatedAt, S.LastActivityAt);
+        return new SessionSnapshot(
+            Id, S.State, S.UserId, S.UserName, S.CardId, S.WorkstationId, S.Role,
+            new Dictionary<string, BusinessFunction>(S.BusinessFunctions),
+            S.CreatedAt, S.LastActivityAt, deadlines.IdleExpiresAt, deadlines.AbsoluteExpiresAt,
+            S.EndReason, S.EndedAt, S.AvailableRoles.ToList());
+    }
+
+    private AuditRecord WithSession(AuditRecord record) => record with
+    {
+        UserId = S.UserId,
+        SessionId = Id,
+        WorkstationId = S.WorkstationId,
+        CardId = S.CardId,
+        RoleProfileId = S.Role?.RoleProfileId,
+        OdsCode = S.Role?.OdsCode,
+    };
+
+    private Task AuditRefusalAsync(Refusal refusal, SessionStart? start = null, string? roleProfileId = null, string? businessFunction = null) =>
+        _audit.RefusedAsync(refusal, r => (start is null ? WithSession(r) : r with
+        {
+            UserId = start.UserId,
+            SessionId = Id,
+            WorkstationId = start.WorkstationId,
+            CardId = start.CardId,
+        }) with
+        {
+            RoleProfileId = roleProfileId ?? (start is null ? S.Role?.RoleProfileId : null),
+            BusinessFunction = businessFunction,
+        });
+}

@@ -1,0 +1,86 @@
+using Ers.Directory;
+using Ers.Sessions;
+using Microsoft.Extensions.Options;
+
+namespace Ers.Grains.Users;
+
+[GenerateSerializer, Alias("ers.UserState")]
+public sealed class UserState
+{
+    [Id(0)] public StaffUser? Profile { get; set; }
+    [Id(1)] public List<LiveSessionRef> LiveSessions { get; set; } = [];
+    [Id(2)] public string? LastRoleProfileId { get; set; }
+}
+
+public sealed class UserGrain(
+    [PersistentState("user", ErsStorage.State)] IPersistentState<UserState> state,
+    IOptions<SessionOptions> options,
+    TimeProvider time) : Grain, IUserGrain
+{
+    public Task<StaffUser?> GetProfileAsync() => Task.FromResult(state.State.Profile);
+
+    public async Task ImportAsync(StaffUser user)
+    {
+        if (user.UserId != this.GetPrimaryKeyString())
+        {
+            throw new ArgumentException("The directory entry belongs to another user.", nameof(user));
+        }
+
+        state.State.Profile = user;
+        await state.WriteStateAsync();
+    }
+
+    public Task<IReadOnlyList<LiveSessionRef>> GetLiveSessionsAsync() =>
+        Task.FromResult<IReadOnlyList<LiveSessionRef>>(state.State.LiveSessions.ToList());
+
+    public Task<string?> GetLastRoleProfileIdAsync() => Task.FromResult(state.State.LastRoleProfileId);
+
+    public async Task<Outcome<SessionAdmission>> AdmitSessionAsync(string sessionId, string cardId)
+    {
+        var outcome = ConcurrentSessionRule.Admit(state.State.LiveSessions, cardId, options.Value);
+        if (!outcome.IsSuccess && await PruneEndedSessionsAsync())
+        {
+            // A one-way "ended" notice may still be in flight: decide again on what is really live.
+            outcome = ConcurrentSessionRule.Admit(state.State.LiveSessions, cardId, options.Value);
+        }
+
+        if (!outcome.IsSuccess)
+        {
+            return outcome;
+        }
+
+        state.State.LiveSessions.Add(new LiveSessionRef(sessionId, cardId, time.GetUtcNow()));
+        await state.WriteStateAsync();
+        return outcome;
+    }
+
+    public async Task SessionEndedAsync(string sessionId)
+    {
+        if (state.State.LiveSessions.RemoveAll(s => s.SessionId == sessionId) > 0)
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    public async Task RoleChosenAsync(string roleProfileId)
+    {
+        state.State.LastRoleProfileId = roleProfileId;
+        await state.WriteStateAsync();
+    }
+
+    private async Task<bool> PruneEndedSessionsAsync()
+    {
+        var pruned = false;
+        foreach (var live in state.State.LiveSessions.ToList())
+        {
+            var snapshot = await GrainFactory.GetGrain<ISessionGrain>(live.SessionId).GetAsync();
+            if (snapshot is not { IsLive: true })
+            {
+                state.State.LiveSessions.Remove(live);
+                pruned = true;
+            }
+        }
+
+        return pruned;
+    }
+}
