@@ -70,6 +70,7 @@ public sealed class VirtualPivCard
     private int _pendingOffset;
     private byte[] _chainedData = [];
     private int _verifyCommands;
+    private int _pinPresentations;
     private int _commands;
 
     public VirtualPivCard(VirtualCardOptions options)
@@ -104,6 +105,9 @@ public sealed class VirtualPivCard
 
     /// <summary>VERIFY commands received, with or without a PIN (the agent must send none to a blocked card).</summary>
     public int VerifyCommandCount => Volatile.Read(ref _verifyCommands);
+
+    /// <summary>VERIFY commands that carried a PIN (a status query without data is not counted).</summary>
+    public int PinPresentationCount => Volatile.Read(ref _pinPresentations);
 
     public int CommandCount => Volatile.Read(ref _commands);
 
@@ -196,6 +200,7 @@ public sealed class VirtualPivCard
         {
             return _triesLeft == 0 ? Sw(0x6983) : _pinVerified ? Sw(0x9000) : Sw(0x63C0 | _triesLeft);
         }
+        Interlocked.Increment(ref _pinPresentations);
         if (data.Length != 8)
         {
             return Sw(0x6700);

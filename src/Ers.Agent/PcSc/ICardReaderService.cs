@@ -35,6 +35,9 @@ public interface ICardReaderService
     /// <summary>The readers the service knows now.</summary>
     IReadOnlyList<string> ListReaders();
 
+    /// <summary>Whether the service sees a card in <paramref name="reader"/> right now.</summary>
+    bool IsCardPresent(string reader);
+
     /// <summary>Opens the card in <paramref name="reader"/>; throws <see cref="SmartCardException"/>.</summary>
     Task<ICardConnection> ConnectAsync(string reader, CancellationToken cancellationToken);
 }

@@ -14,10 +14,10 @@ public sealed class PcScCardReaderService(TimeProvider timeProvider) : ICardRead
     public async IAsyncEnumerable<ReaderEvent> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var channel = Channel.CreateUnbounded<ReaderEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        using var watcher = new ReaderWatcher(channel.Writer, timeProvider);
+        var watcher = new ReaderWatcher(channel.Writer, timeProvider);
         var thread = new Thread(watcher.Run) { IsBackground = true, Name = "pcsc-watcher" };
         thread.Start();
-        using var registration = cancellationToken.Register(watcher.Stop);
+        using var registration = cancellationToken.Register(() => Task.Run(() => StopUntilGone(watcher, thread)));
         try
         {
             // The watcher completes the channel when stopped, so enumeration ends without an exception.
@@ -28,9 +28,21 @@ public sealed class PcScCardReaderService(TimeProvider timeProvider) : ICardRead
         }
         finally
         {
-            watcher.Stop();
-            thread.Join();
+            StopUntilGone(watcher, thread);
         }
+    }
+
+    /// <summary>
+    /// SCardCancel only wakes a wait in progress: one that lands while SCardGetStatusChange is still setting up
+    /// (before pcscd registered the waiter) is lost. So cancel again until the thread is gone.
+    /// </summary>
+    private static void StopUntilGone(ReaderWatcher watcher, Thread thread)
+    {
+        do
+        {
+            watcher.Stop();
+        }
+        while (!thread.Join(TimeSpan.FromMilliseconds(50)));
     }
 
     public IReadOnlyList<string> ListReaders()
@@ -39,10 +51,31 @@ public sealed class PcScCardReaderService(TimeProvider timeProvider) : ICardRead
         return context.ListReaders();
     }
 
+    public unsafe bool IsCardPresent(string reader)
+    {
+        using var context = PcScContext.Establish();
+        var name = Marshal.StringToCoTaskMemUTF8(reader);
+        try
+        {
+            var state = new PcScNative.ReaderState { Reader = name };
+            var rc = (long)PcScNative.GetStatusChange(context.Handle, 0, &state, 1);
+            if (rc != PcScError.Timeout)
+            {
+                PcScContext.Check(rc, "SCardGetStatusChange");
+            }
+            var flags = (ReaderStateFlags)(uint)(state.EventState & 0xFFFF);
+            return flags.HasFlag(ReaderStateFlags.Present);
+        }
+        finally
+        {
+            Marshal.FreeCoTaskMem(name);
+        }
+    }
+
     public Task<ICardConnection> ConnectAsync(string reader, CancellationToken cancellationToken) =>
         Task.Run<ICardConnection>(() => PcScCardConnection.Open(reader), cancellationToken);
 
-    private sealed unsafe class ReaderWatcher(ChannelWriter<ReaderEvent> writer, TimeProvider timeProvider) : IDisposable
+    private sealed unsafe class ReaderWatcher(ChannelWriter<ReaderEvent> writer, TimeProvider timeProvider)
     {
         private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(50);
         private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(2);
@@ -248,7 +281,5 @@ public sealed class PcScCardReaderService(TimeProvider timeProvider) : ICardRead
 
         private void Emit(ReaderEventKind kind, string reader, byte[] atr) =>
             writer.TryWrite(new ReaderEvent(kind, reader, atr, timeProvider.GetTimestamp()));
-
-        public void Dispose() => _stopped.Dispose();
     }
 }

@@ -35,7 +35,9 @@ internal static class PcScError
     public static SmartCardError Classify(long code) => code switch
     {
         NoService or ServiceStopped or CommError or InvalidHandle => SmartCardError.ServiceUnavailable,
-        RemovedCard or NoSmartcard or ResetCard or UnpoweredCard or UnknownReader or ReaderUnavailable
+        // NotTransacted is what pcsc-lite answers when the reader driver cannot reach the card mid-command, i.e.
+        // it was pulled before pcscd's next poll noticed.
+        RemovedCard or NoSmartcard or NotTransacted or ResetCard or UnpoweredCard or UnknownReader or ReaderUnavailable
             => SmartCardError.CardRemoved,
         UnresponsiveCard or ProtocolMismatch => SmartCardError.CardUnresponsive,
         SharingViolation => SmartCardError.CardInUse,
@@ -55,6 +57,7 @@ internal static class PcScError
         NoSmartcard => "SCARD_E_NO_SMARTCARD",
         CommError => "SCARD_F_COMM_ERROR",
         ReaderUnavailable => "SCARD_E_READER_UNAVAILABLE",
+        NotTransacted => "SCARD_E_NOT_TRANSACTED",
         NoService => "SCARD_E_NO_SERVICE",
         ServiceStopped => "SCARD_E_SERVICE_STOPPED",
         NoReadersAvailable => "SCARD_E_NO_READERS_AVAILABLE",
