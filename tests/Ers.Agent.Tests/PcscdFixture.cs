@@ -57,8 +57,10 @@ public sealed partial class PcscdFixture : IAsyncLifetime
             UseShellExecute = false,
         };
         _pcscd = Process.Start(start) ?? throw new InvalidOperationException("pcscd did not start.");
-        _pcscd.OutputDataReceived += (_, _) => { };
-        _pcscd.ErrorDataReceived += (_, _) => { };
+        // pcscd's own log, kept for diagnosing a failed run (it never sees a PIN: APDU contents are not logged at --info).
+        var log = TextWriter.Synchronized(new StreamWriter(Path.Combine(Path.GetTempPath(), "ers-tests-pcscd.log"), append: true) { AutoFlush = true });
+        _pcscd.OutputDataReceived += (_, e) => log.WriteLine(e.Data);
+        _pcscd.ErrorDataReceived += (_, e) => log.WriteLine(e.Data);
         _pcscd.BeginOutputReadLine();
         _pcscd.BeginErrorReadLine();
         await WaitReadyAsync();

@@ -10,6 +10,8 @@ internal sealed class ScriptedCard(params byte[][] answers) : ICardConnection
 
     public string Reader => "scripted";
 
+    public bool ResetOnDispose { get; set; } = true;
+
     public List<byte[]> Sent { get; } = [];
 
     public Task<byte[]> TransmitAsync(ReadOnlyMemory<byte> command, CancellationToken cancellationToken)
@@ -25,6 +27,8 @@ internal sealed class ScriptedCard(params byte[][] answers) : ICardConnection
 internal sealed class DirectCard(VirtualPivCard card) : ICardConnection
 {
     public string Reader => "direct";
+
+    public bool ResetOnDispose { get; set; } = true;
 
     public Task<byte[]> TransmitAsync(ReadOnlyMemory<byte> command, CancellationToken cancellationToken) =>
         Task.FromResult(card.Process(command.Span));

@@ -55,7 +55,9 @@ internal sealed class ReaderJourney(
         CardInsertedResponse challenge;
         PivCertificate certificate;
         PinStatus pin;
-        await using (var connection = await readers.ConnectAsync(reader, removed))
+        SessionResponse session;
+        var connection = await readers.ConnectAsync(reader, removed);
+        try
         {
             var card = new PivCard(connection);
             await card.SelectAsync(removed);
@@ -78,11 +80,20 @@ internal sealed class ReaderJourney(
                 challenge = await api.CardInsertedAsync(new CardInsertedRequest(_cardId, certificate.Der), removed);
             }
             var signature = await card.SignAsync(certificate, challenge.Challenge, removed);
-            var session = await api.AuthenticateAsync(new CardAuthenticateRequest(challenge.ChallengeToken, signature), removed);
+            session = await api.AuthenticateAsync(new CardAuthenticateRequest(challenge.ChallengeToken, signature), removed);
             _sessionToken = session.SessionToken;
-            // Leaving the using resets the card: it forgets the verified passcode as soon as it is no longer needed.
-            await ChooseRoleAndOpenAsync(session, removed);
         }
+        catch (Exception ex) when (removed.IsCancellationRequested || ex is SmartCardException { Error: SmartCardError.CardRemoved })
+        {
+            connection.ResetOnDispose = false;
+            throw;
+        }
+        finally
+        {
+            // Disposing resets the card: it forgets the verified passcode as soon as the signature is made.
+            await connection.DisposeAsync();
+        }
+        await ChooseRoleAndOpenAsync(session, removed);
     }
 
     private async Task<PinStatus> VerifyPinAsync(PivCard card, CancellationToken removed)

@@ -47,6 +47,12 @@ public interface ICardConnection : IAsyncDisposable
 {
     string Reader { get; }
 
+    /// <summary>
+    /// Reset the card when disposing (default), so it forgets a verified PIN. Set false when the card is known to be
+    /// gone: resetting a pulled card makes the reader driver wait for it (vpcd stalls its reader for about 10 s).
+    /// </summary>
+    bool ResetOnDispose { get; set; }
+
     /// <summary>Sends a command APDU and returns the response APDU (data + SW1 SW2).</summary>
     /// <exception cref="SmartCardException">The card was removed, the service went away, ...</exception>
     Task<byte[]> TransmitAsync(ReadOnlyMemory<byte> command, CancellationToken cancellationToken);

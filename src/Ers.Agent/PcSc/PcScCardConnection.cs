@@ -21,6 +21,8 @@ internal sealed unsafe class PcScCardConnection : ICardConnection
 
     public string Reader { get; }
 
+    public bool ResetOnDispose { get; set; } = true;
+
     public static PcScCardConnection Open(string reader)
     {
         var context = PcScContext.Establish();
@@ -82,7 +84,7 @@ internal sealed unsafe class PcScCardConnection : ICardConnection
             if (_card != 0)
             {
                 // Reset so the card forgets the verified PIN once the agent is done with it.
-                PcScNative.Disconnect(_card, ResetCard);
+                PcScNative.Disconnect(_card, ResetOnDispose ? ResetCard : PcScNative.LeaveCard);
                 _card = 0;
             }
         }
