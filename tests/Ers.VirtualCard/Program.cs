@@ -7,6 +7,8 @@ string? certPath = null, keyPath = null, pfxPassword = null;
 var pin = "123456";
 var reader = 0;
 var malformed = MalformedAnswers.None;
+var bench = false;
+var iterations = 50;
 for (var i = 0; i < args.Length; i++)
 {
     string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -20,10 +22,17 @@ for (var i = 0; i < args.Length; i++)
         case "--malformed": malformed = Enum.Parse<MalformedAnswers>(Next(), ignoreCase: true); break;
         case "--rsa" or "--ecc":
             break;
+        case "--bench": bench = true; break;
+        case "--iterations": iterations = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture); break;
         default:
             Console.Error.WriteLine($"Unknown option {args[i]}. Usage: --cert card.pem --key card.key --pin 123456 [--reader 0]");
             return 2;
     }
+}
+
+if (bench)
+{
+    return await CardBench.RunAsync(iterations, args.Contains("--ecc"), Console.Out);
 }
 
 X509Certificate2 certificate;
