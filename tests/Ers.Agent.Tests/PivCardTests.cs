@@ -144,6 +144,18 @@ public sealed class PivCardTests
     }
 
     [Fact]
+    public async Task Card_id_is_the_chuid_guid_as_a_uuid_like_the_dev_pki_names_it()
+    {
+        var id = Guid.Parse("0a1b2c3d-4e5f-4071-8293-a4b5c6d7e8f9");
+        var certificate = TestCards.CreateSelfSigned("CN=Card", ecc: true);
+        var key = VirtualCardOptions.FromCertificate(certificate);
+        var card = new VirtualPivCard(new VirtualCardOptions { Certificate = certificate, PrivateKey = key.PrivateKey, CardGuid = VirtualCardOptions.CardGuidFrom(id) });
+        var piv = new PivCard(new DirectCard(card));
+        await piv.SelectAsync(default);
+        Assert.Equal("0a1b2c3d-4e5f-4071-8293-a4b5c6d7e8f9", await piv.ReadCardIdAsync(default));
+    }
+
+    [Fact]
     public void Pkcs1_padding_matches_the_platform()
     {
         using var rsa = RSA.Create(2048);

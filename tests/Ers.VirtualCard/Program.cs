@@ -4,6 +4,7 @@ using Ers.VirtualCard;
 
 // A virtual PIV card in a vpcd reader until Enter (or Ctrl+C) removes it. See README.md.
 string? certPath = null, keyPath = null, pfxPassword = null;
+Guid? cardId = null;
 var pin = "123456";
 var reader = 0;
 var malformed = MalformedAnswers.None;
@@ -18,6 +19,14 @@ for (var i = 0; i < args.Length; i++)
         case "--key": keyPath = Next(); break;
         case "--pfx-password": pfxPassword = Next(); break;
         case "--pin": pin = Next(); break;
+        case "--card-id": cardId = Guid.Parse(Next()); break;
+        case "--card":
+            // A card written by `ers pki` (cards/USERID-ALG.json): certificate, key and card id in one go.
+            var issued = System.Text.Json.JsonSerializer.Deserialize<IssuedCardFile>(
+                File.ReadAllText(Next()), new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))
+                ?? throw new ArgumentException("Empty card file.");
+            (certPath, keyPath, cardId) = (issued.CertificatePath, issued.KeyPath, Guid.Parse(issued.CardId));
+            break;
         case "--reader": reader = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture); break;
         case "--malformed": malformed = Enum.Parse<MalformedAnswers>(Next(), ignoreCase: true); break;
         case "--rsa" or "--ecc":
@@ -52,8 +61,15 @@ else
     certificate = X509Certificate2.CreateFromPemFile(certPath, keyPath ?? certPath);
 }
 
-var options = VirtualCardOptions.FromCertificate(certificate, pin);
-options.Malformed = malformed;
+var key = VirtualCardOptions.FromCertificate(certificate, pin);
+var options = new VirtualCardOptions
+{
+    Certificate = key.Certificate,
+    PrivateKey = key.PrivateKey,
+    Pin = pin,
+    CardGuid = cardId is { } id ? VirtualCardOptions.CardGuidFrom(id) : null,
+    Malformed = malformed,
+};
 var card = new VirtualPivCard(options);
 await using var link = new VpcdCardLink(card, reader) { Log = m => Console.WriteLine($"  [{DateTime.UtcNow:HH:mm:ss.fff}] {m}") };
 try
@@ -71,3 +87,6 @@ await Task.WhenAny(enter, link.Completion);
 await link.RemoveAsync();
 Console.WriteLine("Card removed.");
 return 0;
+
+/// <summary>The fields of an <c>ers pki</c> card file this tool needs.</summary>
+internal sealed record IssuedCardFile(string CardId, string CertificatePath, string KeyPath);

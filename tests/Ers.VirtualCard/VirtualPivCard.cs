@@ -35,8 +35,11 @@ public sealed class VirtualCardOptions
 
     public string Pin { get; init; } = "123456";
 
-    /// <summary>16 bytes; random when not given.</summary>
+    /// <summary>16 bytes; random when not given. See <see cref="CardGuidFrom"/>.</summary>
     public byte[]? CardGuid { get; init; }
+
+    /// <summary>The CHUID bytes of a card id such as the dev PKI's <c>CardId</c> (network byte order).</summary>
+    public static byte[] CardGuidFrom(Guid cardId) => cardId.ToByteArray(bigEndian: true);
 
     public MalformedAnswers Malformed { get; set; }
 
@@ -89,8 +92,8 @@ public sealed class VirtualPivCard
     /// </summary>
     public static byte[] Atr { get; } = BuildAtr();
 
-    /// <summary>The card id as the agent reads it: the CHUID GUID in lower-case hex.</summary>
-    public string CardId => Convert.ToHexStringLower(_guid);
+    /// <summary>The card id as the agent reads it: the CHUID GUID as a UUID string.</summary>
+    public string CardId => new Guid(_guid, bigEndian: true).ToString("D");
 
     public MalformedAnswers Malformed
     {

@@ -60,7 +60,7 @@ public sealed class PivCard(ICardConnection connection)
         }
     }
 
-    /// <summary>The card's GUID from the CHUID, lower-case hex: the card id Ers knows the card by.</summary>
+    /// <summary>The card's GUID from the CHUID as a UUID (<c>xxxxxxxx-xxxx-...</c>): the card id Ers knows the card by.</summary>
     public async Task<string> ReadCardIdAsync(CancellationToken cancellationToken)
     {
         var chuid = await GetDataAsync(ChuidTag, "CHUID", cancellationToken);
@@ -74,7 +74,8 @@ public sealed class PivCard(ICardConnection connection)
         {
             throw new PivException(PivError.MalformedResponse, "The card's GUID is all zero.");
         }
-        return Convert.ToHexStringLower(guid.Span);
+        // The GUID is an RFC 4122 UUID in network byte order; Ers and its dev PKI name cards by its "D" form.
+        return new Guid(guid.Span, bigEndian: true).ToString("D");
     }
 
     public async Task<PivCertificate> ReadAuthenticationCertificateAsync(CancellationToken cancellationToken)
