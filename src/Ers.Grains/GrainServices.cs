@@ -1,6 +1,6 @@
 using Ers.Audit;
 using Ers.Grains.Audit;
-using Ers.Grains.Directory;
+using Ers.Grains.Staff;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -18,9 +18,10 @@ public static class GrainServices
             .Bind(configuration.GetSection(SessionOptions.SectionName))
             .Validate(o => !o.Validate().Any(), "Invalid Ers:Sessions settings")
             .ValidateOnStart();
-        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddKeyedSingleton(ErsTime.Key, TimeProvider.System);
         services.TryAddSingleton<IAuditTrail>(_ => new FileAuditTrail(configuration[AuditFilePathKey] ?? ".ers/audit.jsonl"));
-        services.AddTransient<StaffDirectoryImporter>();
+        services.AddTransient(sp => new StaffDirectoryImporter(
+            sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<IAuditTrail>(), sp.GetRequiredKeyedService<TimeProvider>(ErsTime.Key)));
         return services;
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Ers.Audit;
 using Ers.Cards;
 using Ers.Grains.Audit;
@@ -18,7 +19,7 @@ public sealed class CardGrainState
 public sealed class CardGrain(
     [PersistentState("card", ErsStorage.State)] IPersistentState<CardGrainState> state,
     IAuditTrail auditTrail,
-    TimeProvider time) : Grain, ICardGrain
+    [FromKeyedServices(ErsTime.Key)] TimeProvider time) : Grain, ICardGrain
 {
     private readonly Auditor _audit = new(auditTrail, time);
 

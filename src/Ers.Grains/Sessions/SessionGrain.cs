@@ -1,7 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Security.Cryptography;
 using Ers.Audit;
 using Ers.Cards;
-using Ers.Directory;
+using Ers.Staff;
 using Ers.Grains.Audit;
 using Ers.Sessions;
 using Ers.Workstations;
@@ -33,7 +34,7 @@ public sealed class SessionGrain(
     [PersistentState("session", ErsStorage.State)] IPersistentState<SessionGrainState> state,
     IOptions<SessionOptions> options,
     IAuditTrail auditTrail,
-    TimeProvider time) : Grain, ISessionGrain
+    [FromKeyedServices(ErsTime.Key)] TimeProvider time) : Grain, ISessionGrain
 {
     // Activity is written at most this often: a crash loses at most this much idle time, which only makes the
     // session expire sooner (the safe side), and page views do not each cost a storage write.

@@ -1,4 +1,5 @@
-using Ers.Directory;
+using Microsoft.Extensions.DependencyInjection;
+using Ers.Staff;
 using Ers.Sessions;
 using Microsoft.Extensions.Options;
 
@@ -15,7 +16,7 @@ public sealed class UserState
 public sealed class UserGrain(
     [PersistentState("user", ErsStorage.State)] IPersistentState<UserState> state,
     IOptions<SessionOptions> options,
-    TimeProvider time) : Grain, IUserGrain
+    [FromKeyedServices(ErsTime.Key)] TimeProvider time) : Grain, IUserGrain
 {
     public Task<StaffUser?> GetProfileAsync() => Task.FromResult(state.State.Profile);
 

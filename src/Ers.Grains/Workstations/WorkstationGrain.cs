@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Ers.Audit;
 using Ers.Grains.Audit;
 using Ers.Sessions;
@@ -18,7 +19,7 @@ public sealed class WorkstationGrain(
     [PersistentState("workstation", ErsStorage.State)] IPersistentState<WorkstationGrainState> state,
     IOptions<SessionOptions> options,
     IAuditTrail auditTrail,
-    TimeProvider time) : Grain, IWorkstationGrain
+    [FromKeyedServices(ErsTime.Key)] TimeProvider time) : Grain, IWorkstationGrain
 {
     private readonly Auditor _audit = new(auditTrail, time);
     private IGrainTimer? _timer;
