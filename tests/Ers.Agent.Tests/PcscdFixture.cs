@@ -12,7 +12,7 @@ public sealed partial class PcscdFixture : IAsyncLifetime
 {
     public const string PcscdPath = "/usr/sbin/pcscd";
     private const string Socket = "/run/pcscd/pcscd.comm";
-    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(5);
     private Process? _pcscd;
 
     /// <summary>True when the tests started pcscd (and so may restart it).</summary>
@@ -49,6 +49,42 @@ public sealed partial class PcscdFixture : IAsyncLifetime
 
     private async Task StartAsync()
     {
+        // A vpcd port still held (a TIME_WAIT left when a previous pcscd closed a card connection first) makes the
+        // new pcscd start without that reader. Wait for the ports to be free, and retry once if it happens anyway.
+        for (var attempt = 1; ; attempt++)
+        {
+            await WaitForFreePortsAsync();
+            await StartOnceAsync();
+            try
+            {
+                await WaitReadyAsync();
+                return;
+            }
+            catch (TimeoutException) when (attempt < 2)
+            {
+                await StopAsync();
+            }
+        }
+    }
+
+    private static async Task WaitForFreePortsAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        while (PortInUse(35963) || PortInUse(35964))
+        {
+            await Task.Delay(100, timeout.Token);
+        }
+    }
+
+    private static bool PortInUse(int port)
+    {
+        var hex = $":{port:X4}";
+        return File.ReadLines("/proc/net/tcp").Skip(1).Any(line =>
+            line.Split(' ', StringSplitOptions.RemoveEmptyEntries) is { Length: > 3 } fields && fields[1].EndsWith(hex, StringComparison.Ordinal));
+    }
+
+    private Task StartOnceAsync()
+    {
         var start = new ProcessStartInfo(PcscdPath)
         {
             ArgumentList = { "--foreground", "--info" },
@@ -63,7 +99,7 @@ public sealed partial class PcscdFixture : IAsyncLifetime
         _pcscd.ErrorDataReceived += (_, e) => log.WriteLine(e.Data);
         _pcscd.BeginOutputReadLine();
         _pcscd.BeginErrorReadLine();
-        await WaitReadyAsync();
+        return Task.CompletedTask;
     }
 
     private async Task WaitReadyAsync()

@@ -17,6 +17,7 @@ public sealed class AgentJourney(
     TimeSpan heartbeatInterval,
     TimeProvider timeProvider)
 {
+    private static readonly TimeSpan RemovalReportTimeout = TimeSpan.FromSeconds(5);
     private readonly Dictionary<string, Running> _journeys = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
@@ -103,7 +104,13 @@ public sealed class AgentJourney(
         {
             try
             {
-                await api.CardRemovedAsync(new CardRemovedRequest(cardId), CancellationToken.None);
+                // Bounded: a slow Ers must not hold up the other reader's events for long.
+                using var timeout = new CancellationTokenSource(RemovalReportTimeout);
+                await api.CardRemovedAsync(new CardRemovedRequest(cardId), timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                ui.Show(new AgentNotice(reader, JourneyState.Ended, NoticeLevel.Warning, "Ers did not answer the card removal in time."));
             }
             catch (AgentApiException ex)
             {

@@ -40,8 +40,10 @@ internal sealed class ReaderJourney(
         {
             // The card left: the coordinator reports it.
         }
-        catch (Exception ex) when (ex is PivException or SmartCardException or AgentApiException)
+        catch (Exception ex)
         {
+            // Whatever went wrong (card, service, Ers, the UI's input ending), one card's journey must never take
+            // the agent down: it fails with a sentence and the reader waits for the card to be removed.
             if (!removed.IsCancellationRequested)
             {
                 Notify(JourneyState.Failed, NoticeLevel.Error, AgentMessages.Describe(ex));
