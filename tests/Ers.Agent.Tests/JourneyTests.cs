@@ -150,6 +150,8 @@ public sealed class JourneyTests(PcscdFixture pcscd) : IAsyncLifetime
         Assert.Contains("Registration Authority (RA)", blocked.Message, StringComparison.Ordinal);
         await _ers.WaitForCallAsync(AgentApiRoutes.CardBlocked);
         Assert.Equal(3, card.PinPresentationCount);
+        // One status query (VERIFY without data) when the card is read, three passcodes, nothing once blocked.
+        Assert.Equal(4, card.VerifyCommandCount);
 
         // Re-inserted: still blocked, told at once, and the card sees no passcode at all.
         await link.RemoveAsync();
@@ -159,6 +161,7 @@ public sealed class JourneyTests(PcscdFixture pcscd) : IAsyncLifetime
         await again.InsertAsync();
         await WaitForStateAsync(again.ReaderName, JourneyState.Blocked);
         Assert.Equal(3, card.PinPresentationCount);
+        Assert.Equal(5, card.VerifyCommandCount); // only the status query that reports "blocked"
         Assert.DoesNotContain(_seen.SkipWhile(n => n.State != JourneyState.Waiting), n => n.State == JourneyState.AwaitingPin);
     }
 

@@ -35,6 +35,7 @@ public static class AgentMessages
         SmartCardException { Error: SmartCardError.CardInUse } => "Another program is using the card. Close it and re-insert the card.",
         SmartCardException => "The card could not be read. Remove it and try again.",
         AgentApiException api => DescribeApi(api),
+        EndOfStreamException => "The agent's input has ended, so it cannot ask for the passcode or the role.",
         _ => "Something went wrong. Remove the card and try again.",
     };
 

@@ -40,7 +40,7 @@ public sealed class LineAgentUi : IAgentUi, IDisposable
         try
         {
             Write(reader, $"PASSCODE? ({triesLeft} tries left)");
-            return await _lines.Reader.ReadAsync(cancellationToken);
+            return await NextLineAsync(cancellationToken);
         }
         finally
         {
@@ -60,7 +60,7 @@ public sealed class LineAgentUi : IAgentUi, IDisposable
             while (true)
             {
                 Write(reader, $"ROLE? {userName}, choose 1-{roles.Count} or a role profile id");
-                var line = await _lines.Reader.ReadAsync(cancellationToken);
+                var line = await NextLineAsync(cancellationToken);
                 var text = new string(line).Trim();
                 if (int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 1 && n <= roles.Count)
                 {
@@ -76,6 +76,18 @@ public sealed class LineAgentUi : IAgentUi, IDisposable
         finally
         {
             _prompt.Release();
+        }
+    }
+
+    private async Task<char[]> NextLineAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _lines.Reader.ReadAsync(cancellationToken);
+        }
+        catch (ChannelClosedException)
+        {
+            throw new EndOfStreamException("The agent's input ended: there is no answer to give.");
         }
     }
 
