@@ -49,8 +49,8 @@ public sealed partial class PcscdFixture : IAsyncLifetime
 
     private async Task StartAsync()
     {
-        // A vpcd port still held (a TIME_WAIT left when a previous pcscd closed a card connection first) makes the
-        // new pcscd start without that reader. Wait for the ports to be free, and retry once if it happens anyway.
+        // A vpcd port still held (a previous pcscd not quite gone) makes the new pcscd start without that reader.
+        // Wait for the ports to be free, and retry once if it happens anyway.
         for (var attempt = 1; ; attempt++)
         {
             await WaitForFreePortsAsync();
@@ -79,8 +79,10 @@ public sealed partial class PcscdFixture : IAsyncLifetime
     private static bool PortInUse(int port)
     {
         var hex = $":{port:X4}";
+        // LISTEN (0A) or ESTABLISHED (01) on the port blocks vpcd's bind; TIME_WAIT does not (it binds with reuse).
         return File.ReadLines("/proc/net/tcp").Skip(1).Any(line =>
-            line.Split(' ', StringSplitOptions.RemoveEmptyEntries) is { Length: > 3 } fields && fields[1].EndsWith(hex, StringComparison.Ordinal));
+            line.Split(' ', StringSplitOptions.RemoveEmptyEntries) is { Length: > 3 } fields
+            && fields[1].EndsWith(hex, StringComparison.Ordinal) && fields[3] is "0A" or "01");
     }
 
     private Task StartOnceAsync()
