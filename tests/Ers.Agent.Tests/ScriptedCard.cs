@@ -10,7 +10,7 @@ internal sealed class ScriptedCard(params byte[][] answers) : ICardConnection
 
     public string Reader => "scripted";
 
-    public bool ResetOnDispose { get; set; } = true;
+    public bool ResetOnDispose { get; set; }
 
     public List<byte[]> Sent { get; } = [];
 
@@ -28,7 +28,7 @@ internal sealed class DirectCard(VirtualPivCard card) : ICardConnection
 {
     public string Reader => "direct";
 
-    public bool ResetOnDispose { get; set; } = true;
+    public bool ResetOnDispose { get; set; }
 
     public Task<byte[]> TransmitAsync(ReadOnlyMemory<byte> command, CancellationToken cancellationToken) =>
         Task.FromResult(card.Process(command.Span));

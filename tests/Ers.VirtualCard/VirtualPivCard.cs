@@ -106,6 +106,12 @@ public sealed class VirtualPivCard
         get { lock (_lock) { return _triesLeft; } }
     }
 
+    /// <summary>Whether the PIN is verified right now (the agent must leave a card with it cleared).</summary>
+    public bool PinVerified
+    {
+        get { lock (_lock) { return _pinVerified; } }
+    }
+
     /// <summary>VERIFY commands received, with or without a PIN (the agent must send none to a blocked card).</summary>
     public int VerifyCommandCount => Volatile.Read(ref _verifyCommands);
 

@@ -59,9 +59,10 @@ internal sealed class ReaderJourney(
         PinStatus pin;
         SessionResponse session;
         var connection = await readers.ConnectAsync(reader, removed);
+        var card = new PivCard(connection);
+        var pinVerified = false;
         try
         {
-            var card = new PivCard(connection);
             await card.SelectAsync(removed);
             _cardId = await card.ReadCardIdAsync(removed);
             certificate = await card.ReadAuthenticationCertificateAsync(removed);
@@ -75,6 +76,7 @@ internal sealed class ReaderJourney(
             {
                 return;
             }
+            pinVerified = true;
             Notify(JourneyState.Authenticating, NoticeLevel.Info, "Passcode accepted. Logging in...");
             if (challenge.ExpiresAt <= timeProvider.GetUtcNow())
             {
@@ -87,15 +89,31 @@ internal sealed class ReaderJourney(
         }
         catch (Exception ex) when (removed.IsCancellationRequested || ex is SmartCardException { Error: SmartCardError.CardRemoved })
         {
-            connection.ResetOnDispose = false;
+            pinVerified = false; // the card is gone, and with it the verified state
             throw;
         }
         finally
         {
-            // Disposing resets the card: it forgets the verified passcode as soon as the signature is made.
+            // The card forgets the verified passcode as soon as the signature is made (or the journey failed).
+            if (pinVerified)
+            {
+                await ForgetPinAsync(card);
+            }
             await connection.DisposeAsync();
         }
         await ChooseRoleAndOpenAsync(session, removed);
+    }
+
+    private static async Task ForgetPinAsync(PivCard card)
+    {
+        try
+        {
+            await card.ResetPinStatusAsync(CancellationToken.None);
+        }
+        catch (SmartCardException)
+        {
+            // Pulled meanwhile: removal clears it anyway.
+        }
     }
 
     private async Task<PinStatus> VerifyPinAsync(PivCard card, CancellationToken removed)

@@ -48,8 +48,9 @@ public interface ICardConnection : IAsyncDisposable
     string Reader { get; }
 
     /// <summary>
-    /// Reset the card when disposing (default), so it forgets a verified PIN. Set false when the card is known to be
-    /// gone: resetting a pulled card makes the reader driver wait for it (vpcd stalls its reader for about 10 s).
+    /// Reset the card when disposing. Off by default: resetting a card that is being pulled makes the reader driver
+    /// wait for it (vpcd stalls its reader for about 10 s), and the PIV layer clears the PIN status itself
+    /// (<see cref="Piv.PivCard.ResetPinStatusAsync"/>).
     /// </summary>
     bool ResetOnDispose { get; set; }
 

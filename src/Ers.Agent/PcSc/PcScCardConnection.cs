@@ -21,7 +21,7 @@ internal sealed unsafe class PcScCardConnection : ICardConnection
 
     public string Reader { get; }
 
-    public bool ResetOnDispose { get; set; } = true;
+    public bool ResetOnDispose { get; set; }
 
     public static PcScCardConnection Open(string reader)
     {
@@ -83,7 +83,6 @@ internal sealed unsafe class PcScCardConnection : ICardConnection
         {
             if (_card != 0)
             {
-                // Reset so the card forgets the verified PIN once the agent is done with it.
                 PcScNative.Disconnect(_card, ResetOnDispose ? ResetCard : PcScNative.LeaveCard);
                 _card = 0;
             }

@@ -145,6 +145,22 @@ public sealed class PivCard(ICardConnection connection)
     }
 
     /// <summary>
+    /// Makes the card forget that the PIN was verified (VERIFY with P1 = FF, SP 800-73-4 part 2 §3.2.1), so a card
+    /// left in the reader cannot sign for anyone else. Best effort: cards that predate it answer an error, ignored.
+    /// </summary>
+    public async Task ResetPinStatusAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SendAsync([0x00, 0x20, 0xFF, 0x80], cancellationToken);
+        }
+        catch (PivException)
+        {
+            // Not supported by this card: it forgets at removal or power-off instead.
+        }
+    }
+
+    /// <summary>
     /// Signs SHA-256(<paramref name="message"/>) with the 9A key and checks the signature against the certificate
     /// before returning it, so a card that answers garbage is caught here rather than as a server refusal.
     /// RSA: PKCS#1 v1.5; ECDSA: DER (RFC 3279) signature, as the card returns it.
