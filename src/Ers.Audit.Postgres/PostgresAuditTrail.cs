@@ -70,8 +70,30 @@ public sealed class PostgresAuditTrail(NpgsqlDataSource dataSource, ILogger<Post
 
     public async Task<IReadOnlyList<AuditRecord>> QueryAsync(AuditQuery query, CancellationToken cancellationToken = default)
     {
+        await using var command = BuildQuery(dataSource, query);
+        var records = new List<AuditRecord>();
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                records.Add(Read(reader));
+            }
+        }
+        catch (Exception e) when (IsStoreFailure(e))
+        {
+            dataSource.Clear();
+            throw new AuditUnavailableException($"The audit trail is unavailable ({Describe(e)}). Try again shortly.");
+        }
+
+        return records;
+    }
+
+    /// <summary>The SELECT an <see cref="AuditQuery"/> becomes (tests EXPLAIN it to prove the indexes are used).</summary>
+    internal static NpgsqlCommand BuildQuery(NpgsqlDataSource dataSource, AuditQuery query)
+    {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
-        await using var command = dataSource.CreateCommand();
+        var command = dataSource.CreateCommand();
         var where = new StringBuilder();
 
         // Only the filters given become predicates, so the planner sees "ods_code = $1 AND time >= $2" and picks the
@@ -99,23 +121,7 @@ public sealed class PostgresAuditTrail(NpgsqlDataSource dataSource, ILogger<Post
         // The newest `Limit` rows, returned oldest first (the same answer as the file trail).
         command.CommandText =
             $"SELECT {Columns} FROM (SELECT {Columns} FROM {AuditSchema.Table}{where} ORDER BY time DESC, id DESC LIMIT ${command.Parameters.Count}) newest ORDER BY time, id";
-
-        var records = new List<AuditRecord>();
-        try
-        {
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                records.Add(Read(reader));
-            }
-        }
-        catch (Exception e) when (IsStoreFailure(e))
-        {
-            dataSource.Clear();
-            throw new AuditUnavailableException($"The audit trail is unavailable ({Describe(e)}). Try again shortly.");
-        }
-
-        return records;
+        return command;
     }
 
     /// <summary>Is PostgreSQL (not the record) the problem? Every database error is: the trail cannot vouch for the row.</summary>
