@@ -34,7 +34,8 @@ public static class AuditStoreHosting
             var connectionString = builder.Configuration.GetRequired(ConnectionStringKey);
             builder.Services.AddSingleton(_ => PostgresAuditTrail.CreateDataSource(connectionString));
             builder.Services.AddSingleton<IAuditTrail, PostgresAuditTrail>();
-            builder.Services.AddErsHealthChecks()
+            // AddHealthChecks, not AddErsHealthChecks: the host adds the shared checks once.
+            builder.Services.AddHealthChecks()
                 .AddCheck<AuditStoreHealthCheck>("audit-store", tags: [HealthEndpoints.Ready]);
         }
 

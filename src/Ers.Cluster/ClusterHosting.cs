@@ -31,6 +31,7 @@ public static class ClusterHosting
                 o.ServiceId = cluster.ServiceId;
             });
             silo.Configure<HostOptions>(o => o.ShutdownTimeout = cluster.ShutdownTimeout);
+            silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = cluster.ResponseTimeout);
             if (cluster.Provider == ClusterProvider.Redis)
             {
                 var redis = ConfigurationOptions.Parse(cluster.RedisConnectionString!);
@@ -102,6 +103,7 @@ public static class ClusterHosting
                 await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
                 return true;
             });
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = cluster.ResponseTimeout);
             if (cluster.ClientRetryWindow > TimeSpan.Zero)
             {
                 client.AddOutgoingGrainCallFilter<ClientRetryFilter>();
@@ -116,7 +118,7 @@ public static class ClusterHosting
     private static void AddRedisReadinessCheck(this IServiceCollection services, ConfigurationOptions redis)
     {
         services.AddSingleton(new RedisProbe(redis));
-        services.AddErsHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [HealthEndpoints.Ready]);
+        services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [HealthEndpoints.Ready]);
     }
 
     private static IEnumerable<string> SessionSettingsProblems(IConfiguration configuration)

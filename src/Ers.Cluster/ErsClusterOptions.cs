@@ -25,7 +25,8 @@ public sealed record ErsClusterOptions(
     string? SiloName,
     string? RedisConnectionString,
     TimeSpan ShutdownTimeout,
-    TimeSpan ClientRetryWindow)
+    TimeSpan ClientRetryWindow,
+    TimeSpan ResponseTimeout)
 {
     public const string Section = "Ers:Cluster";
 
@@ -51,7 +52,9 @@ public sealed record ErsClusterOptions(
             redis,
             Duration(section, "ShutdownTimeout", TimeSpan.FromSeconds(30)),
             // How long a client keeps retrying a call rejected by a dying silo (measured failover: a few seconds).
-            Duration(section, "ClientRetryWindow", TimeSpan.FromSeconds(10), allowZero: true));
+            Duration(section, "ClientRetryWindow", TimeSpan.FromSeconds(10), allowZero: true),
+            // A call lost with a killed silo is given up after this, not Orleans' default 30 s: a login is waiting.
+            Duration(section, "ResponseTimeout", TimeSpan.FromSeconds(10)));
     }
 
     private static int Port(IConfigurationSection section, string key, int fallback) =>

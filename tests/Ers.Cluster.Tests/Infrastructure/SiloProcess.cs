@@ -94,6 +94,7 @@ internal sealed class SiloProcess : IAsyncDisposable
                 TimeSpan.FromSeconds(60), $"silo {name} to join the cluster", TimeSpan.FromMilliseconds(200));
             if (silo.HasExited)
             {
+                await process.WaitForExitAsync();
                 throw new InvalidOperationException($"Silo {name} exited with {process.ExitCode}:{Environment.NewLine}{silo.Output}");
             }
         }
