@@ -11,6 +11,18 @@ public static class AuditMigrateCommand
 {
     public const string Usage = "usage: ers audit migrate [--connection <connection string>] [--app-role <role>]";
 
+    /// <summary>The <c>ers audit</c> command group: <c>migrate</c> is its one subcommand.</summary>
+    public static async Task<int> RunGroupAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error)
+    {
+        if (args.Count == 0 || args[0] != "migrate")
+        {
+            await error.WriteLineAsync(Usage);
+            return 2;
+        }
+
+        return await RunAsync([.. args.Skip(1)], output, error);
+    }
+
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
         string? connection = Environment.GetEnvironmentVariable("ConnectionStrings__Audit");
