@@ -1,5 +1,5 @@
 using Ers.Grains;
-using Ers.Grains.Directory;
+using Ers.Grains.Staff;
 using Ers.ServiceDefaults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,6 @@
 using Ers.Audit;
 using Ers.Grains.Audit;
-using Ers.Grains.Directory;
+using Ers.Grains.Staff;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -23,7 +23,7 @@ public sealed class FileAuditTrail : IAuditTrail, IDisposable
     public FileAuditTrail(string path)
     {
         _path = Path.GetFullPath(path);
-        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
+        Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
         _stream = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read, 4096, FileOptions.Asynchronous);
     }
 

@@ -1,4 +1,4 @@
-using Ers.Directory;
+using Ers.Staff;
 
 namespace Ers.Grains.Sessions;
 

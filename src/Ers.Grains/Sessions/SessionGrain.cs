@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using System.Security.Cryptography;
 using Ers.Audit;
 using Ers.Cards;
-using Ers.Directory;
+using Ers.Staff;
 using Ers.Grains.Audit;
 using Ers.Sessions;
 using Ers.Workstations;

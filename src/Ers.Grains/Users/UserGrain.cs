@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using Ers.Directory;
+using Ers.Staff;
 using Ers.Sessions;
 using Microsoft.Extensions.Options;
 

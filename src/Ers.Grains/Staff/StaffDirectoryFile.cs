@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Ers.Directory;
+using Ers.Staff;
 
-namespace Ers.Grains.Directory;
+namespace Ers.Grains.Staff;
 
 /// <summary>
 /// Reads and checks a staff directory file (format: docs/directory-format.md). The whole file is checked before

@@ -1,8 +1,8 @@
 using Ers.Audit;
-using Ers.Directory;
+using Ers.Staff;
 using Ers.Grains.Audit;
 
-namespace Ers.Grains.Directory;
+namespace Ers.Grains.Staff;
 
 /// <summary>Imports a directory file into the user grains, after checking all of it.</summary>
 public sealed class StaffDirectoryImporter(IGrainFactory grains, IAuditTrail auditTrail, TimeProvider time)

@@ -1,6 +1,6 @@
 using Orleans.Concurrency;
 
-namespace Ers.Directory;
+namespace Ers.Staff;
 
 /// <summary>
 /// One per user (key: the 12-digit user UUID). Holds the user's directory entry, their live sessions and the last

@@ -1,4 +1,4 @@
-namespace Ers.Directory;
+namespace Ers.Staff;
 
 /// <summary>The e-RS business functions a role profile's activities can grant.</summary>
 public enum BusinessFunction

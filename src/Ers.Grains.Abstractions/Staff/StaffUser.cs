@@ -1,4 +1,4 @@
-namespace Ers.Directory;
+namespace Ers.Staff;
 
 /// <summary>A person in the staff directory, identified by the 12-digit user UUID their card certificate carries.</summary>
 [GenerateSerializer, Immutable, Alias("ers.StaffUser")]
@@ -18,4 +18,13 @@ public sealed record RoleProfile(
     [property: Id(2)] string OrganisationName,
     [property: Id(3)] string JobRoleCode,
     [property: Id(4)] string JobRoleName,
-    [property: Id(5)] IReadOnlyList<string> Activities);
+    [property: Id(5)] IReadOnlyList<string> Activities)
+{
+    /// <summary>Two profiles are equal when every field is, activities compared in order.</summary>
+    public bool Equals(RoleProfile? other) =>
+        other is not null &&
+        RoleProfileId == other.RoleProfileId && OdsCode == other.OdsCode && OrganisationName == other.OrganisationName &&
+        JobRoleCode == other.JobRoleCode && JobRoleName == other.JobRoleName && Activities.SequenceEqual(other.Activities);
+
+    public override int GetHashCode() => HashCode.Combine(RoleProfileId, OdsCode, JobRoleCode);
+}

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Starts Ers on its embedded default: one process (the web front end co-hosting a silo), in-memory grain state,
+# a file audit trail in .ers/, and the sample staff directory.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+mkdir -p .ers
+exec dotnet run --project src/Ers.Web -c Release

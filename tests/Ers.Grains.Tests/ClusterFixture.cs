@@ -1,0 +1,97 @@
+using Ers.Audit;
+using Ers.Staff;
+using Ers.Grains;
+using Ers.Grains.Audit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.TestingHost;
+
+namespace Ers.Grains.Tests;
+
+/// <summary>
+/// One in-process silo for every grain test, with the Ers grain services, a fake clock for the session rules and
+/// a real file audit trail. Tests use unique keys so they never share state.
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public static readonly DateTimeOffset Start = new(2026, 11, 27, 8, 30, 0, TimeSpan.Zero);
+
+    private readonly string _auditPath = Path.Combine(Path.GetTempPath(), $"ers-grain-tests-{Guid.NewGuid():N}", "audit.jsonl");
+    private InProcessTestCluster? _cluster;
+
+    public FakeTimeProvider Clock { get; } = new(Start);
+
+    public IAuditTrail Audit { get; private set; } = null!;
+
+    public IClusterClient Client => _cluster!.Client;
+
+    /// <summary>Settings the tests rely on: short, round numbers.</summary>
+    public static readonly Dictionary<string, string?> Settings = new()
+    {
+        ["Ers:Sessions:IdleTimeout"] = "00:10:00",
+        ["Ers:Sessions:IdleWarning"] = "00:02:00",
+        ["Ers:Sessions:AbsoluteTimeout"] = "08:00:00",
+        ["Ers:Sessions:AbsoluteWarning"] = "00:10:00",
+        ["Ers:Sessions:HeartbeatTimeout"] = "00:00:30",
+        ["Ers:Sessions:ConcurrentSessionPolicy"] = "TerminateOldest",
+        ["Ers:Sessions:MaxSessionsPerUser"] = "1",
+    };
+
+    public async Task InitializeAsync()
+    {
+        Audit = new FileAuditTrail(_auditPath);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings).Build();
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddMemoryGrainStorage(ErsStorage.State);
+            silo.Services.AddKeyedSingleton<TimeProvider>(ErsTime.Key, Clock);
+            silo.Services.AddSingleton(Audit);
+            silo.Services.AddErsGrainServices(configuration);
+        });
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync();
+        }
+
+        (Audit as IDisposable)?.Dispose();
+        Directory.Delete(Path.GetDirectoryName(_auditPath)!, recursive: true);
+    }
+
+    /// <summary>A user with a fresh UUID and the given profiles, imported into the directory.</summary>
+    public async Task<StaffUser> NewUserAsync(params RoleProfile[] profiles)
+    {
+        var user = new StaffUser(Ids.NewDigits(12), "Dr Test User", profiles);
+        await Client.GetGrain<IUserGrain>(user.UserId).ImportAsync(user);
+        return user;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}
+
+public static class Ids
+{
+    private static long _next = 100_000_000_000 + Random.Shared.Next(0, 1_000_000) * 1000L;
+
+    public static string NewDigits(int length) => Interlocked.Increment(ref _next).ToString().PadLeft(length, '1')[^length..];
+
+    public static string NewCard() => $"card-{Guid.NewGuid():N}";
+
+    public static string NewWorkstation() => $"WS-{Guid.NewGuid():N}"[..16];
+
+    public static string NewSession() => Guid.NewGuid().ToString("N");
+
+    public static RoleProfile Profile(string ods, params string[] activities) =>
+        new(NewDigits(12), ods, $"Organisation {ods}", "S8000:G8000:R8000", "Clinical Practitioner Access Role", activities);
+}

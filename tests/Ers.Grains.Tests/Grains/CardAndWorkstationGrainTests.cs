@@ -1,0 +1,163 @@
+using Ers.Audit;
+using Ers.Cards;
+using Ers.Staff;
+using Ers.Sessions;
+
+namespace Ers.Grains.Tests.Grains;
+
+[Collection(ClusterCollection.Name)]
+public sealed class CardAndWorkstationGrainTests(ClusterFixture fx)
+{
+    private IClusterClient Client => fx.Client;
+
+    private async Task<Journey> ReferrerAsync() => new(Client, await fx.NewUserAsync(Ids.Profile("E82665", "B1101")));
+
+    [Fact]
+    public async Task Removing_the_card_ends_its_session_at_once()
+    {
+        var journey = await ReferrerAsync();
+        var sessionId = await journey.LoginOkAsync();
+
+        await journey.Card.RemovedAsync(journey.WorkstationId);
+
+        var session = await journey.Session(sessionId).GetAsync();
+        Assert.Equal(SessionState.Ended, session!.State);
+        Assert.Equal(SessionEndReason.CardRemoved, session.EndReason);
+        Assert.Equal(CardState.Absent, (await journey.Card.GetAsync()).State);
+        var audit = await fx.Audit.QueryAsync(new AuditQuery(CardId: journey.CardId));
+        Assert.Contains(audit, a => a.Event == AuditEvent.CardRemoved);
+        Assert.Contains(audit, a => a.Event == AuditEvent.SessionEnded && a.Reason == "card-removed");
+    }
+
+    [Fact]
+    public async Task A_removal_reported_by_another_workstation_changes_nothing()
+    {
+        var journey = await ReferrerAsync();
+        var sessionId = await journey.LoginOkAsync();
+
+        await journey.Card.RemovedAsync(Ids.NewWorkstation());
+
+        Assert.Equal(SessionState.Active, (await journey.Session(sessionId).GetAsync())!.State);
+        Assert.Equal(CardState.Authenticated, (await journey.Card.GetAsync()).State);
+    }
+
+    [Fact]
+    public async Task A_card_carries_one_live_session_a_new_login_supersedes_the_old()
+    {
+        var journey = await ReferrerAsync();
+        var first = await journey.LoginOkAsync();
+        var second = await journey.LoginOkAsync();
+
+        Assert.Equal(SessionState.Ended, (await journey.Session(first).GetAsync())!.State);
+        Assert.Equal(SessionState.Active, (await journey.Session(second).GetAsync())!.State);
+        Assert.Equal(second, (await journey.Card.GetAsync()).SessionId);
+        await Eventually.TrueAsync(async () =>
+            (await Client.GetGrain<IUserGrain>(journey.User.UserId).GetLiveSessionsAsync()).Select(s => s.SessionId).SequenceEqual([second]));
+    }
+
+    [Fact]
+    public async Task Terminate_oldest_ends_the_users_session_on_another_card()
+    {
+        var user = await fx.NewUserAsync(Ids.Profile("E82665", "B1101"));
+        var first = new Journey(Client, user);
+        var second = new Journey(Client, user);
+        var firstSession = await first.LoginOkAsync();
+
+        var secondSession = await second.LoginOkAsync();
+
+        var old = await first.Session(firstSession).GetAsync();
+        Assert.Equal(SessionEndReason.Superseded, old!.EndReason);
+        Assert.Equal(SessionState.Active, (await second.Session(secondSession).GetAsync())!.State);
+    }
+
+    [Fact]
+    public async Task A_card_must_be_inserted_at_the_workstation_that_proves_it()
+    {
+        var journey = await ReferrerAsync();
+        var notInserted = await journey.Card.StartSessionAsync(journey.WorkstationId, journey.User.UserId, Ids.NewSession());
+        Assert.Equal(RefusalCodes.CardNotInserted, notInserted.Refusal!.Code);
+
+        await journey.Card.InsertedAsync(journey.WorkstationId);
+        var sessionId = Ids.NewSession();
+        var elsewhere = await journey.Card.StartSessionAsync(Ids.NewWorkstation(), journey.User.UserId, sessionId);
+
+        Assert.Equal(RefusalCodes.CardInOtherWorkstation, elsewhere.Refusal!.Code);
+        Assert.Null(await journey.Session(sessionId).GetAsync());
+        Assert.Equal(CardState.Inserted, (await journey.Card.GetAsync()).State);
+        var audit = await fx.Audit.QueryAsync(new AuditQuery(SessionId: sessionId));
+        Assert.Equal(RefusalCodes.CardInOtherWorkstation, Assert.Single(audit).Reason);
+    }
+
+    [Fact]
+    public async Task A_revoked_card_loses_its_session_and_cannot_log_in_again()
+    {
+        var journey = await ReferrerAsync();
+        var sessionId = await journey.LoginOkAsync();
+
+        await journey.Card.RevokeAsync();
+
+        Assert.Equal(SessionEndReason.Revoked, (await journey.Session(sessionId).GetAsync())!.EndReason);
+        var again = await journey.Card.InsertedAsync(journey.WorkstationId);
+        Assert.Equal(RefusalCodes.CardRevoked, again.Refusal!.Code);
+        Assert.Equal(CardState.Revoked, (await journey.Card.GetAsync()).State);
+    }
+
+    [Fact]
+    public async Task A_blocked_card_cannot_authenticate_until_it_is_inserted_again()
+    {
+        var journey = await ReferrerAsync();
+        await journey.Card.InsertedAsync(journey.WorkstationId);
+
+        await journey.Card.BlockedAsync(journey.WorkstationId);
+        var refused = await journey.Card.StartSessionAsync(journey.WorkstationId, journey.User.UserId, Ids.NewSession());
+
+        Assert.Equal(RefusalCodes.CardBlocked, refused.Refusal!.Code);
+        Assert.True((await journey.LoginAsync()).Outcome.IsSuccess); // an RA unblocked it: the card proves itself again
+    }
+
+    [Fact]
+    public async Task Reinserting_a_card_never_revives_its_old_session()
+    {
+        var journey = await ReferrerAsync();
+        var sessionId = await journey.LoginOkAsync();
+
+        await journey.Card.InsertedAsync(journey.WorkstationId);
+
+        Assert.Equal(SessionState.Ended, (await journey.Session(sessionId).GetAsync())!.State);
+        Assert.Null((await journey.Card.GetAsync()).SessionId);
+    }
+
+    [Fact]
+    public async Task An_agent_that_stops_sending_heartbeats_loses_its_sessions()
+    {
+        var journey = await ReferrerAsync();
+        var sessionId = await journey.LoginOkAsync();
+        await Eventually.TrueAsync(async () => (await journey.Workstation.GetAsync()).SessionIds.Contains(sessionId));
+
+        fx.Clock.Advance(TimeSpan.FromSeconds(20));
+        await journey.Workstation.HeartbeatAsync();
+        fx.Clock.Advance(TimeSpan.FromSeconds(20));
+        await journey.Workstation.CheckHeartbeatAsync();
+        Assert.Equal(SessionState.Active, (await journey.Session(sessionId).GetAsync())!.State);
+
+        fx.Clock.Advance(TimeSpan.FromSeconds(11));
+        await journey.Workstation.CheckHeartbeatAsync();
+
+        Assert.Equal(SessionEndReason.AgentLost, (await journey.Session(sessionId).GetAsync())!.EndReason);
+        Assert.True((await journey.Workstation.GetAsync()).AgentLost);
+        await Eventually.TrueAsync(async () => (await journey.Workstation.GetAsync()).SessionIds.Count == 0);
+    }
+
+    [Fact]
+    public async Task A_directory_import_replaces_a_users_profiles_in_one_step()
+    {
+        var user = await fx.NewUserAsync(Ids.Profile("E82665", "B1101"), Ids.Profile("RYY", "B1110"));
+        var replacement = user with { Name = "Dr Renamed", RoleProfiles = [Ids.Profile("RJ1", "B1115")] };
+
+        await Client.GetGrain<IUserGrain>(user.UserId).ImportAsync(replacement);
+
+        var stored = await Client.GetGrain<IUserGrain>(user.UserId).GetProfileAsync();
+        Assert.Equal("Dr Renamed", stored!.Name);
+        Assert.Equal(replacement.RoleProfiles, stored.RoleProfiles);
+    }
+}

@@ -1,0 +1,64 @@
+using Ers.Audit;
+using Ers.Grains.Audit;
+using Ers.Sessions;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+
+namespace Ers.Grains.Tests.Grains;
+
+/// <summary>A deployment that denies a second session: its own silo, since the policy is deployment-wide.</summary>
+public sealed class DenyNewPolicyTests : IAsyncLifetime
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), $"ers-deny-{Guid.NewGuid():N}");
+    private InProcessTestCluster _cluster = null!;
+    private FileAuditTrail _audit = null!;
+
+    public async Task InitializeAsync()
+    {
+        _audit = new FileAuditTrail(Path.Combine(_dir, "audit.jsonl"));
+        var settings = new Dictionary<string, string?>(ClusterFixture.Settings)
+        {
+            ["Ers:Sessions:ConcurrentSessionPolicy"] = "DenyNew",
+        };
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddMemoryGrainStorage(ErsStorage.State);
+            silo.Services.AddSingleton<IAuditTrail>(_audit);
+            silo.Services.AddErsGrainServices(configuration);
+        });
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _cluster.DisposeAsync();
+        _audit.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_second_session_for_the_user_is_refused_and_the_first_stays()
+    {
+        var user = new Ers.Staff.StaffUser(Ids.NewDigits(12), "Dr Deny", [Ids.Profile("E82665", "B1101")]);
+        await _cluster.Client.GetGrain<Ers.Staff.IUserGrain>(user.UserId).ImportAsync(user);
+        var first = new Journey(_cluster.Client, user);
+        var second = new Journey(_cluster.Client, user);
+        var firstSession = await first.LoginOkAsync();
+
+        var (deniedId, denied) = await second.LoginAsync();
+
+        Assert.Equal(RefusalCodes.ConcurrentSessionDenied, denied.Refusal!.Code);
+        Assert.Null(await second.Session(deniedId).GetAsync());
+        Assert.Equal(SessionState.Active, (await first.Session(firstSession).GetAsync())!.State);
+        var audit = await _audit.QueryAsync(new AuditQuery(SessionId: deniedId));
+        Assert.Equal(RefusalCodes.ConcurrentSessionDenied, Assert.Single(audit).Reason);
+
+        // Once the first session ends, the user may log in again.
+        await first.Card.RemovedAsync(first.WorkstationId);
+        Assert.True((await second.LoginAsync()).Outcome.IsSuccess);
+    }
+}
