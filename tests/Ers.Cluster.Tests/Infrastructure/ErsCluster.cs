@@ -34,7 +34,7 @@ internal sealed class ErsCluster : IAsyncDisposable
 
     public IReadOnlyList<SiloProcess> Silos => _silos;
 
-    public static async Task<ErsCluster> StartAsync(int silos, string auditStore = "Postgres")
+    public static async Task<ErsCluster> StartAsync(int silos)
     {
         var redisStart = RedisServer.StartAsync();
         var postgresStart = PostgresServer.StartAsync();
@@ -44,7 +44,6 @@ internal sealed class ErsCluster : IAsyncDisposable
             await new AuditSchemaMigrator(migrator).MigrateAsync();
         }
 
-        cluster._auditStore = auditStore;
         // Silos start one after another: the first creates the membership table version the others join.
         for (var i = 0; i < silos; i++)
         {
@@ -54,8 +53,6 @@ internal sealed class ErsCluster : IAsyncDisposable
         return cluster;
     }
 
-    private string _auditStore = "Postgres";
-
     public IReadOnlyDictionary<string, string> SiloSettings => new Dictionary<string, string>
     {
         ["Ers__Cluster__Provider"] = "Redis",
@@ -63,7 +60,7 @@ internal sealed class ErsCluster : IAsyncDisposable
         ["Ers__Cluster__ServiceId"] = "ers-test",
         ["Ers__Cluster__ShutdownTimeout"] = "00:00:15",
         ["ConnectionStrings__Redis"] = Redis.ConnectionString,
-        ["Ers__Audit__Store"] = _auditStore,
+        ["Ers__Audit__Store"] = "Postgres",
         ["ConnectionStrings__Audit"] = Postgres.ConnectionString,
         // The test logs in without an agent: no heartbeats, so the fail-safe must not end sessions mid-test.
         ["Ers__Sessions__HeartbeatTimeout"] = "01:00:00",

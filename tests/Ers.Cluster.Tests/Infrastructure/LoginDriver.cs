@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Ers.Cards;
-using Ers.Directory;
+using Ers.Staff;
 using Ers.Sessions;
 
 namespace Ers.Cluster.Tests.Infrastructure;
