@@ -16,8 +16,10 @@ internal sealed record LoginAttempt(
 /// two role profiles, insert their card, start the session, choose a role. Each login uses a new user, card and
 /// session id, so every success is a session that must survive whatever the test does next.
 /// </summary>
-internal sealed class LoginDriver(IClusterClient client, int workers = 4) : IAsyncDisposable
+internal sealed class LoginDriver(IClusterClient client, int workers = LoginDriver.DefaultWorkers) : IAsyncDisposable
 {
+    public const int DefaultWorkers = 4;
+
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly ConcurrentQueue<LoginAttempt> _attempts = new();
     private readonly CancellationTokenSource _stop = new();
