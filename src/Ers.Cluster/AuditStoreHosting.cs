@@ -26,7 +26,12 @@ public static class AuditStoreHosting
     public const string StoreKey = "Ers:Audit:Store";
     public const string ConnectionStringKey = "ConnectionStrings:Audit";
 
-    public static AuditStore AddErsAuditStore(this IHostApplicationBuilder builder)
+    /// <summary>
+    /// Registers the PostgreSQL trail when <c>Ers:Audit:Store</c> is <c>Postgres</c>. A silo is ready only while it can
+    /// audit (<paramref name="readinessCheck"/>); a web front end that is a cluster client uses the same trail for the
+    /// refusals it decides itself, but stays ready without it so sessions that exist can still be read.
+    /// </summary>
+    public static AuditStore AddErsAuditStore(this IHostApplicationBuilder builder, bool readinessCheck = true)
     {
         var store = builder.Configuration.GetEnum(StoreKey, AuditStore.File);
         if (store == AuditStore.Postgres)
@@ -34,9 +39,12 @@ public static class AuditStoreHosting
             var connectionString = builder.Configuration.GetRequired(ConnectionStringKey);
             builder.Services.AddSingleton(_ => PostgresAuditTrail.CreateDataSource(connectionString));
             builder.Services.AddSingleton<IAuditTrail, PostgresAuditTrail>();
-            // AddHealthChecks, not AddErsHealthChecks: the host adds the shared checks once.
-            builder.Services.AddHealthChecks()
-                .AddCheck<AuditStoreHealthCheck>("audit-store", tags: [HealthEndpoints.Ready]);
+            if (readinessCheck)
+            {
+                // AddHealthChecks, not AddErsHealthChecks: the host adds the shared checks once.
+                builder.Services.AddHealthChecks()
+                    .AddCheck<AuditStoreHealthCheck>("audit-store", tags: [HealthEndpoints.Ready]);
+            }
         }
 
         return store;

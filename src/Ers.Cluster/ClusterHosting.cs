@@ -111,6 +111,12 @@ public static class ClusterHosting
         });
         builder.Services.AddSingleton(cluster);
         builder.Services.TryAddSingleton(TimeProvider.System);
+        // The file trail is one node's: a client only ever writes to the cluster's PostgreSQL trail.
+        if (builder.Configuration.GetEnum(AuditStoreHosting.StoreKey, AuditStore.File) == AuditStore.Postgres)
+        {
+            builder.AddErsAuditStore(readinessCheck: false);
+        }
+
         builder.Services.AddErsHealthChecks();
         return cluster;
     }

@@ -13,8 +13,8 @@ internal sealed record LoginAttempt(
 
 /// <summary>
 /// Drives logins continuously at grain level, as the web API would for a card that proved itself: import a user with
-/// two role profiles, insert their card, start the session, choose a role. Each login uses a new user, card and
-/// session id, so every success is a session that must survive whatever the test does next.
+/// two role profiles, insert their card, start the session, choose a role. Each login uses a new user, card,
+/// workstation and session id, so every success is a session that must survive whatever the test does next.
 /// </summary>
 internal sealed class LoginDriver(IClusterClient client, int workers = LoginDriver.DefaultWorkers) : IAsyncDisposable
 {
@@ -63,7 +63,8 @@ internal sealed class LoginDriver(IClusterClient client, int workers = LoginDriv
         var n = Interlocked.Increment(ref s_next);
         var userId = (100_000_000_000L + (Environment.ProcessId % 1000) * 100_000_000L + n).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var cardId = $"card-{Guid.NewGuid():N}";
-        var workstationId = $"ws-{worker}";
+        // One workstation per login, as in a hospital: each session comes with its own user, card and workstation grain.
+        var workstationId = $"ws-{worker}-{n}";
         var sessionId = Guid.NewGuid().ToString("N");
         var role = $"5550{n:D8}";
         var started = clock.Elapsed;
