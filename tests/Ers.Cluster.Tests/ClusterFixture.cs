@@ -21,8 +21,18 @@ public sealed class ClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _cluster = await ErsCluster.StartAsync(silos: 3);
-        RawClient = await _cluster.ConnectClientAsync(TimeSpan.Zero);
-        RetryingClient = await _cluster.ConnectClientAsync(TimeSpan.FromSeconds(15));
+        try
+        {
+            RawClient = await _cluster.ConnectClientAsync(TimeSpan.Zero);
+            RetryingClient = await _cluster.ConnectClientAsync(TimeSpan.FromSeconds(15));
+        }
+        catch
+        {
+            // xunit does not dispose a fixture whose start failed: leave no server behind.
+            await _cluster.DisposeAsync();
+            _cluster = null;
+            throw;
+        }
     }
 
     /// <summary>Brings the cluster back to three silos after a test took one away.</summary>

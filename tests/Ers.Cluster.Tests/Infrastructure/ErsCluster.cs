@@ -36,21 +36,40 @@ internal sealed class ErsCluster : IAsyncDisposable
 
     public static async Task<ErsCluster> StartAsync(int silos)
     {
-        var redisStart = RedisServer.StartAsync();
-        var postgresStart = PostgresServer.StartAsync();
-        var cluster = new ErsCluster(await redisStart, await postgresStart);
-        await using (var migrator = PostgresAuditTrail.CreateDataSource(cluster.Postgres.ConnectionString))
+        var redis = await RedisServer.StartAsync();
+        PostgresServer postgres;
+        try
         {
-            await new AuditSchemaMigrator(migrator).MigrateAsync();
+            postgres = await PostgresServer.StartAsync();
+        }
+        catch
+        {
+            await redis.DisposeAsync();
+            throw;
         }
 
-        // Silos start one after another: the first creates the membership table version the others join.
-        for (var i = 0; i < silos; i++)
+        var cluster = new ErsCluster(redis, postgres);
+        try
         {
-            await cluster.AddSiloAsync();
-        }
+            await using (var migrator = PostgresAuditTrail.CreateDataSource(cluster.Postgres.ConnectionString))
+            {
+                await new AuditSchemaMigrator(migrator).MigrateAsync();
+            }
 
-        return cluster;
+            // Silos start one after another: the first creates the membership table version the others join.
+            for (var i = 0; i < silos; i++)
+            {
+                await cluster.AddSiloAsync();
+            }
+
+            return cluster;
+        }
+        catch
+        {
+            // xunit does not dispose a fixture whose start failed: leave no server behind.
+            await cluster.DisposeAsync();
+            throw;
+        }
     }
 
     public IReadOnlyDictionary<string, string> SiloSettings => new Dictionary<string, string>
