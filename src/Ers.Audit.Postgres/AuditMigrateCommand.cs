@@ -5,7 +5,8 @@ namespace Ers.Audit.Postgres;
 /// <summary>
 /// <c>ers audit migrate [--connection CS] [--app-role ROLE]</c>: creates or upgrades the audit schema. The
 /// connection string defaults to the <c>ConnectionStrings__Audit</c> environment variable, as the hosts read it.
-/// Exit codes: 0 done (also when nothing was missing), 2 bad arguments, 3 database unreachable or failed.
+/// Exit codes (the <c>ers</c> convention): 0 done, also when nothing was missing; 1 database unreachable or migration
+/// failed; 2 wrong usage.
 /// </summary>
 public static class AuditMigrateCommand
 {
@@ -62,7 +63,7 @@ public static class AuditMigrateCommand
         {
             // The connection string may hold a password: print the failure, never the string.
             await error.WriteLineAsync($"Audit schema migration failed: {e.Message}");
-            return 3;
+            return 1;
         }
     }
 }

@@ -202,6 +202,28 @@ public sealed class PostgresAuditTrailTests(PostgresFixture postgres) : IClassFi
         Assert.Contains("usage: ers audit migrate", error.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_ers_tool_migrates_as_the_deployment_job_runs_it()
+    {
+        await using var db = await postgres.NewDatabaseAsync();
+        var ers = Infrastructure.SiloProcess.BuildOutput("Ers.Tools", "ers.dll");
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(ers);
+        info.ArgumentList.Add("audit");
+        info.ArgumentList.Add("migrate");
+        // As the Kubernetes Job passes it: the connection string in the environment, never on the command line.
+        info.Environment["ConnectionStrings__Audit"] = db.ConnectionString;
+
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.True(process.ExitCode == 0, $"ers audit migrate exited with {process.ExitCode}: {output}{error}");
+        Assert.Contains("now at version", output, StringComparison.Ordinal);
+        Assert.Equal(AuditSchema.LatestVersion, await new AuditSchemaMigrator(db).CurrentVersionAsync());
+    }
+
     private async Task<NpgsqlDataSource> MigratedAsync()
     {
         var db = await postgres.NewDatabaseAsync();

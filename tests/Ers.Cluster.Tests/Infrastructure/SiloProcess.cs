@@ -50,17 +50,21 @@ internal sealed class SiloProcess : IAsyncDisposable
     }
 
     /// <summary>The silo's build output, next to this test assembly's (same configuration).</summary>
-    public static string SiloAssemblyPath()
+    public static string SiloAssemblyPath() => BuildOutput("Ers.Silo", "Ers.Silo.dll");
+
+    /// <summary>
+    /// A project's build output: tests/X/bin/&lt;Configuration&gt;/&lt;framework&gt;/ -> src/P/bin/&lt;Configuration&gt;/&lt;framework&gt;/.
+    /// </summary>
+    public static string BuildOutput(string project, string assembly)
     {
-        // tests/Ers.Cluster.Tests/bin/<Configuration>/net10.0/ -> src/Ers.Silo/bin/<Configuration>/net10.0/
         var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var framework = here.Name;
         var configuration = here.Parent!.Name;
         var root = here.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
-        var path = Path.Combine(root, "src", "Ers.Silo", "bin", configuration, framework, "Ers.Silo.dll");
+        var path = Path.Combine(root, "src", project, "bin", configuration, framework, assembly);
         return File.Exists(path)
             ? path
-            : throw new FileNotFoundException($"Ers.Silo is not built at '{path}': build tests/Ers.Cluster.Tests (it builds the silo).");
+            : throw new FileNotFoundException($"{project} is not built at '{path}': build tests/Ers.Cluster.Tests (it builds {project}).");
     }
 
     public static async Task<SiloProcess> StartAsync(string name, IReadOnlyDictionary<string, string> settings)
