@@ -3,6 +3,7 @@ using Ers.Web.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddErsClusterMembership();
+builder.AddErsTelemetry();
 
 var app = builder.Build();
 app.MapErsHealthEndpoints();
