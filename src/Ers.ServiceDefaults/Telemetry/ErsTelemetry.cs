@@ -40,6 +40,9 @@ public static class ErsTelemetry
 
     public const string OtlpEndpointKey = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
+    /// <summary>The standard service-name setting wins (Kubernetes sets ers-web / ers-silo); else the assembly name.</summary>
+    public const string ServiceNameKey = "OTEL_SERVICE_NAME";
+
     public static IHostApplicationBuilder AddErsTelemetry(this IHostApplicationBuilder builder)
     {
         builder.Logging.AddOpenTelemetry(logging =>
@@ -49,7 +52,7 @@ public static class ErsTelemetry
         });
 
         var telemetry = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(builder.Environment.ApplicationName))
+            .ConfigureResource(resource => resource.AddService(builder.Configuration[ServiceNameKey] is { Length: > 0 } name ? name : builder.Environment.ApplicationName))
             .WithTracing(tracing => tracing
                 .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsOperationsEndpoint(context.Request.Path))
                 .AddHttpClientInstrumentation()
