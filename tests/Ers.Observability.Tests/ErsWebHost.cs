@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Net;
+using Ers.Grains;
+using Ers.Sessions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using OpenTelemetry.Trace;
+
+namespace Ers.Observability.Tests;
+
+/// <summary>
+/// The real Ers.Web (co-hosted silo, in-memory grain state) on real Kestrel at 127.0.0.1 with a free port, its
+/// silo and gateway on free ports, a fake session clock, and a temporary audit file. Until the agents' API is in
+/// main, <c>POST /test/login</c> stands in for it: an HTTP request that starts a session through the grains, so
+/// traces can be followed from HTTP through Orleans. <c>GET /test/fail</c> answers 500 (the error panels' input).
+/// </summary>
+public sealed class ErsWebHost : WebApplicationFactory<Program>
+{
+    public const string LoginPath = "/test/login";
+    public const string FailPath = "/test/fail";
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("ers-observability-").FullName;
+    private readonly ICollection<Activity>? _spans;
+
+    public ErsWebHost(ICollection<Activity>? spans = null)
+    {
+        _spans = spans;
+        UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        StartServer();
+    }
+
+    public static readonly DateTimeOffset Start = new(2026, 11, 27, 8, 30, 0, TimeSpan.Zero);
+
+    public FakeTimeProvider Clock { get; } = new(Start);
+
+    /// <summary>The host's real HTTP address.</summary>
+    public Uri Address => new(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
+        .Addresses.Single().Replace("[::1]", "127.0.0.1", StringComparison.Ordinal) + "/");
+
+    public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Ers:Cluster:Provider", "Localhost");
+        builder.UseSetting("Ers:Cluster:SiloPort", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Ers:Cluster:GatewayPort", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Ers:Directory:SeedFile", "");
+        builder.UseSetting(GrainServices.AuditFilePathKey, Path.Combine(_directory, "audit.jsonl"));
+        builder.UseSetting("Ers:Sessions:HeartbeatTimeout", LoadDriver.HeartbeatTimeout.ToString());
+        // Each driven round moves the session clock past a heartbeat timeout: keep earlier sessions from idling out.
+        builder.UseSetting("Ers:Sessions:IdleTimeout", "07:00:00");
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddKeyedSingleton<TimeProvider>(ErsTime.Key, Clock);
+            services.AddSingleton<IStartupFilter, TestEndpoints>();
+            if (_spans is not null)
+            {
+                services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(_spans));
+            }
+        });
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    /// <summary>A login as one HTTP request: insert the card and start the session (the agents' API does this).</summary>
+    public sealed record LoginRequest(string UserId, string CardId, string WorkstationId, string SessionId);
+
+    private sealed class TestEndpoints : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Map(LoginPath, branch => branch.Run(async context =>
+            {
+                var login = await context.Request.ReadFromJsonAsync<LoginRequest>() ?? throw new BadHttpRequestException("No body.");
+                var grains = context.RequestServices.GetRequiredService<IGrainFactory>();
+                var card = grains.GetGrain<Ers.Cards.ICardGrain>(login.CardId);
+                await card.InsertedAsync(login.WorkstationId);
+                var outcome = await card.StartSessionAsync(login.WorkstationId, login.UserId, login.SessionId);
+                context.Response.StatusCode = outcome.IsSuccess ? StatusCodes.Status200OK : StatusCodes.Status403Forbidden;
+                await context.Response.WriteAsync(outcome.Refusal?.Code ?? nameof(SessionState.Active));
+            }));
+            app.Map(FailPath, branch => branch.Run(_ => throw new InvalidOperationException("A server error the dashboard must show.")));
+            next(app);
+        };
+    }
+}
