@@ -19,12 +19,14 @@ public sealed partial class DashboardTests(DrivenPrometheus driven, ITestOutputH
     [Fact]
     public async Task Every_dashboard_query_returns_data()
     {
-        var queries = RepositoryFiles.DashboardQueries();
-        Assert.True(queries.Count >= 15, $"The dashboard has only {queries.Count} queries.");
+        var queries = RepositoryFiles.DashboardQueries(DrivenPrometheus.RateInterval);
+        Assert.True(queries.Count >= 20, $"The dashboard has only {queries.Count} queries.");
         foreach (var (panel, legend, expr) in queries)
         {
-            // Rates need two samples of a series: the last round's series may be one scrape away.
-            var samples = await Eventually.ValueAsync(async () => await Prometheus.QueryAsync(expr) is { Count: > 0 } s ? s : null,
+            // Rates need two samples of a series: the last round's series may be one scrape away. Data means a
+            // number: not an empty answer, not NaN (a quantile of nothing), and for Ers' own series not zero.
+            var samples = await Eventually.ValueAsync(async () => await Prometheus.QueryAsync(expr) is { Count: > 0 } s
+                && s.Any(x => double.IsFinite(x.Value) && (x.Value != 0 || !expr.Contains("ers_", StringComparison.Ordinal))) ? s : null,
                 $"data for '{panel}' / '{legend}': {expr}");
             output.WriteLine($"{panel} / {legend}: {string.Join(", ", samples.Select(s => $"{string.Join(",", s.Labels.Values)}={s.Value:G4}"))}");
         }
@@ -86,8 +88,20 @@ public sealed partial class DashboardTests(DrivenPrometheus driven, ITestOutputH
                 $"{firing} to be pending");
         }
 
-        // And what it keeps false: nothing is slow, no target is down.
-        foreach (var quiet in new[] { "ErsLoginLatencyHigh", "ErsTargetDown", "ErsAgentsLost", "ErsPinLockoutsSpike" })
+        // And what it keeps false: nothing is slow, no target is down, and (in the short run) few agents or cards
+        // are lost (the longer picture run loses one agent per round, so there that alert fires, as it should).
+        var quietRules = new List<string> { "ErsLoginLatencyHigh", "ErsTargetDown" };
+        if (Load.HeartbeatsLost <= 5)
+        {
+            quietRules.Add("ErsAgentsLost");
+        }
+
+        if (Load.PinLockouts <= 10)
+        {
+            quietRules.Add("ErsPinLockoutsSpike");
+        }
+
+        foreach (var quiet in quietRules)
         {
             Assert.Empty(await Prometheus.QueryAsync(rules.Single(r => r.GetProperty("name").GetString() == quiet).GetProperty("query").GetString()!));
         }

@@ -14,6 +14,12 @@ public sealed class DrivenPrometheus : IAsyncLifetime
 
     public static string? ExportPath => Environment.GetEnvironmentVariable("ERS_DASHBOARD_EXPORT") is { Length: > 0 } path ? path : null;
 
+    /// <summary>
+    /// The window that stands for Grafana's <c>$__rate_interval</c>: the whole short run in the test, a short one
+    /// for the picture so its rates follow the load.
+    /// </summary>
+    public static string RateInterval => ExportPath is null ? "30s" : "10s";
+
     public ErsWebHost Host { get; private set; } = null!;
 
     public PrometheusServer Prometheus { get; private set; } = null!;
@@ -59,24 +65,20 @@ public sealed class DrivenPrometheus : IAsyncLifetime
     /// <summary>Range data of every dashboard query since the start, for the picture.</summary>
     public async Task ExportAsync(string path)
     {
-        var panels = new List<object>();
         var end = DateTimeOffset.UtcNow;
         using var dashboard = JsonDocument.Parse(await File.ReadAllTextAsync(RepositoryFiles.Dashboard));
-        foreach (var panel in dashboard.RootElement.GetProperty("panels").EnumerateArray())
+        var units = dashboard.RootElement.GetProperty("panels").EnumerateArray().ToDictionary(
+            p => p.GetProperty("title").GetString()!, p => p.GetProperty("fieldConfig").GetProperty("defaults").GetProperty("unit").GetString());
+        var panels = new List<object>();
+        foreach (var panel in RepositoryFiles.DashboardQueries(RateInterval).GroupBy(q => q.Panel))
         {
             var series = new List<object>();
-            foreach (var target in panel.GetProperty("targets").EnumerateArray())
+            foreach (var (_, legend, expr) in panel)
             {
-                var data = await Prometheus.QueryRangeAsync(target.GetProperty("expr").GetString()!, Started, end, TimeSpan.FromSeconds(1));
-                series.Add(new { legend = target.GetProperty("legendFormat").GetString(), data });
+                series.Add(new { legend, data = await Prometheus.QueryRangeAsync(expr, Started, end, TimeSpan.FromSeconds(1)) });
             }
 
-            panels.Add(new
-            {
-                title = panel.GetProperty("title").GetString(),
-                unit = panel.GetProperty("fieldConfig").GetProperty("defaults").GetProperty("unit").GetString(),
-                series,
-            });
+            panels.Add(new { title = panel.Key, unit = units[panel.Key], series });
         }
 
         await File.WriteAllTextAsync(path, JsonSerializer.Serialize(new { start = Started, end, panels }));

@@ -11,8 +11,12 @@ public static class RepositoryFiles
 
     public static string AlertRules => Path.Combine(Root, "k8s", "observability", "prometheus", "ers-alerts.rules.yaml");
 
-    /// <summary>Every PromQL expression of the dashboard, with the panel it belongs to.</summary>
-    public static IReadOnlyList<(string Panel, string Legend, string Expr)> DashboardQueries()
+    /// <summary>
+    /// Every PromQL expression of the dashboard, with the panel it belongs to, with Grafana's
+    /// <c>$__rate_interval</c> replaced by <paramref name="rateInterval"/> (Grafana derives it from the scrape
+    /// interval and the zoom; the tests scrape every second).
+    /// </summary>
+    public static IReadOnlyList<(string Panel, string Legend, string Expr)> DashboardQueries(string rateInterval)
     {
         using var json = JsonDocument.Parse(File.ReadAllText(Dashboard));
         var queries = new List<(string, string, string)>();
@@ -22,7 +26,7 @@ public static class RepositoryFiles
             {
                 queries.Add((panel.GetProperty("title").GetString()!,
                     target.TryGetProperty("legendFormat", out var legend) ? legend.GetString() ?? "" : "",
-                    target.GetProperty("expr").GetString()!));
+                    target.GetProperty("expr").GetString()!.Replace("$__rate_interval", rateInterval, StringComparison.Ordinal)));
             }
         }
 
