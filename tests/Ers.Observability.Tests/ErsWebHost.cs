@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Ers.Grains;
+using Ers.ServiceDefaults;
 using Ers.Sessions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -52,6 +53,7 @@ public sealed class ErsWebHost : WebApplicationFactory<Program>
         builder.UseSetting("Ers:Cluster:SiloPort", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Ers:Cluster:GatewayPort", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Ers:Directory:SeedFile", "");
+        builder.UseSetting(ErsTelemetry.TracingKey, (_spans is not null).ToString());
         builder.UseSetting(GrainServices.AuditFilePathKey, Path.Combine(_directory, "audit.jsonl"));
         builder.UseSetting("Ers:Sessions:HeartbeatTimeout", LoadDriver.HeartbeatTimeout.ToString());
         // Each driven round moves the session clock past a heartbeat timeout: keep earlier sessions from idling out.

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -40,6 +41,9 @@ public static class ErsTelemetry
 
     public const string OtlpEndpointKey = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
+    /// <summary>Records traces even without OTLP (for another exporter, e.g. tests'); default: on with OTLP.</summary>
+    public const string TracingKey = "Ers:Telemetry:Tracing";
+
     /// <summary>The standard service-name setting wins (Kubernetes sets ers-web / ers-silo); else the assembly name.</summary>
     public const string ServiceNameKey = "OTEL_SERVICE_NAME";
 
@@ -51,21 +55,28 @@ public static class ErsTelemetry
             logging.IncludeScopes = true;
         });
 
+        var otlp = !string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointKey]);
         var telemetry = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(builder.Configuration[ServiceNameKey] is { Length: > 0 } name ? name : builder.Environment.ApplicationName))
-            .WithTracing(tracing => tracing
+            .ConfigureResource(resource => resource.AddService(builder.Configuration[ServiceNameKey] is { Length: > 0 } name ? name : builder.Environment.ApplicationName));
+
+        // Spans are recorded only when they go somewhere: listening to every grain call costs CPU on the login path.
+        if (builder.Configuration.GetValue(TracingKey, otlp))
+        {
+            telemetry.WithTracing(tracing => tracing
                 .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsOperationsEndpoint(context.Request.Path))
                 .AddHttpClientInstrumentation()
                 .AddSource(OrleansActivitySources)
-                .AddSource(ErsActivitySource))
-            .WithMetrics(metrics => metrics
+                .AddSource(ErsActivitySource));
+        }
+
+        telemetry.WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddMeter(OrleansMeter, ErsMeter)
                 .AddPrometheusExporter());
 
-        if (!string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointKey]))
+        if (otlp)
         {
             // Endpoint, protocol and headers come from the standard OTEL_EXPORTER_OTLP_* settings.
             telemetry.UseOtlpExporter();
