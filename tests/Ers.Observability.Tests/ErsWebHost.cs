@@ -29,10 +29,12 @@ public sealed class ErsWebHost : WebApplicationFactory<Program>
 
     private readonly string _directory = Directory.CreateTempSubdirectory("ers-observability-").FullName;
     private readonly ICollection<Activity>? _spans;
+    private readonly IReadOnlyDictionary<string, string>? _settings;
 
-    public ErsWebHost(ICollection<Activity>? spans = null)
+    public ErsWebHost(ICollection<Activity>? spans = null, IReadOnlyDictionary<string, string>? settings = null)
     {
         _spans = spans;
+        _settings = settings;
         UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         StartServer();
     }
@@ -53,11 +55,20 @@ public sealed class ErsWebHost : WebApplicationFactory<Program>
         builder.UseSetting("Ers:Cluster:SiloPort", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Ers:Cluster:GatewayPort", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Ers:Directory:SeedFile", "");
-        builder.UseSetting(ErsTelemetry.TracingKey, (_spans is not null).ToString());
+        if (_spans is not null)
+        {
+            builder.UseSetting(ErsTelemetry.TracingKey, "true");
+        }
+
         builder.UseSetting(GrainServices.AuditFilePathKey, Path.Combine(_directory, "audit.jsonl"));
         builder.UseSetting("Ers:Sessions:HeartbeatTimeout", LoadDriver.HeartbeatTimeout.ToString());
         // Each driven round moves the session clock past a heartbeat timeout: keep earlier sessions from idling out.
         builder.UseSetting("Ers:Sessions:IdleTimeout", "07:00:00");
+        foreach (var (key, value) in _settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureTestServices(services =>
         {
             services.AddKeyedSingleton<TimeProvider>(ErsTime.Key, Clock);

@@ -185,7 +185,7 @@ public sealed class LoadDriver(ErsWebHost host)
         await HttpLoginAsync(http, await NewUserAsync($"Dr Http {Guid.NewGuid():N}", ["B1101"]));
         RoleSelections[OrganisationKind.Referrer]++;
 
-        for (var i = 0; i <= round % 3; i++)
+        for (var i = 0; i < 2 + round % 3; i++)
         {
             await RefusedAsync(() => StartAsync(new StaffUser(NewDigits(), "Not In Directory", [])), RefusalCodes.UserUnknown);
         }
