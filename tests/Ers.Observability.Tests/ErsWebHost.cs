@@ -3,6 +3,7 @@ using System.Net;
 using Ers.Grains;
 using Ers.ServiceDefaults;
 using Ers.Sessions;
+using Ers.Tools.Pki;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -30,12 +31,31 @@ public sealed class ErsWebHost : WebApplicationFactory<Program>
     private readonly string _directory = Directory.CreateTempSubdirectory("ers-observability-").FullName;
     private readonly ICollection<Activity>? _spans;
     private readonly IReadOnlyDictionary<string, string>? _settings;
+    private readonly Dictionary<string, string> _pkiSettings;
 
     public ErsWebHost(ICollection<Activity>? spans = null, IReadOnlyDictionary<string, string>? settings = null)
     {
         _spans = spans;
         _settings = settings;
-        UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        // The card authentication the web host requires at start-up, from a throwaway development PKI.
+        var pki = DevPki.Init(_directory, Clock);
+        pki.IssueServer();
+        pki.EnsureTokenKey();
+        pki.WriteCrls(TimeSpan.FromDays(7));
+        _pkiSettings = new Dictionary<string, string>
+        {
+            ["Urls"] = "http://127.0.0.1:0",
+            ["Ers:AgentApi:HttpsUrl"] = "https://127.0.0.1:0",
+            ["Ers:AgentApi:ServerCertificatePath"] = DevPki.CertificatePath(_directory, DevPki.ServerName),
+            ["Ers:AgentApi:ServerCertificateKeyPath"] = DevPki.KeyPath(_directory, DevPki.ServerName),
+            ["Ers:CardAuthentication:TrustedRoots:0"] = DevPki.CertificatePath(_directory, DevPki.SmartcardRootName),
+            ["Ers:CardAuthentication:IntermediateCertificates:0"] = DevPki.CertificatePath(_directory, DevPki.SmartcardIssuingName),
+            ["Ers:CardAuthentication:CrlSources:0"] = DevPki.CrlPath(_directory, DevPki.SmartcardIssuingName),
+            ["Ers:Workstations:TrustedRoots:0"] = DevPki.CertificatePath(_directory, DevPki.WorkstationCaName),
+            ["Ers:Workstations:CrlSources:0"] = DevPki.CrlPath(_directory, DevPki.WorkstationCaName),
+            ["Ers:Tokens:KeyFile"] = Path.Combine(_directory, DevPki.TokenKeyFile),
+        };
+        UseKestrel();
         StartServer();
     }
 
@@ -45,7 +65,7 @@ public sealed class ErsWebHost : WebApplicationFactory<Program>
 
     /// <summary>The host's real HTTP address.</summary>
     public Uri Address => new(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
-        .Addresses.Single().Replace("[::1]", "127.0.0.1", StringComparison.Ordinal) + "/");
+        .Addresses.Single(a => a.StartsWith("http://", StringComparison.Ordinal)) + "/");
 
     public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
 
@@ -64,7 +84,7 @@ public sealed class ErsWebHost : WebApplicationFactory<Program>
         builder.UseSetting("Ers:Sessions:HeartbeatTimeout", LoadDriver.HeartbeatTimeout.ToString());
         // Each driven round moves the session clock past a heartbeat timeout: keep earlier sessions from idling out.
         builder.UseSetting("Ers:Sessions:IdleTimeout", "07:00:00");
-        foreach (var (key, value) in _settings ?? new Dictionary<string, string>())
+        foreach (var (key, value) in _pkiSettings.Concat(_settings ?? new Dictionary<string, string>()))
         {
             builder.UseSetting(key, value);
         }
