@@ -25,6 +25,7 @@ public static class ClusterHosting
         builder.Services.AddErsGrainServices(builder.Configuration);
         builder.UseOrleans(silo =>
         {
+            silo.AddActivityPropagation(); // one trace from the HTTP request through every grain call (ErsTelemetry)
             silo.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = cluster.ClusterId;
@@ -81,6 +82,7 @@ public static class ClusterHosting
         var cluster = ErsClusterOptions.From(builder.Configuration);
         builder.UseOrleansClient(client =>
         {
+            client.AddActivityPropagation(); // one trace from the HTTP request through every grain call (ErsTelemetry)
             client.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = cluster.ClusterId;

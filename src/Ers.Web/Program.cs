@@ -7,6 +7,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddErsClusterMembership();
 builder.AddErsCardAuthentication();
 builder.AddErsBrowserFrontEnd();
+builder.AddErsTelemetry();
 
 var app = builder.Build();
 app.MapErsHealthEndpoints();
