@@ -1,0 +1,46 @@
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace Ers.LoadTests;
+
+/// <summary>
+/// Reads the first form of a page the way a browser submits it with the first choice: hidden inputs (the antiforgery
+/// token), and the first radio button or submit button of each name.
+/// </summary>
+public static partial class HtmlForm
+{
+    public static IReadOnlyList<KeyValuePair<string, string>> Read(string html)
+    {
+        var fields = new List<KeyValuePair<string, string>>();
+        var named = new HashSet<string>(StringComparer.Ordinal);
+        var formStart = html.IndexOf("<form", StringComparison.OrdinalIgnoreCase);
+        var formEnd = formStart < 0 ? -1 : html.IndexOf("</form>", formStart, StringComparison.OrdinalIgnoreCase);
+        var form = formStart < 0 ? html : html[formStart..(formEnd < 0 ? html.Length : formEnd)];
+        foreach (Match element in Element().Matches(form))
+        {
+            var tag = element.Value;
+            var name = Attribute(tag, "name");
+            if (name is null)
+            {
+                continue;
+            }
+
+            var type = (Attribute(tag, "type") ?? (tag.StartsWith("<button", StringComparison.OrdinalIgnoreCase) ? "submit" : "text")).ToLowerInvariant();
+            if (type is "hidden" || (type is "radio" or "submit" && named.Add(name)))
+            {
+                fields.Add(new(name, WebUtility.HtmlDecode(Attribute(tag, "value") ?? "")));
+            }
+        }
+
+        return fields;
+    }
+
+    private static string? Attribute(string tag, string name)
+    {
+        var match = Regex.Match(tag, $"\\s{name}\\s*=\\s*(\"([^\"]*)\"|'([^']*)')", RegexOptions.IgnoreCase);
+        return match.Success ? (match.Groups[2].Success ? match.Groups[2].Value : match.Groups[3].Value) : null;
+    }
+
+    [GeneratedRegex("<(input|button)\\b[^>]*>", RegexOptions.IgnoreCase)]
+    private static partial Regex Element();
+}
