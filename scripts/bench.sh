@@ -7,7 +7,8 @@
 #   scripts/bench.sh scale    [ers-load scale options...]      10k -> 100k -> 1M held sessions, memory per session
 #
 # Environment: BENCH_DIR (work directory, default /tmp/ers-bench), BENCH_OUT (reports, default docs/performance/runs),
-# BENCH_USERS (directory size, default 2000), BENCH_AUDIT_DIR (where the file audit trail goes, default BENCH_DIR).
+# BENCH_USERS (directory size, default 2000), BENCH_AUDIT_DIR (where the file audit trail goes, default BENCH_DIR),
+# BENCH_SKIP_BUILD=1 (reuse the last Release build), BENCH_LABEL (report name).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -40,10 +41,12 @@ wait_http() { # url, what
   return 1
 }
 
-echo "== build (Release)"
-for p in src/Ers.Web src/Ers.Tools tests/Ers.Baseline tests/Ers.LoadTests; do
-  dotnet build "$ROOT/$p" -c Release -v quiet -nologo >"$W/build.log" 2>&1 || { cat "$W/build.log"; exit 1; }
-done
+if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
+  echo "== build (Release)"
+  for p in src/Ers.Web src/Ers.Silo src/Ers.Tools tests/Ers.Baseline tests/Ers.LoadTests; do
+    dotnet build "$ROOT/$p" -c Release -v quiet -nologo >"$W/build.log" 2>&1 || { cat "$W/build.log"; exit 1; }
+  done
+fi
 BIN() { echo "$ROOT/$1/bin/Release/net10.0"; }
 
 echo "== machine"

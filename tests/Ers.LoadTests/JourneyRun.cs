@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Http.Json;
 using Ers.Tools.Pki;
 
 namespace Ers.LoadTests;
@@ -29,7 +30,12 @@ public sealed record JourneySettings(
     IReadOnlyList<KeyValuePair<string, int>> Processes,
     string OutputDirectory,
     string Label,
-    string Command)
+    string Command,
+    int Hold = 0,
+    double FaultAt = 0,
+    string? Fault = null,
+    double RecoverAt = 0,
+    string? Recover = null)
 {
     public const string Usage = """
         ers-load journeys --pki DIR --agent-url https://127.0.0.1:5443 [options]
@@ -41,6 +47,9 @@ public sealed record JourneySettings(
           --pv-sessions N --pv-concurrency N --pv-slice S --pv-slices N   page-view phase, Ers and baseline alternating
           --watch name=pid,...       processes whose CPU and RSS are sampled from /proc
           --out DIR --label TEXT
+          --hold N                   resilience: N sessions logged in first, kept alive by heartbeats, checked at the end
+          --fault-at S --fault CMD   resilience: run shell command CMD S seconds into the run (e.g. kill -9 PID)
+          --recover-at S --recover CMD   resilience: and CMD at S (e.g. restart the store)
         """;
 
     public static JourneySettings From(Arguments a, string command)
@@ -68,7 +77,12 @@ public sealed record JourneySettings(
             a.Processes("watch"),
             a.String("out", "artifacts/perf"),
             a.String("label", "journeys"),
-            command);
+            command,
+            a.Int("hold", 0),
+            a.Double("fault-at", 0),
+            a.Optional("fault"),
+            a.Double("recover-at", 0),
+            a.Optional("recover"));
         a.ThrowIfUnknown();
         return settings.Mode is "open" or "closed" ? settings : throw new ArgumentException("--mode must be open or closed.");
     }
@@ -110,8 +124,19 @@ public sealed class JourneyRun(JourneySettings settings)
         var freeCards = new ConcurrentQueue<SimulatedCard>(cards);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        HeldSession[] held = [];
+        using var holdStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var holdHeartbeats = Task.CompletedTask;
+        if (settings.Hold > 0)
+        {
+            held = await HoldSessionsAsync(freeCards, workstations, null, null, settings.Hold, cancellationToken);
+            holdHeartbeats = HoldHeartbeatsAsync(held, holdStop.Token);
+            Console.WriteLine($"Holding {held.Length} sessions (kept alive by heartbeats) through the run.");
+        }
+
         _clock.Start();
         var ticker = TickAsync(stop.Token);
+        var faults = FaultsAsync(stop.Token);
 
         _phase = settings.Mode == "open" ? "open-loop" : "closed-loop";
         if (settings.Mode == "open")
@@ -125,6 +150,17 @@ public sealed class JourneyRun(JourneySettings settings)
 
         var journeyPhaseEnd = _clock.Elapsed.TotalSeconds;
         _targetRate = 0;
+        await faults;
+        ResilienceResult? resilience = null;
+        if (settings.Hold > 0 || settings.Fault is not null)
+        {
+            _phase = "verify held sessions";
+            var (lost, lostByCode) = await VerifyHeldAsync(held, cancellationToken);
+            await holdStop.CancelAsync();
+            await holdHeartbeats;
+            await RemoveAllAsync(journey, held, freeCards, cancellationToken);
+            resilience = ResilienceResult.From(settings, _series, _faultRanAt, _recoverRanAt, held.Length, lost, lostByCode);
+        }
         if (settings.PageViewSlices > 0 && (pages is not null || baseline is not null))
         {
             _phase = "page-views: login";
@@ -133,7 +169,7 @@ public sealed class JourneyRun(JourneySettings settings)
 
         await stop.CancelAsync();
         await ticker;
-        var report = RunReport.Build(settings, _metrics, _series, _slices, _sampler.Totals(), journeyPhaseEnd);
+        var report = RunReport.Build(settings, _metrics, _series, _slices, _sampler.Totals(), journeyPhaseEnd, resilience);
         var (json, markdown) = report.Write(settings.OutputDirectory, settings.Label);
         Console.WriteLine($"Report: {markdown} and {json}");
         return 0;
@@ -231,27 +267,12 @@ public sealed class JourneyRun(JourneySettings settings)
     private async Task PageViewPhaseAsync(Journey journey, ConcurrentQueue<SimulatedCard> freeCards, SimulatedWorkstation[] workstations,
         HttpClient? pages, HttpClient? baseline, CancellationToken cancellationToken)
     {
-        var holder = new Journey(_metrics, new JourneyOptions(0, 0, pages, settings.ErsPagePath, settings.BusinessFunctionPath, baseline, RemoveCard: false));
-        var held = new ConcurrentBag<HeldSession>();
-        var take = Math.Min(settings.PageViewSessions, freeCards.Count);
-        var toHold = new ConcurrentQueue<SimulatedCard>();
-        for (var i = 0; i < take && freeCards.TryDequeue(out var c); i++)
-        {
-            toHold.Enqueue(c);
-        }
-
-        await Task.WhenAll(Enumerable.Range(0, 32).Select(async w =>
-        {
-            while (toHold.TryDequeue(out var card))
-            {
-                if (await holder.RunAsync(card, workstations[w % workstations.Length], Stopwatch.GetTimestamp(), cancellationToken) is { } session)
-                {
-                    held.Add(session);
-                }
-            }
-        }));
-        var sessions = held.ToArray();
+        var sessions = await HoldSessionsAsync(freeCards, workstations, pages, baseline, settings.PageViewSessions, cancellationToken);
         Console.WriteLine($"Page-view phase: {sessions.Length} sessions held on both; {settings.PageViewSlices} slices of {settings.PageViewSliceSeconds} s.");
+
+        // The held sessions' agents stay alive as real ones do: without heartbeats Ers would (rightly) end them.
+        using var heartbeatStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var heartbeats = HoldHeartbeatsAsync(sessions, heartbeatStop.Token);
 
         for (var slice = 0; slice < settings.PageViewSlices && sessions.Length > 0; slice++)
         {
@@ -308,7 +329,42 @@ public sealed class JourneyRun(JourneySettings settings)
                 $"  slice {slice} {(ers ? "ers     " : "baseline")}: {histogram.Count / seconds,8:F0} req/s  p50 {s.P50Ms:F2} ms  p99 {s.P99Ms:F2} ms  errors {errorsBefore}"));
         }
 
+        await heartbeatStop.CancelAsync();
+        await heartbeats;
         _phase = "page-views: removal";
+        await RemoveAllAsync(journey, sessions, freeCards, cancellationToken);
+    }
+
+    /// <summary>Logs <paramref name="count"/> sessions in (on the browser pages and the baseline too when given).</summary>
+    private async Task<HeldSession[]> HoldSessionsAsync(ConcurrentQueue<SimulatedCard> freeCards, SimulatedWorkstation[] workstations,
+        HttpClient? pages, HttpClient? baseline, int count, CancellationToken cancellationToken)
+    {
+        var holder = new Journey(_metrics, new JourneyOptions(0, 0, pages, settings.ErsPagePath, settings.BusinessFunctionPath, baseline, RemoveCard: false));
+        var held = new ConcurrentBag<HeldSession>();
+        var toHold = new ConcurrentQueue<SimulatedCard>();
+        for (var i = 0; i < count && freeCards.TryDequeue(out var c); i++)
+        {
+            toHold.Enqueue(c);
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, 32).Select(async w =>
+        {
+            while (toHold.TryDequeue(out var card))
+            {
+                if (await holder.RunAsync(card, workstations[w % workstations.Length], Stopwatch.GetTimestamp(), cancellationToken) is { } session)
+                {
+                    held.Add(session);
+                }
+                else
+                {
+                    freeCards.Enqueue(card);
+                }
+            }
+        }));
+        return held.ToArray();
+    }
+
+    private async Task RemoveAllAsync(Journey journey, HeldSession[] sessions, ConcurrentQueue<SimulatedCard> freeCards, CancellationToken cancellationToken) =>
         await Task.WhenAll(sessions.Chunk(Math.Max(1, sessions.Length / 16)).Select(async chunk =>
         {
             foreach (var session in chunk)
@@ -325,6 +381,124 @@ public sealed class JourneyRun(JourneySettings settings)
                 freeCards.Enqueue(session.Card);
             }
         }));
+
+    /// <summary>
+    /// A held session is alive when Ers still issues a browser ticket for it (a refusal such as <c>session.ended</c>
+    /// means the fault lost it). Answers are retried for up to 30 s while the cluster may still be settling.
+    /// </summary>
+    private async Task<(int Lost, IReadOnlyDictionary<string, int> ByCode)> VerifyHeldAsync(HeldSession[] sessions, CancellationToken cancellationToken)
+    {
+        var byCode = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        var lost = 0;
+        await Task.WhenAll(sessions.Chunk(Math.Max(1, sessions.Length / 16)).Select(async chunk =>
+        {
+            foreach (var session in chunk)
+            {
+                string? code = null;
+                var until = Stopwatch.GetTimestamp() + (30 * Stopwatch.Frequency);
+                do
+                {
+                    try
+                    {
+                        using var response = await session.Workstation.Client.PostAsJsonAsync(Api.AgentApiRoutes.BrowserTicket,
+                            new Api.SessionRequest(session.SessionToken), cancellationToken);
+                        code = response.IsSuccessStatusCode ? null : await Journey.CodeOfAsync(response, "verify", cancellationToken);
+                    }
+                    catch (HttpRequestException)
+                    {
+                        code = "client.HttpRequestException";
+                    }
+
+                    // Only "cannot tell now" answers are retried; a definite refusal is a lost session.
+                    if (code is null || !(code == Api.ApiErrorCodes.StoreUnavailable || code.StartsWith("client.", StringComparison.Ordinal) || code.StartsWith("http.5", StringComparison.Ordinal)))
+                    {
+                        break;
+                    }
+
+                    await Task.Delay(500, cancellationToken);
+                }
+                while (Stopwatch.GetTimestamp() < until);
+
+                if (code is not null)
+                {
+                    Interlocked.Increment(ref lost);
+                    byCode.AddOrUpdate(code, 1, (_, n) => n + 1);
+                }
+            }
+        }));
+        return (lost, byCode);
+    }
+
+    private double? _faultRanAt;
+    private double? _recoverRanAt;
+
+    /// <summary>Runs the fault command, then the recovery command, at their times (shell commands from bench.sh).</summary>
+    private async Task FaultsAsync(CancellationToken cancellationToken)
+    {
+        foreach (var (at, command, isFault) in new[] { (settings.FaultAt, settings.Fault, true), (settings.RecoverAt, settings.Recover, false) })
+        {
+            if (command is null)
+            {
+                continue;
+            }
+
+            while (_clock.Elapsed.TotalSeconds < at && !cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(50, CancellationToken.None);
+            }
+
+            var ranAt = Math.Round(_clock.Elapsed.TotalSeconds, 2);
+            using var process = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", command]) { UseShellExecute = false })!;
+            await process.WaitForExitAsync(CancellationToken.None);
+            Console.WriteLine($"[{ranAt:F1}s] {(isFault ? "FAULT" : "RECOVER")}: {command} (exit {process.ExitCode})");
+            _phase = isFault ? "after fault" : "after recovery";
+            if (isFault)
+            {
+                _faultRanAt = ranAt;
+            }
+            else
+            {
+                _recoverRanAt = ranAt;
+            }
+        }
+    }
+
+    /// <summary>Every 10 s, each workstation sends one heartbeat per 32 of its held sessions (the API's limit).</summary>
+    private async Task HoldHeartbeatsAsync(HeldSession[] sessions, CancellationToken cancellationToken)
+    {
+        var batches = sessions.GroupBy(s => s.Workstation)
+            .SelectMany(g => g.Chunk(32).Select(chunk => (Workstation: g.Key, Tokens: chunk.Select(s => s.SessionToken).ToList())))
+            .ToList();
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(10));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                foreach (var (workstation, tokens) in batches)
+                {
+                    try
+                    {
+                        var t = Stopwatch.GetTimestamp();
+                        using var response = await workstation.Client.PostAsJsonAsync(Api.AgentApiRoutes.Heartbeat, new Api.HeartbeatRequest(tokens), cancellationToken);
+                        if (!response.IsSuccessStatusCode)
+                        {
+                            _metrics.Error(await Journey.CodeOfAsync(response, Steps.Heartbeat, cancellationToken));
+                        }
+                        else
+                        {
+                            _metrics.Record(Steps.Heartbeat, t);
+                        }
+                    }
+                    catch (HttpRequestException)
+                    {
+                        _metrics.Error("client.HttpRequestException (heartbeat)");
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     private async Task TickAsync(CancellationToken cancellationToken)
@@ -367,3 +541,40 @@ public sealed class JourneyRun(JourneySettings settings)
 
 /// <summary>One slice of the page-view phase.</summary>
 public sealed record PageViewSlice(int Slice, string Target, double RequestsPerSecond, double P50Ms, double P99Ms, double MaxMs, long Errors);
+
+/// <summary>What a resilience run found: sessions lost, logins failed after the fault, and how long until logins worked again.</summary>
+public sealed record ResilienceResult(
+    string? Fault,
+    double? FaultAt,
+    string? Recover,
+    double? RecoverAt,
+    int HeldSessions,
+    int LostSessions,
+    IReadOnlyDictionary<string, int> LostByCode,
+    long FailedLoginsAfterFault,
+    double? RecoverySeconds)
+{
+    /// <summary>Recovery: from the fault to the start of the first 3 s with logins and no error.</summary>
+    public static ResilienceResult From(JourneySettings settings, IReadOnlyList<TimePoint> series, double? faultAt, double? recoverAt,
+        int held, int lost, IReadOnlyDictionary<string, int> lostByCode)
+    {
+        double? recovery = null;
+        long failed = 0;
+        if (faultAt is { } f)
+        {
+            var after = series.Where(p => p.Second > f).ToList();
+            failed = after.Sum(p => p.Errors);
+            for (var i = 0; i + 2 < after.Count; i++)
+            {
+                if (after.Skip(i).Take(3).All(p => p.Errors == 0 && p.Logins > 0))
+                {
+                    // The sample at second s covers (s-1, s]: the good window starts one second before it.
+                    recovery = Math.Max(0, Math.Round(after[i].Second - 1 - f, 1));
+                    break;
+                }
+            }
+        }
+
+        return new ResilienceResult(settings.Fault, faultAt, settings.Recover, recoverAt, held, lost, lostByCode, failed, recovery);
+    }
+}

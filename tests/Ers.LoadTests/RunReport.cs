@@ -33,6 +33,7 @@ public sealed record RunReport(
     IReadOnlyList<PageViewSlice> PageViewSlices,
     PageViewComparison? PageViews,
     IReadOnlyDictionary<string, ProcessUsage> Processes,
+    ResilienceResult? Resilience,
     IReadOnlyList<TimePoint> Series)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -43,7 +44,8 @@ public sealed record RunReport(
     };
 
     public static RunReport Build(JourneySettings settings, RunMetrics metrics, IReadOnlyList<TimePoint> series,
-        IReadOnlyList<PageViewSlice> slices, IReadOnlyDictionary<string, ProcessUsage> processes, double journeyPhaseEnd)
+        IReadOnlyList<PageViewSlice> slices, IReadOnlyDictionary<string, ProcessUsage> processes, double journeyPhaseEnd,
+        ResilienceResult? resilience)
     {
         // Sustained: the seconds after the ramp and before the journeys phase ended (open loop), or all of it (closed).
         var from = settings.Mode == "open" ? settings.RampSeconds + 1 : 2;
@@ -56,7 +58,7 @@ public sealed record RunReport(
         return new RunReport(settings.Label, settings.Command, DateTimeOffset.UtcNow, MachineInfo.Read(), settings,
             Math.Round(sustained, 1), steady.Count, metrics.LoginsCompleted, metrics.JourneysCompleted, metrics.JourneysFailed,
             steps, metrics.Errors.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal), slices,
-            PageViewComparison.From(slices), processes, series);
+            PageViewComparison.From(slices), processes, resilience, series);
     }
 
     public (string Json, string Markdown) Write(string directory, string label)
@@ -114,6 +116,14 @@ public sealed record RunReport(
             }
 
             md.AppendLine().AppendLine(i, $"**Ers/baseline: {pv.ThroughputRatio:F2}x req/s (median {pv.ErsMedianRps:F0} vs {pv.BaselineMedianRps:F0}), p99 {pv.ErsMedianP99Ms:F2} vs {pv.BaselineMedianP99Ms:F2} ms (ratio {pv.P99Ratio:F2}).**").AppendLine();
+        }
+
+        if (Resilience is { } r)
+        {
+            md.AppendLine("Resilience:").AppendLine();
+            md.AppendLine(i, $"- fault at {r.FaultAt:F1} s: `{r.Fault}`; recovery command at {r.RecoverAt:F1} s: `{r.Recover}`");
+            md.AppendLine(i, $"- **held sessions lost: {r.LostSessions} of {r.HeldSessions}**{(r.LostByCode.Count > 0 ? " (" + string.Join(", ", r.LostByCode.Select(kv => $"`{kv.Key}` {kv.Value}")) + ")" : "")}");
+            md.AppendLine(i, $"- failed requests after the fault: {r.FailedLoginsAfterFault}; recovery (fault to the first 3 s of logins without error): {(r.RecoverySeconds is { } s ? $"{s:F1} s" : "not reached")}").AppendLine();
         }
 
         md.AppendLine("Processes (CPU is % of one core, averaged over the run; RSS from /proc):").AppendLine();
