@@ -1,0 +1,57 @@
+using System.Text.Json;
+
+namespace Ers.Deploy.Tests;
+
+/// <summary>
+/// The address Kestrel will really bind in the pod, worked out the way ASP.NET Core does: a plain <c>Urls</c>
+/// variable beats appsettings.json, which beats <c>ASPNETCORE_URLS</c>; any of them beats <c>ASPNETCORE_HTTP_PORTS</c>.
+/// </summary>
+public sealed class ListeningAddressTests
+{
+    public static TheoryData<string, string, string> Hosts => new()
+    {
+        { Kustomize.Base, Renders.Silo, "Ers.Silo" },
+        { Kustomize.Base, Renders.Web, "Ers.Web" },
+        { Kustomize.ExampleOverlay, Renders.Silo, "Ers.Silo" },
+        { Kustomize.ExampleOverlay, Renders.Web, "Ers.Web" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Hosts))]
+    public void The_host_listens_on_every_interface_at_the_port_named_http(string source, string workload, string project)
+    {
+        var manifests = Kustomize.Render(source);
+        var environment = Renders.EnvironmentOf(manifests, workload);
+        var httpPort = Renders.NamedPort(manifests.PodTemplate(workload).Spec.Containers.Single(), "http").ContainerPort;
+
+        var urls = Lookup(environment, "URLS")
+            ?? AppSettingsUrls(project, "appsettings.Production.json")
+            ?? AppSettingsUrls(project, "appsettings.json")
+            ?? Lookup(environment, "ASPNETCORE_URLS");
+        var bound = urls is null
+            ? [$"http://+:{Lookup(environment, "ASPNETCORE_HTTP_PORTS") ?? "8080"}"]
+            : urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+        var url = Assert.Single(bound);
+        Assert.Matches(@"^http://(\+|\*|0\.0\.0\.0|\[::\]):\d+/?$", url);
+        Assert.EndsWith($":{httpPort}", url.TrimEnd('/'));
+    }
+
+    private static string? Lookup(IReadOnlyDictionary<string, string> environment, string key) =>
+        environment.FirstOrDefault(e => string.Equals(e.Key, key, StringComparison.OrdinalIgnoreCase)).Value;
+
+    private static string? AppSettingsUrls(string project, string file)
+    {
+        var path = Repository.PathOf($"src/{project}/{file}");
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        using var json = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        return json.RootElement.EnumerateObject()
+            .Where(p => string.Equals(p.Name, "Urls", StringComparison.OrdinalIgnoreCase))
+            .Select(p => p.Value.GetString())
+            .LastOrDefault();
+    }
+}
