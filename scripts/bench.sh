@@ -92,6 +92,130 @@ start_baseline() {
   wait_http "http://127.0.0.1:$BASELINE_PORT/health" "Ers.Baseline"
 }
 
+# ---- resilience helpers -------------------------------------------------------------------------------------
+NS=ersbench; VH=ersbh0; VN=ersbn0; HOST_IP=10.231.77.1; NS_IP=10.231.77.2
+
+netns_up() {
+  ip netns del "$NS" 2>/dev/null || true
+  ip link del "$VH" 2>/dev/null || true
+  ip netns add "$NS"
+  ip link add "$VH" type veth peer name "$VN"
+  ip link set "$VN" netns "$NS"
+  ip addr add "$HOST_IP/30" dev "$VH"; ip link set "$VH" up
+  ip netns exec "$NS" ip addr add "$NS_IP/30" dev "$VN"
+  ip netns exec "$NS" ip link set "$VN" up
+  ip netns exec "$NS" ip link set lo up
+}
+netns_down() { ip link del "$VH" 2>/dev/null || true; ip netns del "$NS" 2>/dev/null || true; }
+
+start_cluster_redis() {
+  CREDIS_PORT=${CREDIS_PORT:-$(free_port)}
+  mkdir -p "$W/credis"
+  # Reachable from the namespace through the veth; appendfsync always so a restart loses no acknowledged write.
+  redis-server --bind "127.0.0.1 $HOST_IP" --port "$CREDIS_PORT" --daemonize yes --dir "$W/credis" \
+    --pidfile "$W/credis/redis.pid" --logfile "$W/credis/redis.log" --appendonly yes --appendfsync always --save ''
+  for _ in $(seq 1 50); do redis-cli -p "$CREDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+}
+
+start_postgres() {
+  PG_PORT=${PG_PORT:-$(free_port)}
+  PGDIR="$W/pg"
+  if [ ! -d "$PGDIR/data" ]; then
+    mkdir -p "$PGDIR"; chown postgres "$PGDIR"
+    su postgres -c "initdb -D $PGDIR/data --auth=trust -U postgres" >"$W/pg-init.log"
+    echo "host all all $HOST_IP/30 trust" >>"$PGDIR/data/pg_hba.conf"
+  fi
+  su postgres -c "pg_ctl -D $PGDIR/data -o \"-p $PG_PORT -k $PGDIR -c listen_addresses='127.0.0.1,$HOST_IP'\" -l $PGDIR/pg.log -w start" >/dev/null
+}
+stop_postgres() { su postgres -c "pg_ctl -D $W/pg/data -m fast -w stop" >/dev/null 2>&1 || true; }
+
+cluster_args() { # advertised address, redis host
+  echo "--Logging:LogLevel:Default=Warning" "--Ers:Cluster:Provider=Redis" "--Ers:Cluster:AdvertisedAddress=$1" \
+    "--ConnectionStrings:Redis=$2:$CREDIS_PORT" "--Ers:Audit:Store=Postgres" \
+    "--ConnectionStrings:Audit=Host=$2;Port=$PG_PORT;Username=postgres;Database=postgres" \
+    "--Ers:Cluster:ClusterId=bench-$RUN"
+}
+
+start_prod_cluster() {
+  RUN="$1"
+  netns_up
+  start_cluster_redis
+  start_postgres
+  ConnectionStrings__Audit="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres" \
+    dotnet "$(BIN src/Ers.Tools)/ers.dll" audit migrate >/dev/null
+  SILO_A_HTTP=$(free_port); SILO_B_HTTP=$(free_port)
+  # shellcheck disable=SC2046
+  (cd "$(BIN src/Ers.Silo)" && exec dotnet Ers.Silo.dll $(cluster_args "$HOST_IP" 127.0.0.1) --urls "http://127.0.0.1:$SILO_A_HTTP" \
+      --Ers:Cluster:SiloPort=21111 --Ers:Cluster:GatewayPort=40000 --Ers:Cluster:SiloName=silo-a \
+      "--Ers:Directory:SeedFile=$W/directory.json") >"$W/silo-a-$RUN.log" 2>&1 &
+  SILO_A_PID=$!; PIDS+=("$SILO_A_PID")
+  wait_http "http://127.0.0.1:$SILO_A_HTTP/health/ready" "silo A"
+  # shellcheck disable=SC2046
+  ip netns exec "$NS" sh -c "cd '$(BIN src/Ers.Silo)' && exec dotnet Ers.Silo.dll $(cluster_args "$NS_IP" "$HOST_IP") --urls http://$NS_IP:$SILO_B_HTTP \
+      --Ers:Cluster:SiloPort=21112 --Ers:Cluster:GatewayPort=40001 --Ers:Cluster:SiloName=silo-b" >"$W/silo-b-$RUN.log" 2>&1 &
+  SILO_B_PID=$!; PIDS+=("$SILO_B_PID")
+  wait_http "http://$NS_IP:$SILO_B_HTTP/health/ready" "silo B"
+  # shellcheck disable=SC2046
+  (cd "$(BIN src/Ers.Web)" && exec dotnet Ers.Web.dll $(ers_web_args) $(cluster_args "$HOST_IP" 127.0.0.1) --Ers:Web:CoHostSilo=false) \
+      >"$W/ers-web-$RUN.log" 2>&1 &
+  ERS_PID=$!; PIDS+=("$ERS_PID")
+  wait_http "http://127.0.0.1:$BROWSER_PORT/health/ready" "Ers.Web"
+}
+
+stop_prod_cluster() {
+  for pid in "$ERS_PID" "$SILO_A_PID" "$SILO_B_PID"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "$ERS_PID" "$SILO_A_PID" "$SILO_B_PID"; do
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done; kill -9 "$pid" 2>/dev/null || true
+  done
+  redis-cli -p "$CREDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+  rm -rf "$W/credis"
+  stop_postgres
+  netns_down
+}
+
+audit_rows() { psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -tAc "select count(*) from ers_audit.audit_record where event = '$1'"; }
+
+run_resilience() {
+  local load=(--rate "${BENCH_RATE:-100}" --ramp 3 --duration "${BENCH_DURATION:-40}" --hold "${BENCH_HOLD:-500}" --page-views 1 --heartbeats 1 --pv-slices 0)
+  for fault in kill-silo redis-restart postgres-restart network-cut; do
+    start_prod_cluster "$fault"
+    local label="resilience-$fault"
+    # The fault and its recovery are small scripts, so the generator runs them by name at their time.
+    case "$fault" in
+      kill-silo)
+        printf '#!/bin/sh\nkill -9 %s\n' "$SILO_B_PID" >"$W/fault.sh"; : >"$W/recover.sh" ;;
+      redis-restart)
+        printf '#!/bin/sh\nredis-cli -p %s shutdown\n' "$CREDIS_PORT" >"$W/fault.sh"
+        printf '#!/bin/sh\nredis-server --bind "127.0.0.1 %s" --port %s --daemonize yes --dir %s --pidfile %s --logfile %s --appendonly yes --appendfsync always --save ""\n' \
+          "$HOST_IP" "$CREDIS_PORT" "$W/credis" "$W/credis/redis.pid" "$W/credis/redis.log" >"$W/recover.sh" ;;
+      postgres-restart)
+        printf '#!/bin/sh\nsu postgres -c "pg_ctl -D %s -m fast -w stop"\n' "$W/pg/data" >"$W/fault.sh"
+        printf '#!/bin/sh\nsu postgres -c "pg_ctl -D %s -o \\"-p %s -k %s -c listen_addresses=127.0.0.1,%s\\" -l %s -w start"\n' \
+          "$W/pg/data" "$PG_PORT" "$W/pg" "$HOST_IP" "$W/pg/pg.log" >"$W/recover.sh" ;;
+      network-cut)
+        printf '#!/bin/sh\nip link set %s down\n' "$VH" >"$W/fault.sh"
+        printf '#!/bin/sh\nip link set %s up\n' "$VH" >"$W/recover.sh" ;;
+    esac
+    chmod +x "$W/fault.sh" "$W/recover.sh"
+    local args=(journeys --pki "$W/pki" --agent-url "https://127.0.0.1:$AGENT_PORT" --ers-url "http://127.0.0.1:$BROWSER_PORT"
+      --users "$USERS" --watch "ers-web=$ERS_PID,silo-a=$SILO_A_PID,silo-b=$SILO_B_PID" --out "$OUT" --label "$label"
+      "${load[@]}" --fault-at 15 --fault "$(cat "$W/fault.sh" | tail -1)")
+    [ -s "$W/recover.sh" ] && args+=(--recover-at 20 --recover "$(tail -1 "$W/recover.sh")")
+    dotnet "$(BIN tests/Ers.LoadTests)/ers-load.dll" "${args[@]}" "$@" || echo "run $fault failed: $?"
+    local created; created=$(audit_rows SessionCreated || echo "?")
+    /usr/bin/python3 - "$OUT/$label.json" "$created" >>"$OUT/$label.md" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1])); rows = sys.argv[2].strip()
+logins = r["loginsCompleted"]
+lost = max(0, logins - int(rows)) if rows.isdigit() else "unknown"
+print(f"\nSuccessful logins reported by the generator (held + load): {logins}; SessionCreated audit rows in PostgreSQL: {rows}; audit records lost: {lost}")
+PY
+    tail -1 "$OUT/$label.md"
+    plot "$OUT/$label.json"
+    stop_prod_cluster
+  done
+}
+
 plot() { /usr/bin/python3 "$ROOT/tests/Ers.LoadTests/plot.py" "$1" || echo "(plot skipped: $?)"; }
 
 case "$SCENARIO" in
@@ -136,8 +260,14 @@ case "$SCENARIO" in
       --out "$OUT" --label "$LABEL" "$@"
     cp "$W/machine.txt" "$OUT/$LABEL.machine.txt"
     ;;
+  resilience)
+    # The production shape on one machine: Redis (membership + grain state, AOF on), PostgreSQL (audit), silo A on the
+    # host, silo B inside a network namespace behind a veth pair (so its network can be cut), Ers.Web as a client.
+    # Four runs, each on a fresh cluster: SIGKILL silo B, restart Redis, restart PostgreSQL, cut silo B's network.
+    run_resilience "$@"
+    ;;
   *)
-    echo "usage: scripts/bench.sh journeys|scale [ers-load options]" >&2
+    echo "usage: scripts/bench.sh journeys|scale|resilience [ers-load options]" >&2
     exit 2
     ;;
 esac

@@ -57,10 +57,11 @@ public sealed record JourneySettings(
         var settings = new JourneySettings(
             a.Required("pki"),
             new Uri(a.String("agent-url", "https://127.0.0.1:5443")),
-            a.Optional("ers-url") is { } ers ? new Uri(ers) : null,
+            // An empty value switches a part off (bench.sh passes both; `--ers-url ""` after it wins).
+            a.Optional("ers-url") is { Length: > 0 } ers ? new Uri(ers) : null,
             a.String("ers-page", "/"),
             a.Optional("business-function-path"),
-            a.Optional("baseline-url") is { } bl ? new Uri(bl) : null,
+            a.Optional("baseline-url") is { Length: > 0 } bl ? new Uri(bl) : null,
             a.Int("users", 2000),
             a.Int("workstations", 64),
             a.String("mode", "open"),
