@@ -5,7 +5,7 @@ namespace Ers.LoadTests;
 
 /// <summary>
 /// Reads the first form of a page the way a browser submits it with the first choice: hidden inputs (the antiforgery
-/// token), and the first radio button or submit button of each name.
+/// token), the first radio button or named submit button, and the first option of each select.
 /// </summary>
 public static partial class HtmlForm
 {
@@ -32,6 +32,16 @@ public static partial class HtmlForm
             }
         }
 
+        foreach (Match select in Select().Matches(form))
+        {
+            var name = Attribute(select.Groups[1].Value, "name");
+            var option = Option().Match(select.Groups[2].Value);
+            if (name is not null && option.Success && named.Add(name))
+            {
+                fields.Add(new(name, WebUtility.HtmlDecode(Attribute(option.Value, "value") ?? "")));
+            }
+        }
+
         return fields;
     }
 
@@ -43,4 +53,10 @@ public static partial class HtmlForm
 
     [GeneratedRegex("<(input|button)\\b[^>]*>", RegexOptions.IgnoreCase)]
     private static partial Regex Element();
+
+    [GeneratedRegex("(<select\\b[^>]*>)(.*?)</select>", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex Select();
+
+    [GeneratedRegex("<option\\b[^>]*>", RegexOptions.IgnoreCase)]
+    private static partial Regex Option();
 }

@@ -213,6 +213,12 @@ public sealed class Journey(RunMetrics metrics, JourneyOptions options)
         using var get = new HttpRequestMessage(HttpMethod.Get, path);
         get.Headers.TryAddWithoutValidation("Cookie", cookie);
         using var form = await pages.SendAsync(get, cancellationToken);
+        if (form.StatusCode is HttpStatusCode.Found or HttpStatusCode.Redirect or HttpStatusCode.SeeOther)
+        {
+            // Only one business function is granted: the page chose it and sent the browser on.
+            return CookiesOf(form, cookie) ?? cookie;
+        }
+
         if (form.StatusCode != HttpStatusCode.OK)
         {
             throw new StepFailedException(await CodeOfAsync(form, Steps.BusinessFunction, cancellationToken), Steps.BusinessFunction);

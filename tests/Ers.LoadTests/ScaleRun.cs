@@ -153,7 +153,7 @@ public sealed class ScaleRun(ScaleSettings settings)
         long done = 0;
         var next = from - 1;
         var progress = Stopwatch.StartNew();
-        var lastPrint = 0.0;
+        long lastPrint = 0;
         var workers = Enumerable.Range(0, settings.CreateConcurrency).Select(async _ =>
         {
             int i;
@@ -172,9 +172,10 @@ public sealed class ScaleRun(ScaleSettings settings)
                 }
 
                 var d = Interlocked.Increment(ref done);
-                if (d % 10_000 == 0 && progress.Elapsed.TotalSeconds - lastPrint >= 1)
+                var second = (long)progress.Elapsed.TotalSeconds;
+                var printed = Interlocked.Read(ref lastPrint);
+                if (second - printed >= 5 && Interlocked.CompareExchange(ref lastPrint, second, printed) == printed)
                 {
-                    lastPrint = progress.Elapsed.TotalSeconds;
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"  [{progress.Elapsed.TotalSeconds,6:F0}s] held {from + d,9} ({d / progress.Elapsed.TotalSeconds,6:F0}/s), failures {Interlocked.Read(ref failures)}, silo RSS {(ProcessSampler.ReadRssKb(settings.SiloPid) ?? 0) / 1024,6} MB, available {AvailableMb(),6:F0} MB"));
                 }
