@@ -135,6 +135,7 @@ public sealed class JourneyRun(JourneySettings settings)
             Console.WriteLine($"Holding {held.Length} sessions (kept alive by heartbeats) through the run.");
         }
 
+        var threads = new ThreadProfile(watched);
         _clock.Start();
         var ticker = TickAsync(stop.Token);
         var faults = FaultsAsync(stop.Token);
@@ -170,7 +171,7 @@ public sealed class JourneyRun(JourneySettings settings)
 
         await stop.CancelAsync();
         await ticker;
-        var report = RunReport.Build(settings, _metrics, _series, _slices, _sampler.Totals(), journeyPhaseEnd, resilience);
+        var report = RunReport.Build(settings, _metrics, _series, _slices, _sampler.Totals(), journeyPhaseEnd, resilience, threads.Finish());
         var (json, markdown) = report.Write(settings.OutputDirectory, settings.Label);
         Console.WriteLine($"Report: {markdown} and {json}");
         return 0;

@@ -34,6 +34,7 @@ public sealed record RunReport(
     PageViewComparison? PageViews,
     IReadOnlyDictionary<string, ProcessUsage> Processes,
     ResilienceResult? Resilience,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> CpuByThread,
     IReadOnlyList<TimePoint> Series)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -45,7 +46,7 @@ public sealed record RunReport(
 
     public static RunReport Build(JourneySettings settings, RunMetrics metrics, IReadOnlyList<TimePoint> series,
         IReadOnlyList<PageViewSlice> slices, IReadOnlyDictionary<string, ProcessUsage> processes, double journeyPhaseEnd,
-        ResilienceResult? resilience)
+        ResilienceResult? resilience, IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> cpuByThread)
     {
         // Sustained: the seconds after the ramp and before the journeys phase ended (open loop), or all of it (closed).
         var from = settings.Mode == "open" ? settings.RampSeconds + 1 : 2;
@@ -58,7 +59,7 @@ public sealed record RunReport(
         return new RunReport(settings.Label, settings.Command, DateTimeOffset.UtcNow, MachineInfo.Read(), settings,
             Math.Round(sustained, 1), steady.Count, metrics.LoginsCompleted, metrics.JourneysCompleted, metrics.JourneysFailed,
             steps, metrics.Errors.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal), slices,
-            PageViewComparison.From(slices), processes, resilience, series);
+            PageViewComparison.From(slices), processes, resilience, cpuByThread, series);
     }
 
     public (string Json, string Markdown) Write(string directory, string label)
@@ -131,6 +132,13 @@ public sealed record RunReport(
         foreach (var (name, p) in Processes)
         {
             md.AppendLine(i, $"| {name} | {p.Pid} | {p.AvgCpuPercentOfOneCore:F1} | {p.CpuSeconds:F1} | {p.MaxRssMb:F1} | {p.LastRssMb:F1} |");
+        }
+
+        md.AppendLine().AppendLine("CPU seconds by thread (from /proc/PID/task; where each process's time went):").AppendLine();
+        foreach (var (name, groups) in CpuByThread)
+        {
+            var top = string.Join(", ", groups.Take(8).Select(g => string.Create(i, $"{g.Key} {g.Value:F1} s")));
+            md.AppendLine(i, $"- {name}: {top}");
         }
 
         return md.ToString();
