@@ -8,7 +8,8 @@
 #
 # Environment: BENCH_DIR (work directory, default /tmp/ers-bench), BENCH_OUT (reports, default docs/performance/runs),
 # BENCH_USERS (directory size, default 2000), BENCH_AUDIT_DIR (where the file audit trail goes, default BENCH_DIR),
-# BENCH_SKIP_BUILD=1 (reuse the last Release build), BENCH_LABEL (report name).
+# BENCH_SKIP_BUILD=1 (reuse the last Release build), BENCH_LABEL (report name), BENCH_ERS_PAGE (the Ers page
+# viewed, default /home: the session check and a redirect to the homepage), BENCH_BF_PATH (the business function form, default /business-function).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -61,7 +62,9 @@ AGENT_PORT=$(free_port); BROWSER_PORT=$(free_port); SILO_PORT=$(free_port); GATE
 ers_web_args() { # extra args appended
   local P="$W/pki"
   echo "--Logging:LogLevel:Default=Warning" \
-    "--Kestrel:Endpoints:Browser:Url=http://127.0.0.1:$BROWSER_PORT" \
+    "--Kestrel:Endpoints:Browser:Url=https://127.0.0.1:$BROWSER_PORT" \
+    "--Kestrel:Endpoints:Browser:Certificate:Path=$P/server.crt.pem" \
+    "--Kestrel:Endpoints:Browser:Certificate:KeyPath=$P/server.key.pem" \
     "--Kestrel:Endpoints:Agent:Url=https://127.0.0.1:$AGENT_PORT" \
     "--Kestrel:Endpoints:Agent:Certificate:Path=$P/server.crt.pem" \
     "--Kestrel:Endpoints:Agent:Certificate:KeyPath=$P/server.key.pem" \
@@ -71,7 +74,7 @@ ers_web_args() { # extra args appended
     "--Ers:Workstations:TrustedRoots:0=$P/workstation-ca.crt.pem" \
     "--Ers:Workstations:CrlSources:0=$P/crl/workstation-ca.crl" \
     "--Ers:Tokens:KeyFile=$P/token-signing.key" \
-    "--Ers:AgentApi:BrowserBaseUrl=http://127.0.0.1:$BROWSER_PORT" \
+    "--Ers:AgentApi:BrowserBaseUrl=https://127.0.0.1:$BROWSER_PORT" \
     "--Ers:Cluster:SiloPort=$SILO_PORT" "--Ers:Cluster:GatewayPort=$GATEWAY_PORT"
 }
 
@@ -86,10 +89,12 @@ start_redis() {
 
 start_baseline() {
   BASELINE_PORT=$(free_port)
-  (cd "$(BIN tests/Ers.Baseline)" && exec dotnet Ers.Baseline.dll --urls "http://127.0.0.1:$BASELINE_PORT" \
+  # HTTPS with the same server certificate as Ers, so both pay the same TLS cost per page view.
+  (cd "$(BIN tests/Ers.Baseline)" && exec dotnet Ers.Baseline.dll "--Kestrel:Endpoints:Main:Url=https://127.0.0.1:$BASELINE_PORT" \
+      "--Kestrel:Endpoints:Main:Certificate:Path=$W/pki/server.crt.pem" "--Kestrel:Endpoints:Main:Certificate:KeyPath=$W/pki/server.key.pem" \
       "--ConnectionStrings:Redis=127.0.0.1:$REDIS_PORT") >"$W/baseline.log" 2>&1 &
   BASELINE_PID=$!; PIDS+=("$BASELINE_PID")
-  wait_http "http://127.0.0.1:$BASELINE_PORT/health" "Ers.Baseline"
+  wait_http "https://127.0.0.1:$BASELINE_PORT/health" "Ers.Baseline"
 }
 
 # ---- resilience helpers -------------------------------------------------------------------------------------
@@ -159,7 +164,7 @@ start_prod_cluster() {
   (cd "$(BIN src/Ers.Web)" && exec dotnet Ers.Web.dll $(ers_web_args) $(cluster_args "$HOST_IP" 127.0.0.1) --Ers:Web:CoHostSilo=false) \
       >"$W/ers-web-$RUN.log" 2>&1 &
   ERS_PID=$!; PIDS+=("$ERS_PID")
-  wait_http "http://127.0.0.1:$BROWSER_PORT/health/ready" "Ers.Web"
+  wait_http "https://127.0.0.1:$BROWSER_PORT/health/ready" "Ers.Web"
 }
 
 stop_prod_cluster() {
@@ -197,7 +202,7 @@ run_resilience() {
         printf '#!/bin/sh\nip link set %s up\n' "$VH" >"$W/recover.sh" ;;
     esac
     chmod +x "$W/fault.sh" "$W/recover.sh"
-    local args=(journeys --pki "$W/pki" --agent-url "https://127.0.0.1:$AGENT_PORT" --ers-url "http://127.0.0.1:$BROWSER_PORT"
+    local args=(journeys --pki "$W/pki" --agent-url "https://127.0.0.1:$AGENT_PORT" --ers-url "https://127.0.0.1:$BROWSER_PORT"
       --users "$USERS" --watch "ers-web=$ERS_PID,silo-a=$SILO_A_PID,silo-b=$SILO_B_PID" --out "$OUT" --label "$label"
       "${load[@]}" --fault-at 15 --fault "$(cat "$W/fault.sh" | tail -1)")
     [ -s "$W/recover.sh" ] && args+=(--recover-at 20 --recover "$(tail -1 "$W/recover.sh")")
@@ -228,11 +233,12 @@ case "$SCENARIO" in
     (cd "$(BIN src/Ers.Web)" && exec dotnet Ers.Web.dll $(ers_web_args) \
         "--Ers:Directory:SeedFile=$W/directory.json" "--Ers:Audit:FilePath=$AUDIT_DIR/audit.jsonl") >"$W/ers-web.log" 2>&1 &
     ERS_PID=$!; PIDS+=("$ERS_PID")
-    wait_http "http://127.0.0.1:$BROWSER_PORT/health/ready" "Ers.Web"
+    wait_http "https://127.0.0.1:$BROWSER_PORT/health/ready" "Ers.Web"
     LABEL="${BENCH_LABEL:-journeys}"
     dotnet "$(BIN tests/Ers.LoadTests)/ers-load.dll" journeys --pki "$W/pki" \
-      --agent-url "https://127.0.0.1:$AGENT_PORT" --ers-url "http://127.0.0.1:$BROWSER_PORT" \
-      --baseline-url "http://127.0.0.1:$BASELINE_PORT" --users "$USERS" \
+      --agent-url "https://127.0.0.1:$AGENT_PORT" --ers-url "https://127.0.0.1:$BROWSER_PORT" \
+      --baseline-url "https://127.0.0.1:$BASELINE_PORT" --users "$USERS" \
+      --ers-page "${BENCH_ERS_PAGE:-/home}" --business-function-path "${BENCH_BF_PATH:-/business-function}" \
       --watch "ers-web=$ERS_PID,baseline=$BASELINE_PID,redis=$REDIS_PID" --out "$OUT" --label "$LABEL" "$@"
     cp "$W/machine.txt" "$OUT/$LABEL.machine.txt"
     echo "audit records written: $(wc -l <"$AUDIT_DIR/audit.jsonl")" | tee -a "$OUT/$LABEL.machine.txt"
@@ -253,7 +259,7 @@ case "$SCENARIO" in
     # shellcheck disable=SC2046
     (cd "$(BIN src/Ers.Web)" && exec dotnet Ers.Web.dll $(ers_web_args) --Ers:Web:CoHostSilo=false) >"$W/ers-web.log" 2>&1 &
     ERS_PID=$!; PIDS+=("$ERS_PID")
-    wait_http "http://127.0.0.1:$BROWSER_PORT/health/live" "Ers.Web"
+    wait_http "https://127.0.0.1:$BROWSER_PORT/health/live" "Ers.Web"
     LABEL="${BENCH_LABEL:-scale}"
     dotnet "$(BIN tests/Ers.LoadTests)/ers-load.dll" scale --pki "$W/pki" --agent-url "https://127.0.0.1:$AGENT_PORT" \
       --silo-url "http://127.0.0.1:$SILO_HTTP" --silo-pid "$SILO_PID" --gateway-port "$GATEWAY_PORT" --users "$USERS" \

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace Ers.LoadTests;
 
 /// <summary>
-/// Reads the first form of a page the way a browser submits it with the first choice: hidden inputs (the antiforgery
+/// Reads a page's own form (the one without an action) the way a browser submits it with the first choice: hidden inputs (the antiforgery
 /// token), the first radio button or named submit button, and the first option of each select.
 /// </summary>
 public static partial class HtmlForm
@@ -13,9 +13,10 @@ public static partial class HtmlForm
     {
         var fields = new List<KeyValuePair<string, string>>();
         var named = new HashSet<string>(StringComparer.Ordinal);
-        var formStart = html.IndexOf("<form", StringComparison.OrdinalIgnoreCase);
-        var formEnd = formStart < 0 ? -1 : html.IndexOf("</form>", formStart, StringComparison.OrdinalIgnoreCase);
-        var form = formStart < 0 ? html : html[formStart..(formEnd < 0 ? html.Length : formEnd)];
+        // A page may carry other forms (the session bar's logout): the one that posts back to the page itself, i.e.
+        // has no action, is the one a person fills in.
+        var forms = Form().Matches(html).Select(m => m.Value).ToList();
+        var form = forms.FirstOrDefault(f => Attribute(f[..(f.IndexOf('>') + 1)], "action") is null) ?? forms.FirstOrDefault() ?? html;
         foreach (Match element in Element().Matches(form))
         {
             var tag = element.Value;
@@ -53,6 +54,9 @@ public static partial class HtmlForm
 
     [GeneratedRegex("<(input|button)\\b[^>]*>", RegexOptions.IgnoreCase)]
     private static partial Regex Element();
+
+    [GeneratedRegex("<form\\b.*?</form>", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex Form();
 
     [GeneratedRegex("(<select\\b[^>]*>)(.*?)</select>", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
     private static partial Regex Select();

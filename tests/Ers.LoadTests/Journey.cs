@@ -177,7 +177,16 @@ public sealed class Journey(RunMetrics metrics, JourneyOptions options)
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.TryAddWithoutValidation("Cookie", cookie);
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
-        if (response.StatusCode != HttpStatusCode.OK)
+        if (response.StatusCode is HttpStatusCode.Found or HttpStatusCode.SeeOther)
+        {
+            // A page that sends a live session on (Ers's /home to the homepage) passed the session check; one that
+            // sends it to the insert-card page ("/") did not.
+            if (response.Headers.Location is { OriginalString: var location } && (location == "/" || location.StartsWith("/?", StringComparison.Ordinal)))
+            {
+                throw new StepFailedException("page.session-refused", step);
+            }
+        }
+        else if (response.StatusCode != HttpStatusCode.OK)
         {
             throw new StepFailedException(await CodeOfAsync(response, step, cancellationToken), step);
         }

@@ -116,8 +116,9 @@ public sealed class JourneyRun(JourneySettings settings)
         var cards = SimulatedFleet.IssueCards(pki, LoadDirectory.UserIds(settings.Users));
         var maxPerWorkstation = Math.Max(4, (settings.Mode == "closed" ? settings.Concurrency : 256) / settings.Workstations + 2);
         var workstations = SimulatedFleet.CreateWorkstations(pki, settings.Workstations, settings.AgentApi, maxPerWorkstation);
-        var pages = settings.ErsPages is { } ers ? SimulatedFleet.CreatePageClient(ers, 256) : null;
-        var baseline = settings.Baseline is { } bl ? SimulatedFleet.CreatePageClient(bl, 256) : null;
+        // Both sites are served over HTTPS with the development server certificate, as a real deployment would be.
+        var pages = settings.ErsPages is { } ers ? SimulatedFleet.CreatePageClient(ers, 256, pki.WorkstationCa.Certificate) : null;
+        var baseline = settings.Baseline is { } bl ? SimulatedFleet.CreatePageClient(bl, 256, pki.WorkstationCa.Certificate) : null;
         Console.WriteLine($"Fleet ready in {setup.Elapsed.TotalSeconds:F1} s.");
 
         var journey = new Journey(_metrics, new JourneyOptions(settings.PageViews, settings.Heartbeats, pages, settings.ErsPagePath,

@@ -102,14 +102,26 @@ public static class SimulatedFleet
         return workstations;
     }
 
-    /// <summary>A plain pooled HTTP client for page views (cookies are sent by hand, so one pool serves every session).</summary>
-    public static HttpClient CreatePageClient(Uri baseAddress, int maxConnections) => new(new SocketsHttpHandler
+    /// <summary>
+    /// A pooled client for page views, as a browser: no client certificate, the server's certificate checked against
+    /// <paramref name="serverTrust"/>. Cookies are sent by hand, so one pool serves every session.
+    /// </summary>
+    public static HttpClient CreatePageClient(Uri baseAddress, int maxConnections, X509Certificate2 serverTrust) => new(new SocketsHttpHandler
     {
         PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
         MaxConnectionsPerServer = maxConnections,
         UseCookies = false,
         AllowAutoRedirect = false,
         AutomaticDecompression = DecompressionMethods.None,
+        SslOptions = new SslClientAuthenticationOptions
+        {
+            CertificateChainPolicy = new X509ChainPolicy
+            {
+                TrustMode = X509ChainTrustMode.CustomRootTrust,
+                CustomTrustStore = { serverTrust },
+                RevocationMode = X509RevocationMode.NoCheck,
+            },
+        },
     })
     { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
 }
