@@ -32,7 +32,8 @@ public sealed record ScaleSettings(
     IReadOnlyList<KeyValuePair<string, int>> Processes,
     string OutputDirectory,
     string Label,
-    string Command)
+    string Command,
+    int HeapTop = 25)
 {
     public const string Usage = """
         ers-load scale --pki DIR --agent-url URL --silo-url http://127.0.0.1:PORT --silo-pid PID --gateway-port N [options]
@@ -41,6 +42,7 @@ public sealed record ScaleSettings(
           --reserve-mb N                  stop before a level that would leave less memory than this
           --login-rate N --login-seconds S   API logins measured at each level (open loop)
           --users N --workstations N --watch name=pid,... --out DIR --label TEXT
+          --heap-top N                    at the last level, the silo heap by type (ClrMD), N largest types (0: skip)
         """;
 
     public static ScaleSettings From(Arguments a, string command)
@@ -61,7 +63,8 @@ public sealed record ScaleSettings(
             a.Processes("watch"),
             a.String("out", "artifacts/perf"),
             a.String("label", "scale"),
-            command);
+            command,
+            a.Int("heap-top", 25));
         a.ThrowIfUnknown();
         return settings;
     }
@@ -141,8 +144,23 @@ public sealed class ScaleRun(ScaleSettings settings)
             PrintLevel(levels[^1]);
         }
 
+        IReadOnlyList<HeapTypeRow> census = [];
+        if (settings.HeapTop > 0 && settings.SiloPid > 0)
+        {
+            await MemoryAsync(silo, cancellationToken);
+            Console.WriteLine("Heap census of the silo (ClrMD) ...");
+            try
+            {
+                census = HeapCensus.Take(settings.SiloPid, settings.HeapTop);
+            }
+            catch (Exception e) when (e is IOException or InvalidOperationException or Microsoft.Diagnostics.Runtime.ClrDiagnosticsException or NotSupportedException)
+            {
+                Console.WriteLine($"Heap census failed: {e.Message}");
+            }
+        }
+
         await host.StopAsync(CancellationToken.None);
-        Write(levels, stopped);
+        Write(levels, stopped, census);
         return 0;
     }
 
@@ -267,10 +285,10 @@ public sealed class ScaleRun(ScaleSettings settings)
         $"per session RSS {l.RssBytesPerSession,6:F0} B / GC {l.GcBytesPerSession,6:F0} B; login p50 {l.Login.P50Ms:F1} p99 {l.Login.P99Ms:F1} ms at {l.LoginsPerSecond}/s; " +
         $"errors {string.Join(", ", l.LoginErrors.Select(e => $"{e.Key}={e.Value}"))}"));
 
-    private void Write(IReadOnlyList<ScaleLevel> levels, string? stopped)
+    private void Write(IReadOnlyList<ScaleLevel> levels, string? stopped, IReadOnlyList<HeapTypeRow> census)
     {
         Directory.CreateDirectory(settings.OutputDirectory);
-        var report = new { settings.Label, settings.Command, FinishedAt = DateTimeOffset.UtcNow, Machine = MachineInfo.Read(), Settings = settings, Levels = levels, StoppedBecause = stopped };
+        var report = new { settings.Label, settings.Command, FinishedAt = DateTimeOffset.UtcNow, Machine = MachineInfo.Read(), Settings = settings, Levels = levels, StoppedBecause = stopped, HeapCensus = census };
         File.WriteAllText(Path.Combine(settings.OutputDirectory, settings.Label + ".json"), JsonSerializer.Serialize(report, Json));
         var md = new StringBuilder();
         var c = CultureInfo.InvariantCulture;
@@ -290,6 +308,17 @@ public sealed class ScaleRun(ScaleSettings settings)
         if (stopped is not null)
         {
             md.AppendLine().AppendLine("Stopped early: " + stopped);
+        }
+
+        if (census.Count > 0)
+        {
+            var held = Math.Max(1, levels[^1].HeldSessions);
+            md.AppendLine().AppendLine(c, $"Silo heap by type at {held} held sessions (shallow sizes, after a full compacting GC; per session = bytes / held sessions):").AppendLine();
+            md.AppendLine("| type | objects | MB | bytes per session |").AppendLine("|---|---:|---:|---:|");
+            foreach (var row in census)
+            {
+                md.AppendLine(c, $"| `{row.Type}` | {row.Count} | {row.Bytes / 1048576.0:F1} | {row.Bytes / (double)held:F0} |");
+            }
         }
 
         File.WriteAllText(Path.Combine(settings.OutputDirectory, settings.Label + ".md"), md.ToString());
