@@ -25,6 +25,10 @@ PIDS=()
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
 cleanup() {
+  # What the resilience runs start outside PIDS: the cluster's Redis (by its pidfile), PostgreSQL, the namespace.
+  [ -f "$W/credis/redis.pid" ] && kill "$(cat "$W/credis/redis.pid")" 2>/dev/null || true
+  [ -f "$W/pg/data/postmaster.pid" ] && su postgres -c "pg_ctl -D $W/pg/data -m fast stop" >/dev/null 2>&1 || true
+  ip link del ersbh0 2>/dev/null || true; ip netns del ersbench 2>/dev/null || true
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
@@ -117,7 +121,8 @@ start_cluster_redis() {
   CREDIS_PORT=${CREDIS_PORT:-$(free_port)}
   mkdir -p "$W/credis"
   # Reachable from the namespace through the veth; appendfsync always so a restart loses no acknowledged write.
-  redis-server --bind "127.0.0.1 $HOST_IP" --port "$CREDIS_PORT" --daemonize yes --dir "$W/credis" \
+  # Protected mode would refuse the namespace's silo (no password on this throwaway, host-local instance).
+  redis-server --bind "127.0.0.1 $HOST_IP" --protected-mode no --port "$CREDIS_PORT" --daemonize yes --dir "$W/credis" \
     --pidfile "$W/credis/redis.pid" --logfile "$W/credis/redis.log" --appendonly yes --appendfsync always --save ''
   for _ in $(seq 1 50); do redis-cli -p "$CREDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
 }
@@ -134,34 +139,42 @@ start_postgres() {
 }
 stop_postgres() { su postgres -c "pg_ctl -D $W/pg/data -m fast -w stop" >/dev/null 2>&1 || true; }
 
-cluster_args() { # advertised address, redis host
-  echo "--Logging:LogLevel:Default=Warning" "--Ers:Cluster:Provider=Redis" "--Ers:Cluster:AdvertisedAddress=$1" \
-    "--ConnectionStrings:Redis=$2:$CREDIS_PORT" "--Ers:Audit:Store=Postgres" \
-    "--ConnectionStrings:Audit=Host=$2;Port=$PG_PORT;Username=postgres;Database=postgres" \
-    "--Ers:Cluster:ClusterId=bench-$RUN"
+# The PostgreSQL audit trail is used when this build has it (Ers:Audit:Store); otherwise each silo keeps its file.
+if grep -rqs "Ers:Audit:Store" "$ROOT/src/Ers.Cluster"; then AUDIT_STORE=${BENCH_AUDIT_STORE:-postgres}; else AUDIT_STORE=file; fi
+
+cluster_args() { # advertised address, redis host, silo name; one line (silo B's goes inside an `sh -c` string)
+  printf '%s ' "--Logging:LogLevel:Default=Warning" "--Ers:Cluster:Provider=Redis" "--Ers:Cluster:AdvertisedAddress=$1" \
+    "--ConnectionStrings:Redis=$2:$CREDIS_PORT" "--Ers:Cluster:ClusterId=bench-$RUN"
+  if [ "$AUDIT_STORE" = postgres ]; then
+    printf '%s ' "--Ers:Audit:Store=Postgres" "--ConnectionStrings:Audit=Host=$2;Port=$PG_PORT;Username=postgres;Database=postgres"
+  else
+    printf '%s ' "--Ers:Audit:FilePath=$W/audit-$RUN-$3.jsonl"
+  fi
 }
 
 start_prod_cluster() {
   RUN="$1"
   netns_up
   start_cluster_redis
-  start_postgres
-  ConnectionStrings__Audit="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres" \
-    dotnet "$(BIN src/Ers.Tools)/ers.dll" audit migrate >/dev/null
-  SILO_A_HTTP=$(free_port); SILO_B_HTTP=$(free_port)
+  if [ "$AUDIT_STORE" = postgres ]; then
+    start_postgres
+    ConnectionStrings__Audit="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres" \
+      dotnet "$(BIN src/Ers.Tools)/ers.dll" audit migrate >/dev/null
+  fi
+  SILO_A_HTTP=$(free_port); SILO_B_HTTP=$(free_port); A_SILO=$(free_port); A_GW=$(free_port); B_SILO=$(free_port); B_GW=$(free_port)
   # shellcheck disable=SC2046
-  (cd "$(BIN src/Ers.Silo)" && exec dotnet Ers.Silo.dll $(cluster_args "$HOST_IP" 127.0.0.1) --urls "http://127.0.0.1:$SILO_A_HTTP" \
-      --Ers:Cluster:SiloPort=21111 --Ers:Cluster:GatewayPort=40000 --Ers:Cluster:SiloName=silo-a \
+  (cd "$(BIN src/Ers.Silo)" && exec dotnet Ers.Silo.dll $(cluster_args "$HOST_IP" 127.0.0.1 a) --urls "http://127.0.0.1:$SILO_A_HTTP" \
+      "--Ers:Cluster:SiloPort=$A_SILO" "--Ers:Cluster:GatewayPort=$A_GW" --Ers:Cluster:SiloName=silo-a \
       "--Ers:Directory:SeedFile=$W/directory.json") >"$W/silo-a-$RUN.log" 2>&1 &
   SILO_A_PID=$!; PIDS+=("$SILO_A_PID")
   wait_http "http://127.0.0.1:$SILO_A_HTTP/health/ready" "silo A"
   # shellcheck disable=SC2046
-  ip netns exec "$NS" sh -c "cd '$(BIN src/Ers.Silo)' && exec dotnet Ers.Silo.dll $(cluster_args "$NS_IP" "$HOST_IP") --urls http://$NS_IP:$SILO_B_HTTP \
-      --Ers:Cluster:SiloPort=21112 --Ers:Cluster:GatewayPort=40001 --Ers:Cluster:SiloName=silo-b" >"$W/silo-b-$RUN.log" 2>&1 &
+  ip netns exec "$NS" sh -c "cd '$(BIN src/Ers.Silo)' && exec dotnet Ers.Silo.dll $(cluster_args "$NS_IP" "$HOST_IP" b) --urls http://$NS_IP:$SILO_B_HTTP \
+      --Ers:Cluster:SiloPort=$B_SILO --Ers:Cluster:GatewayPort=$B_GW --Ers:Cluster:SiloName=silo-b" >"$W/silo-b-$RUN.log" 2>&1 &
   SILO_B_PID=$!; PIDS+=("$SILO_B_PID")
   wait_http "http://$NS_IP:$SILO_B_HTTP/health/ready" "silo B"
   # shellcheck disable=SC2046
-  (cd "$(BIN src/Ers.Web)" && exec dotnet Ers.Web.dll $(ers_web_args) $(cluster_args "$HOST_IP" 127.0.0.1) --Ers:Web:CoHostSilo=false) \
+  (cd "$(BIN src/Ers.Web)" && exec dotnet Ers.Web.dll $(ers_web_args) $(cluster_args "$HOST_IP" 127.0.0.1 web) --Ers:Web:CoHostSilo=false) \
       >"$W/ers-web-$RUN.log" 2>&1 &
   ERS_PID=$!; PIDS+=("$ERS_PID")
   wait_http "https://127.0.0.1:$BROWSER_PORT/health/ready" "Ers.Web"
@@ -174,15 +187,27 @@ stop_prod_cluster() {
   done
   redis-cli -p "$CREDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
   rm -rf "$W/credis"
-  stop_postgres
+  [ "$AUDIT_STORE" = postgres ] && stop_postgres
   netns_down
 }
 
-audit_rows() { psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -tAc "select count(*) from ers_audit.audit_record where event = '$1'"; }
+audit_rows() { # event: rows in PostgreSQL, or lines in the silos' audit files
+  if [ "$AUDIT_STORE" = postgres ]; then
+    psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -tAc "select count(*) from ers_audit.audit_record where event = '$1'"
+  else
+    cat "$W"/audit-"$RUN"-*.jsonl 2>/dev/null | grep -c "\"event\":\"$1\"" || true
+  fi
+}
 
 run_resilience() {
   local load=(--rate "${BENCH_RATE:-100}" --ramp 3 --duration "${BENCH_DURATION:-40}" --hold "${BENCH_HOLD:-500}" --page-views 1 --heartbeats 1 --pv-slices 0)
-  for fault in kill-silo redis-restart postgres-restart network-cut; do
+  local faults=${BENCH_FAULTS:-kill-silo redis-restart postgres-restart network-cut}
+  for fault in $faults; do
+    if [ "$fault" = postgres-restart ] && [ "$AUDIT_STORE" != postgres ]; then
+      echo "== $fault: skipped, this build has no PostgreSQL audit trail (Ers:Audit:Store)" | tee "$OUT/resilience-$fault.md"
+      continue
+    fi
+    echo "== resilience: $fault"
     start_prod_cluster "$fault"
     local label="resilience-$fault"
     # The fault and its recovery are small scripts, so the generator runs them by name at their time.
@@ -191,7 +216,7 @@ run_resilience() {
         printf '#!/bin/sh\nkill -9 %s\n' "$SILO_B_PID" >"$W/fault.sh"; : >"$W/recover.sh" ;;
       redis-restart)
         printf '#!/bin/sh\nredis-cli -p %s shutdown\n' "$CREDIS_PORT" >"$W/fault.sh"
-        printf '#!/bin/sh\nredis-server --bind "127.0.0.1 %s" --port %s --daemonize yes --dir %s --pidfile %s --logfile %s --appendonly yes --appendfsync always --save ""\n' \
+        printf '#!/bin/sh\nredis-server --bind "127.0.0.1 %s" --protected-mode no --port %s --daemonize yes --dir %s --pidfile %s --logfile %s --appendonly yes --appendfsync always --save ""\n' \
           "$HOST_IP" "$CREDIS_PORT" "$W/credis" "$W/credis/redis.pid" "$W/credis/redis.log" >"$W/recover.sh" ;;
       postgres-restart)
         printf '#!/bin/sh\nsu postgres -c "pg_ctl -D %s -m fast -w stop"\n' "$W/pg/data" >"$W/fault.sh"
@@ -213,7 +238,7 @@ import json, sys
 r = json.load(open(sys.argv[1])); rows = sys.argv[2].strip()
 logins = r["loginsCompleted"]
 lost = max(0, logins - int(rows)) if rows.isdigit() else "unknown"
-print(f"\nSuccessful logins reported by the generator (held + load): {logins}; SessionCreated audit rows in PostgreSQL: {rows}; audit records lost: {lost}")
+print(f"\nSuccessful logins reported by the generator (held + load): {logins}; SessionCreated audit records in the store: {rows}; audit records lost: {lost}")
 PY
     tail -1 "$OUT/$label.md"
     plot "$OUT/$label.json"
