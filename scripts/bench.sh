@@ -63,15 +63,17 @@ dotnet "$(BIN src/Ers.Tools)/ers.dll" pki dev --out "$W/pki" >/dev/null
 dotnet "$(BIN tests/Ers.LoadTests)/ers-load.dll" directory --out "$W/directory.json" --users "$USERS"
 
 AGENT_PORT=$(free_port); BROWSER_PORT=$(free_port); SILO_PORT=$(free_port); GATEWAY_PORT=$(free_port)
-ers_web_args() { # extra args appended
+ers_web_args() {
+  # Browser pages on HTTPS (their cookies are Secure) with the development server certificate as Kestrel's default;
+  # the agents' mutual-TLS listener beside them (Ers:AgentApi:HttpsUrl).
   local P="$W/pki"
   echo "--Logging:LogLevel:Default=Warning" \
-    "--Kestrel:Endpoints:Browser:Url=https://127.0.0.1:$BROWSER_PORT" \
-    "--Kestrel:Endpoints:Browser:Certificate:Path=$P/server.crt.pem" \
-    "--Kestrel:Endpoints:Browser:Certificate:KeyPath=$P/server.key.pem" \
-    "--Kestrel:Endpoints:Agent:Url=https://127.0.0.1:$AGENT_PORT" \
-    "--Kestrel:Endpoints:Agent:Certificate:Path=$P/server.crt.pem" \
-    "--Kestrel:Endpoints:Agent:Certificate:KeyPath=$P/server.key.pem" \
+    "--urls=https://127.0.0.1:$BROWSER_PORT" \
+    "--Kestrel:Certificates:Default:Path=$P/server.crt.pem" \
+    "--Kestrel:Certificates:Default:KeyPath=$P/server.key.pem" \
+    "--Ers:AgentApi:HttpsUrl=https://127.0.0.1:$AGENT_PORT" \
+    "--Ers:AgentApi:ServerCertificatePath=$P/server.crt.pem" \
+    "--Ers:AgentApi:ServerCertificateKeyPath=$P/server.key.pem" \
     "--Ers:CardAuthentication:TrustedRoots:0=$P/smartcard-root-ca.crt.pem" \
     "--Ers:CardAuthentication:IntermediateCertificates:0=$P/smartcard-issuing-ca.crt.pem" \
     "--Ers:CardAuthentication:CrlSources:0=$P/crl/smartcard-issuing-ca.crl" \

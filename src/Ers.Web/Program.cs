@@ -1,11 +1,15 @@
 using Ers.ServiceDefaults;
+using Ers.Web.Apis;
 using Ers.Web.Extensions;
+using Ers.Web.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddErsClusterMembership();
+builder.AddErsCardAuthentication();
 
 var app = builder.Build();
 app.MapErsHealthEndpoints();
+app.MapAgentApi();
 app.Run();
 
 /// <summary>Entry point, visible to WebApplicationFactory tests.</summary>
