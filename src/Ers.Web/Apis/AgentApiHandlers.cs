@@ -244,7 +244,7 @@ internal sealed class AgentApiHandlers(
                 await trail.AppendAsync(new AuditRecord(Guid.NewGuid(), time.GetUtcNow(), AuditEvent.Refused, AuditOutcome.Failure, code,
                     UserId: subject.UserId, SessionId: subject.SessionId, WorkstationId: subject.WorkstationId, CardId: subject.CardId));
             }
-            catch (Exception e) when (e is IOException or InvalidOperationException or TimeoutException)
+            catch (Exception e) when (e is IOException or InvalidOperationException or TimeoutException or StoreUnavailableException)
             {
                 // The refusal stands either way; it changed nothing, so there is no unaudited action.
                 logger.LogError(e, "Could not audit refusal {Code}", code);
@@ -266,8 +266,7 @@ internal sealed class AgentApiHandlers(
     }
 
     public static bool IsClusterUnavailable(Exception e) =>
-        e is TimeoutException or OrleansException or Orleans.Runtime.OrleansMessageRejectionException
-            or System.Net.Sockets.SocketException;
+        Ers.Cluster.StoreFailures.IsUnavailable(e) || e is OrleansException or System.Net.Sockets.SocketException;
 
     private async Task<IResult> CardEventAsync(HttpContext context, Func<ICardGrain, string, Task> report)
     {
