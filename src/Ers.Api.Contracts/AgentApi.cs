@@ -84,6 +84,9 @@ public static class ApiErrorCodes
     public const string CertificateNoUserId = "certificate.no-user-id";
     public const string CertificateRevocationUnknown = "certificate.revocation-unknown";
     public const string CertificateExpiresSoon = "certificate.expires-soon";
+
+    /// <summary>The certificate names its card (<c>urn:uuid:</c> alternative name) and it is not the card reported.</summary>
+    public const string CertificateCardMismatch = "certificate.card-mismatch";
     public const string ChallengeInvalid = "challenge.invalid";
     public const string ChallengeExpired = "challenge.expired";
     public const string ChallengeUsed = "challenge.used";

@@ -1,12 +1,16 @@
 using Ers.ServiceDefaults;
+using Ers.Web.Apis;
 using Ers.Web.Extensions;
+using Ers.Web.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddErsClusterMembership();
+builder.AddErsCardAuthentication();
 builder.AddErsBrowserFrontEnd();
 
 var app = builder.Build();
 app.MapErsHealthEndpoints();
+app.MapAgentApi();
 app.MapErsBrowserFrontEnd();
 app.Run();
 

@@ -44,6 +44,15 @@ public interface ICardGrain : IGrainWithStringKey
     [Alias("StartSession")]
     Task<Outcome<Sessions.SessionSnapshot>> StartSessionAsync(string workstationId, string userId, string sessionId);
 
+    /// <summary>
+    /// Consumes a login challenge issued to this card: true the first time a challenge id is presented, false for
+    /// every replay. One activation owns the card cluster-wide, so this is single use across the cluster. Ids are
+    /// remembered (persisted) until <paramref name="expiresAt"/>, after which the challenge is refused as expired
+    /// before it gets here.
+    /// </summary>
+    [Alias("ConsumeChallenge")]
+    Task<bool> ConsumeChallengeAsync(string challengeId, DateTimeOffset expiresAt);
+
     /// <summary>The card left the reader: its session ends.</summary>
     [Alias("Removed")]
     Task RemovedAsync(string workstationId);

@@ -14,6 +14,7 @@ public sealed class CardGrainState
     [Id(2)] public string? UserId { get; set; }
     [Id(3)] public string? SessionId { get; set; }
     [Id(4)] public DateTimeOffset? ChangedAt { get; set; }
+    [Id(5)] public Dictionary<string, DateTimeOffset> ConsumedChallenges { get; set; } = [];
 }
 
 public sealed class CardGrain(
@@ -21,6 +22,8 @@ public sealed class CardGrain(
     IAuditTrail auditTrail,
     [FromKeyedServices(ErsTime.Key)] TimeProvider time) : Grain, ICardGrain
 {
+    private const int MaxLiveChallenges = 64;
+
     private readonly Auditor _audit = new(auditTrail, time);
 
     private CardGrainState S => state.State;
@@ -74,6 +77,25 @@ public sealed class CardGrain(
         }
 
         return started;
+    }
+
+    public async Task<bool> ConsumeChallengeAsync(string challengeId, DateTimeOffset expiresAt)
+    {
+        var now = time.GetUtcNow();
+        foreach (var id in S.ConsumedChallenges.Where(c => c.Value <= now).Select(c => c.Key).ToList())
+        {
+            S.ConsumedChallenges.Remove(id);
+        }
+
+        // A card answers a challenge per PIN entry; far more live ones than this means abuse: fail closed.
+        if (S.ConsumedChallenges.ContainsKey(challengeId) || S.ConsumedChallenges.Count >= MaxLiveChallenges)
+        {
+            return false;
+        }
+
+        S.ConsumedChallenges[challengeId] = expiresAt;
+        await state.WriteStateAsync();
+        return true;
     }
 
     public async Task RemovedAsync(string workstationId)

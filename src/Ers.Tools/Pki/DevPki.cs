@@ -1,0 +1,317 @@
+using System.Numerics;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+
+namespace Ers.Tools.Pki;
+
+/// <summary>
+/// The development PKI kept in one directory: a smartcard root CA and issuing CA, a workstation CA, the server TLS
+/// certificate, issued card and workstation certificates, an index of issued serials and the CRLs. Keys are written
+/// unencrypted (PKCS#8 PEM, mode 0600): this is a development PKI, never a production one.
+/// </summary>
+public sealed class DevPki
+{
+    public const string SmartcardRootName = "smartcard-root-ca";
+    public const string SmartcardIssuingName = "smartcard-issuing-ca";
+    public const string WorkstationCaName = "workstation-ca";
+    public const string ServerName = "server";
+    public const string IndexFile = "issued.json";
+    public const string TokenKeyFile = "token-signing.key";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    private readonly TimeProvider _time;
+
+    private DevPki(string directory, TimeProvider time, CertificateAuthority smartcardRoot,
+        CertificateAuthority smartcardIssuing, CertificateAuthority workstationCa)
+    {
+        Directory = directory;
+        _time = time;
+        SmartcardRoot = smartcardRoot;
+        SmartcardIssuing = smartcardIssuing;
+        WorkstationCa = workstationCa;
+    }
+
+    public string Directory { get; }
+
+    public CertificateAuthority SmartcardRoot { get; }
+
+    public CertificateAuthority SmartcardIssuing { get; }
+
+    public CertificateAuthority WorkstationCa { get; }
+
+    public static string CertificatePath(string directory, string name) => Path.Combine(directory, name + ".crt.pem");
+
+    public static string KeyPath(string directory, string name) => Path.Combine(directory, name + ".key.pem");
+
+    public static string PfxPath(string directory, string name) => Path.Combine(directory, name + ".pfx");
+
+    public static string CrlPath(string directory, string caName) => Path.Combine(directory, "crl", caName + ".crl");
+
+    /// <summary>True when the CAs exist in <paramref name="directory"/>.</summary>
+    public static bool Exists(string directory) =>
+        new[] { SmartcardRootName, SmartcardIssuingName, WorkstationCaName }
+            .All(n => File.Exists(CertificatePath(directory, n)) && File.Exists(KeyPath(directory, n)));
+
+    /// <summary>
+    /// Creates the CAs in <paramref name="directory"/>, or opens them when they exist (never overwrites a CA:
+    /// certificates issued earlier stay valid).
+    /// </summary>
+    public static DevPki Init(string directory, TimeProvider time)
+    {
+        if (Exists(directory))
+        {
+            return Open(directory, time);
+        }
+
+        System.IO.Directory.CreateDirectory(directory);
+        var now = time.GetUtcNow();
+        var notBefore = now.AddDays(-1);
+        var root = CertificateAuthority.CreateRoot("CN=Ers Development Smartcard Root CA, O=Ers", notBefore, now.AddYears(20));
+        var issuing = root.CreateSubordinate("CN=Ers Development Smartcard Issuing CA 1, O=Ers", notBefore, now.AddYears(10));
+        var workstation = CertificateAuthority.CreateRoot("CN=Ers Development Workstation CA, O=Ers", notBefore, now.AddYears(20));
+        WritePair(directory, SmartcardRootName, root.Certificate, pfx: false);
+        WritePair(directory, SmartcardIssuingName, issuing.Certificate, pfx: false);
+        WritePair(directory, WorkstationCaName, workstation.Certificate, pfx: false);
+        return new DevPki(directory, time, root, issuing, workstation);
+    }
+
+    /// <summary>Opens an existing development PKI; fails with a clear message when it is missing.</summary>
+    public static DevPki Open(string directory, TimeProvider time)
+    {
+        if (!Exists(directory))
+        {
+            throw new PkiException($"No development PKI in '{directory}'. Run 'ers pki init --out {directory}' first.");
+        }
+
+        return new DevPki(directory, time,
+            new CertificateAuthority(LoadPair(directory, SmartcardRootName)),
+            new CertificateAuthority(LoadPair(directory, SmartcardIssuingName)),
+            new CertificateAuthority(LoadPair(directory, WorkstationCaName)));
+    }
+
+    /// <summary>Issues one card certificate and writes it with its key and a JSON description under <c>cards/</c>.</summary>
+    public IssuedCard IssueCard(string userId, string name, KeyAlgorithm algorithm, Guid? cardId = null, int validDays = 365)
+    {
+        if (!UserIds.IsValid(userId))
+        {
+            throw new PkiException($"'{userId}' is not a user UUID (12 digits).");
+        }
+
+        var id = cardId ?? Guid.NewGuid();
+        using AsymmetricAlgorithm key = algorithm == KeyAlgorithm.Rsa2048 ? RSA.Create(2048) : ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var now = _time.GetUtcNow();
+        var certificate = SmartcardIssuing.Issue(
+            CertificateAuthority.CardSubject(name, userId),
+            key,
+            now.AddMinutes(-5),
+            now.AddDays(validDays),
+            X509KeyUsageFlags.DigitalSignature,
+            [CertificateAuthority.ClientAuthOid, CertificateAuthority.SmartCardLogonOid],
+            CertificateAuthority.CardSubjectAlternativeName(id));
+        var cardsDirectory = Path.Combine(Directory, "cards");
+        var fileName = $"{userId}-{(algorithm == KeyAlgorithm.Rsa2048 ? "rsa" : "p256")}";
+        WritePair(cardsDirectory, fileName, certificate, pfx: true);
+        var card = new IssuedCard(id.ToString("D"), userId, name, algorithm == KeyAlgorithm.Rsa2048 ? "rsa" : "p256",
+            certificate.SerialNumber, CertificatePath(cardsDirectory, fileName), KeyPath(cardsDirectory, fileName),
+            PfxPath(cardsDirectory, fileName), new DateTimeOffset(certificate.NotAfter));
+        File.WriteAllText(Path.Combine(cardsDirectory, fileName + ".json"), JsonSerializer.Serialize(card, Json));
+        Record(new IndexEntry(certificate.SerialNumber, SmartcardIssuingName, "card", certificate.Subject, null));
+        return card;
+    }
+
+    /// <summary>Issues a workstation client certificate (CN = the workstation id) under <c>workstations/</c>.</summary>
+    public X509Certificate2 IssueWorkstation(string workstationId, int validDays = 365)
+    {
+        if (!WorkstationIds.IsValid(workstationId))
+        {
+            throw new PkiException($"'{workstationId}' is not a workstation id (letters, digits, '-', '.', '_'; at most 64).");
+        }
+
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var now = _time.GetUtcNow();
+        var certificate = WorkstationCa.Issue(
+            new X500DistinguishedName($"CN={workstationId}, O=Ers Workstations"),
+            key, now.AddMinutes(-5), now.AddDays(validDays),
+            X509KeyUsageFlags.DigitalSignature, [CertificateAuthority.ClientAuthOid]);
+        WritePair(Path.Combine(Directory, "workstations"), workstationId, certificate, pfx: true);
+        Record(new IndexEntry(certificate.SerialNumber, WorkstationCaName, "workstation", certificate.Subject, null));
+        return certificate;
+    }
+
+    /// <summary>Issues the server TLS certificate for 127.0.0.1 and localhost, signed by the workstation CA.</summary>
+    public X509Certificate2 IssueServer(int validDays = 365)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName("localhost");
+        san.AddIpAddress(System.Net.IPAddress.Loopback);
+        san.AddIpAddress(System.Net.IPAddress.IPv6Loopback);
+        var now = _time.GetUtcNow();
+        var certificate = WorkstationCa.Issue(
+            new X500DistinguishedName("CN=localhost, O=Ers"), key, now.AddMinutes(-5), now.AddDays(validDays),
+            X509KeyUsageFlags.DigitalSignature, [CertificateAuthority.ServerAuthOid], san.Build());
+        WritePair(Directory, ServerName, certificate, pfx: true);
+        Record(new IndexEntry(certificate.SerialNumber, WorkstationCaName, "server", certificate.Subject, null));
+        return certificate;
+    }
+
+    /// <summary>Marks an issued serial revoked (it appears on the next CRL). Returns false when already revoked.</summary>
+    public bool Revoke(string serialNumber)
+    {
+        var serial = NormaliseSerial(serialNumber);
+        var index = ReadIndex();
+        var entry = index.FirstOrDefault(e => e.SerialNumber == serial)
+            ?? throw new PkiException($"No certificate with serial {serial} was issued by this PKI.");
+        if (entry.RevokedAt is not null)
+        {
+            return false;
+        }
+
+        WriteIndex(index.Select(e => e.SerialNumber == serial ? e with { RevokedAt = _time.GetUtcNow() } : e).ToList());
+        return true;
+    }
+
+    /// <summary>
+    /// Writes a fresh signed CRL for the smartcard issuing CA and for the workstation CA into <c>DIR/crl/</c>
+    /// (DER) and, when given, a copy into <paramref name="outDirectory"/>. Returns the paths written.
+    /// </summary>
+    public IReadOnlyList<string> WriteCrls(TimeSpan validity, string? outDirectory = null)
+    {
+        var index = ReadIndex();
+        var now = _time.GetUtcNow();
+        var crlNumber = new BigInteger(now.ToUnixTimeMilliseconds());
+        var written = new List<string>();
+        foreach (var (name, ca) in new[] { (SmartcardIssuingName, SmartcardIssuing), (WorkstationCaName, WorkstationCa) })
+        {
+            var revoked = index.Where(e => e.Issuer == name && e.RevokedAt is not null)
+                .Select(e => new RevokedSerial(e.SerialNumber, e.RevokedAt!.Value, X509RevocationReason.KeyCompromise));
+            var crl = ca.BuildCrl(revoked, crlNumber, now.AddMinutes(-1), now + validity);
+            foreach (var target in new[] { Directory, outDirectory }.OfType<string>().Distinct())
+            {
+                var path = CrlPath(target, name);
+                System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                WriteAtomically(path, crl);
+                written.Add(path);
+            }
+        }
+
+        return written;
+    }
+
+    /// <summary>Creates the key the Web host authenticates its tokens with, if missing. Returns its path.</summary>
+    public string EnsureTokenKey()
+    {
+        var path = Path.Combine(Directory, TokenKeyFile);
+        if (!File.Exists(path))
+        {
+            WriteSecret(path, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) + "\n");
+        }
+
+        return path;
+    }
+
+    public IReadOnlyList<IndexEntry> ReadIndex()
+    {
+        var path = Path.Combine(Directory, IndexFile);
+        return File.Exists(path)
+            ? JsonSerializer.Deserialize<List<IndexEntry>>(File.ReadAllText(path), Json) ?? []
+            : [];
+    }
+
+    public static string NormaliseSerial(string serial) =>
+        serial.Replace(":", "", StringComparison.Ordinal).Trim().ToUpperInvariant().TrimStart('0') is { Length: > 0 } s
+            ? (s.Length % 2 == 1 ? "0" + s : s)
+            : "00";
+
+    /// <summary>Records a certificate issued outside the commands (e.g. by tests) so it can be revoked by serial.</summary>
+    public void RecordIssued(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate, string issuerName, string kind) =>
+        Record(new IndexEntry(certificate.SerialNumber, issuerName, kind, certificate.Subject, null));
+
+    private void Record(IndexEntry entry)
+    {
+        var index = ReadIndex().ToList();
+        index.Add(entry with { SerialNumber = NormaliseSerial(entry.SerialNumber) });
+        WriteIndex(index);
+    }
+
+    private void WriteIndex(IReadOnlyList<IndexEntry> index) =>
+        WriteAtomically(Path.Combine(Directory, IndexFile), JsonSerializer.SerializeToUtf8Bytes(index, Json));
+
+    private static void WritePair(string directory, string name, X509Certificate2 certificate, bool pfx)
+    {
+        System.IO.Directory.CreateDirectory(directory);
+        File.WriteAllText(CertificatePath(directory, name), certificate.ExportCertificatePem() + "\n");
+        AsymmetricAlgorithm key = (AsymmetricAlgorithm?)certificate.GetRSAPrivateKey() ?? certificate.GetECDsaPrivateKey()
+            ?? throw new PkiException("Certificate has no RSA or ECDSA private key.");
+        using (key)
+        {
+            WriteSecret(KeyPath(directory, name), key.ExportPkcs8PrivateKeyPem() + "\n");
+        }
+
+        if (pfx)
+        {
+            // Empty password: Kestrel and HttpClient load it as is; the directory is a development secret store.
+            var bytes = certificate.ExportPkcs12(Pkcs12ExportPbeParameters.Pbes2Aes256Sha256, string.Empty);
+            File.WriteAllBytes(PfxPath(directory, name), bytes);
+            RestrictToOwner(PfxPath(directory, name));
+        }
+    }
+
+    private static X509Certificate2 LoadPair(string directory, string name) =>
+        X509Certificate2.CreateFromPemFile(CertificatePath(directory, name), KeyPath(directory, name));
+
+    private static void WriteSecret(string path, string text)
+    {
+        File.WriteAllText(path, text);
+        RestrictToOwner(path);
+    }
+
+    private static void RestrictToOwner(string path)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+    }
+
+    // A reader (the Web host's CRL refresh) never sees half a file.
+    private static void WriteAtomically(string path, byte[] bytes)
+    {
+        var temporary = path + ".tmp";
+        File.WriteAllBytes(temporary, bytes);
+        File.Move(temporary, path, overwrite: true);
+    }
+}
+
+/// <summary>One certificate this PKI issued. <see cref="Issuer"/> is the CA's file name.</summary>
+public sealed record IndexEntry(string SerialNumber, string Issuer, string Kind, string Subject, DateTimeOffset? RevokedAt);
+
+/// <summary>A card certificate as written to <c>cards/USERID-ALG.json</c>: what a virtual card needs to load.</summary>
+public sealed record IssuedCard(
+    string CardId,
+    string UserId,
+    string Name,
+    string Algorithm,
+    string SerialNumber,
+    string CertificatePath,
+    string KeyPath,
+    string PfxPath,
+    DateTimeOffset NotAfter);
+
+/// <summary>A PKI command could not do what was asked; the message says why.</summary>
+public sealed class PkiException(string message) : Exception(message);
+
+public static class UserIds
+{
+    /// <summary>A user UUID is exactly 12 ASCII digits.</summary>
+    public static bool IsValid(string? value) => value is { Length: 12 } && value.All(char.IsAsciiDigit);
+}
+
+public static class WorkstationIds
+{
+    /// <summary>Workstation ids are short and plain so they are safe as grain keys, file names and CNs.</summary>
+    public static bool IsValid(string? value) =>
+        value is { Length: > 0 and <= 64 } && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_');
+}

@@ -1,0 +1,85 @@
+using Ers.Api;
+using Ers.Web.Security;
+
+namespace Ers.Web.Apis;
+
+/// <summary>
+/// The agents' HTTPS API (<see cref="AgentApiRoutes"/>). Every route first authenticates the workstation by its
+/// client certificate (or a proxy-forwarded one from a trusted proxy), then reads the body with a size limit, then
+/// authenticates any token, and only then calls a grain.
+/// </summary>
+public static class AgentApi
+{
+    internal const string WorkstationItem = "ers:workstation-id";
+
+    /// <summary>Maps the agent API and the OpenAPI document (<c>/openapi/v1.json</c>).</summary>
+    public static WebApplication MapAgentApi(this WebApplication app)
+    {
+        app.MapOpenApi();
+
+        var handlers = app.Services.GetRequiredService<AgentApiHandlers>();
+        var api = app.MapGroup(string.Empty)
+            .WithTags("Agent")
+            .AddEndpointFilter(async (context, next) =>
+            {
+                var http = context.HttpContext;
+                var (workstationId, code, status) = await WorkstationIdentity.AuthenticateAsync(http);
+                if (workstationId is null)
+                {
+                    return await handlers.RefuseAsync(new AuditSubject(), status, code!,
+                        code == ApiErrorCodes.ClientCertificateMissing
+                            ? "This workstation presented no client certificate."
+                            : "This workstation's client certificate is not trusted.");
+                }
+
+                http.Items[WorkstationItem] = workstationId;
+                return await next(context);
+            })
+            .AddEndpointFilter(async (context, next) =>
+            {
+                try
+                {
+                    return await next(context);
+                }
+                catch (Exception e) when (AgentApiHandlers.IsClusterUnavailable(e))
+                {
+                    return handlers.Unavailable(e, context.HttpContext);
+                }
+            })
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        Post(api, AgentApiRoutes.CardInserted, handlers.CardInsertedAsync)
+            .Accepts<CardInsertedRequest>("application/json").Produces<CardInsertedResponse>()
+            .WithName("CardInserted").WithSummary("A card was inserted: check its certificate and return a challenge to sign.");
+        Post(api, AgentApiRoutes.CardAuthenticate, handlers.CardAuthenticateAsync)
+            .Accepts<CardAuthenticateRequest>("application/json").Produces<SessionResponse>().ProducesProblem(StatusCodes.Status409Conflict)
+            .WithName("CardAuthenticate").WithSummary("The card's signature over the challenge: start a session.");
+        Post(api, AgentApiRoutes.SelectRole, handlers.SelectRoleAsync)
+            .Accepts<SelectRoleRequest>("application/json").Produces<SessionResponse>().ProducesProblem(StatusCodes.Status409Conflict)
+            .WithName("SelectRole").WithSummary("Choose the session role among the user's role profiles.");
+        Post(api, AgentApiRoutes.Heartbeat, handlers.HeartbeatAsync)
+            .Accepts<HeartbeatRequest>("application/json").Produces(StatusCodes.Status204NoContent)
+            .WithName("Heartbeat").WithSummary("The agent is alive; its readers hold the cards of these sessions.");
+        Post(api, AgentApiRoutes.CardRemoved, handlers.CardRemovedAsync)
+            .Accepts<CardRemovedRequest>("application/json").Produces(StatusCodes.Status204NoContent)
+            .WithName("CardRemoved").WithSummary("A card left its reader: its session ends.");
+        Post(api, AgentApiRoutes.CardBlocked, handlers.CardBlockedAsync)
+            .Accepts<CardRemovedRequest>("application/json").Produces(StatusCodes.Status204NoContent)
+            .WithName("CardBlocked").WithSummary("The card reported its PIN blocked.");
+        Post(api, AgentApiRoutes.Logout, handlers.LogoutAsync)
+            .Accepts<SessionRequest>("application/json").Produces(StatusCodes.Status204NoContent)
+            .WithName("Logout").WithSummary("End the session.");
+        Post(api, AgentApiRoutes.BrowserTicket, handlers.BrowserTicketAsync)
+            .Accepts<SessionRequest>("application/json").Produces<BrowserTicketResponse>().ProducesProblem(StatusCodes.Status409Conflict)
+            .WithName("BrowserTicket").WithSummary("A one-time URL that logs the browser in to this session.");
+        return app;
+    }
+
+    // Typed as Delegate so minimal APIs write the returned IResult (a bare RequestDelegate would discard it).
+    private static RouteHandlerBuilder Post(RouteGroupBuilder group, string route, Func<HttpContext, Task<IResult>> handler) =>
+        group.MapPost(route, (Delegate)handler);
+}

@@ -1,0 +1,351 @@
+using Ers.Api;
+using Ers.Audit;
+using Ers.Cards;
+using Ers.Staff;
+using Ers.Sessions;
+using Ers.Web.Security;
+using Ers.Workstations;
+
+namespace Ers.Web.Apis;
+
+/// <summary>Who an audit record of a refusal names, as far as the API knows at that point.</summary>
+internal sealed record AuditSubject(string? WorkstationId = null, string? CardId = null, string? UserId = null, string? SessionId = null);
+
+/// <summary>
+/// The agent API's handlers. Order inside each: body, token, certificate, signature, then grains. A refusal made
+/// here is audited here; a refusal made by a grain was audited by that grain.
+/// </summary>
+internal sealed class AgentApiHandlers(
+    IGrainFactory grains,
+    IServiceProvider services,
+    CardCertificateValidator validator,
+    CardChallenges challenges,
+    SessionTokens sessionTokens,
+    BrowserTicketTokens ticketTokens,
+    CardRevocations revocations,
+    CardAuthenticationOptions cardOptions,
+    AgentApiOptions options,
+    TimeProvider time,
+    ILogger<AgentApiHandlers> logger)
+{
+    private const int MaxHeartbeatSessions = 32;
+    private const int MaxCertificateBytes = 16 * 1024;
+
+    // The audit trail is a silo service; resolved lazily so a web host that is only a cluster client still starts.
+    private readonly Lazy<IAuditTrail?> _audit = new(() => services.GetService<IAuditTrail>());
+
+    public async Task<IResult> CardInsertedAsync(HttpContext context)
+    {
+        var workstationId = Workstation(context);
+        var (request, bad) = await AgentRequests.ReadAsync<CardInsertedRequest>(context, options.MaxRequestBodyBytes);
+        if (request is null || !AgentRequests.IsValidCardId(request.CardId) || request.Certificate is not { Length: > 0 and <= MaxCertificateBytes })
+        {
+            return await MalformedAsync(bad, new AuditSubject(workstationId, SafeCardId(request?.CardId)));
+        }
+
+        var subject = new AuditSubject(workstationId, request.CardId);
+        var validation = validator.Validate(request.Certificate);
+        if (validation.Card is not { } card)
+        {
+            return await RefuseAsync(subject, StatusFor(validation.ErrorCode!), validation.ErrorCode!, validation.Message!);
+        }
+
+        subject = subject with { UserId = card.UserId };
+        if (cardOptions.RequireCardIdMatch && card.CardUuid is { } named &&
+            !(Guid.TryParse(request.CardId, out var reported) && reported == named))
+        {
+            return await RefuseAsync(subject, StatusCodes.Status403Forbidden, ApiErrorCodes.CertificateCardMismatch,
+                "The certificate belongs to another card.");
+        }
+
+        var inserted = await grains.GetGrain<ICardGrain>(request.CardId).InsertedAsync(workstationId);
+        if (inserted.Refusal is { } refusal)
+        {
+            return GrainRefusal(refusal);
+        }
+
+        var challenge = challenges.Issue(request.CardId, workstationId, request.Certificate);
+        return Results.Ok(new CardInsertedResponse(
+            challenge.Token, challenge.Challenge, challenge.ExpiresAt, card.Algorithm.Name(), validation.Warning));
+    }
+
+    public async Task<IResult> CardAuthenticateAsync(HttpContext context)
+    {
+        var workstationId = Workstation(context);
+        var (request, bad) = await AgentRequests.ReadAsync<CardAuthenticateRequest>(context, options.MaxRequestBodyBytes);
+        if (request is null || request.Signature is not { Length: > 0 and <= CardSignatures.MaxSignatureLength })
+        {
+            return await MalformedAsync(bad, new AuditSubject(workstationId));
+        }
+
+        if (!challenges.TryRead(request.ChallengeToken, out var claims))
+        {
+            return await RefuseAsync(new AuditSubject(workstationId), StatusCodes.Status401Unauthorized,
+                ApiErrorCodes.ChallengeInvalid, "The challenge is not one Ers issued.");
+        }
+
+        var subject = new AuditSubject(workstationId, claims.CardId);
+        if (challenges.IsExpired(claims))
+        {
+            return await RefuseAsync(subject, StatusCodes.Status401Unauthorized, ApiErrorCodes.ChallengeExpired,
+                "The challenge has expired. Remove and re-insert the card.");
+        }
+
+        if (claims.WorkstationId != workstationId)
+        {
+            return await RefuseAsync(subject, StatusCodes.Status403Forbidden, ApiErrorCodes.ChallengeOtherWorkstation,
+                "The challenge was issued to another workstation.");
+        }
+
+        // Re-checked (a cache hit normally) so a revocation published since the challenge is honoured.
+        var validation = validator.Validate(claims.Certificate);
+        if (validation.Card is not { } card)
+        {
+            return await RefuseAsync(subject, StatusFor(validation.ErrorCode!), validation.ErrorCode!, validation.Message!);
+        }
+
+        subject = subject with { UserId = card.UserId };
+        if (!CardSignatures.Verify(card, claims.Challenge, request.Signature))
+        {
+            return await RefuseAsync(subject, StatusCodes.Status401Unauthorized, ApiErrorCodes.SignatureInvalid,
+                "The card's signature does not match its certificate.");
+        }
+
+        var cardGrain = grains.GetGrain<ICardGrain>(claims.CardId);
+        if (!await cardGrain.ConsumeChallengeAsync(claims.ChallengeId, claims.ExpiresAt))
+        {
+            return await RefuseAsync(subject, StatusCodes.Status409Conflict, ApiErrorCodes.ChallengeUsed,
+                "This challenge was answered already.");
+        }
+
+        var sessionId = Guid.NewGuid().ToString("D");
+        var started = await cardGrain.StartSessionAsync(workstationId, card.UserId, sessionId);
+        if (started.Refusal is { } refusal)
+        {
+            return GrainRefusal(refusal);
+        }
+
+        revocations.Remember(card.Id, claims.CardId);
+        var token = sessionTokens.Issue(sessionId, workstationId, claims.CardId, card.UserId, card.Id);
+        return Results.Ok(ToResponse(token, started.Value!, validation.Warning));
+    }
+
+    public async Task<IResult> SelectRoleAsync(HttpContext context)
+    {
+        var workstationId = Workstation(context);
+        var (request, bad) = await AgentRequests.ReadAsync<SelectRoleRequest>(context, options.MaxRequestBodyBytes);
+        if (request is null || request.RoleProfileId is not { Length: > 0 and <= 64 })
+        {
+            return await MalformedAsync(bad, new AuditSubject(workstationId));
+        }
+
+        var (session, refused) = await SessionAsync(request.SessionToken, workstationId);
+        if (session is null)
+        {
+            return refused!;
+        }
+
+        var selected = await grains.GetGrain<ISessionGrain>(session.SessionId).SelectRoleAsync(request.RoleProfileId);
+        return selected.Refusal is { } refusal
+            ? GrainRefusal(refusal)
+            : Results.Ok(ToResponse(request.SessionToken, selected.Value!, null));
+    }
+
+    public async Task<IResult> HeartbeatAsync(HttpContext context)
+    {
+        var workstationId = Workstation(context);
+        var (request, bad) = await AgentRequests.ReadAsync<HeartbeatRequest>(context, options.MaxRequestBodyBytes);
+        if (request is null || request.SessionTokens is not { Count: <= MaxHeartbeatSessions })
+        {
+            return await MalformedAsync(bad, new AuditSubject(workstationId));
+        }
+
+        var sessions = new List<SessionClaims>();
+        foreach (var token in request.SessionTokens)
+        {
+            var (session, refused) = await SessionAsync(token, workstationId, checkRevocation: false);
+            if (session is null)
+            {
+                return refused!;
+            }
+
+            sessions.Add(session);
+        }
+
+        await grains.GetGrain<IWorkstationGrain>(workstationId).HeartbeatAsync();
+        foreach (var session in sessions)
+        {
+            await EndIfRevokedAsync(session);
+        }
+
+        return Results.NoContent();
+    }
+
+    public Task<IResult> CardRemovedAsync(HttpContext context) =>
+        CardEventAsync(context, (card, workstationId) => card.RemovedAsync(workstationId));
+
+    public Task<IResult> CardBlockedAsync(HttpContext context) =>
+        CardEventAsync(context, (card, workstationId) => card.BlockedAsync(workstationId));
+
+    public async Task<IResult> LogoutAsync(HttpContext context)
+    {
+        var workstationId = Workstation(context);
+        var (request, bad) = await AgentRequests.ReadAsync<SessionRequest>(context, options.MaxRequestBodyBytes);
+        if (request is null)
+        {
+            return await MalformedAsync(bad, new AuditSubject(workstationId));
+        }
+
+        var (session, refused) = await SessionAsync(request.SessionToken, workstationId, checkRevocation: false);
+        if (session is null)
+        {
+            return refused!;
+        }
+
+        await grains.GetGrain<ISessionGrain>(session.SessionId).EndAsync(SessionEndReason.Logout);
+        return Results.NoContent();
+    }
+
+    public async Task<IResult> BrowserTicketAsync(HttpContext context)
+    {
+        var workstationId = Workstation(context);
+        var (request, bad) = await AgentRequests.ReadAsync<SessionRequest>(context, options.MaxRequestBodyBytes);
+        if (request is null)
+        {
+            return await MalformedAsync(bad, new AuditSubject(workstationId));
+        }
+
+        var (session, refused) = await SessionAsync(request.SessionToken, workstationId);
+        if (session is null)
+        {
+            return refused!;
+        }
+
+        var issued = await grains.GetGrain<ISessionGrain>(session.SessionId).IssueBrowserTicketAsync();
+        if (issued.Refusal is { } refusal)
+        {
+            return GrainRefusal(refusal);
+        }
+
+        var ticket = issued.Value!;
+        var token = ticketTokens.Protect(session.SessionId, ticket.TicketId, ticket.ExpiresAt);
+        var baseUrl = options.BrowserBaseUrl is { Length: > 0 } configured
+            ? configured.TrimEnd('/')
+            : $"{context.Request.Scheme}://{context.Request.Host}";
+        return Results.Ok(new BrowserTicketResponse(new Uri($"{baseUrl}/login?ticket={Uri.EscapeDataString(token)}"), ticket.ExpiresAt));
+    }
+
+    public async Task<IResult> RefuseAsync(AuditSubject subject, int status, string code, string message)
+    {
+        if (_audit.Value is { } trail)
+        {
+            try
+            {
+                await trail.AppendAsync(new AuditRecord(Guid.NewGuid(), time.GetUtcNow(), AuditEvent.Refused, AuditOutcome.Failure, code,
+                    UserId: subject.UserId, SessionId: subject.SessionId, WorkstationId: subject.WorkstationId, CardId: subject.CardId));
+            }
+            catch (Exception e) when (e is IOException or InvalidOperationException or TimeoutException)
+            {
+                // The refusal stands either way; it changed nothing, so there is no unaudited action.
+                logger.LogError(e, "Could not audit refusal {Code}", code);
+            }
+        }
+        else
+        {
+            logger.LogWarning("Refused {Code} (no audit trail in this host)", code);
+        }
+
+        return Problem(status, code, message);
+    }
+
+    public IResult Unavailable(Exception e, HttpContext context)
+    {
+        logger.LogWarning(e, "Cluster unavailable for {Path}", context.Request.Path);
+        return Problem(StatusCodes.Status503ServiceUnavailable, ApiErrorCodes.StoreUnavailable,
+            "Ers cannot reach its session store just now. Try again in a moment.");
+    }
+
+    public static bool IsClusterUnavailable(Exception e) =>
+        e is TimeoutException or OrleansException or Orleans.Runtime.OrleansMessageRejectionException
+            or System.Net.Sockets.SocketException;
+
+    private async Task<IResult> CardEventAsync(HttpContext context, Func<ICardGrain, string, Task> report)
+    {
+        var workstationId = Workstation(context);
+        var (request, bad) = await AgentRequests.ReadAsync<CardRemovedRequest>(context, options.MaxRequestBodyBytes);
+        if (request is null || !AgentRequests.IsValidCardId(request.CardId))
+        {
+            return await MalformedAsync(bad, new AuditSubject(workstationId, SafeCardId(request?.CardId)));
+        }
+
+        // The card grain ignores a report from a workstation the card is not in.
+        await report(grains.GetGrain<ICardGrain>(request.CardId), workstationId);
+        return Results.NoContent();
+    }
+
+    /// <summary>Authenticates a session token (no grain is called for a bad one) and checks its certificate.</summary>
+    private async Task<(SessionClaims? Session, IResult? Refused)> SessionAsync(string? token, string workstationId, bool checkRevocation = true)
+    {
+        if (!sessionTokens.TryRead(token, out var claims) || claims.WorkstationId != workstationId)
+        {
+            return (null, await RefuseAsync(new AuditSubject(workstationId), StatusCodes.Status401Unauthorized,
+                ApiErrorCodes.SessionTokenInvalid, "The session token is not valid here. Insert your card to log in."));
+        }
+
+        if (checkRevocation && await EndIfRevokedAsync(claims))
+        {
+            return (null, await RefuseAsync(new AuditSubject(workstationId, claims.CardId, claims.UserId, claims.SessionId),
+                StatusCodes.Status403Forbidden, ApiErrorCodes.CertificateRevoked, "The card certificate has been revoked."));
+        }
+
+        return (claims, null);
+    }
+
+    /// <summary>Ends the session of a card whose certificate a CRL now lists (from any node, via the token).</summary>
+    private async Task<bool> EndIfRevokedAsync(SessionClaims session)
+    {
+        if (validator.CheckRevocation(session.Certificate) != RevocationStatus.Revoked)
+        {
+            return false;
+        }
+
+        await grains.GetGrain<ICardGrain>(session.CardId).RevokeAsync();
+        return true;
+    }
+
+    private async Task<IResult> MalformedAsync(string? code, AuditSubject subject) =>
+        code == ApiErrorCodes.RequestTooLarge
+            ? await RefuseAsync(subject, StatusCodes.Status413PayloadTooLarge, code, $"The request body is larger than {options.MaxRequestBodyBytes} bytes.")
+            : await RefuseAsync(subject, StatusCodes.Status400BadRequest, ApiErrorCodes.RequestMalformed, "The request body is not a valid request.");
+
+    private static string? SafeCardId(string? cardId) => AgentRequests.IsValidCardId(cardId) ? cardId : null;
+
+    private static string Workstation(HttpContext context) => (string)context.Items[AgentApi.WorkstationItem]!;
+
+    private static int StatusFor(string code) =>
+        code == ApiErrorCodes.RequestMalformed ? StatusCodes.Status400BadRequest : StatusCodes.Status403Forbidden;
+
+    private static IResult GrainRefusal(Refusal refusal) => Problem(refusal.Code switch
+    {
+        RefusalCodes.SessionEnded or RefusalCodes.SessionAlreadyStarted or RefusalCodes.RoleAlreadyChosen
+            or RefusalCodes.RoleNotChosen or RefusalCodes.ConcurrentSessionDenied or RefusalCodes.CardNotInserted
+            or RefusalCodes.CardInOtherWorkstation or RefusalCodes.TicketUsed => StatusCodes.Status409Conflict,
+        RefusalCodes.SessionUnknown => StatusCodes.Status404NotFound,
+        _ => StatusCodes.Status403Forbidden,
+    }, refusal.Code, refusal.Message);
+
+    internal static IResult Problem(int status, string code, string detail) =>
+        Results.Problem(
+            detail: detail,
+            statusCode: status,
+            title: code,
+            type: "urn:ers:problem:" + code,
+            extensions: new Dictionary<string, object?> { ["code"] = code });
+
+    private static SessionResponse ToResponse(string token, SessionSnapshot session, CertificateWarning? warning) =>
+        new(token, session.State.ToString(), session.UserName,
+            session.AvailableRoles.Select(ToDto).ToList(), session.Role is null ? null : ToDto(session.Role), warning);
+
+    private static RoleProfileDto ToDto(RoleProfile role) =>
+        new(role.RoleProfileId, role.OdsCode, role.OrganisationName, role.JobRoleCode, role.JobRoleName);
+}

@@ -1,0 +1,55 @@
+namespace Ers.Web.Security;
+
+/// <summary>What to do when the CRL for a certificate's issuer is past its nextUpdate and could not be refreshed.</summary>
+public enum StaleCrlPolicy
+{
+    /// <summary>Refuse with <c>certificate.revocation-unknown</c> (the default: fail closed).</summary>
+    FailClosed = 0,
+
+    /// <summary>Keep using the last good CRL (revoked serials on it are still refused).</summary>
+    UseLastKnown = 1,
+}
+
+/// <summary>
+/// Configuration section <c>Ers:CardAuthentication</c>: how smartcard certificates are checked and how the
+/// challenge-response proof of the card's key works.
+/// </summary>
+public sealed class CardAuthenticationOptions
+{
+    public const string Section = "Ers:CardAuthentication";
+
+    /// <summary>PEM files of the smartcard root CAs. Only these anchor a chain; the system store is never used.</summary>
+    public List<string> TrustedRoots { get; set; } = [];
+
+    /// <summary>PEM files of issuing (intermediate) CAs, used to build chains and to verify their CRLs.</summary>
+    public List<string> IntermediateCertificates { get; set; } = [];
+
+    /// <summary>CRL sources: file paths or http(s) URLs, DER or PEM. Each is verified against the CA that signed it.</summary>
+    public List<string> CrlSources { get; set; } = [];
+
+    /// <summary>How often CRLs are re-read (also at each CRL's nextUpdate, whichever comes first).</summary>
+    public TimeSpan CrlRefreshInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    public StaleCrlPolicy StaleCrl { get; set; } = StaleCrlPolicy.FailClosed;
+
+    /// <summary>
+    /// The subject attribute carrying the 12-digit user UUID: <c>SERIALNUMBER</c> (default), <c>CN</c>, <c>UID</c>
+    /// or a dotted OID.
+    /// </summary>
+    public string UserIdAttribute { get; set; } = "SERIALNUMBER";
+
+    /// <summary>A certificate expiring within this window still logs in, with a <c>certificate.expires-soon</c> warning.</summary>
+    public TimeSpan RenewalWarningWindow { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// When the certificate names its card (a <c>urn:uuid:</c> subject alternative name, as PIV certificates do), the
+    /// card id the agent reports must be that UUID.
+    /// </summary>
+    public bool RequireCardIdMatch { get; set; } = true;
+
+    /// <summary>How long a challenge may be answered.</summary>
+    public TimeSpan ChallengeLifetime { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Validated certificates remembered (by SHA-256 of their bytes) to skip chain building on re-login.</summary>
+    public int ValidationCacheCapacity { get; set; } = 200_000;
+}

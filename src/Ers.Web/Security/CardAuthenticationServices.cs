@@ -1,0 +1,173 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Ers.Grains;
+using Ers.ServiceDefaults;
+using Ers.Web.Apis;
+using Microsoft.AspNetCore.Authentication.Certificate;
+using Microsoft.Extensions.Options;
+
+namespace Ers.Web.Security;
+
+/// <summary>Registers card authentication, workstation mutual TLS, the token protectors and the agent API's services.</summary>
+public static class CardAuthenticationServices
+{
+    /// <summary>
+    /// Reads <c>Ers:CardAuthentication</c>, <c>Ers:Workstations</c>, <c>Ers:Tokens</c> and <c>Ers:AgentApi</c>;
+    /// stops start-up naming every missing or wrong setting. Kestrel HTTPS endpoints accept (do not require) a client
+    /// certificate and leave its trust to the certificate authentication handler, whose anchors are the workstation
+    /// CAs only.
+    /// </summary>
+    public static WebApplicationBuilder AddErsCardAuthentication(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var cards = configuration.GetSection(CardAuthenticationOptions.Section).Get<CardAuthenticationOptions>() ?? new();
+        var workstations = configuration.GetSection(WorkstationOptions.Section).Get<WorkstationOptions>() ?? new();
+        var tokens = configuration.GetSection(TokenOptions.Section).Get<TokenOptions>() ?? new();
+        var api = configuration.GetSection(AgentApiOptions.Section).Get<AgentApiOptions>() ?? new();
+
+        var problems = new List<string>();
+        var cardRoots = LoadCertificates(cards.TrustedRoots, $"{CardAuthenticationOptions.Section}:TrustedRoots", problems, required: true);
+        var intermediates = LoadCertificates(cards.IntermediateCertificates, $"{CardAuthenticationOptions.Section}:IntermediateCertificates", problems, required: false);
+        var workstationRoots = LoadCertificates(workstations.TrustedRoots, $"{WorkstationOptions.Section}:TrustedRoots", problems, required: true);
+        var proxies = new List<IPNetwork>();
+        foreach (var proxy in workstations.TrustedProxies)
+        {
+            if (proxy.Contains('/', StringComparison.Ordinal) && IPNetwork.TryParse(proxy, out var network))
+            {
+                proxies.Add(network);
+            }
+            else if (IPAddress.TryParse(proxy, out var address))
+            {
+                address = Normalise(address);
+                proxies.Add(new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128));
+            }
+            else
+            {
+                problems.Add($"{WorkstationOptions.Section}:TrustedProxies: '{proxy}' is not an IP address or CIDR range (e.g. 10.0.0.0/8).");
+            }
+        }
+
+        IReadOnlyList<byte[]> keys = [];
+        try
+        {
+            keys = tokens.LoadKeys();
+            CardCertificateValidator.AttributeOid(cards.UserIdAttribute);
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException)
+        {
+            problems.Add(e.Message);
+        }
+
+        RequiredSettings.ThrowIfAny(problems);
+
+        var services = builder.Services;
+        services.AddSingleton(cards);
+        services.AddSingleton(workstations);
+        services.AddSingleton(tokens);
+        services.AddSingleton(api);
+        services.AddSingleton(new TrustedProxies(proxies));
+        services.AddHttpClient(nameof(CrlStore), c => c.Timeout = TimeSpan.FromSeconds(10));
+        services.AddSingleton(sp => new CardCrls(new CrlStore(cards.CrlSources, [.. cardRoots, .. intermediates], Clock(sp),
+            sp.GetRequiredService<ILogger<CardCrls>>(), sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(CrlStore)))));
+        services.AddSingleton(sp => new WorkstationCrls(new CrlStore(workstations.CrlSources, workstationRoots, Clock(sp),
+            sp.GetRequiredService<ILogger<WorkstationCrls>>(), sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(CrlStore)))));
+        services.AddSingleton(sp => new CardCertificateValidator(cards, cardRoots, intermediates,
+            sp.GetRequiredService<CardCrls>().Store, Clock(sp)));
+        services.AddSingleton(sp => new CardChallenges(new TokenProtector(keys, "challenge"), Clock(sp), cards.ChallengeLifetime));
+        services.AddSingleton(sp => new SessionTokens(new TokenProtector(keys, "session"), Clock(sp), tokens.SessionTokenLifetime));
+        services.AddSingleton(sp => new BrowserTicketTokens(new TokenProtector(keys, "browser-ticket"), Clock(sp)));
+        services.AddSingleton<CardRevocations>();
+        services.AddSingleton(sp => new CrlRefreshService(sp.GetRequiredService<CardCrls>(), sp.GetRequiredService<WorkstationCrls>(),
+            sp.GetRequiredService<CardRevocations>(), cards, Clock(sp), sp.GetRequiredService<ILogger<CrlRefreshService>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<CrlRefreshService>());
+
+        // No default scheme: the agent API authenticates workstations explicitly, and browser pages keep their own.
+        services.AddAuthentication().AddCertificate();
+        services.AddOptions<CertificateAuthenticationOptions>(WorkstationIdentity.Scheme)
+            .Configure<IServiceProvider>((options, sp) => WorkstationIdentity.Configure(
+                options, workstationRoots, () => sp.GetRequiredService<WorkstationCrls>().Store, () => workstations.StaleCrl));
+        services.AddTransient<IStartupFilter, ForwardedCertificateStartupFilter>();
+        services.AddCertificateForwarding(o =>
+        {
+            o.CertificateHeader = workstations.ForwardedCertificateHeader;
+            o.HeaderConverter = header => WorkstationIdentity.ParseForwardedCertificate(header)!;
+        });
+        if (api.HttpsUrl is { Length: > 0 })
+        {
+            AgentListener.Configure(builder, api);
+        }
+        services.AddSingleton<AgentApiHandlers>(sp => ActivatorUtilities.CreateInstance<AgentApiHandlers>(sp, Clock(sp)));
+        services.AddOpenApi();
+        services.AddProblemDetails();
+        return builder;
+    }
+
+    internal static IPAddress Normalise(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+
+    private static TimeProvider Clock(IServiceProvider services) =>
+        services.GetKeyedService<TimeProvider>(ErsTime.Key) ?? TimeProvider.System;
+
+    private static X509Certificate2Collection LoadCertificates(List<string> paths, string setting, List<string> problems, bool required)
+    {
+        var collection = new X509Certificate2Collection();
+        if (required && paths.Count == 0)
+        {
+            problems.Add($"The setting '{setting}' is required: PEM file(s) of the CA certificates to trust ('ers pki dev' writes them).");
+        }
+
+        foreach (var path in paths)
+        {
+            try
+            {
+                collection.ImportFromPemFile(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+            {
+                problems.Add($"{setting}: cannot read '{path}': {e.Message}");
+            }
+        }
+
+        return collection;
+    }
+}
+
+/// <summary>The proxies (addresses or CIDR ranges: ingress pods change address) allowed to forward a client certificate.</summary>
+public sealed record TrustedProxies(IReadOnlyList<IPNetwork> Networks)
+{
+    public bool Contains(IPAddress? address) =>
+        address is not null && Networks.Any(n => n.Contains(CardAuthenticationServices.Normalise(address)));
+}
+
+/// <summary>
+/// Puts the forwarded-certificate gate and <c>UseCertificateForwarding</c> at the very start of the pipeline, before
+/// anything (such as the authentication middleware) reads the connection's client certificate.
+/// </summary>
+internal sealed class ForwardedCertificateStartupFilter(TrustedProxies proxies, WorkstationOptions options) : IStartupFilter
+{
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        var header = options.ForwardedCertificateHeader;
+        app.Use((context, nextMiddleware) =>
+        {
+            if (context.Request.Headers.ContainsKey(header))
+            {
+                // A forwarded certificate is believed only from a configured proxy, and only when the connection
+                // itself carries none; from anyone else the header is dropped before the forwarding middleware.
+                if (context.Connection.ClientCertificate is not null || !proxies.Contains(context.Connection.RemoteIpAddress))
+                {
+                    context.Request.Headers.Remove(header);
+                }
+                else
+                {
+                    // The proxy terminated TLS with the client (that is where the certificate came from); the
+                    // certificate handler reads certificates of HTTPS requests only.
+                    context.Request.Scheme = Uri.UriSchemeHttps;
+                }
+            }
+
+            return nextMiddleware(context);
+        });
+        app.UseCertificateForwarding();
+        next(app);
+    };
+}

@@ -1,0 +1,15 @@
+using BenchmarkDotNet.Running;
+using Ers.Benchmarks;
+
+// `micro`: BenchmarkDotNet over the crypto steps; `login [N]`: latency of N full logins over TLS; no argument: both.
+var mode = args.FirstOrDefault() ?? "all";
+if (mode is "micro" or "all")
+{
+    BenchmarkRunner.Run<CardAuthenticationBenchmarks>(args: args.Skip(1).ToArray());
+}
+
+if (mode is "login" or "all")
+{
+    var logins = mode == "login" && args.Length > 1 && int.TryParse(args[1], out var n) ? n : 1000;
+    await LoginLatency.RunAsync(logins);
+}
