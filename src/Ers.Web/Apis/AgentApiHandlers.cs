@@ -26,7 +26,8 @@ internal sealed class AgentApiHandlers(
     CardAuthenticationOptions cardOptions,
     AgentApiOptions options,
     TimeProvider time,
-    ILogger<AgentApiHandlers> logger)
+    ILogger<AgentApiHandlers> logger,
+    Ers.Grains.Telemetry.ErsMetrics? metrics = null)
 {
     private const int MaxHeartbeatSessions = 32;
     private const int MaxCertificateBytes = 16 * 1024;
@@ -45,6 +46,7 @@ internal sealed class AgentApiHandlers(
 
         var subject = new AuditSubject(workstationId, request.CardId);
         var validation = validator.Validate(request.Certificate);
+        metrics?.CertificateValidated(validation.ErrorCode ?? "valid"); // ers.certificate.validations (telemetry)
         if (validation.Card is not { } card)
         {
             return await RefuseAsync(subject, StatusFor(validation.ErrorCode!), validation.ErrorCode!, validation.Message!);
@@ -99,6 +101,7 @@ internal sealed class AgentApiHandlers(
 
         // Re-checked (a cache hit normally) so a revocation published since the challenge is honoured.
         var validation = validator.Validate(claims.Certificate);
+        metrics?.CertificateValidated(validation.ErrorCode ?? "valid"); // ers.certificate.validations (telemetry)
         if (validation.Card is not { } card)
         {
             return await RefuseAsync(subject, StatusFor(validation.ErrorCode!), validation.ErrorCode!, validation.Message!);
