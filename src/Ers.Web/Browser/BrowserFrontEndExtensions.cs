@@ -33,7 +33,10 @@ public static class BrowserFrontEndExtensions
         services.AddHostedService(sp => sp.GetRequiredService<SessionEndSubscription>());
         services.AddHealthChecks().AddCheck<SessionEndSubscriptionCheck>("session-end-subscription", tags: [Ers.ServiceDefaults.HealthEndpoints.Ready]);
         services.AddSingleton<InterimBrowserTicketTokens>();
-        services.AddSingleton<IBrowserTicketReader>(sp => sp.GetRequiredService<InterimBrowserTicketTokens>());
+        // The agents' API issues links in its own token format; read that first when card authentication is wired.
+        services.AddSingleton<IBrowserTicketReader>(sp => sp.GetService<Ers.Web.Security.BrowserTicketTokens>() is { } agentTokens
+            ? new AgentBrowserTicketReader(agentTokens, sp.GetRequiredService<InterimBrowserTicketTokens>())
+            : sp.GetRequiredService<InterimBrowserTicketTokens>());
 
         services.AddAuthentication(BrowserSession.Scheme)
             .AddCookie(BrowserSession.Scheme, o =>
