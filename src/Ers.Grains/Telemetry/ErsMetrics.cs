@@ -69,6 +69,14 @@ public sealed class ErsMetrics
         _loginDuration.Record(duration.TotalSeconds, tags);
     }
 
+    /// <summary>
+    /// A login the agents' API refused before any grain decided it (bad card certificate, expired, foreign or replayed
+    /// challenge, bad signature): counted in <c>ers.logins</c> as a failure with its stable code, but not timed, since
+    /// <c>ers.login.duration</c> measures decisions about a proven card. Grain refusals are counted by the grain only.
+    /// </summary>
+    public void LoginRefused(string refusalCode) =>
+        _logins.Add(1, new TagList { { "ers.outcome", OutcomeFailure }, { "ers.reason", refusalCode } });
+
     /// <summary>Measures a login from now; dispose-free: call <see cref="LoginTimer.Complete"/> once decided.</summary>
     public LoginTimer StartLogin() => new(this, Stopwatch.GetTimestamp());
 

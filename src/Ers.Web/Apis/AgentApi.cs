@@ -26,7 +26,12 @@ public static class AgentApi
                 var (workstationId, code, status) = await WorkstationIdentity.AuthenticateAsync(http);
                 if (workstationId is null)
                 {
-                    return await handlers.RefuseAsync(new AuditSubject(), status, code!,
+                    // A refused workstation on a login step is a refused login (counted); elsewhere it is not.
+                    var path = http.Request.Path;
+                    var loginStep = path.StartsWithSegments(AgentApiRoutes.CardInserted, StringComparison.OrdinalIgnoreCase)
+                        || path.StartsWithSegments(AgentApiRoutes.CardAuthenticate, StringComparison.OrdinalIgnoreCase);
+                    var refuse = loginStep ? (Func<AuditSubject, int, string, string, Task<IResult>>)handlers.RefuseLoginAsync : handlers.RefuseAsync;
+                    return await refuse(new AuditSubject(), status, code!,
                         code == ApiErrorCodes.ClientCertificateMissing
                             ? "This workstation presented no client certificate."
                             : "This workstation's client certificate is not trusted.");

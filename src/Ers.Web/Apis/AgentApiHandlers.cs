@@ -27,7 +27,7 @@ internal sealed class AgentApiHandlers(
     AgentApiOptions options,
     TimeProvider time,
     ILogger<AgentApiHandlers> logger,
-    Ers.Grains.Telemetry.ErsMetrics? metrics = null)
+    Ers.Grains.Telemetry.ErsMetrics metrics)
 {
     private const int MaxHeartbeatSessions = 32;
     private const int MaxCertificateBytes = 16 * 1024;
@@ -46,17 +46,17 @@ internal sealed class AgentApiHandlers(
 
         var subject = new AuditSubject(workstationId, request.CardId);
         var validation = validator.Validate(request.Certificate);
-        metrics?.CertificateValidated(validation.ErrorCode ?? "valid"); // ers.certificate.validations (telemetry)
+        metrics.CertificateValidated(validation.ErrorCode ?? "valid"); // ers.certificate.validations (telemetry)
         if (validation.Card is not { } card)
         {
-            return await RefuseAsync(subject, StatusFor(validation.ErrorCode!), validation.ErrorCode!, validation.Message!);
+            return await RefuseLoginAsync(subject, StatusFor(validation.ErrorCode!), validation.ErrorCode!, validation.Message!);
         }
 
         subject = subject with { UserId = card.UserId };
         if (cardOptions.RequireCardIdMatch && card.CardUuid is { } named &&
             !(Guid.TryParse(request.CardId, out var reported) && reported == named))
         {
-            return await RefuseAsync(subject, StatusCodes.Status403Forbidden, ApiErrorCodes.CertificateCardMismatch,
+            return await RefuseLoginAsync(subject, StatusCodes.Status403Forbidden, ApiErrorCodes.CertificateCardMismatch,
                 "The certificate belongs to another card.");
         }
 
@@ -77,47 +77,47 @@ internal sealed class AgentApiHandlers(
         var (request, bad) = await AgentRequests.ReadAsync<CardAuthenticateRequest>(context, options.MaxRequestBodyBytes);
         if (request is null || request.Signature is not { Length: > 0 and <= CardSignatures.MaxSignatureLength })
         {
-            return await MalformedAsync(bad, new AuditSubject(workstationId));
+            return await MalformedLoginAsync(bad, new AuditSubject(workstationId));
         }
 
         if (!challenges.TryRead(request.ChallengeToken, out var claims))
         {
-            return await RefuseAsync(new AuditSubject(workstationId), StatusCodes.Status401Unauthorized,
+            return await RefuseLoginAsync(new AuditSubject(workstationId), StatusCodes.Status401Unauthorized,
                 ApiErrorCodes.ChallengeInvalid, "The challenge is not one Ers issued.");
         }
 
         var subject = new AuditSubject(workstationId, claims.CardId);
         if (challenges.IsExpired(claims))
         {
-            return await RefuseAsync(subject, StatusCodes.Status401Unauthorized, ApiErrorCodes.ChallengeExpired,
+            return await RefuseLoginAsync(subject, StatusCodes.Status401Unauthorized, ApiErrorCodes.ChallengeExpired,
                 "The challenge has expired. Remove and re-insert the card.");
         }
 
         if (claims.WorkstationId != workstationId)
         {
-            return await RefuseAsync(subject, StatusCodes.Status403Forbidden, ApiErrorCodes.ChallengeOtherWorkstation,
+            return await RefuseLoginAsync(subject, StatusCodes.Status403Forbidden, ApiErrorCodes.ChallengeOtherWorkstation,
                 "The challenge was issued to another workstation.");
         }
 
         // Re-checked (a cache hit normally) so a revocation published since the challenge is honoured.
         var validation = validator.Validate(claims.Certificate);
-        metrics?.CertificateValidated(validation.ErrorCode ?? "valid"); // ers.certificate.validations (telemetry)
+        metrics.CertificateValidated(validation.ErrorCode ?? "valid"); // ers.certificate.validations (telemetry)
         if (validation.Card is not { } card)
         {
-            return await RefuseAsync(subject, StatusFor(validation.ErrorCode!), validation.ErrorCode!, validation.Message!);
+            return await RefuseLoginAsync(subject, StatusFor(validation.ErrorCode!), validation.ErrorCode!, validation.Message!);
         }
 
         subject = subject with { UserId = card.UserId };
         if (!CardSignatures.Verify(card, claims.Challenge, request.Signature))
         {
-            return await RefuseAsync(subject, StatusCodes.Status401Unauthorized, ApiErrorCodes.SignatureInvalid,
+            return await RefuseLoginAsync(subject, StatusCodes.Status401Unauthorized, ApiErrorCodes.SignatureInvalid,
                 "The card's signature does not match its certificate.");
         }
 
         var cardGrain = grains.GetGrain<ICardGrain>(claims.CardId);
         if (!await cardGrain.ConsumeChallengeAsync(claims.ChallengeId, claims.ExpiresAt))
         {
-            return await RefuseAsync(subject, StatusCodes.Status409Conflict, ApiErrorCodes.ChallengeUsed,
+            return await RefuseLoginAsync(subject, StatusCodes.Status409Conflict, ApiErrorCodes.ChallengeUsed,
                 "This challenge was answered already.");
         }
 
@@ -261,6 +261,16 @@ internal sealed class AgentApiHandlers(
         return Problem(status, code, message);
     }
 
+    /// <summary>
+    /// A refusal of a login step made here, before a grain decided the login: counted in <c>ers.logins</c> (by its code
+    /// only) and audited. Refusals a grain makes are counted by that grain, so they never pass through here.
+    /// </summary>
+    public Task<IResult> RefuseLoginAsync(AuditSubject subject, int status, string code, string message)
+    {
+        metrics.LoginRefused(code);
+        return RefuseAsync(subject, status, code, message);
+    }
+
     public IResult Unavailable(Exception e, HttpContext context)
     {
         logger.LogWarning(e, "Cluster unavailable for {Path}", context.Request.Path);
@@ -319,6 +329,12 @@ internal sealed class AgentApiHandlers(
         code == ApiErrorCodes.RequestTooLarge
             ? await RefuseAsync(subject, StatusCodes.Status413PayloadTooLarge, code, $"The request body is larger than {options.MaxRequestBodyBytes} bytes.")
             : await RefuseAsync(subject, StatusCodes.Status400BadRequest, ApiErrorCodes.RequestMalformed, "The request body is not a valid request.");
+
+    private async Task<IResult> MalformedLoginAsync(string? code, AuditSubject subject)
+    {
+        metrics.LoginRefused(code == ApiErrorCodes.RequestTooLarge ? code : ApiErrorCodes.RequestMalformed);
+        return await MalformedAsync(code, subject);
+    }
 
     private static string? SafeCardId(string? cardId) => AgentRequests.IsValidCardId(cardId) ? cardId : null;
 

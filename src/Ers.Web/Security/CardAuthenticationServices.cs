@@ -4,6 +4,7 @@ using Ers.Grains;
 using Ers.ServiceDefaults;
 using Ers.Web.Apis;
 using Microsoft.AspNetCore.Authentication.Certificate;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Ers.Web.Security;
@@ -77,6 +78,10 @@ public static class CardAuthenticationServices
         services.AddSingleton(sp => new SessionTokens(new TokenProtector(keys, "session"), Clock(sp), tokens.SessionTokenLifetime));
         services.AddSingleton(sp => new BrowserTicketTokens(new TokenProtector(keys, "browser-ticket"), Clock(sp)));
         services.AddSingleton<CardRevocations>();
+        // A co-hosted silo registered the Ers meter already; a web host that is only a cluster client needs its own
+        // to count the logins its API refuses and the certificates it checks.
+        services.AddMetrics().TryAddSingleton(sp => new Ers.Grains.Telemetry.ErsMetrics(
+            sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), Clock(sp)));
         services.AddSingleton(sp => new CrlRefreshService(sp.GetRequiredService<CardCrls>(), sp.GetRequiredService<WorkstationCrls>(),
             sp.GetRequiredService<CardRevocations>(), cards, Clock(sp), sp.GetRequiredService<ILogger<CrlRefreshService>>(),
             sp.GetService<Ers.Grains.Telemetry.ErsMetrics>()));
