@@ -18,10 +18,11 @@ using OpenTelemetry.Trace;
 namespace Ers.Observability.Tests;
 
 /// <summary>
-/// The real Ers.Web (co-hosted silo, in-memory grain state) on real Kestrel at 127.0.0.1 with a free port, its
-/// silo and gateway on free ports, a fake session clock, and a temporary audit file. Until the agents' API is in
-/// main, <c>POST /test/login</c> stands in for it: an HTTP request that starts a session through the grains, so
-/// traces can be followed from HTTP through Orleans. <c>GET /test/fail</c> answers 500 (the error panels' input).
+/// The real Ers.Web (co-hosted silo, in-memory grain state) on real Kestrel at 127.0.0.1 with free ports (plain HTTP
+/// for browsers and scrapes, HTTPS with client certificates for the agents' API), its silo and gateway on free ports,
+/// a fake session clock, and a temporary audit file. <see cref="AgentWorkstation"/> logs in through the agents' API
+/// with the real card protocol. <c>POST /test/login</c> is a shortcut the load driver uses to start many sessions
+/// through the grains without the card protocol; <c>GET /test/fail</c> answers 500 (the error panels' input).
 /// </summary>
 public sealed class ErsWebHost : WebApplicationFactory<Program>
 {
@@ -38,7 +39,7 @@ public sealed class ErsWebHost : WebApplicationFactory<Program>
         _spans = spans;
         _settings = settings;
         // The card authentication the web host requires at start-up, from a throwaway development PKI.
-        var pki = DevPki.Init(_directory, Clock);
+        var pki = Pki = DevPki.Init(_directory, Clock);
         pki.IssueServer();
         pki.EnsureTokenKey();
         pki.WriteCrls(TimeSpan.FromDays(7));
@@ -62,6 +63,13 @@ public sealed class ErsWebHost : WebApplicationFactory<Program>
     public static readonly DateTimeOffset Start = new(2026, 11, 27, 8, 30, 0, TimeSpan.Zero);
 
     public FakeTimeProvider Clock { get; } = new(Start);
+
+    /// <summary>The throwaway PKI that issued the server's certificate and issues the tests' cards and workstations.</summary>
+    public DevPki Pki { get; }
+
+    /// <summary>The agents' API: real Kestrel HTTPS that asks each workstation for its client certificate.</summary>
+    public Uri AgentAddress => new(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
+        .Addresses.Single(a => a.StartsWith("https://", StringComparison.Ordinal)) + "/");
 
     /// <summary>The host's real HTTP address.</summary>
     public Uri Address => new(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!

@@ -1,56 +1,82 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
-using Ers.Sessions;
+using Ers.Api;
+using Ers.ServiceDefaults;
 using Xunit.Abstractions;
 
 namespace Ers.Observability.Tests;
 
-/// <summary>One login is one trace: the caller's HTTP request, the server's handling and every grain call it caused.</summary>
+/// <summary>
+/// One card login is one trace: the workstation's span around the login, its two HTTPS calls to the agents' API
+/// (cards/inserted, cards/authenticate), the server's handling of each and every grain call they caused.
+/// </summary>
 public sealed class TraceTests(ITestOutputHelper output)
 {
+    private static readonly ActivitySource Workstation = new(ErsTelemetry.ErsActivitySource);
+
     [Fact]
-    public async Task A_login_is_one_trace_from_the_http_request_through_the_grains()
+    public async Task A_card_login_over_mutual_tls_is_one_trace_from_the_workstation_through_the_grains()
     {
         var spans = new SpanCollection();
         await using var host = new ErsWebHost(spans);
-        using var http = new HttpClient { BaseAddress = host.Address };
-        var driver = new LoadDriver(host);
-        var user = await driver.NewUserAsync("Dr Trace Test", ["B1101"]);
+        using var workstation = new AgentWorkstation(host);
+        var user = await new LoadDriver(host).NewUserAsync("Dr Trace Test", ["B1101"]);
+        var card = workstation.IssueCard(user.UserId, user.Name);
 
-        var login = new ErsWebHost.LoginRequest(user.UserId, $"card-{Guid.NewGuid():N}", $"WS-{Guid.NewGuid():N}"[..16], Guid.NewGuid().ToString("N"));
-        using (var response = await http.PostAsJsonAsync(ErsWebHost.LoginPath.TrimStart('/'), login))
+        // The workstation's own span (the agent's "card login") is the root: both API calls happen inside it.
+        ActivityTraceId traceId;
+        ActivitySpanId rootId;
+        using (var login = Workstation.StartActivity("card login", ActivityKind.Internal))
         {
-            Assert.Equal(nameof(SessionState.Active), await response.Content.ReadAsStringAsync());
+            Assert.NotNull(login); // the host's tracer listens to the Ers source, so the span is recorded
+            (traceId, rootId) = (login.TraceId, login.SpanId);
+            var challenge = await workstation.InsertAsync(card);
+            using var response = await workstation.AuthenticateAsync(card, challenge);
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+            Assert.Equal("Active", (await response.Content.ReadFromJsonAsync<SessionResponse>())!.State);
         }
 
-        // The caller's span is the root: the HttpClient span of this test's request.
-        var root = await Eventually.ValueAsync(() => Task.FromResult(spans.FirstOrDefault(s =>
-            s.Source.Name == "System.Net.Http" && s.Kind == ActivityKind.Client && s.GetTagItem("url.full")?.ToString()?.Contains(ErsWebHost.LoginPath) == true)),
-            "the HTTP client span of the login");
-        bool InTrace(Activity s) => s.TraceId == root.TraceId;
+        bool InTrace(Activity s) => s.TraceId == traceId;
 
-        // Grain calls end after the response in one-way cases: wait for the session's own work to be exported.
-        await Eventually.TrueAsync(() => Task.FromResult(spans.Where(InTrace).Any(s => s.DisplayName.Contains("ISessionGrain/Start", StringComparison.Ordinal))
+        // Grain calls may end after the response (one-way notifications): wait for the session's own work.
+        await Eventually.TrueAsync(() => Task.FromResult(
+            spans.Where(InTrace).Any(s => s.SpanId == rootId)
+            && spans.Where(InTrace).Any(s => s.DisplayName.Contains("ISessionGrain/Start", StringComparison.Ordinal))
             && spans.Where(InTrace).Any(s => s.DisplayName.Contains("IWorkstationGrain/SessionStarted", StringComparison.Ordinal))),
-            "the session grain's spans in the login's trace");
+            "the login's root span and the session grain's spans in the login's trace");
 
         var trace = spans.Where(InTrace).OrderBy(s => s.StartTimeUtc).ToList();
         foreach (var span in trace)
         {
-            output.WriteLine($"{span.Source.Name,-32} {span.Kind,-8} {span.DisplayName}");
+            output.WriteLine($"{span.Source.Name,-32} {span.Kind,-8} {span.DisplayName,-60} {span.SpanId} <- {span.ParentSpanId}");
         }
 
-        Assert.Null(root.ParentId);
-        var server = Assert.Single(trace, s => s.Source.Name == "Microsoft.AspNetCore" && s.Kind == ActivityKind.Server);
-        Assert.Equal(root.SpanId, server.ParentSpanId);
-        Assert.Contains(trace, s => s.Source.Name == "Microsoft.Orleans.Application" && s.DisplayName.Contains("ICardGrain/StartSession", StringComparison.Ordinal));
-        Assert.Contains(trace, s => s.Source.Name == "Microsoft.Orleans.Application" && s.DisplayName.Contains("IUserGrain/AdmitSession", StringComparison.Ordinal));
+        var root = Assert.Single(trace, s => s.SpanId == rootId);
+        Assert.Equal(default, root.ParentSpanId);
+
+        // Each API call: an HttpClient span under the root, and the server span of that request under it.
+        foreach (var route in new[] { AgentApiRoutes.CardInserted, AgentApiRoutes.CardAuthenticate })
+        {
+            var client = Assert.Single(trace, s => s.Source.Name == "System.Net.Http" && s.Kind == ActivityKind.Client
+                && s.GetTagItem("url.full") is string url && url.StartsWith("https://", StringComparison.Ordinal) && url.EndsWith(route, StringComparison.Ordinal));
+            Assert.Equal(rootId, client.ParentSpanId);
+            var server = Assert.Single(trace, s => s.Source.Name == "Microsoft.AspNetCore" && s.Kind == ActivityKind.Server
+                && s.GetTagItem("url.path") as string == route);
+            Assert.Equal(client.SpanId, server.ParentSpanId);
+        }
+
+        // The grain calls each step made: insertion, the one-time challenge, the session start and the user's admission.
+        foreach (var call in new[] { "ICardGrain/Inserted", "ICardGrain/ConsumeChallenge", "ICardGrain/StartSession", "IUserGrain/AdmitSession", "ISessionGrain/Start" })
+        {
+            Assert.Contains(trace, s => s.Source.Name == "Microsoft.Orleans.Application" && s.DisplayName.Contains(call, StringComparison.Ordinal));
+        }
 
         // Every span but the root has its parent in the same trace: nothing is orphaned or started afresh.
         var ids = trace.Select(s => s.SpanId).ToHashSet();
         Assert.All(trace.Where(s => s != root), s => Assert.Contains(s.ParentSpanId, ids));
 
         // No span of the login lives in another trace.
-        Assert.DoesNotContain(spans, s => !InTrace(s) && s.DisplayName.Contains("ICardGrain/StartSession", StringComparison.Ordinal));
+        Assert.DoesNotContain(spans, s => !InTrace(s) && (s.DisplayName.Contains("ICardGrain/StartSession", StringComparison.Ordinal)
+            || (s.Source.Name == "Microsoft.AspNetCore" && s.GetTagItem("url.path") is string path && path.StartsWith(AgentApiRoutes.Prefix, StringComparison.Ordinal))));
     }
 }
