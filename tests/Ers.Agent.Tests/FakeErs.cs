@@ -43,6 +43,9 @@ internal sealed class FakeErs : IAsyncDisposable
 
     public ConcurrentQueue<string?> ClientCertificates { get; } = new();
 
+    /// <summary>The W3C <c>traceparent</c> header of each call (null when the agent sent none).</summary>
+    public ConcurrentQueue<string?> TraceParents { get; } = new();
+
     public static async Task<FakeErs> StartAsync(TestPki pki)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -83,6 +86,7 @@ internal sealed class FakeErs : IAsyncDisposable
         app.Use(async (context, next) =>
         {
             ClientCertificates.Enqueue(context.Connection.ClientCertificate?.Subject);
+            TraceParents.Enqueue(context.Request.Headers.TraceParent.ToString() is { Length: > 0 } traceParent ? traceParent : null);
             await next(context);
             _calls.Writer.TryWrite(context.Request.Path);
         });

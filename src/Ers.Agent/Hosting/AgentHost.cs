@@ -24,6 +24,7 @@ public static class AgentHost
             return 2;
         }
 
+        using var telemetry = AgentTelemetry.Start(Environment.GetEnvironmentVariable(AgentTelemetry.OtlpEndpointKey));
         using var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {

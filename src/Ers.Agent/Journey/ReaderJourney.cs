@@ -1,4 +1,5 @@
 using Ers.Agent.Api;
+using Ers.Agent.Hosting;
 using Ers.Agent.PcSc;
 using Ers.Agent.Piv;
 using Ers.Api;
@@ -63,6 +64,9 @@ internal sealed class ReaderJourney(
         var pinVerified = false;
         try
         {
+            // One span from reading the card to the started session: the API calls inside it carry its trace
+            // (traceparent), so card time and server time are one trace. Nothing personal goes in it.
+            using var login = AgentTelemetry.Source.StartActivity("card login");
             await card.SelectAsync(removed);
             _cardId = await card.ReadCardIdAsync(removed);
             certificate = await card.ReadAuthenticationCertificateAsync(removed);
