@@ -202,7 +202,7 @@ audit_rows() { # event: rows in PostgreSQL, or lines in the silos' audit files
 }
 
 run_resilience() {
-  local load=(--rate "${BENCH_RATE:-100}" --ramp 3 --duration "${BENCH_DURATION:-40}" --hold "${BENCH_HOLD:-500}" --page-views 1 --heartbeats 1 --pv-slices 0)
+  local load=(--rate "${BENCH_RATE:-100}" --ramp 3 --duration "${BENCH_DURATION:-50}" --hold "${BENCH_HOLD:-500}" --page-views 1 --heartbeats 1 --pv-slices 0)
   local faults=${BENCH_FAULTS:-kill-silo redis-restart postgres-restart network-cut}
   for fault in $faults; do
     if [ "$fault" = postgres-restart ] && [ "$AUDIT_STORE" != postgres ]; then
@@ -232,7 +232,9 @@ run_resilience() {
     local args=(journeys --pki "$W/pki" --agent-url "https://127.0.0.1:$AGENT_PORT" --ers-url "https://127.0.0.1:$BROWSER_PORT"
       --users "$USERS" --watch "ers-web=$ERS_PID,silo-a=$SILO_A_PID,silo-b=$SILO_B_PID" --out "$OUT" --label "$label"
       "${load[@]}" --fault-at 15 --fault "$(cat "$W/fault.sh" | tail -1)")
-    [ -s "$W/recover.sh" ] && args+=(--recover-at 20 --recover "$(tail -1 "$W/recover.sh")")
+    # Stores come back after 5 s; the network after 15 s, long enough for the cluster to declare silo B dead.
+    local back=20; [ "$fault" = network-cut ] && back=30
+    [ -s "$W/recover.sh" ] && args+=(--recover-at "$back" --recover "$(tail -1 "$W/recover.sh")")
     dotnet "$(BIN tests/Ers.LoadTests)/ers-load.dll" "${args[@]}" "$@" || echo "run $fault failed: $?"
     local created; created=$(audit_rows SessionCreated || echo "?")
     /usr/bin/python3 - "$OUT/$label.json" "$created" >>"$OUT/$label.md" <<'PY'
