@@ -3,6 +3,7 @@ using Ers.Grains.Staff;
 using Ers.ServiceDefaults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -19,15 +20,19 @@ public static class ClusterHosting
     {
         var cluster = ErsClusterOptions.From(builder.Configuration);
         RequiredSettings.ThrowIfAny(SessionSettingsProblems(builder.Configuration));
+        // Before the grain services: they fall back to the file trail only when no store was chosen here.
+        builder.AddErsAuditStore();
         builder.Services.AddErsGrainServices(builder.Configuration);
         builder.UseOrleans(silo =>
         {
+            silo.AddActivityPropagation(); // one trace from the HTTP request through every grain call (ErsTelemetry)
             silo.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = cluster.ClusterId;
                 o.ServiceId = cluster.ServiceId;
             });
             silo.Configure<HostOptions>(o => o.ShutdownTimeout = cluster.ShutdownTimeout);
+            silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = cluster.ResponseTimeout);
             if (cluster.Provider == ClusterProvider.Redis)
             {
                 var redis = ConfigurationOptions.Parse(cluster.RedisConnectionString!);
@@ -38,6 +43,8 @@ public static class ClusterHosting
                     listenOnAnyHostAddress: cluster.AdvertisedAddress is not null);
                 silo.UseRedisClustering(o => o.ConfigurationOptions = redis);
                 silo.AddRedisGrainStorage(ErsStorage.State, o => o.ConfigurationOptions = redis);
+                silo.AddIncomingGrainCallFilter<StoreFailureCallFilter>();
+                builder.Services.AddRedisReadinessCheck(redis);
                 silo.Configure<ClusterMembershipOptions>(o =>
                 {
                     // Declare a killed silo dead in about two seconds rather than the default ~18 s, so its
@@ -59,7 +66,7 @@ public static class ClusterHosting
         });
 
         builder.Services.AddErsHealthChecks()
-            .AddCheck<ClusterStartupCheck>("cluster-joined", tags: [HealthEndpoints.Startup, HealthEndpoints.Ready]);
+            .AddCheck<ClusterJoinedCheck>("cluster-joined", tags: [HealthEndpoints.Startup, HealthEndpoints.Ready]);
         if (builder.Configuration["Ers:Directory:SeedFile"] is { Length: > 0 } seed)
         {
             builder.Services.AddHostedService(sp => new DirectorySeeder(seed, sp.GetRequiredService<StaffDirectoryImporter>(),
@@ -75,6 +82,7 @@ public static class ClusterHosting
         var cluster = ErsClusterOptions.From(builder.Configuration);
         builder.UseOrleansClient(client =>
         {
+            client.AddActivityPropagation(); // one trace from the HTTP request through every grain call (ErsTelemetry)
             client.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = cluster.ClusterId;
@@ -82,7 +90,9 @@ public static class ClusterHosting
             });
             if (cluster.Provider == ClusterProvider.Redis)
             {
-                client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(cluster.RedisConnectionString!));
+                var redis = ConfigurationOptions.Parse(cluster.RedisConnectionString!);
+                client.UseRedisClustering(o => o.ConfigurationOptions = redis);
+                builder.Services.AddRedisReadinessCheck(redis);
             }
             else
             {
@@ -95,9 +105,28 @@ public static class ClusterHosting
                 await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
                 return true;
             });
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = cluster.ResponseTimeout);
+            if (cluster.ClientRetryWindow > TimeSpan.Zero)
+            {
+                client.AddOutgoingGrainCallFilter<ClientRetryFilter>();
+            }
         });
+        builder.Services.AddSingleton(cluster);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        // The file trail is one node's: a client only ever writes to the cluster's PostgreSQL trail.
+        if (builder.Configuration.GetEnum(AuditStoreHosting.StoreKey, AuditStore.File) == AuditStore.Postgres)
+        {
+            builder.AddErsAuditStore(readinessCheck: false);
+        }
+
         builder.Services.AddErsHealthChecks();
         return cluster;
+    }
+
+    private static void AddRedisReadinessCheck(this IServiceCollection services, ConfigurationOptions redis)
+    {
+        services.AddSingleton(new RedisProbe(redis));
+        services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [HealthEndpoints.Ready]);
     }
 
     private static IEnumerable<string> SessionSettingsProblems(IConfiguration configuration)
@@ -114,15 +143,6 @@ public static class ClusterHosting
 
         return options.Validate();
     }
-}
-
-/// <summary>Startup/ready check: healthy once the silo has started and joined its cluster.</summary>
-internal sealed class ClusterStartupCheck(IHostApplicationLifetime lifetime) : IHealthCheck
-{
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(lifetime.ApplicationStarted.IsCancellationRequested && !lifetime.ApplicationStopping.IsCancellationRequested
-            ? HealthCheckResult.Healthy("Silo started and joined the cluster.")
-            : HealthCheckResult.Unhealthy("The silo has not joined the cluster yet, or is stopping."));
 }
 
 /// <summary>Imports the sample or configured directory once the silo is up (the embedded local run).</summary>

@@ -24,7 +24,9 @@ public sealed record ErsClusterOptions(
     IPAddress? AdvertisedAddress,
     string? SiloName,
     string? RedisConnectionString,
-    TimeSpan ShutdownTimeout)
+    TimeSpan ShutdownTimeout,
+    TimeSpan ClientRetryWindow,
+    TimeSpan ResponseTimeout)
 {
     public const string Section = "Ers:Cluster";
 
@@ -48,7 +50,11 @@ public sealed record ErsClusterOptions(
             advertised,
             section["SiloName"] is { Length: > 0 } name ? name : null,
             redis,
-            Duration(section, "ShutdownTimeout", TimeSpan.FromSeconds(30)));
+            Duration(section, "ShutdownTimeout", TimeSpan.FromSeconds(30)),
+            // How long a client keeps retrying a call rejected by a dying silo (measured failover: a few seconds).
+            Duration(section, "ClientRetryWindow", TimeSpan.FromSeconds(10), allowZero: true),
+            // A call lost with a killed silo is given up after this, not Orleans' default 30 s: a login is waiting.
+            Duration(section, "ResponseTimeout", TimeSpan.FromSeconds(10)));
     }
 
     private static int Port(IConfigurationSection section, string key, int fallback) =>
@@ -56,8 +62,8 @@ public sealed record ErsClusterOptions(
         : int.TryParse(text, out var port) && port is > 0 and < 65536 ? port
         : throw new ErsConfigurationException($"The setting '{Section}:{key}' is '{text}'; it must be a TCP port (1-65535).");
 
-    private static TimeSpan Duration(IConfigurationSection section, string key, TimeSpan fallback) =>
+    private static TimeSpan Duration(IConfigurationSection section, string key, TimeSpan fallback, bool allowZero = false) =>
         section[key] is not { Length: > 0 } text ? fallback
-        : TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var value) && value > TimeSpan.Zero ? value
+        : TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var value) && (value > TimeSpan.Zero || (allowZero && value == TimeSpan.Zero)) ? value
         : throw new ErsConfigurationException($"The setting '{Section}:{key}' is '{text}'; it must be a positive duration such as 00:00:30.");
 }

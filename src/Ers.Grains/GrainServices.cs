@@ -1,6 +1,7 @@
 using Ers.Audit;
 using Ers.Grains.Audit;
 using Ers.Grains.Staff;
+using Ers.Grains.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -19,6 +20,7 @@ public static class GrainServices
             .Validate(o => !o.Validate().Any(), "Invalid Ers:Sessions settings")
             .ValidateOnStart();
         services.TryAddKeyedSingleton(ErsTime.Key, TimeProvider.System);
+        services.AddMetrics().TryAddSingleton<ErsMetrics>();
         services.TryAddSingleton<IAuditTrail>(_ => new FileAuditTrail(configuration[AuditFilePathKey] ?? ".ers/audit.jsonl"));
         services.AddTransient(sp => new StaffDirectoryImporter(
             sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<IAuditTrail>(), sp.GetRequiredKeyedService<TimeProvider>(ErsTime.Key)));

@@ -6,10 +6,13 @@ using Ers.Web.Security;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddErsClusterMembership();
 builder.AddErsCardAuthentication();
+builder.AddErsBrowserFrontEnd();
+builder.AddErsTelemetry();
 
 var app = builder.Build();
 app.MapErsHealthEndpoints();
 app.MapAgentApi();
+app.MapErsBrowserFrontEnd();
 app.Run();
 
 /// <summary>Entry point, visible to WebApplicationFactory tests.</summary>

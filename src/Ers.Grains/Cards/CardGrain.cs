@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Ers.Audit;
 using Ers.Cards;
 using Ers.Grains.Audit;
+using Ers.Grains.Telemetry;
 using Ers.Sessions;
 
 namespace Ers.Grains.Cards;
@@ -20,7 +21,8 @@ public sealed class CardGrainState
 public sealed class CardGrain(
     [PersistentState("card", ErsStorage.State)] IPersistentState<CardGrainState> state,
     IAuditTrail auditTrail,
-    [FromKeyedServices(ErsTime.Key)] TimeProvider time) : Grain, ICardGrain
+    [FromKeyedServices(ErsTime.Key)] TimeProvider time,
+    ErsMetrics metrics) : Grain, ICardGrain
 {
     private const int MaxLiveChallenges = 64;
 
@@ -49,6 +51,14 @@ public sealed class CardGrain(
     }
 
     public async Task<Outcome<SessionSnapshot>> StartSessionAsync(string workstationId, string userId, string sessionId)
+    {
+        var login = metrics.StartLogin();
+        var outcome = await StartSessionCoreAsync(workstationId, userId, sessionId);
+        login.Complete(outcome.Refusal?.Code);
+        return outcome;
+    }
+
+    private async Task<Outcome<SessionSnapshot>> StartSessionCoreAsync(string workstationId, string userId, string sessionId)
     {
         if (CardRules.CanAuthenticate(S.State, S.WorkstationId, workstationId) is { } refusal)
         {
@@ -132,6 +142,7 @@ public sealed class CardGrain(
 
     public async Task BlockedAsync(string workstationId)
     {
+        metrics.PinLockedOut();
         await _audit.RecordAsync(_audit.New(AuditEvent.CardBlocked, AuditOutcome.Failure, "card.pin-blocked") with
         {
             CardId = Id,

@@ -4,6 +4,7 @@ using Ers.Audit;
 using Ers.Cards;
 using Ers.Staff;
 using Ers.Grains.Audit;
+using Ers.Grains.Telemetry;
 using Ers.Sessions;
 using Ers.Workstations;
 using Microsoft.Extensions.Options;
@@ -34,7 +35,8 @@ public sealed class SessionGrain(
     [PersistentState("session", ErsStorage.State)] IPersistentState<SessionGrainState> state,
     IOptions<SessionOptions> options,
     IAuditTrail auditTrail,
-    [FromKeyedServices(ErsTime.Key)] TimeProvider time) : Grain, ISessionGrain
+    [FromKeyedServices(ErsTime.Key)] TimeProvider time,
+    ErsMetrics metrics) : Grain, ISessionGrain
 {
     // Activity is written at most this often: a crash loses at most this much idle time, which only makes the
     // session expire sooner (the safe side), and page views do not each cost a storage write.
@@ -44,6 +46,7 @@ public sealed class SessionGrain(
     private readonly Auditor _audit = new(auditTrail, time);
     private DateTimeOffset _persistedActivity;
     private IGrainTimer? _expiryTimer;
+    private readonly ActiveSession _activeSession = metrics.NewActiveSession();
 
     private SessionGrainState S => state.State;
 
@@ -57,6 +60,13 @@ public sealed class SessionGrain(
             ArmExpiryTimer();
         }
 
+        ActiveSessionMetric();
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _activeSession.Leave();
         return Task.CompletedTask;
     }
 
@@ -196,6 +206,7 @@ public sealed class SessionGrain(
         S.BusinessFunctions[application] = function;
         S.LastActivityAt = time.GetUtcNow();
         await WriteAsync();
+        metrics.BusinessFunctionSelected(function);
         return Outcome<SessionSnapshot>.Success(Snapshot());
     }
 
@@ -307,6 +318,8 @@ public sealed class SessionGrain(
 
         S.LastActivityAt = time.GetUtcNow();
         await WriteAsync();
+        metrics.RoleSelected(role);
+        ActiveSessionMetric();
         await GrainFactory.GetGrain<IUserGrain>(S.UserId).RoleChosenAsync(role.RoleProfileId);
     }
 
@@ -318,8 +331,11 @@ public sealed class SessionGrain(
         S.EndedAt = time.GetUtcNow();
         S.TicketId = null;
         await WriteAsync();
+        metrics.SessionEnded(reason);
+        ActiveSessionMetric();
         _expiryTimer?.Dispose();
         _expiryTimer = null;
+        SessionEndNotifier.Publish(GrainFactory, Id, reason, S.EndedAt.Value);
 
         await GrainFactory.GetGrain<IUserGrain>(S.UserId).SessionEndedAsync(Id);
         await GrainFactory.GetGrain<ICardGrain>(S.CardId).SessionEndedAsync(Id);
@@ -345,6 +361,19 @@ public sealed class SessionGrain(
         {
             // Activity moved the deadline since the timer was set: look again at the new one.
             ArmExpiryTimer();
+        }
+    }
+
+    /// <summary>Keeps this activation's share of <c>ers.sessions.active</c> in step with the state.</summary>
+    private void ActiveSessionMetric()
+    {
+        if (S.State == SessionState.Active && S.Role is not null)
+        {
+            _activeSession.Enter(S.Role);
+        }
+        else
+        {
+            _activeSession.Leave();
         }
     }
 

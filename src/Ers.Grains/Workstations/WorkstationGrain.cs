@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Ers.Audit;
 using Ers.Grains.Audit;
+using Ers.Grains.Telemetry;
 using Ers.Sessions;
 using Ers.Workstations;
 using Microsoft.Extensions.Options;
@@ -19,7 +20,8 @@ public sealed class WorkstationGrain(
     [PersistentState("workstation", ErsStorage.State)] IPersistentState<WorkstationGrainState> state,
     IOptions<SessionOptions> options,
     IAuditTrail auditTrail,
-    [FromKeyedServices(ErsTime.Key)] TimeProvider time) : Grain, IWorkstationGrain
+    [FromKeyedServices(ErsTime.Key)] TimeProvider time,
+    ErsMetrics metrics) : Grain, IWorkstationGrain
 {
     private readonly Auditor _audit = new(auditTrail, time);
     private IGrainTimer? _timer;
@@ -98,6 +100,7 @@ public sealed class WorkstationGrain(
         {
             WorkstationId = this.GetPrimaryKeyString(),
         });
+        metrics.HeartbeatLost();
         S.AgentLost = true;
         S.LastHeartbeatAt = _lastHeartbeatAt;
         var sessions = S.SessionIds.ToList();

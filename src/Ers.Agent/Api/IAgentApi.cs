@@ -1,0 +1,39 @@
+using Ers.Api;
+
+namespace Ers.Agent.Api;
+
+/// <summary>
+/// The Ers agents' API as the journey uses it (routes in <see cref="AgentApiRoutes"/>). The real implementation is
+/// <see cref="HttpAgentApi"/>; every refusal is an <see cref="AgentApiException"/> carrying the problem's code.
+/// </summary>
+public interface IAgentApi
+{
+    Task<CardInsertedResponse> CardInsertedAsync(CardInsertedRequest request, CancellationToken cancellationToken);
+
+    Task<SessionResponse> AuthenticateAsync(CardAuthenticateRequest request, CancellationToken cancellationToken);
+
+    Task<SessionResponse> SelectRoleAsync(SelectRoleRequest request, CancellationToken cancellationToken);
+
+    Task<BrowserTicketResponse> BrowserTicketAsync(SessionRequest request, CancellationToken cancellationToken);
+
+    Task CardRemovedAsync(CardRemovedRequest request, CancellationToken cancellationToken);
+
+    /// <summary>The card in a reader is PIN-blocked. The contract has no record of its own: the body is the card id.</summary>
+    Task CardBlockedAsync(CardRemovedRequest request, CancellationToken cancellationToken);
+
+    Task HeartbeatAsync(HeartbeatRequest request, CancellationToken cancellationToken);
+
+    Task LogoutAsync(SessionRequest request, CancellationToken cancellationToken);
+}
+
+/// <summary>Ers refused a call (problem details) or could not be reached (<see cref="Status"/> 0).</summary>
+public sealed class AgentApiException(int status, string? code, string message) : Exception(message)
+{
+    /// <summary>The code used when Ers cannot be reached at all.</summary>
+    public const string Unreachable = "agent.server-unreachable";
+
+    public int Status { get; } = status;
+
+    /// <summary>One of <see cref="ApiErrorCodes"/>, <see cref="Unreachable"/>, or null when the body had none.</summary>
+    public string? Code { get; } = code;
+}

@@ -1,0 +1,48 @@
+using Ers.Agent.Api;
+using Ers.Agent.Journey;
+using Ers.Agent.PcSc;
+using Ers.Agent.Ui;
+using Spectre.Console;
+
+namespace Ers.Agent.Hosting;
+
+/// <summary>Wires the agent from its options and runs it until Ctrl+C.</summary>
+public static class AgentHost
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        AgentOptions options;
+        (Uri Server, System.Security.Cryptography.X509Certificates.X509Certificate2 Workstation, System.Security.Cryptography.X509Certificates.X509Certificate2Collection Trust) server;
+        try
+        {
+            options = AgentOptions.Load(args);
+            server = options.RequireServer();
+        }
+        catch (Exception ex) when (ex is AgentConfigurationException or InvalidOperationException or FormatException)
+        {
+            Console.Error.WriteLine(ex.Message);
+            return 2;
+        }
+
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            stop.Cancel();
+        };
+
+        using var api = new HttpAgentApi(server.Server, server.Workstation, server.Trust);
+        using var input = options.Input is null ? null : new StreamReader(options.Input);
+        IAgentUi ui = options.NonInteractive
+            ? new LineAgentUi(input ?? Console.In, Console.Out)
+            : new SpectreAgentUi(AnsiConsole.Console);
+        IBrowserLauncher? browser = options.NoBrowser ? null : new ProcessBrowserLauncher(options.BrowserCommand);
+        var agent = new AgentJourney(
+            new PcScCardReaderService(TimeProvider.System), api, ui, browser,
+            TimeSpan.FromSeconds(Math.Max(1, options.HeartbeatSeconds)), TimeProvider.System);
+        ui.Show(new AgentNotice("", JourneyState.Waiting, NoticeLevel.Info, $"Ers agent for {server.Server}. {AgentMessages.WaitingForCard}"));
+        await agent.RunAsync(stop.Token);
+        (ui as IDisposable)?.Dispose();
+        return 0;
+    }
+}

@@ -1,0 +1,95 @@
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Configuration;
+
+namespace Ers.Agent.Hosting;
+
+/// <summary>The agent's settings: <c>appsettings.json</c> beside the agent, then <c>ERS_AGENT_*</c> environment
+/// variables, then the command line, each overriding the one before.</summary>
+public sealed class AgentOptions
+{
+    /// <summary>Base address of Ers's agents' API, e.g. https://127.0.0.1:5443.</summary>
+    public Uri? Server { get; set; }
+
+    /// <summary>The workstation's client certificate: a PFX/P12, or a PEM certificate (key in the same file or <see cref="WorkstationKey"/>).</summary>
+    public string? WorkstationCertificate { get; set; }
+
+    public string? WorkstationKey { get; set; }
+
+    public string? WorkstationCertificatePassword { get; set; }
+
+    /// <summary>PEM file with the CA certificate(s) the server's certificate must chain to.</summary>
+    public string? ServerCa { get; set; }
+
+    public int HeartbeatSeconds { get; set; } = 30;
+
+    public string BrowserCommand { get; set; } = "xdg-open";
+
+    /// <summary>Print the login URL instead of opening a browser.</summary>
+    public bool NoBrowser { get; set; }
+
+    /// <summary>Read the passcode and role choices as lines (see <see cref="Ui.LineAgentUi"/>) instead of prompting.</summary>
+    public bool NonInteractive { get; set; }
+
+    /// <summary>With <see cref="NonInteractive"/>: a file or FIFO to read lines from instead of stdin.</summary>
+    public string? Input { get; set; }
+
+    private static readonly Dictionary<string, string> Switches = new(StringComparer.Ordinal)
+    {
+        ["--server"] = nameof(Server),
+        ["--workstation-cert"] = nameof(WorkstationCertificate),
+        ["--workstation-key"] = nameof(WorkstationKey),
+        ["--workstation-cert-password"] = nameof(WorkstationCertificatePassword),
+        ["--server-ca"] = nameof(ServerCa),
+        ["--heartbeat-seconds"] = nameof(HeartbeatSeconds),
+        ["--browser"] = nameof(BrowserCommand),
+        ["--input"] = nameof(Input),
+    };
+
+    private static readonly Dictionary<string, string> Flags = new(StringComparer.Ordinal)
+    {
+        ["--no-browser"] = nameof(NoBrowser),
+        ["--non-interactive"] = nameof(NonInteractive),
+    };
+
+    public static AgentOptions Load(string[] args)
+    {
+        // Flags take no value; the configuration command-line provider wants one, so they are rewritten first.
+        var rewritten = args.Select(a => Flags.TryGetValue(a, out var key) ? $"--{key}=true" : a).ToArray();
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+            .AddEnvironmentVariables("ERS_AGENT_")
+            .AddCommandLine(rewritten, Switches)
+            .Build();
+        var options = new AgentOptions();
+        configuration.GetSection("Agent").Bind(options);
+        configuration.Bind(options);
+        return options;
+    }
+
+    /// <summary>Settings needed to talk to Ers; each missing one is named in the message.</summary>
+    public (Uri Server, X509Certificate2 Workstation, X509Certificate2Collection ServerTrust) RequireServer()
+    {
+        var server = Server ?? throw new AgentConfigurationException("Set the Ers address: --server https://host:port (or ERS_AGENT_SERVER).");
+        var certPath = WorkstationCertificate ?? throw new AgentConfigurationException("Set the workstation certificate: --workstation-cert path (or ERS_AGENT_WORKSTATIONCERTIFICATE).");
+        var caPath = ServerCa ?? throw new AgentConfigurationException("Set the CA that signs Ers's server certificate: --server-ca path.pem (or ERS_AGENT_SERVERCA).");
+        try
+        {
+            var workstation = certPath.EndsWith(".pfx", StringComparison.OrdinalIgnoreCase) || certPath.EndsWith(".p12", StringComparison.OrdinalIgnoreCase)
+                ? X509CertificateLoader.LoadPkcs12FromFile(certPath, WorkstationCertificatePassword)
+                : X509Certificate2.CreateFromPemFile(certPath, WorkstationKey);
+            var trust = new X509Certificate2Collection();
+            trust.ImportFromPemFile(caPath);
+            if (trust.Count == 0)
+            {
+                throw new AgentConfigurationException($"No certificate found in {caPath}.");
+            }
+            return (server, workstation, trust);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            throw new AgentConfigurationException($"Cannot load the workstation certificate or server CA: {ex.Message}");
+        }
+    }
+}
+
+public sealed class AgentConfigurationException(string message) : Exception(message);

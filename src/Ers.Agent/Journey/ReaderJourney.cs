@@ -1,0 +1,207 @@
+using Ers.Agent.Api;
+using Ers.Agent.PcSc;
+using Ers.Agent.Piv;
+using Ers.Api;
+
+namespace Ers.Agent.Journey;
+
+/// <summary>
+/// One card in one reader, from insertion to removal: read, register, passcode, sign the challenge, role, active.
+/// Removal cancels <see cref="RunAsync"/>'s token; nothing of a journey is reused by the next insertion.
+/// </summary>
+internal sealed class ReaderJourney(
+    string reader,
+    ICardReaderService readers,
+    IAgentApi api,
+    IAgentUi ui,
+    IBrowserLauncher? browser,
+    TimeProvider timeProvider)
+{
+    private volatile string? _cardId;
+    private volatile string? _sessionToken;
+
+    public string Reader => reader;
+
+    /// <summary>The card id once read; the removal report needs it.</summary>
+    public string? CardId => _cardId;
+
+    /// <summary>The session of this card once authenticated (for heartbeats).</summary>
+    public string? SessionToken => _sessionToken;
+
+    public JourneyState State { get; private set; } = JourneyState.Waiting;
+
+    public async Task RunAsync(CancellationToken removed)
+    {
+        try
+        {
+            await RunCoreAsync(removed);
+        }
+        catch (OperationCanceledException) when (removed.IsCancellationRequested)
+        {
+            // The card left: the coordinator reports it.
+        }
+        catch (Exception ex)
+        {
+            // Whatever went wrong (card, service, Ers, the UI's input ending), one card's journey must never take
+            // the agent down: it fails with a sentence and the reader waits for the card to be removed.
+            if (!removed.IsCancellationRequested)
+            {
+                Notify(JourneyState.Failed, NoticeLevel.Error, AgentMessages.Describe(ex));
+            }
+        }
+    }
+
+    private async Task RunCoreAsync(CancellationToken removed)
+    {
+        Notify(JourneyState.Reading, NoticeLevel.Info, "Card inserted. Reading it...");
+        CardInsertedResponse challenge;
+        PivCertificate certificate;
+        PinStatus pin;
+        SessionResponse session;
+        var connection = await readers.ConnectAsync(reader, removed);
+        var card = new PivCard(connection);
+        var pinVerified = false;
+        try
+        {
+            await card.SelectAsync(removed);
+            _cardId = await card.ReadCardIdAsync(removed);
+            certificate = await card.ReadAuthenticationCertificateAsync(removed);
+            challenge = await api.CardInsertedAsync(new CardInsertedRequest(_cardId, certificate.Der), removed);
+            if (challenge.Warning is { } warning)
+            {
+                Notify(JourneyState.Reading, NoticeLevel.Warning, warning.Message);
+            }
+            pin = await VerifyPinAsync(card, removed);
+            if (pin.State != PinState.Verified)
+            {
+                return;
+            }
+            pinVerified = true;
+            Notify(JourneyState.Authenticating, NoticeLevel.Info, "Passcode accepted. Logging in...");
+            if (challenge.ExpiresAt <= timeProvider.GetUtcNow())
+            {
+                // The user took long over the passcode: ask for a fresh challenge rather than fail.
+                challenge = await api.CardInsertedAsync(new CardInsertedRequest(_cardId, certificate.Der), removed);
+            }
+            var signature = await card.SignAsync(certificate, challenge.Challenge, removed);
+            session = await api.AuthenticateAsync(new CardAuthenticateRequest(challenge.ChallengeToken, signature), removed);
+            _sessionToken = session.SessionToken;
+        }
+        catch (Exception ex) when (removed.IsCancellationRequested || ex is SmartCardException { Error: SmartCardError.CardRemoved })
+        {
+            pinVerified = false; // the card is gone, and with it the verified state
+            throw;
+        }
+        finally
+        {
+            // The card forgets the verified passcode as soon as the signature is made (or the journey failed).
+            if (pinVerified)
+            {
+                await ForgetPinAsync(card);
+            }
+            await connection.DisposeAsync();
+        }
+        await ChooseRoleAndOpenAsync(session, removed);
+    }
+
+    private static async Task ForgetPinAsync(PivCard card)
+    {
+        try
+        {
+            await card.ResetPinStatusAsync(CancellationToken.None);
+        }
+        catch (SmartCardException)
+        {
+            // Pulled meanwhile: removal clears it anyway.
+        }
+    }
+
+    private async Task<PinStatus> VerifyPinAsync(PivCard card, CancellationToken removed)
+    {
+        var status = await card.GetPinStatusAsync(removed);
+        while (true)
+        {
+            switch (status.State)
+            {
+                case PinState.Verified:
+                    return status;
+                case PinState.Blocked:
+                    // No VERIFY goes to a blocked card: only the RA can unblock it.
+                    Notify(JourneyState.Blocked, NoticeLevel.Error, AgentMessages.Blocked);
+                    await api.CardBlockedAsync(new CardRemovedRequest(_cardId!), removed);
+                    return status;
+            }
+            Notify(JourneyState.AwaitingPin, NoticeLevel.Info, $"Enter your passcode ({status.TriesLeft} tries left).");
+            var entered = await ui.AskPinAsync(reader, status.TriesLeft, removed);
+            try
+            {
+                if (!PivPin.IsWellFormed(entered))
+                {
+                    Notify(JourneyState.AwaitingPin, NoticeLevel.Warning, AgentMessages.PinShape);
+                    continue;
+                }
+                Notify(JourneyState.Verifying, NoticeLevel.Info, "Checking the passcode...");
+                status = await card.VerifyPinAsync(entered, removed);
+            }
+            finally
+            {
+                Array.Clear(entered);
+            }
+            if (status.State == PinState.NotVerified)
+            {
+                Notify(JourneyState.AwaitingPin, NoticeLevel.Warning, AgentMessages.WrongPin(status.TriesLeft));
+            }
+        }
+    }
+
+    private async Task ChooseRoleAndOpenAsync(SessionResponse session, CancellationToken removed)
+    {
+        var role = session.Role;
+        if (!string.Equals(session.State, "Active", StringComparison.Ordinal) || role is null)
+        {
+            switch (session.RoleProfiles.Count)
+            {
+                case 0:
+                    Notify(JourneyState.Failed, NoticeLevel.Error, AgentMessages.NoRoles);
+                    return;
+                case 1:
+                    role = session.RoleProfiles[0];
+                    break;
+                default:
+                    Notify(JourneyState.SelectingRole, NoticeLevel.Info, "Choose your role.");
+                    role = await ui.ChooseRoleAsync(reader, session.UserName, session.RoleProfiles, removed);
+                    break;
+            }
+            session = await api.SelectRoleAsync(new SelectRoleRequest(session.SessionToken, role.RoleProfileId), removed);
+            _sessionToken = session.SessionToken;
+            role = session.Role ?? role;
+        }
+        if (session.Warning is { } warning)
+        {
+            Notify(JourneyState.Active, NoticeLevel.Warning, warning.Message);
+        }
+        Notify(JourneyState.Active, NoticeLevel.Info, AgentMessages.Active(session, role));
+        var ticket = await api.BrowserTicketAsync(new SessionRequest(session.SessionToken), removed);
+        if (browser is null)
+        {
+            Notify(JourneyState.Active, NoticeLevel.Info, $"Open this address to log in: {ticket.LoginUrl}");
+        }
+        else
+        {
+            try
+            {
+                browser.Open(ticket.LoginUrl);
+            }
+            catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
+            {
+                Notify(JourneyState.Active, NoticeLevel.Warning, $"The browser could not be opened ({ex.Message}). Open this address to log in: {ticket.LoginUrl}");
+            }
+        }
+    }
+
+    private void Notify(JourneyState state, NoticeLevel level, string message)
+    {
+        State = state;
+        ui.Show(new AgentNotice(reader, state, level, message));
+    }
+}

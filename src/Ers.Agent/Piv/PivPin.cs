@@ -1,0 +1,34 @@
+namespace Ers.Agent.Piv;
+
+/// <summary>PIV PIN rules: 6-8 ASCII digits, sent padded with FF to 8 bytes.</summary>
+public static class PivPin
+{
+    public const int MinLength = 6;
+    public const int MaxLength = 8;
+
+    public static bool IsWellFormed(ReadOnlySpan<char> pin)
+    {
+        if (pin.Length is < MinLength or > MaxLength)
+        {
+            return false;
+        }
+        foreach (var c in pin)
+        {
+            if (c is < '0' or > '9')
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>Writes the PIN into <paramref name="target"/> (8 bytes), ASCII then FF padding.</summary>
+    public static void Encode(ReadOnlySpan<char> pin, Span<byte> target)
+    {
+        target.Fill(0xFF);
+        for (var i = 0; i < pin.Length; i++)
+        {
+            target[i] = (byte)pin[i];
+        }
+    }
+}

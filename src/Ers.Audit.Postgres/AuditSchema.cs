@@ -1,0 +1,74 @@
+namespace Ers.Audit.Postgres;
+
+/// <summary>One step of the audit schema. Versions only ever grow; an applied step is never edited.</summary>
+public sealed record AuditMigration(int Version, string Description, string Sql);
+
+/// <summary>
+/// The audit schema Ers owns in PostgreSQL (schema <c>ers_audit</c>): the migrations in order, and the names other
+/// code refers to.
+/// </summary>
+public static class AuditSchema
+{
+    public const string Schema = "ers_audit";
+    public const string Table = "ers_audit.audit_record";
+    public const string MigrationsTable = "ers_audit.schema_migrations";
+
+    /// <summary>
+    /// Key of the transaction-scoped advisory lock every migrator run takes first, so concurrent runs (two pods
+    /// starting, an operator and a job) apply each step exactly once. The value spells "ERSAUDIT".
+    /// </summary>
+    public const long MigrationLockKey = 0x4552_5341_5544_4954;
+
+    public static IReadOnlyList<AuditMigration> Migrations { get; } =
+    [
+        new(1, "audit_record table, auditor indexes, append-only trigger", """
+            CREATE TABLE ers_audit.audit_record (
+                id                uuid        PRIMARY KEY,
+                time              timestamptz NOT NULL,
+                event             text        NOT NULL,
+                outcome           text        NOT NULL,
+                reason            text,
+                user_id           text,
+                role_profile_id   text,
+                ods_code          text,
+                business_function text,
+                session_id        text,
+                workstation_id    text,
+                card_id           text
+            );
+
+            COMMENT ON TABLE ers_audit.audit_record IS
+                'Ers audit trail: one row per authentication attempt, refusal, role choice and session end. Append-only.';
+
+            -- The auditors' questions: who logged in at this organisation between these times; everything one card,
+            -- user, workstation or session did. Partial: most events carry only some of these keys.
+            CREATE INDEX audit_record_ods_time         ON ers_audit.audit_record (ods_code, time)       WHERE ods_code IS NOT NULL;
+            CREATE INDEX audit_record_card_time        ON ers_audit.audit_record (card_id, time)        WHERE card_id IS NOT NULL;
+            CREATE INDEX audit_record_user_time        ON ers_audit.audit_record (user_id, time)        WHERE user_id IS NOT NULL;
+            CREATE INDEX audit_record_workstation_time ON ers_audit.audit_record (workstation_id, time) WHERE workstation_id IS NOT NULL;
+            CREATE INDEX audit_record_session_time     ON ers_audit.audit_record (session_id, time)     WHERE session_id IS NOT NULL;
+            -- Rows arrive in roughly time order, so a BRIN index answers plain time ranges at almost no cost.
+            CREATE INDEX audit_record_time_brin        ON ers_audit.audit_record USING brin (time);
+
+            -- Append-only in the database itself, whatever role connects: history cannot be rewritten by the app.
+            CREATE FUNCTION ers_audit.reject_audit_change() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                RAISE EXCEPTION 'ers_audit.audit_record is append-only: % is not allowed', TG_OP
+                    USING ERRCODE = 'insufficient_privilege';
+            END
+            $$;
+
+            CREATE TRIGGER audit_record_no_update_delete
+                BEFORE UPDATE OR DELETE ON ers_audit.audit_record
+                FOR EACH ROW EXECUTE FUNCTION ers_audit.reject_audit_change();
+
+            CREATE TRIGGER audit_record_no_truncate
+                BEFORE TRUNCATE ON ers_audit.audit_record
+                FOR EACH STATEMENT EXECUTE FUNCTION ers_audit.reject_audit_change();
+
+            REVOKE UPDATE, DELETE, TRUNCATE ON ers_audit.audit_record FROM PUBLIC;
+            """),
+    ];
+
+    public static int LatestVersion => Migrations[^1].Version;
+}

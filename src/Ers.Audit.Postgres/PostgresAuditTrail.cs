@@ -1,0 +1,185 @@
+using System.Data.Common;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Ers.Audit.Postgres;
+
+/// <summary>
+/// The cluster's audit trail in PostgreSQL. <see cref="AppendAsync"/> returns only once the row is committed; an append
+/// retried with the same record id stores one row. When the database cannot be reached the caller gets an
+/// <see cref="AuditUnavailableException"/> and must not perform the action it wanted to audit (fail closed).
+/// </summary>
+public sealed class PostgresAuditTrail(NpgsqlDataSource dataSource, ILogger<PostgresAuditTrail>? logger = null) : IAuditTrail
+{
+    // A login waits on this: a few quick tries cover a pool of connections broken by a database restart, a longer
+    // outage is the caller's to report.
+    private static readonly TimeSpan[] RetryDelays = [TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(250)];
+
+    private const string Columns =
+        "id, time, event, outcome, reason, user_id, role_profile_id, ods_code, business_function, session_id, workstation_id, card_id";
+
+    private readonly ILogger _logger = logger ?? NullLogger<PostgresAuditTrail>.Instance;
+
+    /// <summary>Builds the data source from a connection string, with short timeouts unless the string sets its own.</summary>
+    public static NpgsqlDataSource CreateDataSource(string connectionString)
+    {
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        // A login waits on the audit row: an unreachable database must be reported in seconds, not the driver's 15-30 s.
+        if (!given.ContainsKey("Timeout"))
+        {
+            builder.Timeout = 5;
+        }
+
+        if (!given.ContainsKey("Command Timeout") && !given.ContainsKey("CommandTimeout"))
+        {
+            builder.CommandTimeout = 5;
+        }
+
+        builder.ApplicationName ??= "ers";
+        return NpgsqlDataSource.Create(builder.ConnectionString);
+    }
+
+    public async Task AppendAsync(AuditRecord record, CancellationToken cancellationToken = default)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await InsertAsync(record, cancellationToken);
+                return;
+            }
+            catch (Exception e) when (IsStoreFailure(e) && !cancellationToken.IsCancellationRequested)
+            {
+                // Pooled connections may all be dead after a database restart: drop them before trying again.
+                dataSource.Clear();
+                if (attempt >= RetryDelays.Length || !IsTransient(e))
+                {
+                    _logger.LogError(e, "Audit record {RecordId} ({Event}) could not be stored; the action is refused", record.Id, record.Event);
+                    throw new AuditUnavailableException(
+                        $"The audit trail is unavailable ({Describe(e)}): the action was not performed. Try again shortly.");
+                }
+
+                await Task.Delay(RetryDelays[attempt], cancellationToken);
+            }
+        }
+    }
+
+    public async Task<IReadOnlyList<AuditRecord>> QueryAsync(AuditQuery query, CancellationToken cancellationToken = default)
+    {
+        await using var command = BuildQuery(dataSource, query);
+        var records = new List<AuditRecord>();
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                records.Add(Read(reader));
+            }
+        }
+        catch (Exception e) when (IsStoreFailure(e))
+        {
+            dataSource.Clear();
+            throw new AuditUnavailableException($"The audit trail is unavailable ({Describe(e)}). Try again shortly.");
+        }
+
+        return records;
+    }
+
+    /// <summary>The SELECT an <see cref="AuditQuery"/> becomes (tests EXPLAIN it to prove the indexes are used).</summary>
+    internal static NpgsqlCommand BuildQuery(NpgsqlDataSource dataSource, AuditQuery query)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
+        var command = dataSource.CreateCommand();
+        var where = new StringBuilder();
+
+        // Only the filters given become predicates, so the planner sees "ods_code = $1 AND time >= $2" and picks the
+        // matching (key, time) index.
+        void Filter(string column, string op, object? value, NpgsqlDbType type)
+        {
+            if (value is null)
+            {
+                return;
+            }
+
+            command.Parameters.Add(new NpgsqlParameter { Value = value, NpgsqlDbType = type });
+            where.Append(where.Length == 0 ? " WHERE " : " AND ").Append(column).Append(op).Append('$').Append(command.Parameters.Count);
+        }
+
+        Filter("ods_code", " = ", query.OdsCode, NpgsqlDbType.Text);
+        Filter("card_id", " = ", query.CardId, NpgsqlDbType.Text);
+        Filter("user_id", " = ", query.UserId, NpgsqlDbType.Text);
+        Filter("workstation_id", " = ", query.WorkstationId, NpgsqlDbType.Text);
+        Filter("session_id", " = ", query.SessionId, NpgsqlDbType.Text);
+        Filter("time", " >= ", query.From?.ToUniversalTime(), NpgsqlDbType.TimestampTz);
+        Filter("time", " < ", query.To?.ToUniversalTime(), NpgsqlDbType.TimestampTz);
+        command.Parameters.Add(new NpgsqlParameter { Value = query.Limit, NpgsqlDbType = NpgsqlDbType.Integer });
+
+        // The newest `Limit` rows, returned oldest first (the same answer as the file trail).
+        command.CommandText =
+            $"SELECT {Columns} FROM (SELECT {Columns} FROM {AuditSchema.Table}{where} ORDER BY time DESC, id DESC LIMIT ${command.Parameters.Count}) newest ORDER BY time, id";
+        return command;
+    }
+
+    /// <summary>Is PostgreSQL (not the record) the problem? Every database error is: the trail cannot vouch for the row.</summary>
+    internal static bool IsStoreFailure(Exception e) => e is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException or IOException;
+
+    private static bool IsTransient(Exception e) => e switch
+    {
+        PostgresException pg => pg.IsTransient,
+        NpgsqlException npgsql => npgsql.IsTransient || npgsql.InnerException is IOException or System.Net.Sockets.SocketException,
+        _ => true,
+    };
+
+    private static string Describe(Exception e) => e switch
+    {
+        PostgresException pg when pg.SqlState == PostgresErrorCodes.UndefinedTable =>
+            "the audit schema is missing: run `ers audit migrate`",
+        PostgresException pg => $"database error {pg.SqlState}",
+        _ => "the database cannot be reached",
+    };
+
+    private async Task InsertAsync(AuditRecord r, CancellationToken cancellationToken)
+    {
+        // A retried append (same id) is one row: the first commit wins and the retry changes nothing.
+        await using var command = dataSource.CreateCommand(
+            $"INSERT INTO {AuditSchema.Table} ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO NOTHING");
+        command.Parameters.Add(new NpgsqlParameter { Value = r.Id, NpgsqlDbType = NpgsqlDbType.Uuid });
+        command.Parameters.Add(new NpgsqlParameter { Value = r.Time.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(Text(r.Event.ToString()));
+        command.Parameters.Add(Text(r.Outcome.ToString()));
+        command.Parameters.Add(Text(r.Reason));
+        command.Parameters.Add(Text(r.UserId));
+        command.Parameters.Add(Text(r.RoleProfileId));
+        command.Parameters.Add(Text(r.OdsCode));
+        command.Parameters.Add(Text(r.BusinessFunction));
+        command.Parameters.Add(Text(r.SessionId));
+        command.Parameters.Add(Text(r.WorkstationId));
+        command.Parameters.Add(Text(r.CardId));
+        // Autocommit: when this returns the row is committed (and, with synchronous_commit on, flushed to WAL).
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
+
+    private static AuditRecord Read(NpgsqlDataReader reader)
+    {
+        string? Nullable(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+        return new AuditRecord(
+            reader.GetGuid(0),
+            reader.GetFieldValue<DateTimeOffset>(1),
+            Enum.Parse<AuditEvent>(reader.GetString(2)),
+            Enum.Parse<AuditOutcome>(reader.GetString(3)),
+            Nullable(4),
+            Nullable(5),
+            Nullable(6),
+            Nullable(7),
+            Nullable(8),
+            Nullable(9),
+            Nullable(10),
+            Nullable(11));
+    }
+}

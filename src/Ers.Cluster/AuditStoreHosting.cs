@@ -1,0 +1,75 @@
+using Ers.Audit;
+using Ers.Audit.Postgres;
+using Ers.Grains;
+using Ers.ServiceDefaults;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+
+namespace Ers.Cluster;
+
+/// <summary>Where audit records are kept.</summary>
+public enum AuditStore
+{
+    /// <summary>A JSON-lines file on this node (<c>Ers:Audit:FilePath</c>): the local run and a single node.</summary>
+    File = 0,
+
+    /// <summary>The append-only PostgreSQL table (<c>ConnectionStrings:Audit</c>): a cluster.</summary>
+    Postgres = 1,
+}
+
+/// <summary>Selects the audit trail from <c>Ers:Audit:Store</c> before the grain services add their default (the file).</summary>
+public static class AuditStoreHosting
+{
+    public const string StoreKey = "Ers:Audit:Store";
+    public const string ConnectionStringKey = "ConnectionStrings:Audit";
+
+    /// <summary>
+    /// Registers the PostgreSQL trail when <c>Ers:Audit:Store</c> is <c>Postgres</c>. A silo is ready only while it can
+    /// audit (<paramref name="readinessCheck"/>); a web front end that is a cluster client uses the same trail for the
+    /// refusals it decides itself, but stays ready without it so sessions that exist can still be read.
+    /// </summary>
+    public static AuditStore AddErsAuditStore(this IHostApplicationBuilder builder, bool readinessCheck = true)
+    {
+        var store = builder.Configuration.GetEnum(StoreKey, AuditStore.File);
+        if (store == AuditStore.Postgres)
+        {
+            var connectionString = builder.Configuration.GetRequired(ConnectionStringKey);
+            builder.Services.AddSingleton(_ => PostgresAuditTrail.CreateDataSource(connectionString));
+            builder.Services.AddSingleton<IAuditTrail, PostgresAuditTrail>();
+            if (readinessCheck)
+            {
+                // AddHealthChecks, not AddErsHealthChecks: the host adds the shared checks once.
+                builder.Services.AddHealthChecks()
+                    .AddCheck<AuditStoreHealthCheck>("audit-store", tags: [HealthEndpoints.Ready]);
+            }
+        }
+
+        return store;
+    }
+}
+
+/// <summary>
+/// Ready only while PostgreSQL answers and the audit schema is at the version this build writes: a silo that
+/// cannot audit cannot log anyone in.
+/// </summary>
+internal sealed class AuditStoreHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var version = await new AuditSchemaMigrator(dataSource).CurrentVersionAsync(cancellationToken);
+            return version >= AuditSchema.LatestVersion
+                ? HealthCheckResult.Healthy($"Audit schema at version {version}.")
+                : HealthCheckResult.Unhealthy(
+                    $"The audit schema is at version {version}, this build needs {AuditSchema.LatestVersion}: run `ers audit migrate`.");
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            return HealthCheckResult.Unhealthy("PostgreSQL (audit trail) is unreachable.", e);
+        }
+    }
+}

@@ -1,0 +1,155 @@
+using Ers.Grains;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.FileProviders;
+using Ers.Web.Browser;
+
+// In the namespace Program.cs already imports, so wiring the pages in costs Program.cs one line each.
+namespace Ers.Web.Extensions;
+
+/// <summary>The clinicians' web pages: ticket login, cookie sessions, business functions, homepages, live logout.</summary>
+public static class BrowserFrontEndExtensions
+{
+    public static WebApplicationBuilder AddErsBrowserFrontEnd(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<BrowserOptions>()
+            .Bind(builder.Configuration.GetSection(BrowserOptions.Section))
+            .Validate(o => !o.Validate().Any(), $"Invalid {BrowserOptions.Section} settings")
+            .ValidateOnStart();
+        // The web node reads the session rules (warning lengths) from the same settings as the silo.
+        services.AddOptions<Ers.Grains.SessionOptions>().Bind(builder.Configuration.GetSection(Ers.Grains.SessionOptions.SectionName));
+        services.TryAddSingletonTimeProvider();
+
+        var dataProtection = services.AddDataProtection().SetApplicationName("ers");
+        if (builder.Configuration[$"{BrowserOptions.Section}:DataProtectionKeysPath"] is { Length: > 0 } keys)
+        {
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keys));
+        }
+
+        services.AddSingleton<SessionView>();
+        services.AddSingleton<SessionEndSubscription>();
+        services.AddHostedService(sp => sp.GetRequiredService<SessionEndSubscription>());
+        services.AddHealthChecks().AddCheck<SessionEndSubscriptionCheck>("session-end-subscription", tags: [Ers.ServiceDefaults.HealthEndpoints.Ready]);
+        services.AddSingleton<InterimBrowserTicketTokens>();
+        services.AddSingleton<IBrowserTicketReader>(sp => sp.GetRequiredService<InterimBrowserTicketTokens>());
+
+        services.AddAuthentication(BrowserSession.Scheme)
+            .AddCookie(BrowserSession.Scheme, o =>
+            {
+                o.Cookie.Name = BrowserSession.CookieName;
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+                // Lax, not Strict: the login link arrives as a top-level navigation from the agent, and the
+                // redirect that follows must carry the new cookie. State changes are POSTs with anti-forgery tokens.
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.Cookie.Path = "/";
+                o.SlidingExpiration = false;
+                // The grain's absolute timeout ends the session sooner; this only bounds a stolen cookie's life.
+                o.ExpireTimeSpan = TimeSpan.FromHours(9);
+                o.LoginPath = "/";
+                o.Events = new CookieAuthenticationEvents
+                {
+                    OnValidatePrincipal = ValidateSessionAsync,
+                    OnRedirectToLogin = RedirectToInsertCardAsync,
+                    OnRedirectToAccessDenied = context =>
+                    {
+                        context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                        return Task.CompletedTask;
+                    },
+                };
+            });
+        services.AddAuthorization();
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "__Host-ers-af";
+            o.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+        });
+        services.AddRazorPages(o =>
+        {
+            o.Conventions.AuthorizeFolder("/");
+            o.Conventions.AllowAnonymousToPage("/Index");
+            o.Conventions.AllowAnonymousToPage("/Login");
+            o.Conventions.AllowAnonymousToPage("/Status");
+            o.Conventions.ConfigureFilter(new PageViewActivityFilter());
+        });
+        return builder;
+    }
+
+    public static WebApplication MapErsBrowserFrontEnd(this WebApplication app)
+    {
+        // Pages get a page for a bare error status; the agents' API keeps its own problem details.
+        app.UseWhen(
+            context => !context.Request.Path.StartsWithSegments(Ers.Api.AgentApiRoutes.Prefix),
+            pages => pages.UseStatusCodePagesWithReExecute("/status/{0}"));
+        app.Use(SecurityHeaders);
+        app.UseStaticFiles();
+        // nhsuk-frontend's CSS names its icons under /assets: serve them from the copy the build made.
+        var assets = Path.Combine(app.Environment.WebRootPath ?? "wwwroot", "lib", "nhsuk-frontend", "assets");
+        if (System.IO.Directory.Exists(assets))
+        {
+            app.UseStaticFiles(new StaticFileOptions { RequestPath = "/assets", FileProvider = new PhysicalFileProvider(assets) });
+        }
+
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapRazorPages();
+        app.MapSessionEndpoints();
+        return app;
+    }
+
+    private static void TryAddSingletonTimeProvider(this IServiceCollection services)
+    {
+        if (!services.Any(d => d.ServiceType == typeof(TimeProvider) && !d.IsKeyedService))
+        {
+            services.AddSingleton(TimeProvider.System);
+        }
+    }
+
+    /// <summary>
+    /// Every request with a cookie: the cookie is decrypted and authenticated first (Data Protection), and only then
+    /// is its session looked up in the node-local view (a grain call only on a miss or a stale entry).
+    /// </summary>
+    private static async Task ValidateSessionAsync(CookieValidatePrincipalContext context)
+    {
+        var sessionId = context.Principal?.SessionId();
+        var status = sessionId is null ? null : await context.HttpContext.RequestServices.GetRequiredService<SessionView>().GetAsync(sessionId);
+        if (status is { IsLive: true })
+        {
+            context.HttpContext.SetSession(status);
+            return;
+        }
+
+        context.HttpContext.SetEnded(status?.EndReason);
+        context.RejectPrincipal();
+        await context.HttpContext.SignOutAsync(BrowserSession.Scheme);
+    }
+
+    private static Task RedirectToInsertCardAsync(RedirectContext<CookieAuthenticationOptions> context)
+    {
+        if (context.Request.Path.StartsWithSegments("/session"))
+        {
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            return Task.CompletedTask;
+        }
+
+        var ended = context.HttpContext.EndedReason();
+        context.Response.Redirect(ended is { } reason ? "/?ended=" + Ers.Sessions.SessionEndReasons.Code(reason) : "/");
+        return Task.CompletedTask;
+    }
+
+    private static Task SecurityHeaders(HttpContext context, Func<Task> next)
+    {
+        var headers = context.Response.Headers;
+        // No inline script or style anywhere: every script and stylesheet is a file from this site. The NHS fonts
+        // come from the NHS asset host.
+        headers.ContentSecurityPolicy =
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self' https://assets.nhs.uk; " +
+            "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'";
+        headers.XContentTypeOptions = "nosniff";
+        headers["Referrer-Policy"] = "no-referrer";
+        return next();
+    }
+}

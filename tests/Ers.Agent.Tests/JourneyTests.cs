@@ -1,0 +1,274 @@
+using System.IO.Pipelines;
+using System.Text;
+using System.Threading.Channels;
+using Ers.Agent.Api;
+using Ers.Agent.Journey;
+using Ers.Agent.PcSc;
+using Ers.Agent.Ui;
+using Ers.Api;
+using Ers.VirtualCard;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Ers.Agent.Tests;
+
+/// <summary>
+/// The whole agent against the real pcscd + vpcd with the virtual card, and a Kestrel stand-in for Ers over real
+/// mutual TLS. Passcodes and role choices go in through the line UI, exactly as in --non-interactive mode.
+/// </summary>
+[Collection(PcscdCollection.Name)]
+public sealed class JourneyTests(PcscdFixture pcscd) : IAsyncLifetime
+{
+    private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(30);
+    private static readonly RoleProfileDto Referrer = new("555021935107", "E82665", "Riverside Surgery", "S8000:G8000:R8000", "Clinical Practitioner Access Role");
+    private static readonly RoleProfileDto Provider = new("555021935108", "RYY", "Kent Community Health", "S8000:G8000:R8001", "Medical Secretary Access Role");
+
+    private readonly TestPki _pki = new();
+    private readonly PcScCardReaderService _readers = new(TimeProvider.System);
+    private readonly FakeTimeProvider _time = new();
+    private readonly Pipe _input = new();
+    private readonly StringWriter _output = new();
+    private readonly Channel<AgentNotice> _notices = Channel.CreateUnbounded<AgentNotice>();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<AgentNotice> _seen = [];
+    private FakeErs _ers = null!;
+    private HttpAgentApi _api = null!;
+    private LineAgentUi _ui = null!;
+    private Task _agent = Task.CompletedTask;
+
+    public async Task InitializeAsync()
+    {
+        _ = pcscd;
+        await PcscTests.WaitUntilEmptyAsync(_readers, 0);
+        await PcscTests.WaitUntilEmptyAsync(_readers, 1);
+        _ers = await FakeErs.StartAsync(_pki);
+        _ers.Roles = [Referrer, Provider];
+        _api = new HttpAgentApi(_ers.BaseAddress, _pki.Workstation, [_pki.Ca]);
+        _ui = new LineAgentUi(new StreamReader(_input.Reader.AsStream()), _output);
+        _ui.Shown += n => _notices.Writer.TryWrite(n);
+        var agent = new AgentJourney(_readers, _api, _ui, browser: null, HeartbeatInterval, _time);
+        _agent = Task.Run(() => agent.RunAsync(_stop.Token));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _agent;
+        await _input.Writer.CompleteAsync();
+        _api.Dispose();
+        _ui.Dispose();
+        await _ers.DisposeAsync();
+        Assert.DoesNotContain("123456", _output.ToString(), StringComparison.Ordinal);
+    }
+
+    private static VirtualPivCard NewCard(bool ecc = false, MalformedAnswers malformed = MalformedAnswers.None)
+    {
+        var options = VirtualCardOptions.FromCertificate(TestCards.CreateSelfSigned("CN=Ada Test, SERIALNUMBER=555294209105", ecc));
+        options.Malformed = malformed;
+        return new VirtualPivCard(options);
+    }
+
+    private async Task TypeAsync(string line) => await _input.Writer.WriteAsync(Encoding.UTF8.GetBytes(line + "\n"));
+
+    private async Task<AgentNotice> WaitForAsync(Func<AgentNotice, bool> match, string what)
+    {
+        using var timeout = new CancellationTokenSource(EventProbe.Timeout);
+        try
+        {
+            while (true)
+            {
+                var notice = await _notices.Reader.ReadAsync(timeout.Token);
+                _seen.Add(notice);
+                if (match(notice))
+                {
+                    return notice;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"No notice '{what}'. Output:\n{_output}\nAgent: {_agent.Status} {_agent.Exception}");
+        }
+    }
+
+    private Task<AgentNotice> WaitForStateAsync(string reader, JourneyState state) =>
+        WaitForAsync(n => n.Reader == reader && n.State == state, $"{reader} {state}");
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Card_pin_role_active_heartbeat_then_removal_ends_the_session(bool ecc)
+    {
+        var card = NewCard(ecc);
+        await using var link = new VpcdCardLink(card, 0);
+        await link.InsertAsync();
+
+        var ask = await WaitForStateAsync(link.ReaderName, JourneyState.AwaitingPin);
+        Assert.Contains("3 tries left", ask.Message, StringComparison.Ordinal);
+        await TypeAsync("111111");
+        var wrong = await WaitForAsync(n => n.Level == NoticeLevel.Warning, "wrong passcode");
+        Assert.Equal(AgentMessages.WrongPin(2), wrong.Message);
+        await TypeAsync("123456");
+        await WaitForStateAsync(link.ReaderName, JourneyState.SelectingRole);
+        await TypeAsync("2");
+        var active = await WaitForAsync(n => n.State == JourneyState.Active && n.Message.StartsWith("Active:", StringComparison.Ordinal), "active");
+        Assert.Equal("Active: Dr Ada Test - Medical Secretary Access Role - Kent Community Health", active.Message);
+        var url = await WaitForAsync(n => n.Message.StartsWith("Open this address", StringComparison.Ordinal), "login URL");
+        Assert.Contains("https://127.0.0.1/login?ticket=session-", url.Message, StringComparison.Ordinal);
+        Assert.Equal(2, card.PinPresentationCount);
+        Assert.False(card.PinVerified); // cleared as soon as the challenge was signed
+        Assert.All(_ers.ClientCertificates, subject => Assert.Equal("CN=workstation-01", subject));
+
+        _time.Advance(HeartbeatInterval);
+        await _ers.WaitForCallAsync(AgentApiRoutes.Heartbeat);
+        Assert.Single(Assert.Single(_ers.Heartbeats).SessionTokens);
+
+        await link.RemoveAsync();
+        await _ers.WaitForCallAsync(AgentApiRoutes.CardRemoved);
+        Assert.Equal(card.CardId, Assert.Single(_ers.RemovedCards));
+        await WaitForStateAsync(link.ReaderName, JourneyState.Waiting);
+    }
+
+    [Fact]
+    public async Task Blocked_card_gets_no_more_verify_and_sends_the_user_to_the_ra()
+    {
+        var card = NewCard();
+        var link = new VpcdCardLink(card, 0);
+        await link.InsertAsync();
+        foreach (var triesLeft in new[] { 3, 2, 1 })
+        {
+            var ask = await WaitForStateAsync(link.ReaderName, JourneyState.AwaitingPin);
+            if (ask.Level == NoticeLevel.Info)
+            {
+                Assert.Contains($"{triesLeft} tries left", ask.Message, StringComparison.Ordinal);
+            }
+            await TypeAsync("000000");
+            if (triesLeft > 1)
+            {
+                await WaitForAsync(n => n.Level == NoticeLevel.Warning && n.Message == AgentMessages.WrongPin(triesLeft - 1), "wrong passcode");
+            }
+        }
+        var blocked = await WaitForStateAsync(link.ReaderName, JourneyState.Blocked);
+        Assert.Contains("Registration Authority (RA)", blocked.Message, StringComparison.Ordinal);
+        await _ers.WaitForCallAsync(AgentApiRoutes.CardBlocked);
+        Assert.Equal(3, card.PinPresentationCount);
+        // One status query (VERIFY without data) when the card is read, three passcodes, nothing once blocked.
+        Assert.Equal(4, card.VerifyCommandCount);
+
+        // Re-inserted: still blocked, told at once, and the card sees no passcode at all.
+        await link.RemoveAsync();
+        await WaitForStateAsync(link.ReaderName, JourneyState.Waiting);
+        await PcscTests.WaitUntilEmptyAsync(_readers, 0);
+        await using var again = new VpcdCardLink(card, 0);
+        await again.InsertAsync();
+        await WaitForStateAsync(again.ReaderName, JourneyState.Blocked);
+        Assert.Equal(3, card.PinPresentationCount);
+        Assert.Equal(5, card.VerifyCommandCount); // only the status query that reports "blocked"
+        Assert.DoesNotContain(_seen.SkipWhile(n => n.State != JourneyState.Waiting), n => n.State == JourneyState.AwaitingPin);
+    }
+
+    [Theory]
+    [InlineData("12345")]
+    [InlineData("123456789")]
+    [InlineData("12a456")]
+    public async Task Badly_shaped_passcode_costs_no_try(string pin)
+    {
+        var card = NewCard();
+        await using var link = new VpcdCardLink(card, 0);
+        await link.InsertAsync();
+        await WaitForStateAsync(link.ReaderName, JourneyState.AwaitingPin);
+        await TypeAsync(pin);
+        var refused = await WaitForAsync(n => n.Level == NoticeLevel.Warning, "passcode shape");
+        Assert.Equal(AgentMessages.PinShape, refused.Message);
+        Assert.Equal(0, card.PinPresentationCount);
+        Assert.Equal(3, card.PinTriesLeft);
+        await TypeAsync("123456");
+        await WaitForStateAsync(link.ReaderName, JourneyState.SelectingRole);
+        Assert.Equal(1, card.PinPresentationCount);
+    }
+
+    [Fact]
+    public async Task Malformed_card_gives_a_message_and_the_agent_carries_on()
+    {
+        await using (var bad = new VpcdCardLink(NewCard(malformed: MalformedAnswers.BrokenCertificateTlv), 0))
+        {
+            await bad.InsertAsync();
+            var failed = await WaitForStateAsync(bad.ReaderName, JourneyState.Failed);
+            Assert.Contains("cannot be understood", failed.Message, StringComparison.Ordinal);
+        }
+        await WaitForStateAsync("Virtual PCD 00 00", JourneyState.Waiting);
+        await PcscTests.WaitUntilEmptyAsync(_readers, 0);
+        await using var good = new VpcdCardLink(NewCard(), 0);
+        await good.InsertAsync();
+        await WaitForStateAsync(good.ReaderName, JourneyState.AwaitingPin);
+    }
+
+    [Fact]
+    public async Task Two_readers_run_two_independent_journeys()
+    {
+        _ers.Roles = [Referrer];
+        await using var first = new VpcdCardLink(NewCard(), 0);
+        await using var second = new VpcdCardLink(NewCard(ecc: true), 1);
+        await first.InsertAsync();
+        await WaitForStateAsync(first.ReaderName, JourneyState.AwaitingPin);
+        await second.InsertAsync();
+        await TypeAsync("123456");
+        await WaitForAsync(n => n.Reader == first.ReaderName && n.Message.StartsWith("Active:", StringComparison.Ordinal), "first active");
+        await WaitForStateAsync(second.ReaderName, JourneyState.AwaitingPin);
+        await TypeAsync("123456");
+        await WaitForAsync(n => n.Reader == second.ReaderName && n.Message.StartsWith("Active:", StringComparison.Ordinal), "second active");
+
+        await first.RemoveAsync();
+        await _ers.WaitForCallAsync(AgentApiRoutes.CardRemoved);
+        Assert.Equal(first.Card.CardId, Assert.Single(_ers.RemovedCards));
+        _time.Advance(HeartbeatInterval);
+        await _ers.WaitForCallAsync(AgentApiRoutes.Heartbeat);
+        Assert.Single(Assert.Single(_ers.Heartbeats).SessionTokens);
+    }
+
+    [Fact]
+    public async Task Refusal_by_ers_is_shown_as_a_plain_sentence()
+    {
+        _ers.RefuseInsertionWith = ApiErrorCodes.CertificateRevoked;
+        await using var link = new VpcdCardLink(NewCard(), 0);
+        await link.InsertAsync();
+        var failed = await WaitForStateAsync(link.ReaderName, JourneyState.Failed);
+        Assert.Equal("This card has been cancelled. Please contact your Registration Authority (RA).", failed.Message);
+    }
+}
+
+public sealed class HttpAgentApiTests
+{
+    [Fact]
+    public async Task Server_not_signed_by_the_configured_ca_is_refused()
+    {
+        var pki = new TestPki();
+        var other = new TestPki("Some Other CA");
+        await using var ers = await FakeErs.StartAsync(pki);
+        using var api = new HttpAgentApi(ers.BaseAddress, pki.Workstation, [other.Ca]);
+        var ex = await Assert.ThrowsAsync<AgentApiException>(() => api.HeartbeatAsync(new HeartbeatRequest([]), default));
+        Assert.Equal(AgentApiException.Unreachable, ex.Code);
+        Assert.Empty(ers.Heartbeats);
+    }
+
+    [Fact]
+    public async Task Workstation_not_signed_by_the_servers_ca_is_refused()
+    {
+        var pki = new TestPki();
+        var other = new TestPki("Rogue CA");
+        await using var ers = await FakeErs.StartAsync(pki);
+        using var api = new HttpAgentApi(ers.BaseAddress, other.Workstation, [pki.Ca]);
+        await Assert.ThrowsAsync<AgentApiException>(() => api.HeartbeatAsync(new HeartbeatRequest([]), default));
+        Assert.Empty(ers.Heartbeats);
+    }
+
+    [Fact]
+    public async Task Problem_details_code_comes_back_typed()
+    {
+        var pki = new TestPki();
+        await using var ers = await FakeErs.StartAsync(pki);
+        ers.RefuseInsertionWith = ApiErrorCodes.CertificateExpired;
+        using var api = new HttpAgentApi(ers.BaseAddress, pki.Workstation, [pki.Ca]);
+        var ex = await Assert.ThrowsAsync<AgentApiException>(() => api.CardInsertedAsync(new CardInsertedRequest("00", [1]), default));
+        Assert.Equal((403, ApiErrorCodes.CertificateExpired), (ex.Status, ex.Code));
+    }
+}

@@ -1,0 +1,234 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Ers.Cards;
+using Ers.Sessions;
+using Ers.Web.Browser;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Ers.Browser.Bench;
+
+/// <summary>
+/// Page-view session check throughput, node-local view against a grain call per view. Not a test: it prints numbers.
+/// <list type="bullet">
+/// <item><c>loop [sessions] [seconds] [loops]</c>: the real Ers.Web host (co-hosted silo, in-memory server), N live
+/// sessions made through the card grains, then concurrent loops each checking a random session per iteration:
+/// <c>SessionView.GetAsync</c> (what a page view does, with its 1 s re-checks) against <c>ISessionGrain.GetAsync</c>.</item>
+/// <item><c>http [sessions] [seconds]</c>: the real host on Kestrel (plain HTTP on 127.0.0.1, for wrk), N sessions
+/// logged in through <c>/login</c>, then <c>wrk -t2 -c64</c> on <c>GET /</c> with a random session's cookie per
+/// request (cookie authentication, session check, redirect to the homepage). Run twice: with the view as
+/// configured (1 s bound) and with <c>SessionViewMaxAge</c> = 100 ns, which makes every request ask the grain.</item>
+/// </list>
+/// </summary>
+public static class SessionCheckBench
+{
+    private static readonly string[] Users = ["555294209105", "555294209107", "555294209110", "555294209111"];
+
+    public static async Task Main(string[] args)
+    {
+        var mode = args.FirstOrDefault() ?? "loop";
+        var sessions = Arg(args, 1, 2000);
+        var seconds = Arg(args, 2, 10);
+        if (mode == "http")
+        {
+            foreach (var (name, maxAge) in new[] { ("grain call per view", "00:00:00.0000001"), ("node-local view", "00:00:01") })
+            {
+                await HttpAsync(name, maxAge, sessions, seconds);
+            }
+
+            return;
+        }
+
+        var loops = Arg(args, 3, Environment.ProcessorCount * 2);
+        await using var host = Host(kestrel: false, maxAge: null, out var data);
+        _ = host.Server;
+        var grains = host.Services.GetRequiredService<IGrainFactory>();
+        var view = host.Services.GetRequiredService<SessionView>();
+        var ids = await StartSessionsAsync(grains, sessions);
+        foreach (var (name, check) in new (string, Func<string, ValueTask<bool>>)[]
+        {
+            ("grain call per view", async id => (await grains.GetGrain<ISessionGrain>(id).GetAsync())!.IsLive),
+            ("node-local view", async id => (await view.GetAsync(id))!.IsLive),
+            ("grain call per view", async id => (await grains.GetGrain<ISessionGrain>(id).GetAsync())!.IsLive),
+            ("node-local view", async id => (await view.GetAsync(id))!.IsLive),
+        })
+        {
+            var (rate, p50, p99, p999) = await MeasureAsync(ids, check, loops, TimeSpan.FromSeconds(seconds));
+            Console.WriteLine($"{name,-20} {rate,10:N0} checks/s  p50 {p50,6:N1} us  p99 {p99,6:N1} us  p99.9 {p999,9:N1} us  " +
+                $"mean {loops * 1e6 / rate,6:N1} us  ({loops} loops, {sessions} sessions, {seconds} s)");
+        }
+
+        TryDelete(data);
+    }
+
+    private static async Task HttpAsync(string name, string maxAge, int sessions, int seconds)
+    {
+        await using var host = Host(kestrel: true, maxAge, out var data);
+        host.StartServer();
+        var address = host.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First();
+        var grains = host.Services.GetRequiredService<IGrainFactory>();
+        var tokens = host.Services.GetRequiredService<InterimBrowserTicketTokens>();
+        var ids = await StartSessionsAsync(grains, sessions);
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri(address) };
+        var cookies = new List<string>();
+        foreach (var id in ids)
+        {
+            var ticket = (await grains.GetGrain<ISessionGrain>(id).IssueBrowserTicketAsync()).Value!;
+            using var login = await http.GetAsync("/login?ticket=" + Uri.EscapeDataString(tokens.Protect(id, ticket.TicketId, ticket.ExpiresAt)));
+            cookies.Add(login.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(BrowserSession.CookieName, StringComparison.Ordinal)).Split(';')[0]);
+        }
+
+        var cookieFile = Path.Combine(data, "cookies.txt");
+        await File.WriteAllLinesAsync(cookieFile, cookies);
+        var script = Path.Combine(data, "cookies.lua");
+        await File.WriteAllTextAsync(script, $$"""
+            local cookies = {}
+            for line in io.lines("{{cookieFile}}") do cookies[#cookies + 1] = line end
+            request = function()
+              return wrk.format("GET", "/", { ["Cookie"] = cookies[math.random(#cookies)] })
+            end
+            """);
+        using (var check = await http.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/") { Headers = { { "Cookie", cookies[0] } } }))
+        {
+            if (check.StatusCode != HttpStatusCode.Redirect || check.Headers.Location?.ToString() != "/home")
+            {
+                throw new InvalidOperationException($"GET / with a live cookie answered {(int)check.StatusCode} {check.Headers.Location}");
+            }
+        }
+
+        var wrk = Process.Start(new ProcessStartInfo("wrk", ["-t2", "-c64", $"-d{seconds}s", "--latency", "-s", script, address + "/"])
+        {
+            RedirectStandardOutput = true,
+        })!;
+        var output = await wrk.StandardOutput.ReadToEndAsync();
+        await wrk.WaitForExitAsync();
+        Console.WriteLine($"== {name} (SessionViewMaxAge {maxAge}), {sessions} sessions, GET / with a random live cookie -> 302 /home");
+        Console.WriteLine(string.Join(Environment.NewLine, output.Split('\n').Where(l =>
+            l.Contains("Requests/sec", StringComparison.Ordinal) || l.Contains("Latency", StringComparison.Ordinal) ||
+            l.Contains("50%", StringComparison.Ordinal) || l.Contains("99%", StringComparison.Ordinal) ||
+            l.Contains("requests in", StringComparison.Ordinal) || l.Contains("Non-2xx", StringComparison.Ordinal))));
+        TryDelete(data);
+    }
+
+    private static WebApplicationFactory<global::Program> Host(bool kestrel, string? maxAge, out string data)
+    {
+        var root = FindRepoRoot();
+        var folder = data = System.IO.Directory.CreateTempSubdirectory("ers-bench-").FullName;
+        // A console program has no test manifest naming the web project's folder: name it the documented way.
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_ERS_WEB", Path.Combine(root, "src", "Ers.Web"));
+        var factory = new WebApplicationFactory<global::Program>().WithWebHostBuilder(web =>
+        {
+            web.UseEnvironment("Production");
+            web.UseSetting("Ers:Cluster:SiloPort", FreePort().ToString(CultureInfo.InvariantCulture));
+            web.UseSetting("Ers:Cluster:GatewayPort", FreePort().ToString(CultureInfo.InvariantCulture));
+            web.UseSetting("Ers:Directory:SeedFile", Path.Combine(root, "samples", "directory.json"));
+            web.UseSetting("Ers:Audit:FilePath", Path.Combine(folder, "audit.jsonl"));
+            web.UseSetting("Ers:Sessions:HeartbeatTimeout", "01:00:00");
+            web.UseSetting("Ers:Sessions:MaxSessionsPerUser", "1000000");
+            web.UseSetting("Logging:LogLevel:Default", "Warning");
+            if (maxAge is not null)
+            {
+                web.UseSetting("Ers:Web:Browser:SessionViewMaxAge", maxAge);
+            }
+        });
+        if (kestrel)
+        {
+            factory.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        }
+
+        return factory;
+    }
+
+    private static async Task<string[]> StartSessionsAsync(IGrainFactory grains, int count)
+    {
+        Console.WriteLine($"Creating {count} sessions...");
+        var ids = new string[count];
+        await Parallel.ForAsync(0, count, async (i, _) =>
+        {
+            var card = grains.GetGrain<ICardGrain>("bench-card-" + Guid.NewGuid().ToString("N"));
+            var workstation = "bench-ws-" + i;
+            await card.InsertedAsync(workstation);
+            ids[i] = Guid.NewGuid().ToString("N");
+            var started = await card.StartSessionAsync(workstation, Users[i % Users.Length], ids[i]);
+            if (!started.IsSuccess)
+            {
+                throw new InvalidOperationException(started.Refusal!.Message);
+            }
+        });
+        return ids;
+    }
+
+    private static async Task<(double Rate, double P50, double P99, double P999)> MeasureAsync(
+        string[] ids, Func<string, ValueTask<bool>> check, int loops, TimeSpan duration)
+    {
+        // Warm-up: every session once, so both variants start from activated grains and filled entries.
+        foreach (var id in ids)
+        {
+            await check(id);
+        }
+
+        var stop = Stopwatch.StartNew();
+        var samples = new List<double>[loops];
+        var counts = new long[loops];
+        await Task.WhenAll(Enumerable.Range(0, loops).Select(w => Task.Run(async () =>
+        {
+            var random = new Random(w);
+            var mine = samples[w] = new List<double>(1 << 20);
+            while (stop.Elapsed < duration)
+            {
+                var start = Stopwatch.GetTimestamp();
+                if (!await check(ids[random.Next(ids.Length)]))
+                {
+                    throw new InvalidOperationException("A live session was reported ended.");
+                }
+
+                // Every 16th latency is kept: enough for percentiles without measuring the list.
+                if ((++counts[w] & 15) == 0)
+                {
+                    mine.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+                }
+            }
+        })));
+        var all = samples.SelectMany(s => s).Order().ToArray();
+        return (counts.Sum() / stop.Elapsed.TotalSeconds, all[all.Length / 2], all[(int)(all.Length * 0.99)], all[(int)(all.Length * 0.999)]);
+    }
+
+    private static int Arg(string[] args, int index, int fallback) =>
+        args.Length > index && int.TryParse(args[index], out var value) ? value : fallback;
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static void TryDelete(string folder)
+    {
+        try
+        {
+            System.IO.Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Files still held by a stopping host: the temp folder is cleaned by the system.
+        }
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Ers.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Ers.sln not found above the program's folder.");
+    }
+}

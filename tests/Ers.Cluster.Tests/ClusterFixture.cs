@@ -1,0 +1,54 @@
+using Ers.Cluster.Tests.Infrastructure;
+
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
+
+namespace Ers.Cluster.Tests;
+
+/// <summary>
+/// Three real silos on throwaway Redis and PostgreSQL, and two clients: one that shows failover errors as they are
+/// (retry window zero, to measure them) and one configured as Ers.Web is (retries calls a dying silo rejected).
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    private ErsCluster? _cluster;
+
+    internal ErsCluster Cluster => _cluster ?? throw new InvalidOperationException("Not started.");
+
+    public IClusterClient RawClient { get; private set; } = null!;
+
+    public IClusterClient RetryingClient { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        _cluster = await ErsCluster.StartAsync(silos: 3);
+        try
+        {
+            RawClient = await _cluster.ConnectClientAsync(TimeSpan.Zero);
+            RetryingClient = await _cluster.ConnectClientAsync(TimeSpan.FromSeconds(15));
+        }
+        catch
+        {
+            // xunit does not dispose a fixture whose start failed: leave no server behind.
+            await _cluster.DisposeAsync();
+            _cluster = null;
+            throw;
+        }
+    }
+
+    /// <summary>Brings the cluster back to three silos after a test took one away.</summary>
+    internal async Task EnsureSilosAsync(int count = 3)
+    {
+        while (Cluster.Silos.Count < count)
+        {
+            await Cluster.AddSiloAsync();
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,253 @@
+using Ers.Cluster.Tests.Infrastructure;
+using Ers.Sessions;
+using Orleans.Runtime;
+using Xunit.Abstractions;
+
+namespace Ers.Cluster.Tests;
+
+/// <summary>
+/// Logins keep their promises while parts of a real cluster fail: a silo killed, PostgreSQL stopped, Redis stopped.
+/// Every login that succeeded is a session that still exists with its role and has its audit records; every refusal
+/// is a clear, classified answer; the cluster recovers by itself.
+/// </summary>
+public sealed class ClusterResilienceTests(ClusterFixture fixture, ITestOutputHelper output) : IClassFixture<ClusterFixture>
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
+
+    private ErsCluster Cluster => fixture.Cluster;
+
+    [Fact]
+    public async Task A_killed_silo_loses_no_session_and_no_audit_record_and_logins_recover_quickly()
+    {
+        await fixture.EnsureSilosAsync();
+        await using var driver = new LoginDriver(fixture.RawClient);
+        driver.Start();
+        await Native.WaitForAsync(() => driver.SuccessesSince(TimeSpan.Zero) >= 30, Wait, "30 logins before the crash");
+
+        // Kill the silo that hosts a session we know, so the test sees that session come back from Redis elsewhere.
+        var management = fixture.RawClient.GetGrain<IManagementGrain>(0);
+        var (probeSession, victim) = await FindSessionOnSiloAsync(driver, management);
+        var kill = driver.Now;
+        await victim.KillAsync();
+        Cluster.Forget(victim);
+
+        // Failover as a client sees it: the first successful call to a grain that lived on the dead silo. The client
+        // configured as Ers.Web is asks the same at the same moment and must get its answer without an error.
+        var retried = fixture.RetryingClient.GetGrain<ISessionGrain>(probeSession.SessionId).GetAsync();
+        var firstCall = await FirstSuccessAsync(() => fixture.RawClient.GetGrain<ISessionGrain>(probeSession.SessionId).GetAsync(), driver);
+        var retriedAnswer = await retried;
+        await Native.WaitForAsync(() => driver.RecoveredSince(kill, 30), Wait, "30 logins in a row after the crash");
+        await driver.StopAsync();
+
+        var report = Report(driver, kill);
+        output.WriteLine($"SIGKILL of {victim.Name}: {report}; first call to a session it hosted succeeded {(firstCall.At - kill).TotalSeconds:0.00} s after the kill");
+        Describe(report.Failures, kill);
+        Assert.All(report.Failures, f => Assert.True(StoreFailures.IsUnavailable(f.Error!), $"unexpected failure: {f.Error}"));
+        Assert.True(report.RecoveredAfter < TimeSpan.FromSeconds(15), $"logins took {report.RecoveredAfter} to recover");
+        Assert.Equal(SessionState.Active, firstCall.Value!.State);
+        Assert.Equal(probeSession.RoleProfileId, firstCall.Value.Role!.RoleProfileId);
+        Assert.Equal(probeSession.RoleProfileId, retriedAnswer?.Role?.RoleProfileId);
+        await AssertEverySuccessSurvivedAndIsAuditedAsync(driver);
+
+        await fixture.EnsureSilosAsync();
+    }
+
+    [Fact]
+    public async Task A_graceful_stop_hands_activations_over_and_loses_at_most_calls_in_flight()
+    {
+        await fixture.EnsureSilosAsync();
+        await using var driver = new LoginDriver(fixture.RetryingClient);
+        driver.Start();
+        await Native.WaitForAsync(() => driver.SuccessesSince(TimeSpan.Zero) >= 20, Wait, "20 logins before the stop");
+
+        var leaving = Cluster.Silos[0];
+        var stop = driver.Now;
+        await leaving.StopAsync(TimeSpan.FromSeconds(30));
+        Cluster.Forget(leaving);
+        await Native.WaitForAsync(() => driver.SuccessesSince(stop) >= 20, Wait, "20 logins after the stop");
+        await driver.StopAsync();
+
+        output.WriteLine($"SIGTERM of {leaving.Name}: {Report(driver, stop)}");
+        Describe(driver.Attempts.Where(a => !a.Succeeded), stop);
+        // Calls that reach a live silo are handed over and never fail. Only a call already in flight through the
+        // leaving silo's gateway at the moment it closes can be lost (seen about once in five runs: it times out), so
+        // at most one per login loop, and only with a transient error.
+        var failed = driver.Attempts.Where(a => !a.Succeeded).ToList();
+        Assert.All(failed, f => Assert.True(f.Error is not null && StoreFailures.IsUnavailable(f.Error), $"unexpected failure: {f.Error}{f.RefusalCode}"));
+        Assert.InRange(failed.Count, 0, LoginDriver.DefaultWorkers);
+        Assert.True(driver.SuccessesSince(stop) >= 20);
+        await AssertEverySuccessSurvivedAndIsAuditedAsync(driver);
+
+        await fixture.EnsureSilosAsync();
+    }
+
+    [Fact]
+    public async Task With_PostgreSQL_down_logins_are_refused_clearly_sessions_stay_readable_and_logins_recover()
+    {
+        await fixture.EnsureSilosAsync();
+        await using var driver = new LoginDriver(fixture.RetryingClient);
+        driver.Start();
+        await Native.WaitForAsync(() => driver.SuccessesSince(TimeSpan.Zero) >= 20, Wait, "20 logins before the outage");
+        var existing = driver.Attempts.First(a => a.Succeeded);
+
+        var down = driver.Now;
+        await Cluster.Postgres.StopAsync();
+        await Native.WaitForAsync(() => driver.FailuresSince(down) >= 10, Wait, "logins to be refused");
+        var silo = Cluster.Silos[0];
+        await Native.WaitForAsync(async () => !await silo.IsHealthyAsync("ready"), Wait, "the silo to report not ready");
+
+        // Reads of an existing session do not need the audit trail: they keep working during the outage.
+        var read = await fixture.RetryingClient.GetGrain<ISessionGrain>(existing.SessionId).GetAsync();
+        var touched = await fixture.RetryingClient.GetGrain<ISessionGrain>(existing.SessionId).TouchAsync();
+        Assert.True(await silo.IsHealthyAsync("live"), "liveness must not depend on PostgreSQL");
+
+        var up = driver.Now;
+        await Cluster.Postgres.StartAgainAsync();
+        await Native.WaitForAsync(() => driver.RecoveredSince(up, 20), Wait, "20 logins in a row after PostgreSQL is back");
+        await driver.StopAsync();
+        await Native.WaitForAsync(async () => await silo.IsHealthyAsync("ready"), Wait, "the silo to report ready again");
+
+        var report = Report(driver, up);
+        output.WriteLine($"PostgreSQL down {(up - down).TotalSeconds:0.0} s: {Report(driver, down).Failures.Count} refusals; after restart: {report}");
+        Assert.Equal(SessionState.Active, read!.State);
+        Assert.True(touched.IsSuccess);
+        Assert.All(driver.Attempts.Where(a => !a.Succeeded), a => Assert.IsType<AuditUnavailableException>(a.Error));
+        await AssertEverySuccessSurvivedAndIsAuditedAsync(driver);
+    }
+
+    [Fact]
+    public async Task With_Redis_down_logins_fail_clearly_leave_nothing_half_written_and_recover()
+    {
+        await fixture.EnsureSilosAsync();
+        await using var driver = new LoginDriver(fixture.RetryingClient);
+        driver.Start();
+        await Native.WaitForAsync(() => driver.SuccessesSince(TimeSpan.Zero) >= 20, Wait, "20 logins before the outage");
+
+        var down = driver.Now;
+        await Cluster.Redis.StopAsync();
+        await Native.WaitForAsync(() => driver.FailuresSince(down) >= 4, Wait, "logins to fail");
+        var silo = Cluster.Silos[0];
+        await Native.WaitForAsync(async () => !await silo.IsHealthyAsync("ready"), Wait, "the silo to report not ready");
+        Assert.True(await silo.IsHealthyAsync("live"), "liveness must not depend on Redis");
+
+        var up = driver.Now;
+        await Cluster.Redis.StartAgainAsync();
+        await Native.WaitForAsync(() => driver.RecoveredSince(up, 20), Wait, "20 logins in a row after Redis is back");
+        await driver.StopAsync();
+        await Native.WaitForAsync(async () => await silo.IsHealthyAsync("ready"), Wait, "the silo to report ready again");
+
+        output.WriteLine($"Redis down {(up - down).TotalSeconds:0.0} s: {Report(driver, down).Failures.Count} failures; after restart: {Report(driver, up)}");
+        var failures = driver.Attempts.Where(a => !a.Succeeded).ToList();
+        Describe(failures, down);
+
+        Assert.All(failures, f => Assert.True(f.Error is not null && StoreFailures.IsUnavailable(f.Error), $"unexpected failure: {f.Error}{f.RefusalCode}"));
+        await AssertEverySuccessSurvivedAndIsAuditedAsync(driver);
+
+        // A failed login must not leave a live session its card does not know (it could not be ended by removing
+        // the card). The grains write session then card without a transaction, so this is reported, not asserted.
+        var orphans = 0;
+        foreach (var f in failures)
+        {
+            var session = await fixture.RetryingClient.GetGrain<ISessionGrain>(f.SessionId).GetAsync();
+            var card = await fixture.RetryingClient.GetGrain<Ers.Cards.ICardGrain>(f.CardId).GetAsync();
+            if (session is { IsLive: true } && card.SessionId != f.SessionId)
+            {
+                orphans++;
+            }
+        }
+
+        output.WriteLine($"failed logins that left a live session their card does not carry: {orphans} of {failures.Count}");
+    }
+
+    /// <summary>
+    /// Every login that succeeded is a live session with the role chosen and its SessionCreated and RoleChosen
+    /// records; no session exists, among all attempts, without its SessionCreated record.
+    /// </summary>
+    private async Task AssertEverySuccessSurvivedAndIsAuditedAsync(LoginDriver driver)
+    {
+        var created = await Cluster.AuditedSessionsAsync("SessionCreated");
+        var roles = await Cluster.AuditedSessionsAsync("RoleChosen");
+        var successes = driver.Attempts.Where(a => a.Succeeded).ToList();
+        Assert.NotEmpty(successes);
+        Assert.Empty(successes.Where(s => !created.Contains(s.SessionId) || !roles.Contains(s.SessionId)).Select(s => s.SessionId));
+
+        var lost = new List<string>();
+        var unaudited = new List<string>();
+        foreach (var attempt in driver.Attempts)
+        {
+            var session = await fixture.RetryingClient.GetGrain<ISessionGrain>(attempt.SessionId).GetAsync();
+            if (attempt.Succeeded && (session is not { State: SessionState.Active } || session.Role?.RoleProfileId != attempt.RoleProfileId))
+            {
+                lost.Add(attempt.SessionId);
+            }
+
+            if (session is not null && !created.Contains(attempt.SessionId))
+            {
+                unaudited.Add(attempt.SessionId);
+            }
+        }
+
+        Assert.Empty(lost);
+        Assert.Empty(unaudited);
+    }
+
+    private async Task<(LoginAttempt Session, SiloProcess Silo)> FindSessionOnSiloAsync(LoginDriver driver, IManagementGrain management)
+    {
+        foreach (var attempt in driver.Attempts.Where(a => a.Succeeded).Reverse())
+        {
+            var address = await management.GetActivationAddress(fixture.RawClient.GetGrain<ISessionGrain>(attempt.SessionId));
+            if (Cluster.Silos.FirstOrDefault(s => s.SiloPort == address?.Endpoint.Port) is { } silo)
+            {
+                return (attempt, silo);
+            }
+        }
+
+        throw new InvalidOperationException("No session activation found on any silo.");
+    }
+
+    private static async Task<(TimeSpan At, T? Value)> FirstSuccessAsync<T>(Func<Task<T>> call, LoginDriver driver)
+    {
+        var deadline = driver.Now + Wait;
+        while (true)
+        {
+            try
+            {
+                var value = await call();
+                return (driver.Now, value);
+            }
+            catch (Exception e) when (StoreFailures.IsUnavailable(e) && driver.Now < deadline)
+            {
+                // The dead silo is not declared dead yet: ask again shortly (each failure is a fast rejection).
+                await Task.Delay(TimeSpan.FromMilliseconds(20));
+            }
+        }
+    }
+
+    private void Describe(IEnumerable<LoginAttempt> failures, TimeSpan since)
+    {
+        foreach (var f in failures)
+        {
+            output.WriteLine($"  failed {(f.StartedAt - since).TotalSeconds:0.00}..{(f.EndedAt - since).TotalSeconds:0.00} s: {f.Error?.GetType().Name ?? f.RefusalCode}: {f.Error?.Message.Split('\n')[0]}");
+        }
+    }
+
+    /// <summary>
+    /// Recovery: from the event to the first success among logins that started after the last login that failed
+    /// started (a login lost in flight and timed out does not stretch the outage beyond when it began).
+    /// </summary>
+    private static FailoverReport Report(LoginDriver driver, TimeSpan since)
+    {
+        var after = driver.EndedAfter(since);
+        var failures = after.Where(a => !a.Succeeded).ToList();
+        var lastFailedStart = failures.Count == 0 ? since : failures.Max(f => f.StartedAt);
+        var recovered = after.Where(a => a.Succeeded && a.StartedAt > lastFailedStart).Select(a => a.EndedAt).DefaultIfEmpty(since).Min();
+        var slowest = after.Where(a => a.Succeeded).Select(a => a.EndedAt - a.StartedAt).DefaultIfEmpty().Max();
+        return new FailoverReport(failures, recovered - since, slowest, after.Count(a => a.Succeeded));
+    }
+
+    private sealed record FailoverReport(IReadOnlyList<LoginAttempt> Failures, TimeSpan RecoveredAfter, TimeSpan SlowestLogin, int Successes)
+    {
+        public override string ToString() =>
+            $"{Failures.Count} failed logins, {Successes} succeeded, recovered (first success of a login started after the last failed one started) {RecoveredAfter.TotalSeconds:0.00} s after the event, slowest successful login {SlowestLogin.TotalSeconds:0.00} s";
+    }
+}
