@@ -71,7 +71,7 @@ public static class SessionCheckBench
         var address = host.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
             .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First();
         var grains = host.Services.GetRequiredService<IGrainFactory>();
-        var tokens = host.Services.GetRequiredService<InterimBrowserTicketTokens>();
+        var tokens = host.Services.GetRequiredService<Ers.Web.Security.BrowserTicketTokens>();
         var ids = await StartSessionsAsync(grains, sessions);
         using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri(address) };
         var cookies = new List<string>();
@@ -130,6 +130,11 @@ public static class SessionCheckBench
             web.UseSetting("Ers:Sessions:HeartbeatTimeout", "01:00:00");
             web.UseSetting("Ers:Sessions:MaxSessionsPerUser", "1000000");
             web.UseSetting("Logging:LogLevel:Default", "Warning");
+            foreach (var (key, value) in PkiSettings(Path.Combine(folder, "pki")))
+            {
+                web.UseSetting(key, value);
+            }
+
             if (maxAge is not null)
             {
                 web.UseSetting("Ers:Web:Browser:SessionViewMaxAge", maxAge);
@@ -141,6 +146,26 @@ public static class SessionCheckBench
         }
 
         return factory;
+    }
+
+    /// <summary>
+    /// The settings the card-authentication side of the host requires at start (a development PKI made here, with
+    /// its CRLs and the token key); the agents' HTTPS listener is left off: the pages need only the grains.
+    /// </summary>
+    public static IEnumerable<KeyValuePair<string, string>> PkiSettings(string directory)
+    {
+        var pki = Ers.Tools.Pki.DevPki.Init(directory, TimeProvider.System);
+        pki.WriteCrls(TimeSpan.FromDays(7));
+        return new Dictionary<string, string>
+        {
+            ["Ers:CardAuthentication:TrustedRoots:0"] = Ers.Tools.Pki.DevPki.CertificatePath(directory, Ers.Tools.Pki.DevPki.SmartcardRootName),
+            ["Ers:CardAuthentication:IntermediateCertificates:0"] = Ers.Tools.Pki.DevPki.CertificatePath(directory, Ers.Tools.Pki.DevPki.SmartcardIssuingName),
+            ["Ers:CardAuthentication:CrlSources:0"] = Ers.Tools.Pki.DevPki.CrlPath(directory, Ers.Tools.Pki.DevPki.SmartcardIssuingName),
+            ["Ers:Workstations:TrustedRoots:0"] = Ers.Tools.Pki.DevPki.CertificatePath(directory, Ers.Tools.Pki.DevPki.WorkstationCaName),
+            ["Ers:Workstations:CrlSources:0"] = Ers.Tools.Pki.DevPki.CrlPath(directory, Ers.Tools.Pki.DevPki.WorkstationCaName),
+            ["Ers:Tokens:KeyFile"] = pki.EnsureTokenKey(),
+            ["Ers:AgentApi:HttpsUrl"] = "",
+        };
     }
 
     private static async Task<string[]> StartSessionsAsync(IGrainFactory grains, int count)

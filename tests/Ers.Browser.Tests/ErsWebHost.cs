@@ -5,6 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 using Ers.Cards;
 using Ers.Sessions;
 using Ers.Web.Browser;
+using Ers.Web.Security;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -50,7 +51,7 @@ public class ErsWebHost : IAsyncLifetime
             ["Ers:Sessions:MaxSessionsPerUser"] = "50",
             ["Ers:Web:Browser:DataProtectionKeysPath"] = Path.Combine(_dataDir, "keys"),
         };
-        foreach (var (key, value) in Settings)
+        foreach (var (key, value) in PkiSettings(Path.Combine(_dataDir, "pki")).Concat(Settings))
         {
             settings[key] = value;
         }
@@ -134,8 +135,29 @@ public class ErsWebHost : IAsyncLifetime
         return new LoggedInCard(this, card, workstationId, session, sessionId);
     }
 
+    /// <summary>The login link in the agents' API's token format (<see cref="BrowserTicketTokens"/>).</summary>
     public string LoginLink(string sessionId, BrowserTicket ticket) =>
-        "/login?ticket=" + Uri.EscapeDataString(Services.GetRequiredService<InterimBrowserTicketTokens>().Protect(sessionId, ticket.TicketId, ticket.ExpiresAt));
+        "/login?ticket=" + Uri.EscapeDataString(Services.GetRequiredService<BrowserTicketTokens>().Protect(sessionId, ticket.TicketId, ticket.ExpiresAt));
+
+    /// <summary>
+    /// The settings the card-authentication side of the host requires at start (a development PKI made here, with
+    /// its CRLs and the token key); the agents' HTTPS listener is left off: the pages need only the grains.
+    /// </summary>
+    public static IEnumerable<KeyValuePair<string, string>> PkiSettings(string directory)
+    {
+        var pki = Ers.Tools.Pki.DevPki.Init(directory, TimeProvider.System);
+        pki.WriteCrls(TimeSpan.FromDays(7));
+        return new Dictionary<string, string>
+        {
+            ["Ers:CardAuthentication:TrustedRoots:0"] = Ers.Tools.Pki.DevPki.CertificatePath(directory, Ers.Tools.Pki.DevPki.SmartcardRootName),
+            ["Ers:CardAuthentication:IntermediateCertificates:0"] = Ers.Tools.Pki.DevPki.CertificatePath(directory, Ers.Tools.Pki.DevPki.SmartcardIssuingName),
+            ["Ers:CardAuthentication:CrlSources:0"] = Ers.Tools.Pki.DevPki.CrlPath(directory, Ers.Tools.Pki.DevPki.SmartcardIssuingName),
+            ["Ers:Workstations:TrustedRoots:0"] = Ers.Tools.Pki.DevPki.CertificatePath(directory, Ers.Tools.Pki.DevPki.WorkstationCaName),
+            ["Ers:Workstations:CrlSources:0"] = Ers.Tools.Pki.DevPki.CrlPath(directory, Ers.Tools.Pki.DevPki.WorkstationCaName),
+            ["Ers:Tokens:KeyFile"] = pki.EnsureTokenKey(),
+            ["Ers:AgentApi:HttpsUrl"] = "",
+        };
+    }
 
     private static X509Certificate2 CreateServerCertificate()
     {

@@ -52,7 +52,9 @@ public sealed partial class DashboardTests(DrivenPrometheus driven, ITestOutputH
             new Dictionary<string, int> { ["valid"] = Load.CertificatesValid, ["revoked"] = Load.CertificatesRevoked });
         await AssertValueAsync("sum(ers_pin_lockouts_total)", Load.PinLockouts);
         await AssertValueAsync("sum(ers_heartbeats_lost_total)", Load.HeartbeatsLost);
-        await AssertValueAsync("max(ers_crl_age_seconds)", LoadDriver.CrlAge.TotalSeconds);
+        // The host's own CRL refresh runs on the rules' clock, which the last round moved: it may land a scrape later.
+        await Eventually.TrueAsync(async () => (await Prometheus.QueryAsync("max(ers_crl_age_seconds)")) is [{ } age]
+            && Math.Abs(age.Value - Load.CrlAge.TotalSeconds) < 1e-6, "ers_crl_age_seconds to match the CRL held");
         await AssertValueAsync("sum(http_server_request_duration_seconds_count{http_response_status_code=\"500\"})", Load.ServerErrors);
         await AssertValueAsync("max(orleans_consistent_ring_size)", 1);
         Assert.True((await Prometheus.QueryAsync("sum(orleans_catalog_activations)")).Single().Value >= 1);
@@ -78,8 +80,8 @@ public sealed partial class DashboardTests(DrivenPrometheus driven, ITestOutputH
             output.WriteLine($"{name}: state {rule.GetProperty("state")}, {samples.Count} series");
         }
 
-        // What the load makes true: about a third of logins refused, a 26-hour-old CRL, a one-silo cluster.
-        foreach (var firing in new[] { "ErsLoginFailureRatioHigh", "ErsCrlStale", "ErsSiloCountLow" })
+        // What the load makes true: about a third of logins refused, a one-silo cluster.
+        foreach (var firing in new[] { "ErsLoginFailureRatioHigh", "ErsSiloCountLow" })
         {
             var rule = rules.Single(r => r.GetProperty("name").GetString() == firing);
             Assert.NotEmpty(await Prometheus.QueryAsync(rule.GetProperty("query").GetString()!));
@@ -90,7 +92,7 @@ public sealed partial class DashboardTests(DrivenPrometheus driven, ITestOutputH
 
         // And what it keeps false: nothing is slow, no target is down, and (in the short run) few agents or cards
         // are lost (the longer picture run loses one agent per round, so there that alert fires, as it should).
-        var quietRules = new List<string> { "ErsLoginLatencyHigh", "ErsTargetDown" };
+        var quietRules = new List<string> { "ErsLoginLatencyHigh", "ErsTargetDown", "ErsCrlStale" };
         if (Load.HeartbeatsLost <= 5)
         {
             quietRules.Add("ErsAgentsLost");

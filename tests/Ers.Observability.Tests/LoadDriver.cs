@@ -205,7 +205,6 @@ public sealed class LoadDriver(ErsWebHost host)
 
         Metrics.CertificateValidated("revoked");
         CertificatesRevoked++;
-        Metrics.CrlLoaded(host.Clock.GetUtcNow() - CrlAge);
 
         for (var i = 0; i < 2; i++)
         {
@@ -215,8 +214,11 @@ public sealed class LoadDriver(ErsWebHost host)
         }
     }
 
-    /// <summary>The CRL the driven web node holds is this old: past the 24 h alert threshold on purpose.</summary>
-    public static readonly TimeSpan CrlAge = TimeSpan.FromHours(26);
+    /// <summary>
+    /// The age of the CRL the web host really loaded (ers pki's, refreshed by the host's own CrlRefreshService on
+    /// the rules' clock, which each round moves on).
+    /// </summary>
+    public TimeSpan CrlAge => host.Clock.GetUtcNow() - host.Services.GetRequiredService<Ers.Web.Security.CardCrls>().Store.OldestThisUpdate!.Value;
 
     public async Task<Login> HttpLoginAsync(HttpClient http, StaffUser user)
     {

@@ -89,6 +89,22 @@ public sealed class AgentApiLoginTests(AgentHost host) : IClassFixture<AgentHost
     }
 
     [Fact]
+    public async Task A_certificate_expiring_within_30_days_logs_in_with_a_renewal_warning()
+    {
+        using var client = host.AgentClient(host.Workstation2);
+        var now = host.Time.GetUtcNow();
+        var card = host.IssueCard("555294209105", "Dr Amelia Hart", now.AddDays(-300), now.AddDays(20));
+
+        var (response, challenge) = await host.LoginAsync(client, card);
+
+        Assert.Equal(ApiErrorCodes.CertificateExpiresSoon, challenge.Warning!.Code);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var session = (await response.Content.ReadFromJsonAsync<SessionResponse>())!;
+        Assert.Equal(ApiErrorCodes.CertificateExpiresSoon, session.Warning!.Code);
+        Assert.Equal(card.Certificate.NotAfter.ToUniversalTime(), session.Warning.NotAfter.UtcDateTime);
+    }
+
+    [Fact]
     public async Task Heartbeat_then_logout_ends_the_session()
     {
         using var client = host.AgentClient(host.Workstation2);
@@ -138,6 +154,28 @@ public sealed class AgentApiLoginTests(AgentHost host) : IClassFixture<AgentHost
         var session = await host.Grains.GetGrain<ISessionGrain>(sessionId).GetAsync();
         Assert.Equal(SessionState.Ended, session!.State);
         Assert.Equal(SessionEndReason.Revoked, session.EndReason);
+        Assert.Equal(CardState.Revoked, (await host.Grains.GetGrain<ICardGrain>(card.CardId).GetAsync()).State);
+    }
+
+    [Fact]
+    public async Task The_background_refresh_picks_up_a_new_crl_after_the_refresh_interval_and_ends_the_session()
+    {
+        using var client = host.AgentClient(host.Workstation2);
+        var card = host.IssueCard("555294209107", "Sam Okafor");
+        Assert.Equal(HttpStatusCode.OK, (await host.LoginAsync(client, card)).Response.StatusCode);
+        var sessionId = (await host.Grains.GetGrain<ICardGrain>(card.CardId).GetAsync()).SessionId!;
+        host.Pki.Revoke(card.SerialNumber);
+        host.Pki.WriteCrls(TimeSpan.FromDays(7));
+
+        host.Time.Advance(TimeSpan.FromMinutes(5));
+
+        // The refresh runs on the service's own loop: wait for its effect, with a deadline.
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while ((await host.Grains.GetGrain<ISessionGrain>(sessionId).GetAsync())!.State != SessionState.Ended)
+        {
+            await Task.Delay(20, deadline.Token);
+        }
+
         Assert.Equal(CardState.Revoked, (await host.Grains.GetGrain<ICardGrain>(card.CardId).GetAsync()).State);
     }
 

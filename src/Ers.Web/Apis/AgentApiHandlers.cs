@@ -26,7 +26,8 @@ internal sealed class AgentApiHandlers(
     CardAuthenticationOptions cardOptions,
     AgentApiOptions options,
     TimeProvider time,
-    ILogger<AgentApiHandlers> logger)
+    ILogger<AgentApiHandlers> logger,
+    Ers.Grains.Telemetry.ErsMetrics? metrics = null)
 {
     private const int MaxHeartbeatSessions = 32;
     private const int MaxCertificateBytes = 16 * 1024;
@@ -45,6 +46,7 @@ internal sealed class AgentApiHandlers(
 
         var subject = new AuditSubject(workstationId, request.CardId);
         var validation = validator.Validate(request.Certificate);
+        metrics?.CertificateValidated(validation.ErrorCode ?? "valid"); // ers.certificate.validations (telemetry)
         if (validation.Card is not { } card)
         {
             return await RefuseAsync(subject, StatusFor(validation.ErrorCode!), validation.ErrorCode!, validation.Message!);
@@ -99,6 +101,7 @@ internal sealed class AgentApiHandlers(
 
         // Re-checked (a cache hit normally) so a revocation published since the challenge is honoured.
         var validation = validator.Validate(claims.Certificate);
+        metrics?.CertificateValidated(validation.ErrorCode ?? "valid"); // ers.certificate.validations (telemetry)
         if (validation.Card is not { } card)
         {
             return await RefuseAsync(subject, StatusFor(validation.ErrorCode!), validation.ErrorCode!, validation.Message!);
@@ -244,7 +247,7 @@ internal sealed class AgentApiHandlers(
                 await trail.AppendAsync(new AuditRecord(Guid.NewGuid(), time.GetUtcNow(), AuditEvent.Refused, AuditOutcome.Failure, code,
                     UserId: subject.UserId, SessionId: subject.SessionId, WorkstationId: subject.WorkstationId, CardId: subject.CardId));
             }
-            catch (Exception e) when (e is IOException or InvalidOperationException or TimeoutException)
+            catch (Exception e) when (e is IOException or InvalidOperationException or TimeoutException or StoreUnavailableException)
             {
                 // The refusal stands either way; it changed nothing, so there is no unaudited action.
                 logger.LogError(e, "Could not audit refusal {Code}", code);
@@ -266,8 +269,7 @@ internal sealed class AgentApiHandlers(
     }
 
     public static bool IsClusterUnavailable(Exception e) =>
-        e is TimeoutException or OrleansException or Orleans.Runtime.OrleansMessageRejectionException
-            or System.Net.Sockets.SocketException;
+        Ers.Cluster.StoreFailures.IsUnavailable(e) || e is OrleansException or System.Net.Sockets.SocketException;
 
     private async Task<IResult> CardEventAsync(HttpContext context, Func<ICardGrain, string, Task> report)
     {

@@ -32,8 +32,8 @@ public static class BrowserFrontEndExtensions
         services.AddSingleton<SessionEndSubscription>();
         services.AddHostedService(sp => sp.GetRequiredService<SessionEndSubscription>());
         services.AddHealthChecks().AddCheck<SessionEndSubscriptionCheck>("session-end-subscription", tags: [Ers.ServiceDefaults.HealthEndpoints.Ready]);
-        services.AddSingleton<InterimBrowserTicketTokens>();
-        services.AddSingleton<IBrowserTicketReader>(sp => sp.GetRequiredService<InterimBrowserTicketTokens>());
+        // The token format is the agents' API's (BrowserTicketTokens, registered by AddErsCardAuthentication).
+        services.AddSingleton<IBrowserTicketReader, SharedBrowserTicketReader>();
 
         services.AddAuthentication(BrowserSession.Scheme)
             .AddCookie(BrowserSession.Scheme, o =>
@@ -81,9 +81,17 @@ public static class BrowserFrontEndExtensions
     public static WebApplication MapErsBrowserFrontEnd(this WebApplication app)
     {
         // Pages get a page for a bare error status; the agents' API keeps its own problem details.
-        app.UseWhen(
-            context => !context.Request.Path.StartsWithSegments(Ers.Api.AgentApiRoutes.Prefix),
-            pages => pages.UseStatusCodePagesWithReExecute("/status/{0}"));
+        app.UseStatusCodePagesWithReExecute("/status/{0}");
+        app.Use((context, next) =>
+        {
+            if (context.Request.Path.StartsWithSegments(Ers.Api.AgentApiRoutes.Prefix) &&
+                context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } statusPages)
+            {
+                statusPages.Enabled = false;
+            }
+
+            return next(context);
+        });
         app.Use(SecurityHeaders);
         app.UseStaticFiles();
         // nhsuk-frontend's CSS names its icons under /assets: serve them from the copy the build made.

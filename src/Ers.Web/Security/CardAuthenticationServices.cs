@@ -78,7 +78,8 @@ public static class CardAuthenticationServices
         services.AddSingleton(sp => new BrowserTicketTokens(new TokenProtector(keys, "browser-ticket"), Clock(sp)));
         services.AddSingleton<CardRevocations>();
         services.AddSingleton(sp => new CrlRefreshService(sp.GetRequiredService<CardCrls>(), sp.GetRequiredService<WorkstationCrls>(),
-            sp.GetRequiredService<CardRevocations>(), cards, Clock(sp), sp.GetRequiredService<ILogger<CrlRefreshService>>()));
+            sp.GetRequiredService<CardRevocations>(), cards, Clock(sp), sp.GetRequiredService<ILogger<CrlRefreshService>>(),
+            sp.GetService<Ers.Grains.Telemetry.ErsMetrics>()));
         services.AddHostedService(sp => sp.GetRequiredService<CrlRefreshService>());
 
         // No default scheme: the agent API authenticates workstations explicitly, and browser pages keep their own.

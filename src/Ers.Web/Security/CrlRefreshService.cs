@@ -62,7 +62,8 @@ public sealed class CrlRefreshService(
     CardRevocations revocations,
     CardAuthenticationOptions options,
     TimeProvider time,
-    ILogger<CrlRefreshService> logger) : BackgroundService
+    ILogger<CrlRefreshService> logger,
+    Ers.Grains.Telemetry.ErsMetrics? metrics = null) : BackgroundService
 {
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -74,6 +75,10 @@ public sealed class CrlRefreshService(
     public async Task RefreshNowAsync(CancellationToken cancellationToken = default)
     {
         var revoked = await cardCrls.Store.RefreshAsync(cancellationToken);
+        if (cardCrls.Store.OldestThisUpdate is { } thisUpdate)
+        {
+            metrics?.CrlLoaded(thisUpdate); // ers.crl.age (telemetry)
+        }
         await workstationCrls.Store.RefreshAsync(cancellationToken);
         await revocations.RevokeAsync(revoked);
     }

@@ -56,6 +56,9 @@ public sealed class CrlStore
     public DateTimeOffset? EarliestNextUpdate =>
         _snapshot.ByIssuer.Count == 0 ? null : _snapshot.ByIssuer.Values.Min(c => c.NextUpdate);
 
+    /// <summary>The oldest thisUpdate of the CRLs held (what <c>ers.crl.age</c> reports), or null before any loaded.</summary>
+    public DateTimeOffset? OldestThisUpdate => _snapshot.ByIssuer.Count == 0 ? null : _snapshot.ByIssuer.Values.Min(c => c.ThisUpdate);
+
     public RevocationStatus Check(CertificateId id, StaleCrlPolicy policy)
     {
         if (!_snapshot.ByIssuer.TryGetValue(id.IssuerHash, out var crl))

@@ -22,7 +22,7 @@ namespace Ers.Web.Tests.Support;
 /// The real Ers.Web host on real Kestrel with real TLS, co-hosting an in-process silo, with a development PKI made
 /// by the <c>ers pki</c> code in a temporary directory. One per test class.
 /// </summary>
-public sealed class AgentHost : IAsyncLifetime
+public class AgentHost : IAsyncLifetime
 {
     public const string ProxyAddress = "127.0.0.2";
 
@@ -91,6 +91,10 @@ public sealed class AgentHost : IAsyncLifetime
             ["Ers:Tokens:KeyFile"] = Path.Combine(Directory, DevPki.TokenKeyFile),
             ["Ers:AgentApi:BrowserBaseUrl"] = "",
         };
+        foreach (var (key, value) in ExtraSettings())
+        {
+            settings[key] = value;
+        }
 
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
@@ -112,6 +116,9 @@ public sealed class AgentHost : IAsyncLifetime
         BrowserUrl = new Uri(addresses.Single(a => a.StartsWith("http://", StringComparison.Ordinal)));
         await WaitForDirectoryAsync();
     }
+
+    /// <summary>Settings a derived host changes on top of the ones above (e.g. an unreachable audit store).</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string>> ExtraSettings() => [];
 
     public async Task DisposeAsync()
     {
@@ -220,7 +227,7 @@ public sealed class AgentHost : IAsyncLifetime
         return (await response.Content.ReadFromJsonAsync<CardInsertedResponse>())!;
     }
 
-    private async Task WaitForDirectoryAsync()
+    protected virtual async Task WaitForDirectoryAsync()
     {
         // The directory is seeded by a hosted service once the silo is up; wait for it rather than sleeping.
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));

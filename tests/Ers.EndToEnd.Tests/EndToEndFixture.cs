@@ -1,0 +1,34 @@
+using Ers.Agent.Tests;
+
+namespace Ers.EndToEnd;
+
+/// <summary>pcscd (the one per machine), then the whole stack; stopped in the reverse order.</summary>
+public sealed class EndToEndFixture : IAsyncLifetime
+{
+    private readonly PcscdFixture _pcscd = new();
+
+    public EndToEndStack Stack { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _pcscd.InitializeAsync();
+        Stack = await EndToEndStack.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Stack is not null)
+        {
+            await Stack.DisposeAsync();
+        }
+
+        await _pcscd.DisposeAsync();
+    }
+}
+
+/// <summary>One stack for every end-to-end test: they share pcscd's reader 0 and run one after another.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class EndToEndCollection : ICollectionFixture<EndToEndFixture>
+{
+    public const string Name = "end-to-end";
+}
