@@ -202,7 +202,7 @@ audit_rows() { # event: rows in PostgreSQL, or lines in the silos' audit files
 }
 
 run_resilience() {
-  local load=(--rate "${BENCH_RATE:-100}" --ramp 3 --duration "${BENCH_DURATION:-40}" --hold "${BENCH_HOLD:-500}" --page-views 1 --heartbeats 1 --pv-slices 0)
+  local load=(--rate "${BENCH_RATE:-100}" --ramp 3 --duration "${BENCH_DURATION:-50}" --hold "${BENCH_HOLD:-500}" --page-views 1 --heartbeats 1 --pv-slices 0)
   local faults=${BENCH_FAULTS:-kill-silo redis-restart postgres-restart network-cut}
   for fault in $faults; do
     if [ "$fault" = postgres-restart ] && [ "$AUDIT_STORE" != postgres ]; then
@@ -231,8 +231,10 @@ run_resilience() {
     chmod +x "$W/fault.sh" "$W/recover.sh"
     local args=(journeys --pki "$W/pki" --agent-url "https://127.0.0.1:$AGENT_PORT" --ers-url "https://127.0.0.1:$BROWSER_PORT"
       --users "$USERS" --watch "ers-web=$ERS_PID,silo-a=$SILO_A_PID,silo-b=$SILO_B_PID" --out "$OUT" --label "$label"
-      "${load[@]}" --fault-at 15 --fault "$(cat "$W/fault.sh" | tail -1)")
-    [ -s "$W/recover.sh" ] && args+=(--recover-at 20 --recover "$(tail -1 "$W/recover.sh")")
+      "${load[@]}" --fault-at 15 --fault "$(tail -1 "$W/fault.sh")" "${NO_PAGES[@]}")
+    # Stores come back after 5 s; the network after 15 s, long enough for the cluster to declare silo B dead.
+    local back=20; [ "$fault" = network-cut ] && back=30
+    [ -s "$W/recover.sh" ] && args+=(--recover-at "$back" --recover "$(tail -1 "$W/recover.sh")")
     dotnet "$(BIN tests/Ers.LoadTests)/ers-load.dll" "${args[@]}" "$@" || echo "run $fault failed: $?"
     local created; created=$(audit_rows SessionCreated || echo "?")
     /usr/bin/python3 - "$OUT/$label.json" "$created" >>"$OUT/$label.md" <<'PY'
@@ -247,6 +249,9 @@ PY
     stop_prod_cluster
   done
 }
+
+# The browser pages (node-local session check) take part when this build has them.
+if [ -f "$ROOT/src/Ers.Web/Pages/Login.cshtml" ]; then NO_PAGES=(); else NO_PAGES=(--ers-url ""); echo "(no browser pages in this build: page views go to the baseline only)"; fi
 
 plot() { /usr/bin/python3 "$ROOT/tests/Ers.LoadTests/plot.py" "$1" || echo "(plot skipped: $?)"; }
 
@@ -266,7 +271,7 @@ case "$SCENARIO" in
       --agent-url "https://127.0.0.1:$AGENT_PORT" --ers-url "https://127.0.0.1:$BROWSER_PORT" \
       --baseline-url "https://127.0.0.1:$BASELINE_PORT" --users "$USERS" \
       --ers-page "${BENCH_ERS_PAGE:-/home}" --business-function-path "${BENCH_BF_PATH:-/business-function}" \
-      --watch "ers-web=$ERS_PID,baseline=$BASELINE_PID,redis=$REDIS_PID" --out "$OUT" --label "$LABEL" "$@"
+      --watch "ers-web=$ERS_PID,baseline=$BASELINE_PID,redis=$REDIS_PID" --out "$OUT" --label "$LABEL" "${NO_PAGES[@]}" "$@"
     cp "$W/machine.txt" "$OUT/$LABEL.machine.txt"
     echo "audit records written: $(wc -l <"$AUDIT_DIR/audit.jsonl")" | tee -a "$OUT/$LABEL.machine.txt"
     plot "$OUT/$LABEL.json"

@@ -55,11 +55,25 @@ public static class DeclaredEnvironment
     public const string RedisKey = "redis";
     public const string AuditPostgresKey = "audit-postgres";
 
-    /// <summary>Local values for the keys of <see cref="SecretName"/>.</summary>
-    public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> ErsSecrets(string redis, string auditPostgres) =>
+    /// <summary>The web's token HMAC key (base64 of 32 random bytes or more, <c>Ers:Tokens:Key</c>).</summary>
+    public const string TokenSigningKey = "token-signing-key";
+
+    public static readonly IReadOnlyList<string> ErsSecretKeys = [RedisKey, AuditPostgresKey, TokenSigningKey];
+
+    /// <summary>
+    /// Local values for the keys of <see cref="SecretName"/>; without <paramref name="tokenSigningKey"/> a fresh random
+    /// key is used (generated, never committed).
+    /// </summary>
+    public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> ErsSecrets(
+        string redis, string auditPostgres, string? tokenSigningKey = null) =>
         new Dictionary<string, IReadOnlyDictionary<string, string>>
         {
-            [SecretName] = new Dictionary<string, string> { [RedisKey] = redis, [AuditPostgresKey] = auditPostgres },
+            [SecretName] = new Dictionary<string, string>
+            {
+                [RedisKey] = redis,
+                [AuditPostgresKey] = auditPostgres,
+                [TokenSigningKey] = tokenSigningKey ?? Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+            },
         };
 
     /// <summary>The declared environment of one container of a rendered Deployment or Job, using the rendered ConfigMaps.</summary>

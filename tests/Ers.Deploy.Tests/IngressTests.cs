@@ -23,7 +23,7 @@ public sealed class IngressTests
 
         // ingress-nginx always names the header ssl-client-cert; the web must read that one.
         var web = Renders.EnvironmentOf(manifests, Renders.Web);
-        Assert.Equal("ssl-client-cert", web["Ers__Web__ForwardedCertificateHeader"]);
+        Assert.Equal("ssl-client-cert", web["Ers__Workstations__ForwardedCertificateHeader"]);
     }
 
     [Theory]
@@ -55,8 +55,11 @@ public sealed class IngressTests
         var manifests = Kustomize.Render(Kustomize.ExampleOverlay);
         var web = Renders.EnvironmentOf(manifests, Renders.Web);
 
-        Assert.True(IPNetwork.TryParse(web["Ers__Web__KnownNetworks__0"], out var network), "KnownNetworks__0 is not a CIDR");
+        Assert.True(IPNetwork.TryParse(web["Ers__Workstations__TrustedProxies__0"], out var network), "TrustedProxies__0 is not a CIDR");
         Assert.NotEqual(0, network.PrefixLength);
+        // The base's placeholder (a documentation range) is replaced.
+        Assert.False(network.Contains(IPAddress.Parse("192.0.2.1")), "the overlay still trusts the base's placeholder range");
+        Assert.DoesNotContain("example.org", web["Ers__CardAuthentication__CrlSources__0"], StringComparison.Ordinal);
         var ingress = Assert.Single(manifests.Objects.OfType<V1Ingress>());
         Assert.DoesNotContain(ingress.Spec.Rules, r => r.Host.EndsWith("example.org", StringComparison.Ordinal));
     }

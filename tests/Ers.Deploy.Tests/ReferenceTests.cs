@@ -29,7 +29,7 @@ public sealed class ReferenceTests
         Assert.All(references, r =>
         {
             Assert.Equal(DeclaredEnvironment.SecretName, r.Name);
-            Assert.Contains(r.Key, new[] { DeclaredEnvironment.RedisKey, DeclaredEnvironment.AuditPostgresKey });
+            Assert.Contains(r.Key, DeclaredEnvironment.ErsSecretKeys);
         });
         Assert.All(Kustomize.Render(source).PodTemplates.SelectMany(p => p.Spec.Containers), c =>
             Assert.DoesNotContain(c.EnvFrom ?? [], f => f.SecretRef is not null));
@@ -92,7 +92,14 @@ public sealed class ReferenceTests
         var rendered = manifests.ConfigMaps.Select(c => c.Metadata.Name).ToHashSet();
         foreach (var volume in manifests.PodTemplates.SelectMany(p => p.Spec.Volumes ?? []))
         {
-            Assert.True(volume.EmptyDir is not null || volume.ConfigMap is not null, $"volume {volume.Name} is neither emptyDir nor ConfigMap");
+            Assert.True(volume.EmptyDir is not null || volume.ConfigMap is not null || volume.Secret is not null,
+                $"volume {volume.Name} is neither emptyDir, ConfigMap nor Secret");
+            if (volume.Secret is { } secret)
+            {
+                Assert.True(Renders.ExternalSecrets.Contains(secret.SecretName),
+                    $"volume {volume.Name} mounts Secret {secret.SecretName}, which is not a documented external one");
+            }
+
             if (volume.ConfigMap is { } configMap)
             {
                 Assert.True(rendered.Contains(configMap.Name) || Renders.ExternalConfigMaps.Contains(configMap.Name),
@@ -114,6 +121,7 @@ public sealed class ReferenceTests
         Assert.Matches($@"kubectl (-n \S+ )?create secret generic {DeclaredEnvironment.SecretName}", readme);
         Assert.Contains($"--from-literal={DeclaredEnvironment.RedisKey}=", readme);
         Assert.Contains($"--from-literal={DeclaredEnvironment.AuditPostgresKey}=", readme);
+        Assert.Contains($"--from-literal={DeclaredEnvironment.TokenSigningKey}=", readme);
         Assert.Contains("kubectl apply -k k8s/overlays/example", readme);
     }
 

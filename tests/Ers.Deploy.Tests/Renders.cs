@@ -14,7 +14,7 @@ public static class Renders
     /// <summary>Objects the manifests refer to but must not contain, because they hold secrets or site data.</summary>
     public static readonly IReadOnlySet<string> ExternalSecrets = new HashSet<string> { "ers-secrets", "workstation-ca", "ers-web-tls" };
 
-    public static readonly IReadOnlySet<string> ExternalConfigMaps = new HashSet<string> { "ers-card-roots" };
+    public static readonly IReadOnlySet<string> ExternalConfigMaps = new HashSet<string> { "ers-card-pki" };
 
     /// <summary>A container's declared environment with stand-ins for secrets and pod fields.</summary>
     public static IReadOnlyDictionary<string, string> EnvironmentOf(RenderedManifests manifests, string workload, V1Container container) =>

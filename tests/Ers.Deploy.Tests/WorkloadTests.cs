@@ -189,22 +189,68 @@ public sealed class WorkloadTests
 
     [Theory]
     [MemberData(nameof(Renders.All), MemberType = typeof(Renders))]
-    public void Card_roots_are_mounted_read_only_where_the_configuration_says(string source)
+    public void Every_certificate_file_the_web_reads_is_in_a_read_only_mount_of_an_external_object(string source)
     {
         var manifests = Kustomize.Render(source);
-        foreach (var workload in new[] { Renders.Silo, Renders.Web })
-        {
-            var pod = manifests.PodTemplate(workload);
-            var container = pod.Spec.Containers.Single();
-            var declared = Renders.EnvironmentOf(manifests, workload);
+        var pod = manifests.PodTemplate(Renders.Web);
+        var container = pod.Spec.Containers.Single();
+        var declared = Renders.EnvironmentOf(manifests, Renders.Web);
 
-            var volume = Assert.Single(pod.Spec.Volumes, v => v.ConfigMap?.Name == "ers-card-roots");
-            var mount = Assert.Single(container.VolumeMounts, m => m.Name == volume.Name);
-            Assert.True(mount.ReadOnlyProperty);
-            Assert.Equal(declared["Ers__CardAuth__TrustedRootsPath"], mount.MountPath);
-            Assert.True(Uri.TryCreate(declared["Ers__CardAuth__CrlUrls__0"], UriKind.Absolute, out var crl) && crl.Scheme == "http",
-                "CRLs are fetched over plain HTTP (they are signed), and the egress policy opens port 80 for them");
+        // The settings of src/Ers.Web/Security that name files; appsettings.json's local paths are replaced at index 0.
+        var fileSettings = new Dictionary<string, string>
+        {
+            ["Ers__CardAuthentication__TrustedRoots__0"] = "ers-card-pki",
+            ["Ers__CardAuthentication__IntermediateCertificates__0"] = "ers-card-pki",
+            ["Ers__Workstations__TrustedRoots__0"] = "workstation-ca",
+            ["Ers__Workstations__CrlSources__0"] = "workstation-ca",
+        };
+        foreach (var (setting, owner) in fileSettings)
+        {
+            var path = declared[setting];
+            var mount = Assert.Single(container.VolumeMounts, m => path.StartsWith(m.MountPath + "/", StringComparison.Ordinal));
+            Assert.True(mount.ReadOnlyProperty, $"{mount.MountPath} is writable");
+            var volume = Assert.Single(pod.Spec.Volumes, v => v.Name == mount.Name);
+            Assert.Equal(owner, volume.ConfigMap?.Name ?? volume.Secret?.SecretName);
+            var file = path[(mount.MountPath.Length + 1)..];
+            if (volume.Secret?.Items is { Count: > 0 } items)
+            {
+                Assert.Contains(items, i => i.Path == file);
+            }
         }
+
+        Assert.True(Uri.TryCreate(declared["Ers__CardAuthentication__CrlSources__0"], UriKind.Absolute, out var crl) && crl.Scheme == "http",
+            "card CRLs are fetched over plain HTTP (they are signed), and the egress policy opens port 80 for them");
+        Assert.Equal("", declared["Ers__Tokens__KeyFile"]);
+        Assert.Equal("token-signing-key", container.Env.Single(e => e.Name == "Ers__Tokens__Key").ValueFrom.SecretKeyRef.Key);
+        Assert.Equal("", declared["Ers__Directory__SeedFile"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Renders.All), MemberType = typeof(Renders))]
+    public void The_web_opens_no_https_listener_of_its_own_and_sends_browsers_to_the_ingress_host(string source)
+    {
+        var manifests = Kustomize.Render(source);
+        var declared = Renders.EnvironmentOf(manifests, Renders.Web);
+        var ingress = Assert.Single(manifests.Objects.OfType<k8s.Models.V1Ingress>());
+
+        Assert.Equal("", declared["Ers__AgentApi__HttpsUrl"]);
+        Assert.Equal("", declared["Ers__AgentApi__ServerCertificatePath"]);
+        var browser = new Uri(declared["Ers__AgentApi__BrowserBaseUrl"]);
+        Assert.Equal("https", browser.Scheme);
+        Assert.Contains(ingress.Spec.Rules, r => r.Host == browser.Host);
+    }
+
+    [Theory]
+    [MemberData(nameof(Renders.All), MemberType = typeof(Renders))]
+    public void Silos_check_no_certificates_so_they_get_no_card_or_workstation_settings_or_mounts(string source)
+    {
+        var manifests = Kustomize.Render(source);
+        var pod = manifests.PodTemplate(Renders.Silo);
+        var declared = Renders.EnvironmentOf(manifests, Renders.Silo);
+
+        Assert.DoesNotContain(declared.Keys, k => k.StartsWith("Ers__CardAuthentication__", StringComparison.Ordinal)
+            || k.StartsWith("Ers__Workstations__", StringComparison.Ordinal) || k.StartsWith("Ers__Tokens__", StringComparison.Ordinal));
+        Assert.All(pod.Spec.Volumes, v => Assert.NotNull(v.EmptyDir));
     }
 
     [Theory]

@@ -124,7 +124,7 @@ public sealed record RunReport(
             md.AppendLine("Resilience:").AppendLine();
             md.AppendLine(i, $"- fault at {r.FaultAt:F1} s: `{r.Fault}`; recovery command at {r.RecoverAt:F1} s: `{r.Recover}`");
             md.AppendLine(i, $"- **held sessions lost: {r.LostSessions} of {r.HeldSessions}**{(r.LostByCode.Count > 0 ? " (" + string.Join(", ", r.LostByCode.Select(kv => $"`{kv.Key}` {kv.Value}")) + ")" : "")}");
-            md.AppendLine(i, $"- failed requests after the fault: {r.FailedLoginsAfterFault}; recovery (fault to the first 3 s of logins without error): {(r.RecoverySeconds is { } s ? $"{s:F1} s" : "not reached")}").AppendLine();
+            md.AppendLine(i, $"- failed requests after the fault: {r.FailedLoginsAfterFault}; recovery (fault to the first 3 s without error, at >= 80 % of the target rate, login p99 within 2x its pre-fault median): {(r.RecoverySeconds is { } s ? $"{s:F1} s" : "not reached in the run")}").AppendLine();
         }
 
         md.AppendLine("Processes (CPU is % of one core, averaged over the run; RSS from /proc):").AppendLine();

@@ -82,6 +82,7 @@ public static class BrowserFrontEndExtensions
     {
         // Pages get a page for a bare error status; the agents' API keeps its own problem details.
         app.UseStatusCodePagesWithReExecute("/status/{0}");
+        app.Use(StoreOutagePages.InvokeAsync);
         app.Use((context, next) =>
         {
             if (context.Request.Path.StartsWithSegments(Ers.Api.AgentApiRoutes.Prefix) &&

@@ -20,6 +20,8 @@ public sealed class StatusModel : PageModel
                 "Your business function does not give access to this page. Use \"Change business function\" if your role grants another one.", "forbidden"),
             StatusCodes.Status404NotFound => ("Page not found", "Check the address, or go back to your homepage.", "not-found"),
             StatusCodes.Status400BadRequest => ("Sorry, there is a problem", "The request could not be processed. Go back and try again.", "bad-request"),
+            StatusCodes.Status503ServiceUnavailable => ("Sorry, the service is busy",
+                "Ers cannot reach its session store just now. Nothing you did is lost: wait a moment and try again.", Ers.StoreUnavailableException.Code),
             _ => ("Sorry, there is a problem with the service", "Try again later.", "error-" + code),
         };
         // Only the status-code middleware shows this page; asked for directly it is a 404.

@@ -1,0 +1,25 @@
+using Ers.Cluster;
+
+namespace Ers.Web.Browser;
+
+/// <summary>
+/// A page whose grain call failed because a store (Redis, PostgreSQL) or the cluster is briefly unreachable answers
+/// 503, which the status-code pages turn into a plain "try again in a moment" page, instead of a 500.
+/// </summary>
+public static class StoreOutagePages
+{
+    public static async Task InvokeAsync(HttpContext context, RequestDelegate next)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (Exception e) when (!context.Response.HasStarted && StoreFailures.IsUnavailable(e))
+        {
+            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(StoreOutagePages))
+                .LogWarning(e, "A store is unavailable for {Path}", context.Request.Path);
+            context.Response.Clear();
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        }
+    }
+}

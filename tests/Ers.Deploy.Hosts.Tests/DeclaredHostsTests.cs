@@ -1,0 +1,246 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Ers.Api;
+using Ers.Audit.Postgres;
+using Ers.Cluster;
+using Ers.Cluster.Tests.Infrastructure;
+using Ers.Deploy.Tests;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace Ers.Deploy.Hosts.Tests;
+
+/// <summary>
+/// The issue's proof that the manifests declare what the hosts read: two Ers.Silo processes and one Ers.Web process
+/// started with exactly the environment the rendered base Deployments declare. Only these differ, each replacing a
+/// declared value: pod fields (pod names, 127.0.0.x addresses), the Secret values (a throwaway Redis and PostgreSQL,
+/// a fresh token key), ports (several hosts on one machine), the <c>/etc/ers/...</c> paths (a generated dev PKI) and
+/// the site's ingress network (this machine's loopback address stands in for the ingress controller's pods).
+/// </summary>
+public sealed class DeclaredHostsTests(ITestOutputHelper output)
+{
+    /// <summary>Settings a test may replace; anything else would mean the manifests and the hosts disagree.</summary>
+    private static readonly HashSet<string> PortSettings = ["Urls", "Ers__Cluster__SiloPort", "Ers__Cluster__GatewayPort"];
+
+    private const string TrustedProxySetting = "Ers__Workstations__TrustedProxies__0";
+
+    [Fact]
+    public async Task Silos_and_web_started_with_their_declared_environment_become_ready_serve_agents_and_log_users_in()
+    {
+        var watch = Stopwatch.StartNew();
+        var manifests = Kustomize.Render(Kustomize.Base);
+        var work = Directory.CreateTempSubdirectory("ers-deploy-hosts-").FullName;
+        var redisTask = RedisServer.StartAsync();
+        var postgresTask = PostgresServer.StartAsync();
+        await using var redis = await redisTask;
+        await using var postgres = await postgresTask;
+        var hosts = new List<HostProcess>();
+        try
+        {
+            var secrets = DeclaredEnvironment.ErsSecrets(redis.ConnectionString, postgres.ConnectionString);
+            var pki = Path.Combine(work, "pki");
+            await RunToolAsync(work, new Dictionary<string, string>(), "pki", "dev", "--out", pki);
+
+            // The migration Job, with its declared environment and arguments, as each deploy runs it.
+            var job = manifests.Container("ers-audit-migrate", "audit-migrate");
+            var jobEnvironment = DeclaredEnvironment.Resolve(manifests, "ers-audit-migrate", "audit-migrate",
+                new EnvironmentSources { Secrets = secrets, Fields = EnvironmentSources.PodFields("ers-audit-migrate-x", "127.0.0.5") });
+            await RunToolAsync(work, jobEnvironment, [.. job.Args]);
+
+            // Two silo pods on their own loopback addresses; silos with an advertised address listen on every interface,
+            // so each also gets its own ports.
+            for (var i = 0; i < 2; i++)
+            {
+                var ip = $"127.0.0.{2 + i}";
+                var declared = DeclaredEnvironment.Resolve(manifests, "ers-silo", "silo", new EnvironmentSources
+                {
+                    Secrets = secrets,
+                    Fields = EnvironmentSources.PodFields($"ers-silo-{i}", ip),
+                });
+                var http = Native.FreePort();
+                var overrides = new Dictionary<string, string?>
+                {
+                    ["Urls"] = $"http://{ip}:{http}",
+                    ["Ers__Cluster__SiloPort"] = Native.FreePort().ToString(CultureInfo.InvariantCulture),
+                    ["Ers__Cluster__GatewayPort"] = Native.FreePort().ToString(CultureInfo.InvariantCulture),
+                };
+                AssertOnlyAllowedOverrides(declared, overrides, allowed: PortSettings);
+                hosts.Add(Start($"ers-silo-{i}", "Ers.Silo", new Uri($"http://{ip}:{http}"), declared, overrides));
+            }
+
+            var webDeclared = DeclaredEnvironment.Resolve(manifests, "ers-web", "web", new EnvironmentSources
+            {
+                Secrets = secrets,
+                Fields = EnvironmentSources.PodFields("ers-web-0", "127.0.0.4"),
+            });
+            var webPort = Native.FreePort();
+            var webOverrides = new Dictionary<string, string?>
+            {
+                ["Urls"] = $"http://127.0.0.1:{webPort}",
+                [TrustedProxySetting] = "127.0.0.1",
+            };
+            // Every /etc/ers/... file the web is told to read, replaced by its dev PKI counterpart.
+            var devFiles = new Dictionary<string, string>
+            {
+                ["/etc/ers/card-pki/root-ca.pem"] = Path.Combine(pki, "smartcard-root-ca.crt.pem"),
+                ["/etc/ers/card-pki/issuing-ca.pem"] = Path.Combine(pki, "smartcard-issuing-ca.crt.pem"),
+                ["/etc/ers/workstation-ca/ca.crt"] = Path.Combine(pki, "workstation-ca.crt.pem"),
+                ["/etc/ers/workstation-ca/ca.crl"] = Path.Combine(pki, "crl", "workstation-ca.crl"),
+            };
+            var pathSettings = new HashSet<string>();
+            foreach (var (name, value) in webDeclared.Where(e => e.Value.StartsWith("/etc/ers/", StringComparison.Ordinal)))
+            {
+                Assert.True(devFiles.TryGetValue(value, out var local), $"{name} names {value}, which this test has no stand-in for");
+                Assert.True(File.Exists(local), $"'ers pki dev' wrote no {local}");
+                webOverrides[name] = local;
+                pathSettings.Add(name);
+            }
+
+            Assert.Equal(devFiles.Count, pathSettings.Count);
+            AssertOnlyAllowedOverrides(webDeclared, webOverrides, allowed: new HashSet<string>([.. PortSettings, .. pathSettings, TrustedProxySetting]));
+            var web = Start("ers-web-0", "Ers.Web", new Uri($"http://127.0.0.1:{webPort}"), webDeclared, webOverrides);
+            hosts.Add(web);
+
+            // The kubelet's view: startup, then ready, on every pod.
+            foreach (var host in hosts)
+            {
+                await host.WaitHealthyAsync("startup", TimeSpan.FromSeconds(60));
+                await host.WaitHealthyAsync("ready", TimeSpan.FromSeconds(30));
+            }
+
+            output.WriteLine($"all three hosts ready after {watch.Elapsed.TotalSeconds:0.0} s");
+            var code = await AssertAgentApiAuthenticatesTheForwardedWorkstationAndAuditsItsRefusalAsync(web, pki, postgres);
+            output.WriteLine($"agent API refused the card with {code}");
+            await AssertALoginThroughTheClusterWorksAsync(webDeclared);
+            output.WriteLine($"login through the cluster done after {watch.Elapsed.TotalSeconds:0.0} s");
+            Assert.True(watch.Elapsed < TimeSpan.FromMinutes(2), $"took {watch.Elapsed}");
+        }
+        catch (Exception e) when (hosts.Count > 0 && e is not Xunit.Sdk.XunitException)
+        {
+            throw new InvalidOperationException(
+                $"{e.Message}{Environment.NewLine}{string.Join(Environment.NewLine, hosts.Select(h => $"--- {h.Name} ---{Environment.NewLine}{h.Output}"))}", e);
+        }
+        finally
+        {
+            foreach (var host in hosts)
+            {
+                await host.DisposeAsync();
+            }
+
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    private static async Task<string> AssertAgentApiAuthenticatesTheForwardedWorkstationAndAuditsItsRefusalAsync(
+        HostProcess web, string pki, PostgresServer postgres)
+    {
+        await using var audit = postgres.CreateDataSource();
+        var before = await AuditCountAsync(audit);
+        // 'ers pki dev' issues this workstation's certificate by default.
+        var workstationPem = await File.ReadAllTextAsync(Path.Combine(pki, "workstations", "WS-DEV-0001.crt.pem"));
+        using var notACard = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(workstationPem);
+        using var http = new HttpClient { BaseAddress = web.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, AgentApiRoutes.CardInserted)
+        {
+            // A well-formed certificate that no smartcard CA issued: the workstation gets through, the card is refused by
+            // the chain check against the declared card roots.
+            Content = new StringContent(
+                JsonSerializer.Serialize(new CardInsertedRequest(Guid.NewGuid().ToString(), notACard.RawData), JsonSerializerOptions.Web),
+                System.Text.Encoding.UTF8, "application/json"),
+        };
+        // What ingress-nginx sends after verifying the workstation: the URL-encoded PEM in ssl-client-cert.
+        request.Headers.Add("ssl-client-cert", Uri.EscapeDataString(workstationPem));
+
+        using var response = await http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.True(response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden,
+            $"{(int)response.StatusCode}: {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var code = JsonDocument.Parse(body).RootElement.GetProperty("code").GetString();
+        Assert.False(string.IsNullOrEmpty(code), body);
+        // The forwarded workstation certificate was believed (trusted proxy, trusted CA, CRL read): the refusal is the
+        // card certificate's.
+        Assert.StartsWith("certificate.", code, StringComparison.Ordinal);
+
+        // The web is a cluster client; its own refusals still reach the cluster's PostgreSQL audit trail.
+        await Native.WaitForAsync(async () => await AuditCountAsync(audit) > before, TimeSpan.FromSeconds(15),
+            "the web's refusal to appear in the PostgreSQL audit trail");
+        return code!;
+    }
+
+    private static async Task AssertALoginThroughTheClusterWorksAsync(IReadOnlyDictionary<string, string> webDeclared)
+    {
+        // An Orleans client configured from the web's declared environment, as the web builds its own.
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(webDeclared.Select(e =>
+            new KeyValuePair<string, string?>(e.Key.Replace("__", ":", StringComparison.Ordinal), e.Value)));
+        builder.Logging.SetMinimumLevel(LogLevel.Error);
+        builder.AddErsClusterClient();
+        using var host = builder.Build();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await host.StartAsync(timeout.Token);
+        try
+        {
+            var login = await LoginDriver.LoginOnceAsync(host.Services.GetRequiredService<IClusterClient>(), Stopwatch.StartNew(), worker: 0);
+            Assert.True(login.Succeeded, $"login refused ({login.RefusalCode}) or failed: {login.Error}");
+        }
+        finally
+        {
+            await host.StopAsync(CancellationToken.None);
+        }
+    }
+
+    private static async Task<long> AuditCountAsync(NpgsqlDataSource audit)
+    {
+        await using var command = audit.CreateCommand($"SELECT count(*) FROM {AuditSchema.Table}");
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static void AssertOnlyAllowedOverrides(
+        IReadOnlyDictionary<string, string> declared, IReadOnlyDictionary<string, string?> overrides, IReadOnlySet<string> allowed)
+    {
+        foreach (var name in overrides.Keys)
+        {
+            Assert.True(allowed.Contains(name), $"{name} is overridden: fix the manifests instead");
+            Assert.True(declared.ContainsKey(name), $"{name} is not declared by the manifest, so it may not be overridden either");
+        }
+    }
+
+    private static HostProcess Start(
+        string name, string project, Uri baseAddress, IReadOnlyDictionary<string, string> declared, IReadOnlyDictionary<string, string?> overrides)
+    {
+        var assembly = BuildOutput(project, project + ".dll");
+        var info = DeclaredEnvironment.StartInfo("dotnet", [assembly], declared, overrides);
+        info.WorkingDirectory = Path.GetDirectoryName(assembly)!;
+        return HostProcess.Start(name, baseAddress, info);
+    }
+
+    private static async Task RunToolAsync(string workingDirectory, IReadOnlyDictionary<string, string> declared, params string[] args)
+    {
+        var info = DeclaredEnvironment.StartInfo("dotnet", [BuildOutput("Ers.Tools", "ers.dll"), .. args], declared);
+        info.WorkingDirectory = workingDirectory;
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start ers.");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.True(process.ExitCode == 0, $"ers {string.Join(' ', args)} exited with {process.ExitCode}:{Environment.NewLine}{await stdout}{await stderr}");
+    }
+
+    /// <summary>A project's build output in the configuration and framework of this test's own.</summary>
+    private static string BuildOutput(string project, string assembly)
+    {
+        var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var path = Path.Combine(Repository.Root, "src", project, "bin", here.Parent!.Name, here.Name, assembly);
+        return File.Exists(path)
+            ? path
+            : throw new FileNotFoundException($"{project} is not built at '{path}': build tests/Ers.Deploy.Hosts.Tests (it builds {project}).");
+    }
+}
