@@ -73,6 +73,7 @@ public sealed class AgentAgainstErsTests : IDisposable
         var card = Stack.CardFor(PriyaNatarajan);
         var grain = Stack.Grains.GetGrain<ICardGrain>(card.CardId);
         Assert.NotEqual(CardState.Blocked, (await grain.GetAsync()).State);
+        Stack.Api.Calls.Clear(); // calls of earlier tests on the shared stack
         await Stack.AnswerAsync(WrongPin, WrongPin, WrongPin);
         await using var link = new VpcdCardLink(card, reader: 0);
         await link.InsertAsync();
