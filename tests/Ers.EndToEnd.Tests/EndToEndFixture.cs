@@ -9,6 +9,9 @@ public sealed class EndToEndFixture : IAsyncLifetime
 
     public EndToEndStack Stack { get; private set; } = null!;
 
+    /// <summary>The pcscd the fixture started, for the tests that restart it under the running agent.</summary>
+    public PcscdFixture Pcscd => _pcscd;
+
     public async Task InitializeAsync()
     {
         await _pcscd.InitializeAsync();

@@ -255,7 +255,11 @@ public sealed class EndToEndStack : IAsyncDisposable
     }
 
     /// <summary>The virtual card of a sample user, with the key and certificate <c>ers pki dev</c> issued for them.</summary>
-    public VirtualPivCard CardFor(string userId)
+    /// <param name="cardId">
+    /// A card id other than the issued one: the same user's certificate on another card, so a test can block or break
+    /// it without changing the state Ers keeps for the user's own card, which other tests log in with.
+    /// </param>
+    public VirtualPivCard CardFor(string userId, Guid? cardId = null)
     {
         var file = Path.Combine(_directory, "pki", "cards", $"{userId}-rsa.json");
         var issued = JsonSerializer.Deserialize<IssuedCard>(File.ReadAllText(file), new JsonSerializerOptions(JsonSerializerDefaults.Web))
@@ -266,7 +270,7 @@ public sealed class EndToEndStack : IAsyncDisposable
             Certificate = certificate,
             PrivateKey = certificate.GetRSAPrivateKey()!,
             Pin = Pin,
-            CardGuid = VirtualCardOptions.CardGuidFrom(Guid.Parse(issued.CardId)),
+            CardGuid = VirtualCardOptions.CardGuidFrom(cardId ?? Guid.Parse(issued.CardId)),
         });
     }
 
