@@ -139,25 +139,9 @@ public class ErsWebHost : IAsyncLifetime
     public string LoginLink(string sessionId, BrowserTicket ticket) =>
         "/login?ticket=" + Uri.EscapeDataString(Services.GetRequiredService<BrowserTicketTokens>().Protect(sessionId, ticket.TicketId, ticket.ExpiresAt));
 
-    /// <summary>
-    /// The settings the card-authentication side of the host requires at start (a development PKI made here, with
-    /// its CRLs and the token key); the agents' HTTPS listener is left off: the pages need only the grains.
-    /// </summary>
-    public static IEnumerable<KeyValuePair<string, string>> PkiSettings(string directory)
-    {
-        var pki = Ers.Tools.Pki.DevPki.Init(directory, TimeProvider.System);
-        pki.WriteCrls(TimeSpan.FromDays(7));
-        return new Dictionary<string, string>
-        {
-            ["Ers:CardAuthentication:TrustedRoots:0"] = Ers.Tools.Pki.DevPki.CertificatePath(directory, Ers.Tools.Pki.DevPki.SmartcardRootName),
-            ["Ers:CardAuthentication:IntermediateCertificates:0"] = Ers.Tools.Pki.DevPki.CertificatePath(directory, Ers.Tools.Pki.DevPki.SmartcardIssuingName),
-            ["Ers:CardAuthentication:CrlSources:0"] = Ers.Tools.Pki.DevPki.CrlPath(directory, Ers.Tools.Pki.DevPki.SmartcardIssuingName),
-            ["Ers:Workstations:TrustedRoots:0"] = Ers.Tools.Pki.DevPki.CertificatePath(directory, Ers.Tools.Pki.DevPki.WorkstationCaName),
-            ["Ers:Workstations:CrlSources:0"] = Ers.Tools.Pki.DevPki.CrlPath(directory, Ers.Tools.Pki.DevPki.WorkstationCaName),
-            ["Ers:Tokens:KeyFile"] = pki.EnsureTokenKey(),
-            ["Ers:AgentApi:HttpsUrl"] = "",
-        };
-    }
+    /// <summary>The settings the card-authentication side of the host requires at start (see DevPki).</summary>
+    public static IEnumerable<KeyValuePair<string, string>> PkiSettings(string directory) =>
+        Ers.Tools.Pki.DevPki.PagesHostSettings(directory);
 
     private static X509Certificate2 CreateServerCertificate()
     {
