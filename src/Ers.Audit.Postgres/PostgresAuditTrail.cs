@@ -12,7 +12,7 @@ namespace Ers.Audit.Postgres;
 /// retried with the same record id stores one row. When the database cannot be reached the caller gets an
 /// <see cref="AuditUnavailableException"/> and must not perform the action it wanted to audit (fail closed).
 /// </summary>
-public sealed class PostgresAuditTrail(NpgsqlDataSource dataSource, ILogger<PostgresAuditTrail>? logger = null) : IAuditTrail
+public sealed class PostgresAuditTrail(NpgsqlDataSource dataSource, ILogger<PostgresAuditTrail>? logger = null) : IAuditTrail, IDisposable
 {
     // A login waits on this: a few quick tries cover a pool of connections broken by a database restart, a longer
     // outage is the caller's to report.
@@ -21,7 +21,23 @@ public sealed class PostgresAuditTrail(NpgsqlDataSource dataSource, ILogger<Post
     private const string Columns =
         "id, time, event, outcome, reason, user_id, role_profile_id, ods_code, business_function, session_id, workstation_id, card_id";
 
+    // Bounds one INSERT to 12 x 256 parameters, well under PostgreSQL's 65,535.
+    private const int MaxBatch = 256;
+
     private readonly ILogger _logger = logger ?? NullLogger<PostgresAuditTrail>.Instance;
+    private readonly Lock _startLock = new();
+    private GroupCommit<AuditRecord>? _commits;
+
+    private GroupCommit<AuditRecord> Commits
+    {
+        get
+        {
+            lock (_startLock)
+            {
+                return _commits ??= new GroupCommit<AuditRecord>(CommitAsync, MaxBatch);
+            }
+        }
+    }
 
     /// <summary>Builds the data source from a connection string, with short timeouts unless the string sets its own.</summary>
     public static NpgsqlDataSource CreateDataSource(string connectionString)
@@ -43,27 +59,35 @@ public sealed class PostgresAuditTrail(NpgsqlDataSource dataSource, ILogger<Post
         return NpgsqlDataSource.Create(builder.ConnectionString);
     }
 
-    public async Task AppendAsync(AuditRecord record, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Returns once the record is committed. Records appended while an INSERT is in flight are committed together by
+    /// the next one (<see cref="GroupCommit{T}"/>), so a burst of logins costs one round trip and one WAL flush.
+    /// </summary>
+    public Task AppendAsync(AuditRecord record, CancellationToken cancellationToken = default) =>
+        Commits.AddAsync(record, cancellationToken);
+
+    private async Task CommitAsync(IReadOnlyList<AuditRecord> records)
     {
         for (var attempt = 0; ; attempt++)
         {
             try
             {
-                await InsertAsync(record, cancellationToken);
+                await InsertAsync(records);
                 return;
             }
-            catch (Exception e) when (IsStoreFailure(e) && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (IsStoreFailure(e))
             {
                 // Pooled connections may all be dead after a database restart: drop them before trying again.
                 dataSource.Clear();
                 if (attempt >= RetryDelays.Length || !IsTransient(e))
                 {
-                    _logger.LogError(e, "Audit record {RecordId} ({Event}) could not be stored; the action is refused", record.Id, record.Event);
+                    _logger.LogError(e, "{Count} audit records (first {RecordId}, {Event}) could not be stored; their actions are refused",
+                        records.Count, records[0].Id, records[0].Event);
                     throw new AuditUnavailableException(
                         $"The audit trail is unavailable ({Describe(e)}): the action was not performed. Try again shortly.");
                 }
 
-                await Task.Delay(RetryDelays[attempt], cancellationToken);
+                await Task.Delay(RetryDelays[attempt]);
             }
         }
     }
@@ -142,26 +166,49 @@ public sealed class PostgresAuditTrail(NpgsqlDataSource dataSource, ILogger<Post
         _ => "the database cannot be reached",
     };
 
-    private async Task InsertAsync(AuditRecord r, CancellationToken cancellationToken)
+    private async Task InsertAsync(IReadOnlyList<AuditRecord> records)
     {
-        // A retried append (same id) is one row: the first commit wins and the retry changes nothing.
-        await using var command = dataSource.CreateCommand(
-            $"INSERT INTO {AuditSchema.Table} ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO NOTHING");
-        command.Parameters.Add(new NpgsqlParameter { Value = r.Id, NpgsqlDbType = NpgsqlDbType.Uuid });
-        command.Parameters.Add(new NpgsqlParameter { Value = r.Time.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(Text(r.Event.ToString()));
-        command.Parameters.Add(Text(r.Outcome.ToString()));
-        command.Parameters.Add(Text(r.Reason));
-        command.Parameters.Add(Text(r.UserId));
-        command.Parameters.Add(Text(r.RoleProfileId));
-        command.Parameters.Add(Text(r.OdsCode));
-        command.Parameters.Add(Text(r.BusinessFunction));
-        command.Parameters.Add(Text(r.SessionId));
-        command.Parameters.Add(Text(r.WorkstationId));
-        command.Parameters.Add(Text(r.CardId));
-        // Autocommit: when this returns the row is committed (and, with synchronous_commit on, flushed to WAL).
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        // A retried append (same id) is one row: the first commit wins and the retry changes nothing. One statement is
+        // one transaction: the whole batch is committed or none of it.
+        await using var command = dataSource.CreateCommand();
+        var sql = new StringBuilder($"INSERT INTO {AuditSchema.Table} ({Columns}) VALUES ");
+        var seen = new HashSet<Guid>();
+        foreach (var r in records)
+        {
+            if (!seen.Add(r.Id))
+            {
+                continue;
+            }
+
+            var first = command.Parameters.Count + 1;
+            sql.Append(first == 1 ? "(" : ", (");
+            for (var i = 0; i < 12; i++)
+            {
+                sql.Append(i == 0 ? "$" : ", $").Append(first + i);
+            }
+
+            sql.Append(')');
+            command.Parameters.Add(new NpgsqlParameter { Value = r.Id, NpgsqlDbType = NpgsqlDbType.Uuid });
+            command.Parameters.Add(new NpgsqlParameter { Value = r.Time.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            command.Parameters.Add(Text(r.Event.ToString()));
+            command.Parameters.Add(Text(r.Outcome.ToString()));
+            command.Parameters.Add(Text(r.Reason));
+            command.Parameters.Add(Text(r.UserId));
+            command.Parameters.Add(Text(r.RoleProfileId));
+            command.Parameters.Add(Text(r.OdsCode));
+            command.Parameters.Add(Text(r.BusinessFunction));
+            command.Parameters.Add(Text(r.SessionId));
+            command.Parameters.Add(Text(r.WorkstationId));
+            command.Parameters.Add(Text(r.CardId));
+        }
+
+        command.CommandText = sql.Append(" ON CONFLICT (id) DO NOTHING").ToString();
+        // Autocommit: when this returns the rows are committed (and, with synchronous_commit on, flushed to WAL).
+        await command.ExecuteNonQueryAsync();
     }
+
+    /// <summary>Commits what is already queued, then stops (a graceful shutdown loses no acknowledged-to-be record).</summary>
+    public void Dispose() => _commits?.Dispose();
 
     private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
 

@@ -65,6 +65,21 @@ public sealed class PostgresAuditTrailTests(PostgresFixture postgres) : IClassFi
         Assert.Equal(1, await ScalarAsync<long>(db, $"SELECT count(*) FROM {AuditSchema.Table}"));
     }
 
+    [Fact]
+    public async Task Concurrent_appends_are_all_stored_once_even_when_a_retry_lands_in_the_same_batch()
+    {
+        await using var db = await MigratedAsync();
+        using var trail = new PostgresAuditTrail(db);
+        var records = Enumerable.Range(0, 600).Select(i =>
+            new AuditRecord(Guid.NewGuid(), T0.AddMilliseconds(i), AuditEvent.CardInserted, AuditOutcome.Success, null, CardId: $"c{i}")).ToList();
+
+        // 600 concurrent appends plus a second append of every tenth record: more than one batch, with duplicates inside.
+        await Task.WhenAll(records.Concat(records.Where((_, i) => i % 10 == 0)).Select(r => Task.Run(() => trail.AppendAsync(r))));
+
+        Assert.Equal(600, await ScalarAsync<long>(db, $"SELECT count(DISTINCT id) FROM {AuditSchema.Table}"));
+        Assert.Equal(600, await ScalarAsync<long>(db, $"SELECT count(*) FROM {AuditSchema.Table}"));
+    }
+
     [Theory]
     [InlineData("UPDATE ers_audit.audit_record SET outcome = 'Success'")]
     [InlineData("DELETE FROM ers_audit.audit_record")]

@@ -6,7 +6,8 @@ namespace Ers.Grains.Audit;
 
 /// <summary>
 /// The embedded audit trail: one JSON line per record, appended and flushed to disk before the call returns.
-/// For the local run and a single node; a cluster uses the PostgreSQL trail.
+/// Records that arrive while a flush is in progress share the next one (<see cref="GroupCommit{T}"/>): one
+/// <c>fsync</c> per burst, not per record. For the local run and a single node; a cluster uses the PostgreSQL trail.
 /// </summary>
 public sealed class FileAuditTrail : IAuditTrail, IDisposable
 {
@@ -16,31 +17,33 @@ public sealed class FileAuditTrail : IAuditTrail, IDisposable
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
+    private static readonly ReadOnlyMemory<byte> NewLine = "\n"u8.ToArray();
+
     private readonly string _path;
-    private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly FileStream _stream;
+    private readonly GroupCommit<byte[]> _commits;
 
     public FileAuditTrail(string path)
     {
         _path = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
-        _stream = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read, 4096, FileOptions.Asynchronous);
+        _stream = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read, 64 * 1024, FileOptions.Asynchronous);
+        _commits = new GroupCommit<byte[]>(WriteLinesAsync);
     }
 
-    public async Task AppendAsync(AuditRecord record, CancellationToken cancellationToken = default)
+    public Task AppendAsync(AuditRecord record, CancellationToken cancellationToken = default) =>
+        _commits.AddAsync(JsonSerializer.SerializeToUtf8Bytes(record, Json), cancellationToken);
+
+    private async Task WriteLinesAsync(IReadOnlyList<byte[]> lines)
     {
-        var line = JsonSerializer.SerializeToUtf8Bytes(record, Json);
-        await _gate.WaitAsync(cancellationToken);
-        try
+        foreach (var line in lines)
         {
-            await _stream.WriteAsync(line, cancellationToken);
-            await _stream.WriteAsync("\n"u8.ToArray(), cancellationToken);
-            _stream.Flush(flushToDisk: true);
+            await _stream.WriteAsync(line);
+            await _stream.WriteAsync(NewLine);
         }
-        finally
-        {
-            _gate.Release();
-        }
+
+        // One fsync makes the whole batch durable; only then do its callers go on.
+        _stream.Flush(flushToDisk: true);
     }
 
     public async Task<IReadOnlyList<AuditRecord>> QueryAsync(AuditQuery query, CancellationToken cancellationToken = default)
@@ -67,8 +70,8 @@ public sealed class FileAuditTrail : IAuditTrail, IDisposable
 
     public void Dispose()
     {
+        _commits.Dispose();
         _stream.Dispose();
-        _gate.Dispose();
     }
 }
 

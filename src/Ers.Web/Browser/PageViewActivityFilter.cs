@@ -13,7 +13,8 @@ internal sealed class PageViewActivityFilter : IAsyncPageFilter
     public async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {
         var http = context.HttpContext;
-        http.Response.Headers.CacheControl = "no-store";
+        http.Response.Headers.CacheControl = NoCache.CacheControl;
+        http.Response.Headers.Pragma = NoCache.Pragma;
         if (http.Session() is { IsLive: true } session)
         {
             // The page then shows the deadlines this touch set, not the ones from before it.
@@ -25,4 +26,14 @@ internal sealed class PageViewActivityFilter : IAsyncPageFilter
 
         await next();
     }
+}
+
+/// <summary>
+/// The page cache headers: exactly what antiforgery sets on a page with a form, so it has nothing to override (it would
+/// otherwise log a warning on every form page; at a national peak that is a console write per login).
+/// </summary>
+internal static class NoCache
+{
+    public const string CacheControl = "no-cache, no-store";
+    public const string Pragma = "no-cache";
 }

@@ -32,7 +32,8 @@ public sealed record SessionStatus(
 /// Design: entries (session id to <see cref="SessionStatus"/>) are filled from the session grain on a miss and made
 /// current by pushed session ends (<see cref="MarkEnded"/>, fed by the session-end hub). A live entry older than
 /// <see cref="BrowserOptions.SessionViewMaxAge"/> (default 1 s) is re-checked with its grain before use, so even a
-/// missed push is noticed within that bound; an ended entry is final and never becomes live again. Only session
+/// missed push is noticed within that bound (from three quarters of it on, a background call refreshes the entry
+/// while page views still use it); an ended entry is final and never becomes live again. Only session
 /// ids from authenticated cookies reach this class, so a forged id never activates a grain.
 /// </para>
 /// <para>
@@ -44,6 +45,7 @@ public sealed class SessionView(IGrainFactory grains, TimeProvider time, IOption
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly TimeSpan _maxAge = options.Value.SessionViewMaxAge;
+    private readonly TimeSpan _refreshAfter = options.Value.SessionViewMaxAge * 3 / 4;
     private readonly TimeSpan _touchInterval = Min(options.Value.TouchInterval, sessionOptions.Value.IdleTimeout / 10);
 
     /// <summary>How often page activity may reach the grain; pages use it to throttle their activity posts.</summary>
@@ -51,17 +53,55 @@ public sealed class SessionView(IGrainFactory grains, TimeProvider time, IOption
 
     public int Count => _entries.Count;
 
-    /// <summary>The session's status: from this node's view when fresh enough, else from its grain.</summary>
+    /// <summary>
+    /// The session's status: from this node's view when fresh enough, else from its grain. A live entry in the last
+    /// quarter of its <see cref="BrowserOptions.SessionViewMaxAge"/> is still answered, and one background call
+    /// refreshes it, so a busy session's page views never wait on the grain; past the bound they do.
+    /// </summary>
     public ValueTask<SessionStatus?> GetAsync(string sessionId)
     {
-        if (_entries.TryGetValue(sessionId, out var entry) && entry.Status is { } status &&
-            (!status.IsLive || time.GetUtcNow() - status.CheckedAt < _maxAge))
+        var now = time.GetUtcNow();
+        if (_entries.TryGetValue(sessionId, out var entry) && entry.Status is { } status)
         {
-            entry.UsedAt = time.GetUtcNow();
-            return ValueTask.FromResult<SessionStatus?>(status);
+            var age = now - status.CheckedAt;
+            if (!status.IsLive || age < _maxAge)
+            {
+                entry.UsedAt = now;
+                if (status.IsLive && age >= _refreshAfter)
+                {
+                    RefreshInBackground(sessionId, entry);
+                }
+
+                return ValueTask.FromResult<SessionStatus?>(status);
+            }
         }
 
         return new ValueTask<SessionStatus?>(RefreshAsync(sessionId));
+    }
+
+    private void RefreshInBackground(string sessionId, Entry entry)
+    {
+        if (Interlocked.CompareExchange(ref entry.Refreshing, 1, 0) != 0)
+        {
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await RefreshAsync(sessionId);
+            }
+            catch (Exception)
+            {
+                // Nobody waits on this answer. If the grain cannot be asked now, the entry ages past the bound and the
+                // next page view asks inline, where an outage becomes the "try again" page.
+            }
+            finally
+            {
+                Volatile.Write(ref entry.Refreshing, 0);
+            }
+        });
     }
 
     /// <summary>Asks the grain, whatever the view holds.</summary>
@@ -220,6 +260,7 @@ public sealed class SessionView(IGrainFactory grains, TimeProvider time, IOption
         public SessionStatus? Status;
         public DateTimeOffset UsedAt;
         public long TouchedAtTicks;
+        public int Refreshing;
         public readonly CancellationTokenSource Ended = new();
     }
 }

@@ -18,7 +18,8 @@ public sealed class LoginModel(IBrowserTicketReader tickets, IGrainFactory grain
 
     public async Task<IActionResult> OnGetAsync([FromQuery] string? ticket)
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = NoCache.CacheControl;
+        Response.Headers.Pragma = NoCache.Pragma;
         if (tickets.Read(ticket, out var code) is not { } reference)
         {
             return Refused(code);

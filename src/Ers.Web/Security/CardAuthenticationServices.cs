@@ -88,7 +88,13 @@ public static class CardAuthenticationServices
         services.AddHostedService(sp => sp.GetRequiredService<CrlRefreshService>());
 
         // No default scheme: the agent API authenticates workstations explicitly, and browser pages keep their own.
-        services.AddAuthentication().AddCertificate();
+        // Each agent request would otherwise build the workstation chain twice; the cache keys results by the
+        // certificate's SHA-256, and WorkstationIdentity re-checks revocation and expiry on every request.
+        services.AddAuthentication().AddCertificate().AddCertificateCache(o =>
+        {
+            o.CacheSize = 65_536;
+            o.CacheEntryExpiration = TimeSpan.FromMinutes(5);
+        });
         services.AddOptions<CertificateAuthenticationOptions>(WorkstationIdentity.Scheme)
             .Configure<IServiceProvider>((options, sp) => WorkstationIdentity.Configure(
                 options, workstationRoots, () => sp.GetRequiredService<WorkstationCrls>().Store, () => workstations.StaleCrl));

@@ -39,6 +39,8 @@ public static class WorkstationIdentity
 {
     public const string Scheme = CertificateAuthenticationDefaults.AuthenticationScheme;
     public const string WorkstationIdClaim = "ers:workstation";
+    private const string IssuerClaim = "ers:workstation-issuer";
+    private const string SerialClaim = "ers:workstation-serial";
     internal const string FailureCodeItem = "ers:workstation-failure";
 
     /// <summary>Workstation ids are short and plain so they are safe as grain keys and in audit records.</summary>
@@ -89,12 +91,30 @@ public static class WorkstationIdentity
                         return Task.CompletedTask;
                 }
 
+                // The issuer and serial ride along so a cached result is still checked against the current CRL.
                 context.Principal = new ClaimsPrincipal(new ClaimsIdentity(
-                    [new Claim(WorkstationIdClaim, id!), new Claim(ClaimTypes.Name, id!)], Scheme));
+                [
+                    new Claim(WorkstationIdClaim, id!), new Claim(ClaimTypes.Name, id!),
+                    new Claim(IssuerClaim, certificateId.IssuerHash), new Claim(SerialClaim, certificateId.SerialNumber),
+                ], Scheme));
                 context.Success();
                 return Task.CompletedTask;
             },
         };
+    }
+
+    private static bool StillValid(HttpContext context, ClaimsPrincipal principal)
+    {
+        var services = context.RequestServices;
+        var time = services.GetKeyedService<TimeProvider>(Ers.Grains.ErsTime.Key) ?? TimeProvider.System;
+        if (context.Connection.ClientCertificate is not { } certificate || certificate.NotAfter.ToUniversalTime() <= time.GetUtcNow().UtcDateTime)
+        {
+            return false;
+        }
+
+        var id = new CertificateId(principal.FindFirst(IssuerClaim)?.Value ?? "", principal.FindFirst(SerialClaim)?.Value ?? "");
+        var status = services.GetRequiredService<WorkstationCrls>().Store.Check(id, services.GetRequiredService<WorkstationOptions>().StaleCrl);
+        return status == RevocationStatus.Good;
     }
 
     /// <summary>
@@ -118,13 +138,22 @@ public static class WorkstationIdentity
         }
     }
 
-    /// <summary>Authenticates the request's workstation: its id, or the refusal code and HTTP status.</summary>
+    /// <summary>
+    /// Authenticates the request's workstation: its id, or the refusal code and HTTP status. The handler's result is
+    /// cached per certificate (<c>AddCertificateCache</c>: two chain builds saved on every agent request), so
+    /// revocation and expiry are checked here again on every request; both are a lookup.
+    /// </summary>
     public static async Task<(string? WorkstationId, string? Code, int Status)> AuthenticateAsync(HttpContext context)
     {
         var result = await context.AuthenticateAsync(Scheme);
-        if (result.Succeeded && result.Principal?.FindFirst(WorkstationIdClaim)?.Value is { } id)
+        if (result.Succeeded && result.Principal is { } principal && principal.FindFirst(WorkstationIdClaim)?.Value is { } id)
         {
-            return (id, null, StatusCodes.Status200OK);
+            if (StillValid(context, principal))
+            {
+                return (id, null, StatusCodes.Status200OK);
+            }
+
+            return (null, ApiErrorCodes.ClientCertificateInvalid, StatusCodes.Status403Forbidden);
         }
 
         if (result.Failure is { } failure)
