@@ -5,11 +5,14 @@
 #
 #   scripts/bench.sh journeys [ers-load journeys options...]   full card journeys + Ers vs Redis page views
 #   scripts/bench.sh scale    [ers-load scale options...]      10k -> 100k -> 1M held sessions, memory per session
+#   scripts/bench.sh resilience [ers-load journeys options...] production shape (2 silos, Redis, PostgreSQL), 4 faults
 #
 # Environment: BENCH_DIR (work directory, default /tmp/ers-bench), BENCH_OUT (reports, default docs/performance/runs),
 # BENCH_USERS (directory size, default 2000), BENCH_AUDIT_DIR (where the file audit trail goes, default BENCH_DIR),
 # BENCH_SKIP_BUILD=1 (reuse the last Release build), BENCH_LABEL (report name), BENCH_ERS_PAGE (the Ers page
-# viewed, default /home: the session check and a redirect to the homepage), BENCH_BF_PATH (the business function form, default /business-function).
+# viewed, default /home: the session check and a redirect to the homepage), BENCH_BF_PATH (the business function form, default /business-function),
+# BENCH_SCALE_STORE (scale: redis, the default, or memory grain storage), BENCH_RATE/BENCH_DURATION/BENCH_HOLD/
+# BENCH_FAULTS/BENCH_AUDIT_STORE (resilience; needs root for the network namespace).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -25,15 +28,16 @@ PIDS=()
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
 cleanup() {
-  # What the resilience runs start outside PIDS: the cluster's Redis (by its pidfile), PostgreSQL, the namespace.
-  [ -f "$W/credis/redis.pid" ] && kill "$(cat "$W/credis/redis.pid")" 2>/dev/null || true
-  [ -f "$W/pg/data/postmaster.pid" ] && su postgres -c "pg_ctl -D $W/pg/data -m fast stop" >/dev/null 2>&1 || true
-  ip link del ersbh0 2>/dev/null || true; ip netns del ersbench 2>/dev/null || true
+  # The processes first (silo B must be gone before its namespace is deleted, or the namespace lingers), then what
+  # the resilience runs start outside PIDS: the cluster's Redis (by its pidfile), PostgreSQL, the namespace.
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$pid" 2>/dev/null || true
   done
+  [ -f "$W/credis/redis.pid" ] && kill "$(cat "$W/credis/redis.pid")" 2>/dev/null || true
+  [ -f "$W/pg/data/postmaster.pid" ] && su postgres -c "pg_ctl -D $W/pg/data -m fast -w stop" >/dev/null 2>&1 || true
+  ip link del ersbh0 2>/dev/null || true; ip netns del ersbench 2>/dev/null || true
 }
 trap cleanup EXIT
 
@@ -120,8 +124,8 @@ netns_up() {
 netns_down() { ip link del "$VH" 2>/dev/null || true; ip netns del "$NS" 2>/dev/null || true; }
 
 start_cluster_redis() {
-  CREDIS_PORT=${CREDIS_PORT:-$(free_port)}
-  mkdir -p "$W/credis"
+  CREDIS_PORT=$(free_port)
+  rm -rf "$W/credis"; mkdir -p "$W/credis"
   # Reachable from the namespace through the veth; appendfsync always so a restart loses no acknowledged write.
   # Protected mode would refuse the namespace's silo (no password on this throwaway, host-local instance).
   redis-server --bind "127.0.0.1 $HOST_IP" --protected-mode no --port "$CREDIS_PORT" --daemonize yes --dir "$W/credis" \
@@ -130,13 +134,15 @@ start_cluster_redis() {
 }
 
 start_postgres() {
-  PG_PORT=${PG_PORT:-$(free_port)}
+  PG_PORT=$(free_port)
   PGDIR="$W/pg"
-  if [ ! -d "$PGDIR/data" ]; then
-    mkdir -p "$PGDIR"; chown postgres "$PGDIR"
-    su postgres -c "initdb -D $PGDIR/data --auth=trust -U postgres" >"$W/pg-init.log"
-    echo "host all all $HOST_IP/30 trust" >>"$PGDIR/data/pg_hba.conf"
-  fi
+  # A fresh database per fault: the audit rows counted afterwards must be this run's only (an earlier run's
+  # SessionCreated rows would hide lost records).
+  [ -f "$PGDIR/data/postmaster.pid" ] && stop_postgres
+  rm -rf "$PGDIR"; mkdir -p "$PGDIR"; chown postgres "$PGDIR"
+  su postgres -c "initdb -D $PGDIR/data --auth=trust -U postgres" >"$W/pg-init.log"
+  # Silo B connects from the namespace (10.231.77.2), so its address needs a pg_hba line and a listen address.
+  echo "host all all $HOST_IP/30 trust" >>"$PGDIR/data/pg_hba.conf"
   su postgres -c "pg_ctl -D $PGDIR/data -o \"-p $PG_PORT -k $PGDIR -c listen_addresses='127.0.0.1,$HOST_IP'\" -l $PGDIR/pg.log -w start" >/dev/null
 }
 stop_postgres() { su postgres -c "pg_ctl -D $W/pg/data -m fast -w stop" >/dev/null 2>&1 || true; }
@@ -144,13 +150,13 @@ stop_postgres() { su postgres -c "pg_ctl -D $W/pg/data -m fast -w stop" >/dev/nu
 # The PostgreSQL audit trail is used when this build has it (Ers:Audit:Store); otherwise each silo keeps its file.
 if grep -rqs "Ers:Audit:Store" "$ROOT/src/Ers.Cluster"; then AUDIT_STORE=${BENCH_AUDIT_STORE:-postgres}; else AUDIT_STORE=file; fi
 
-cluster_args() { # advertised address, redis host, silo name; one line (silo B's goes inside an `sh -c` string)
-  printf '%s ' "--Logging:LogLevel:Default=Warning" "--Ers:Cluster:Provider=Redis" "--Ers:Cluster:AdvertisedAddress=$1" \
-    "--ConnectionStrings:Redis=$2:$CREDIS_PORT" "--Ers:Cluster:ClusterId=bench-$RUN"
+cluster_args() { # advertised address, redis host, silo name -> CARGS (an array: the audit connection string has ';')
+  CARGS=("--Logging:LogLevel:Default=Warning" "--Ers:Cluster:Provider=Redis" "--Ers:Cluster:AdvertisedAddress=$1"
+    "--ConnectionStrings:Redis=$2:$CREDIS_PORT" "--Ers:Cluster:ClusterId=bench-$RUN")
   if [ "$AUDIT_STORE" = postgres ]; then
-    printf '%s ' "--Ers:Audit:Store=Postgres" "--ConnectionStrings:Audit=Host=$2;Port=$PG_PORT;Username=postgres;Database=postgres"
+    CARGS+=("--Ers:Audit:Store=Postgres" "--ConnectionStrings:Audit=Host=$2;Port=$PG_PORT;Username=postgres;Database=postgres")
   else
-    printf '%s ' "--Ers:Audit:FilePath=$W/audit-$RUN-$3.jsonl"
+    CARGS+=("--Ers:Audit:FilePath=$W/audit-$RUN-$3.jsonl")
   fi
 }
 
@@ -164,19 +170,24 @@ start_prod_cluster() {
       dotnet "$(BIN src/Ers.Tools)/ers.dll" audit migrate >/dev/null
   fi
   SILO_A_HTTP=$(free_port); SILO_B_HTTP=$(free_port); A_SILO=$(free_port); A_GW=$(free_port); B_SILO=$(free_port); B_GW=$(free_port)
-  # shellcheck disable=SC2046
-  (cd "$(BIN src/Ers.Silo)" && exec dotnet Ers.Silo.dll $(cluster_args "$HOST_IP" 127.0.0.1 a) --urls "http://127.0.0.1:$SILO_A_HTTP" \
+  cluster_args "$HOST_IP" 127.0.0.1 a
+  (cd "$(BIN src/Ers.Silo)" && exec dotnet Ers.Silo.dll "${CARGS[@]}" --urls "http://127.0.0.1:$SILO_A_HTTP" \
       "--Ers:Cluster:SiloPort=$A_SILO" "--Ers:Cluster:GatewayPort=$A_GW" --Ers:Cluster:SiloName=silo-a \
       "--Ers:Directory:SeedFile=$W/directory.json") >"$W/silo-a-$RUN.log" 2>&1 &
   SILO_A_PID=$!; PIDS+=("$SILO_A_PID")
   wait_http "http://127.0.0.1:$SILO_A_HTTP/health/ready" "silo A"
-  # shellcheck disable=SC2046
-  ip netns exec "$NS" sh -c "cd '$(BIN src/Ers.Silo)' && exec dotnet Ers.Silo.dll $(cluster_args "$NS_IP" "$HOST_IP" b) --urls http://$NS_IP:$SILO_B_HTTP \
-      --Ers:Cluster:SiloPort=$B_SILO --Ers:Cluster:GatewayPort=$B_GW --Ers:Cluster:SiloName=silo-b" >"$W/silo-b-$RUN.log" 2>&1 &
+  # Silo B: `ip netns exec` execs dotnet in place (same PID, same environment and working directory), and the
+  # arguments stay an array. (Through an `sh -c` string, the ';' of the audit connection string ended the command:
+  # silo B started without its ports or --urls, on the default 11111/30000 and http://localhost:5000, and its
+  # audit store pointed at PostgreSQL's default port, so it never became ready.)
+  cluster_args "$NS_IP" "$HOST_IP" b
+  (cd "$(BIN src/Ers.Silo)" && exec ip netns exec "$NS" dotnet Ers.Silo.dll "${CARGS[@]}" --urls "http://$NS_IP:$SILO_B_HTTP" \
+      "--Ers:Cluster:SiloPort=$B_SILO" "--Ers:Cluster:GatewayPort=$B_GW" --Ers:Cluster:SiloName=silo-b) >"$W/silo-b-$RUN.log" 2>&1 &
   SILO_B_PID=$!; PIDS+=("$SILO_B_PID")
   wait_http "http://$NS_IP:$SILO_B_HTTP/health/ready" "silo B"
+  cluster_args "$HOST_IP" 127.0.0.1 web
   # shellcheck disable=SC2046
-  (cd "$(BIN src/Ers.Web)" && exec dotnet Ers.Web.dll $(ers_web_args) $(cluster_args "$HOST_IP" 127.0.0.1 web) --Ers:Web:CoHostSilo=false) \
+  (cd "$(BIN src/Ers.Web)" && exec dotnet Ers.Web.dll $(ers_web_args) "${CARGS[@]}" --Ers:Web:CoHostSilo=false) \
       >"$W/ers-web-$RUN.log" 2>&1 &
   ERS_PID=$!; PIDS+=("$ERS_PID")
   wait_http "https://127.0.0.1:$BROWSER_PORT/health/ready" "Ers.Web"
@@ -189,8 +200,12 @@ stop_prod_cluster() {
   done
   redis-cli -p "$CREDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
   rm -rf "$W/credis"
-  [ "$AUDIT_STORE" = postgres ] && stop_postgres
+  if [ "$AUDIT_STORE" = postgres ]; then stop_postgres; fi
   netns_down
+  # Forget the stopped PIDs so the exit trap never signals a reused PID.
+  local keep=() pid
+  for pid in "${PIDS[@]}"; do case " $ERS_PID $SILO_A_PID $SILO_B_PID " in *" $pid "*) ;; *) keep+=("$pid") ;; esac; done
+  PIDS=("${keep[@]}")
 }
 
 audit_rows() { # event: rows in PostgreSQL, or lines in the silos' audit files
@@ -236,15 +251,38 @@ run_resilience() {
     local back=20; [ "$fault" = network-cut ] && back=30
     [ -s "$W/recover.sh" ] && args+=(--recover-at "$back" --recover "$(tail -1 "$W/recover.sh")")
     dotnet "$(BIN tests/Ers.LoadTests)/ers-load.dll" "${args[@]}" "$@" || echo "run $fault failed: $?"
-    local created; created=$(audit_rows SessionCreated || echo "?")
-    /usr/bin/python3 - "$OUT/$label.json" "$created" >>"$OUT/$label.md" <<'PY'
+    local created orphans=""; created=$(audit_rows SessionCreated || echo "?")
+    if [ "$AUDIT_STORE" = postgres ]; then
+      # By session, not only by count (a count can be made up by sessions whose login failed after their creation
+      # was audited): sessions that chose a role, and those of them with no SessionCreated record.
+      orphans=$(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -tA -F ' ' -c "select count(distinct r.session_id),
+        count(distinct r.session_id) filter (where not exists (select 1 from ers_audit.audit_record c
+          where c.session_id = r.session_id and c.event = 'SessionCreated'))
+        from ers_audit.audit_record r where r.event = 'RoleChosen'" || echo "? ?")
+    fi
+    /usr/bin/python3 - "$OUT/$label.json" "$created" "$orphans" >>"$OUT/$label.md" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1])); rows = sys.argv[2].strip()
 logins = r["loginsCompleted"]
 lost = max(0, logins - int(rows)) if rows.isdigit() else "unknown"
 print(f"\nSuccessful logins reported by the generator (held + load): {logins}; SessionCreated audit records in the store: {rows}; audit records lost: {lost}")
+if sys.argv[3].strip():
+    chosen, orphans = sys.argv[3].split()
+    print(f"Sessions with a RoleChosen record: {chosen} (>= the logins above unless RoleChosen records were lost); of them without a SessionCreated record: {orphans}")
+# From the 1 s samples: the first completed login after the fault and after the recovery command, and the last
+# second with errors (the generator's recovery is the first clean 3 s, which a later burst of errors, such as calls
+# left waiting for the response timeout on a killed silo, does not undo).
+res = r.get("resilience") or {}
+def first_login_after(t):
+    s = None if t is None else next((p["second"] for p in r["series"] if p["second"] > t and p["logins"] > 0), None)
+    return "none" if s is None else f"within {s - t:.1f} s"
+f = res.get("faultAt")
+errs = [p["second"] for p in r["series"] if f is not None and p["second"] > f and p["errors"] > 0]
+print(f"First completed login after the fault: {first_login_after(f)}; after the recovery command: "
+      f"{first_login_after(res.get('recoverAt')) if res.get('recoverAt') is not None else 'no recovery command'}; "
+      f"last error: {'none after the fault' if not errs else f'in the second ending {errs[-1] - f:.1f} s after the fault'} (1 s samples)")
 PY
-    tail -1 "$OUT/$label.md"
+    tail -3 "$OUT/$label.md"
     plot "$OUT/$label.json"
     stop_prod_cluster
   done
@@ -278,18 +316,32 @@ case "$SCENARIO" in
     ;;
   scale)
     rm -f "$AUDIT_DIR/audit-silo.jsonl"
+    # Grain state as production keeps it: in Redis (BENCH_SCALE_STORE=redis, the default), so the silo's heap holds
+    # the live grains only; with `memory` the silo's in-memory storage also keeps a serialized copy of every state.
+    SCALE_STORE=${BENCH_SCALE_STORE:-redis}
+    STORE_ARGS=()
+    case "$SCALE_STORE" in
+      redis)
+        start_redis
+        STORE_ARGS=(--Ers:Cluster:Provider=Redis "--ConnectionStrings:Redis=127.0.0.1:$REDIS_PORT" --Ers:Cluster:ClusterId=bench-scale)
+        # The generator's own Orleans client connects to the silo's gateway directly (its static gateway list); its
+        # cluster id comes from the environment and must be the silo's, or the gateway refuses it.
+        export Ers__Cluster__ClusterId=bench-scale ;;
+      memory) ;;
+      *) echo "BENCH_SCALE_STORE must be redis or memory" >&2; exit 2 ;;
+    esac
     # The measured silo (Ers.Cluster's AddErsSilo plus /perf/memory) and Ers.Web as its client. Held sessions must
     # outlive the run: no agent heartbeats them, so the heartbeat and idle timeouts are set longer than the run.
     SILO_HTTP=$(free_port)
     (cd "$(BIN tests/Ers.LoadTests)" && DOTNET_gcServer=1 exec dotnet ers-load.dll silo --urls "http://127.0.0.1:$SILO_HTTP" \
-        --Logging:LogLevel:Default=Warning "--Ers:Cluster:SiloPort=$SILO_PORT" "--Ers:Cluster:GatewayPort=$GATEWAY_PORT" \
+        --Logging:LogLevel:Default=Warning "--Ers:Cluster:SiloPort=$SILO_PORT" "--Ers:Cluster:GatewayPort=$GATEWAY_PORT" "${STORE_ARGS[@]}" \
         "--Ers:Directory:SeedFile=$W/directory.json" "--Ers:Audit:FilePath=$AUDIT_DIR/audit-silo.jsonl" \
         --Ers:Sessions:HeartbeatTimeout=04:00:00 --Ers:Sessions:IdleTimeout=04:00:00 --Ers:Sessions:IdleWarning=00:02:00) \
         >"$W/silo.log" 2>&1 &
     SILO_PID=$!; PIDS+=("$SILO_PID")
     wait_http "http://127.0.0.1:$SILO_HTTP/health/ready" "measured silo"
     # shellcheck disable=SC2046
-    (cd "$(BIN src/Ers.Web)" && exec dotnet Ers.Web.dll $(ers_web_args) --Ers:Web:CoHostSilo=false) >"$W/ers-web.log" 2>&1 &
+    (cd "$(BIN src/Ers.Web)" && exec dotnet Ers.Web.dll $(ers_web_args) "${STORE_ARGS[@]}" --Ers:Web:CoHostSilo=false) >"$W/ers-web.log" 2>&1 &
     ERS_PID=$!; PIDS+=("$ERS_PID")
     wait_http "https://127.0.0.1:$BROWSER_PORT/health/live" "Ers.Web"
     LABEL="${BENCH_LABEL:-scale}"
@@ -297,6 +349,12 @@ case "$SCENARIO" in
       --silo-url "http://127.0.0.1:$SILO_HTTP" --silo-pid "$SILO_PID" --gateway-port "$GATEWAY_PORT" --users "$USERS" \
       --out "$OUT" --label "$LABEL" "$@"
     cp "$W/machine.txt" "$OUT/$LABEL.machine.txt"
+    echo "grain storage: $SCALE_STORE" | tee -a "$OUT/$LABEL.machine.txt"
+    if [ "$SCALE_STORE" = redis ]; then
+      # Redis's share of the held sessions (the grain states), apart from the silo's heap measured above.
+      { echo "redis (grain state) after the last level:"; redis-cli -p "$REDIS_PORT" info memory | grep -E '^(used_memory|used_memory_rss|used_memory_dataset):'
+        redis-cli -p "$REDIS_PORT" info keyspace | grep '^db'; } | tr -d '\r' | tee -a "$OUT/$LABEL.machine.txt"
+    fi
     ;;
   resilience)
     # The production shape on one machine: Redis (membership + grain state, AOF on), PostgreSQL (audit), silo A on the
