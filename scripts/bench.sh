@@ -37,7 +37,9 @@ cleanup() {
   done
   [ -f "$W/credis/redis.pid" ] && kill "$(cat "$W/credis/redis.pid")" 2>/dev/null || true
   [ -f "$W/pg/data/postmaster.pid" ] && su postgres -c "pg_ctl -D $W/pg/data -m fast -w stop" >/dev/null 2>&1 || true
-  ip link del ersbh0 2>/dev/null || true; ip netns del ersbench 2>/dev/null || true
+  # Only the namespace this run made: every bench.sh run has this trap, and deleting by a fixed name cut another
+  # run's silo B off in the middle of its faults (the veth pair goes with either end).
+  if [ "${NETNS_MADE:-0}" = 1 ]; then netns_down; fi
 }
 trap cleanup EXIT
 
@@ -108,11 +110,18 @@ start_baseline() {
 }
 
 # ---- resilience helpers -------------------------------------------------------------------------------------
-NS=ersbench; VH=ersbh0; VN=ersbn0; HOST_IP=10.231.77.1; NS_IP=10.231.77.2
+# Names carry this script's PID (a veth name has at most 15 characters), so that no other bench.sh, nor an older one
+# whose exit trap deleted `ersbench`/`ersbh0` by name, can take this run's namespace away.
+NS=ersbench-$$; VH=ersh$$; VN=ersn$$; HOST_IP=10.231.77.1; NS_IP=10.231.77.2
 
 netns_up() {
-  ip netns del "$NS" 2>/dev/null || true
-  ip link del "$VH" 2>/dev/null || true
+  netns_down
+  # The subnet is fixed: a second resilience run at the same time would take it over, so refuse instead.
+  if ip -br addr | grep -q "$HOST_IP/"; then
+    echo "$HOST_IP is already in use (another resilience run? if it is a leftover: ip link del DEVICE): $(ip -br addr | grep "$HOST_IP/")" >&2
+    exit 1
+  fi
+  NETNS_MADE=1
   ip netns add "$NS"
   ip link add "$VH" type veth peer name "$VN"
   ip link set "$VN" netns "$NS"
@@ -345,6 +354,9 @@ case "$SCENARIO" in
     ERS_PID=$!; PIDS+=("$ERS_PID")
     wait_http "https://127.0.0.1:$BROWSER_PORT/health/live" "Ers.Web"
     LABEL="${BENCH_LABEL:-scale}"
+    redis_memory() { redis-cli -p "$REDIS_PORT" info memory | grep -E '^(used_memory|used_memory_dataset):'; redis-cli -p "$REDIS_PORT" info keyspace | grep '^db' || echo "db0: no keys"; }
+    # Before any held session (the imported directory's users are already there): the baseline to subtract.
+    [ "$SCALE_STORE" = redis ] && REDIS_BEFORE=$(redis_memory | tr -d '\r')
     dotnet "$(BIN tests/Ers.LoadTests)/ers-load.dll" scale --pki "$W/pki" --agent-url "https://127.0.0.1:$AGENT_PORT" \
       --silo-url "http://127.0.0.1:$SILO_HTTP" --silo-pid "$SILO_PID" --gateway-port "$GATEWAY_PORT" --users "$USERS" \
       --out "$OUT" --label "$LABEL" "$@"
@@ -352,8 +364,8 @@ case "$SCENARIO" in
     echo "grain storage: $SCALE_STORE" | tee -a "$OUT/$LABEL.machine.txt"
     if [ "$SCALE_STORE" = redis ]; then
       # Redis's share of the held sessions (the grain states), apart from the silo's heap measured above.
-      { echo "redis (grain state) after the last level:"; redis-cli -p "$REDIS_PORT" info memory | grep -E '^(used_memory|used_memory_rss|used_memory_dataset):'
-        redis-cli -p "$REDIS_PORT" info keyspace | grep '^db'; } | tr -d '\r' | tee -a "$OUT/$LABEL.machine.txt"
+      { echo "redis (grain state) before the first level:"; echo "$REDIS_BEFORE"
+        echo "redis (grain state) after the last level:"; redis_memory; } | tr -d '\r' | tee -a "$OUT/$LABEL.machine.txt"
     fi
     ;;
   resilience)
