@@ -12,7 +12,7 @@
 # BENCH_SKIP_BUILD=1 (reuse the last Release build), BENCH_LABEL (report name), BENCH_ERS_PAGE (the Ers page
 # viewed, default /home: the session check and a redirect to the homepage), BENCH_BF_PATH (the business function form, default /business-function),
 # BENCH_SCALE_STORE (scale: redis, the default, or memory grain storage), BENCH_RATE/BENCH_DURATION/BENCH_HOLD/
-# BENCH_FAULTS/BENCH_AUDIT_STORE (resilience; needs root for the network namespace).
+# BENCH_FAULTS/BENCH_AUDIT_STORE/BENCH_LABEL_SUFFIX (resilience, reports resilience-FAULT[SUFFIX]; needs root).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -230,12 +230,12 @@ run_resilience() {
   local faults=${BENCH_FAULTS:-kill-silo redis-restart postgres-restart network-cut}
   for fault in $faults; do
     if [ "$fault" = postgres-restart ] && [ "$AUDIT_STORE" != postgres ]; then
-      echo "== $fault: skipped, this build has no PostgreSQL audit trail (Ers:Audit:Store)" | tee "$OUT/resilience-$fault.md"
+      echo "== $fault: skipped, this build has no PostgreSQL audit trail (Ers:Audit:Store)" | tee "$OUT/resilience-$fault${BENCH_LABEL_SUFFIX:-}.md"
       continue
     fi
     echo "== resilience: $fault"
     start_prod_cluster "$fault"
-    local label="resilience-$fault"
+    local label="resilience-$fault${BENCH_LABEL_SUFFIX:-}"
     # The fault and its recovery are small scripts, so the generator runs them by name at their time.
     case "$fault" in
       kill-silo)
