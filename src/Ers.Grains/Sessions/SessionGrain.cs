@@ -5,6 +5,7 @@ using Ers.Cards;
 using Ers.Staff;
 using Ers.Grains.Audit;
 using Ers.Grains.Telemetry;
+using Ers.Grains.Workstations;
 using Ers.Sessions;
 using Ers.Workstations;
 using Microsoft.Extensions.Options;
@@ -46,6 +47,10 @@ public sealed class SessionGrain(
     private readonly Auditor _audit = new(auditTrail, time);
     private DateTimeOffset _persistedActivity;
     private IGrainTimer? _expiryTimer;
+
+    // Heartbeats are held in memory only: one every few seconds from every agent in the country must not each cost
+    // a storage write. After a failover (a new activation) the agent gets one full timeout from now to show itself.
+    private DateTimeOffset _lastHeartbeatAt = time.GetUtcNow();
     private readonly ActiveSession _activeSession = metrics.NewActiveSession();
 
     private SessionGrainState S => state.State;
@@ -120,6 +125,7 @@ public sealed class SessionGrain(
         S.AvailableRoles = [.. profile.RoleProfiles];
         S.CreatedAt = now;
         S.LastActivityAt = now;
+        _lastHeartbeatAt = now;
         await state.WriteStateAsync();
         _persistedActivity = now;
 
@@ -227,6 +233,27 @@ public sealed class SessionGrain(
     }
 
     public Task EndAsync(SessionEndReason reason) => IsLive ? EndNowAsync(reason) : Task.CompletedTask;
+
+    public Task HeartbeatAsync()
+    {
+        // The timer is not moved: when it fires it finds the newer heartbeat and looks again at the new deadline.
+        _lastHeartbeatAt = time.GetUtcNow();
+        return Task.CompletedTask;
+    }
+
+    public async Task<bool> CheckHeartbeatAsync()
+    {
+        if (!IsLive || !HeartbeatRule.IsLost(_lastHeartbeatAt, time.GetUtcNow(), options.Value.HeartbeatTimeout))
+        {
+            return false;
+        }
+
+        await _audit.RecordAsync(WithSession(_audit.New(AuditEvent.Refused, AuditOutcome.Failure, "workstation.agent-lost")));
+        metrics.HeartbeatLost();
+        await EndNowAsync(SessionEndReason.AgentLost);
+        GrainFactory.GetGrain<IWorkstationGrain>(S.WorkstationId).AgentLostAsync().Ignore();
+        return true;
+    }
 
     public async Task<Outcome<BrowserTicket>> IssueBrowserTicketAsync()
     {
@@ -344,7 +371,10 @@ public sealed class SessionGrain(
 
     private void ArmExpiryTimer()
     {
-        var due = _clock.NextExpiry(S.CreatedAt, S.LastActivityAt) - time.GetUtcNow();
+        // One timer per session covers its idle and absolute timeouts and its agent's heartbeat deadline.
+        var expiry = _clock.NextExpiry(S.CreatedAt, S.LastActivityAt);
+        var heartbeat = HeartbeatRule.NextCheck(_lastHeartbeatAt, options.Value.HeartbeatTimeout) ?? expiry;
+        var due = (heartbeat < expiry ? heartbeat : expiry) - time.GetUtcNow();
         _expiryTimer?.Dispose();
         _expiryTimer = this.RegisterGrainTimer(OnExpiryTimerAsync, new GrainTimerCreationOptions
         {
@@ -357,6 +387,7 @@ public sealed class SessionGrain(
     private async Task OnExpiryTimerAsync(CancellationToken cancellationToken)
     {
         await ExpireIfDueAsync();
+        await CheckHeartbeatAsync();
         if (IsLive)
         {
             // Activity moved the deadline since the timer was set: look again at the new one.
@@ -392,7 +423,7 @@ public sealed class SessionGrain(
             Id, S.State, S.UserId, S.UserName, S.CardId, S.WorkstationId, S.Role,
             new Dictionary<string, BusinessFunction>(S.BusinessFunctions),
             S.CreatedAt, S.LastActivityAt, deadlines.IdleExpiresAt, deadlines.AbsoluteExpiresAt,
-            S.EndReason, S.EndedAt, S.AvailableRoles.ToList());
+            S.EndReason, S.EndedAt, S.AvailableRoles.ToList(), IsLive ? _lastHeartbeatAt : null);
     }
 
     private AuditRecord WithSession(AuditRecord record) => record with
