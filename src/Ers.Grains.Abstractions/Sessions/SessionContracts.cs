@@ -55,6 +55,7 @@ public sealed record SessionSnapshot(
     [property: Id(11)] DateTimeOffset AbsoluteExpiresAt,
     [property: Id(12)] SessionEndReason? EndReason,
     [property: Id(13)] DateTimeOffset? EndedAt,
+    // The role profiles to choose from while no role is chosen; empty once one is.
     [property: Id(14)] IReadOnlyList<RoleProfile> AvailableRoles,
     [property: Id(15)] DateTimeOffset? LastHeartbeatAt = null)
 {

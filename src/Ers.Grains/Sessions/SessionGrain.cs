@@ -338,6 +338,9 @@ public sealed class SessionGrain(
         });
         S.Role = role;
         S.State = SessionState.Active;
+        // A role is chosen once, so the list to choose from is not needed again: a live session carries only its role
+        // (less memory per resident session, smaller stored state).
+        S.AvailableRoles = [];
         if (RoleRules.AutomaticFunction(role) is { } only)
         {
             S.BusinessFunctions[BusinessFunctions.ReferralsApplication] = only;
