@@ -43,6 +43,8 @@ public sealed class SessionGrain(
     // session expire sooner (the safe side), and page views do not each cost a storage write.
     private static readonly TimeSpan ActivityWriteInterval = TimeSpan.FromSeconds(30);
 
+    private static readonly TimeSpan ExpiryRetryDelay = TimeSpan.FromSeconds(5);
+
     private readonly SessionClock _clock = new(options.Value);
     private readonly Auditor _audit = new(auditTrail, time);
     private DateTimeOffset _persistedActivity;
@@ -372,12 +374,13 @@ public sealed class SessionGrain(
         await GrainFactory.GetGrain<IWorkstationGrain>(S.WorkstationId).SessionEndedAsync(Id);
     }
 
-    private void ArmExpiryTimer()
+    private void ArmExpiryTimer(TimeSpan notBefore = default)
     {
         // One timer per session covers its idle and absolute timeouts and its agent's heartbeat deadline.
         var expiry = _clock.NextExpiry(S.CreatedAt, S.LastActivityAt);
         var heartbeat = HeartbeatRule.NextCheck(_lastHeartbeatAt, options.Value.HeartbeatTimeout) ?? expiry;
         var due = (heartbeat < expiry ? heartbeat : expiry) - time.GetUtcNow();
+        due = due > notBefore ? due : notBefore;
         _expiryTimer?.Dispose();
         _expiryTimer = this.RegisterGrainTimer(OnExpiryTimerAsync, new GrainTimerCreationOptions
         {
@@ -389,12 +392,26 @@ public sealed class SessionGrain(
 
     private async Task OnExpiryTimerAsync(CancellationToken cancellationToken)
     {
-        await ExpireIfDueAsync();
-        await CheckHeartbeatAsync();
-        if (IsLive)
+        var retryAfter = TimeSpan.Zero;
+        try
         {
-            // Activity moved the deadline since the timer was set: look again at the new one.
-            ArmExpiryTimer();
+            await ExpireIfDueAsync();
+            await CheckHeartbeatAsync();
+        }
+        catch
+        {
+            // The end could not be recorded (audit or state store down): the session must still end, so try again
+            // shortly rather than lose the only timer this session has.
+            retryAfter = ExpiryRetryDelay;
+            throw;
+        }
+        finally
+        {
+            if (IsLive)
+            {
+                // Activity or a heartbeat moved the deadline since the timer was set: look again at the new one.
+                ArmExpiryTimer(retryAfter);
+            }
         }
     }
 
