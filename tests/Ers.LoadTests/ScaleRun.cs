@@ -33,7 +33,10 @@ public sealed record ScaleSettings(
     string OutputDirectory,
     string Label,
     string Command,
-    int HeapTop = 25)
+    int HeapTop = 25,
+    string? Redis = null,
+    string ClusterId = "bench-scale",
+    double SettleSeconds = 180)
 {
     public const string Usage = """
         ers-load scale --pki DIR --agent-url URL --silo-url http://127.0.0.1:PORT --silo-pid PID --gateway-port N [options]
@@ -43,6 +46,9 @@ public sealed record ScaleSettings(
           --login-rate N --login-seconds S   API logins measured at each level (open loop)
           --users N --workstations N --watch name=pid,... --out DIR --label TEXT
           --heap-top N                    at the last level, the silo heap by type (ClrMD), N largest types (0: skip)
+          --redis HOST:PORT --cluster-id ID   find the silo through Redis membership (the production provider)
+          --settle-seconds S              after creating a level, wait up to S for grains other than sessions to be
+                                          collected (they leave memory two minutes after use) before measuring
         """;
 
     public static ScaleSettings From(Arguments a, string command)
@@ -64,7 +70,10 @@ public sealed record ScaleSettings(
             a.String("out", "artifacts/perf"),
             a.String("label", "scale"),
             command,
-            a.Int("heap-top", 25));
+            a.Int("heap-top", 25),
+            a.String("redis", "") is { Length: > 0 } redis ? redis : null,
+            a.String("cluster-id", "bench-scale"),
+            a.Double("settle-seconds", 180));
         a.ThrowIfUnknown();
         return settings;
     }
@@ -96,8 +105,18 @@ public sealed class ScaleRun(ScaleSettings settings)
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Configuration["Ers:Cluster:Provider"] = "Localhost";
-        builder.Configuration["Ers:Cluster:GatewayPort"] = settings.GatewayPort.ToString(CultureInfo.InvariantCulture);
+        if (settings.Redis is { } redis)
+        {
+            builder.Configuration["Ers:Cluster:Provider"] = "Redis";
+            builder.Configuration["ConnectionStrings:Redis"] = redis;
+            builder.Configuration["Ers:Cluster:ClusterId"] = settings.ClusterId;
+        }
+        else
+        {
+            builder.Configuration["Ers:Cluster:Provider"] = "Localhost";
+            builder.Configuration["Ers:Cluster:GatewayPort"] = settings.GatewayPort.ToString(CultureInfo.InvariantCulture);
+        }
+
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddErsClusterClient();
         using var host = builder.Build();
@@ -135,7 +154,7 @@ public sealed class ScaleRun(ScaleSettings settings)
             var seconds = watch.Elapsed.TotalSeconds;
             var created = level - held;
             held = level;
-            var memory = await MemoryAsync(silo, cancellationToken);
+            var memory = await SettledMemoryAsync(silo, level, cancellationToken);
             var (login, rate, errors) = await MeasureLoginsAsync(cards, workstations, cancellationToken);
             levels.Add(new ScaleLevel(level, Math.Round(seconds, 1), Math.Round(created / seconds, 0), failures, memory,
                 Math.Round((memory.RssBytes - m0.RssBytes) / (double)level, 0),
@@ -162,6 +181,28 @@ public sealed class ScaleRun(ScaleSettings settings)
         await host.StopAsync(CancellationToken.None);
         Write(levels, stopped, census);
         return 0;
+    }
+
+    /// <summary>
+    /// The silo's memory once the grains a login uses only briefly (user, card, workstation) have been collected, as
+    /// they are at rest in production; waits at most <c>--settle-seconds</c>, and reports what is still active.
+    /// </summary>
+    private async Task<SiloMemory> SettledMemoryAsync(HttpClient silo, int held, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            var memory = await MemoryAsync(silo, cancellationToken);
+            var transient = memory.Activations.Where(a => a.Key is "UserGrain" or "CardGrain" or "WorkstationGrain").Sum(a => a.Value);
+            if (transient <= held / 100 || watch.Elapsed.TotalSeconds >= settings.SettleSeconds)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  settled after {watch.Elapsed.TotalSeconds:F0} s: {string.Join(", ", memory.Activations.OrderByDescending(a => a.Value).Select(a => $"{a.Key} {a.Value}"))}"));
+                return memory;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(10), cancellationToken);
+        }
     }
 
     /// <summary>Creates held sessions <c>from..to-1</c>: each with its own user, card and workstation, role chosen.</summary>

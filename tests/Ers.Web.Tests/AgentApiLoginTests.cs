@@ -111,9 +111,11 @@ public sealed class AgentApiLoginTests(AgentHost host) : IClassFixture<AgentHost
         var card = host.IssueCard("555294209110", "Priya Natarajan");
         var session = (await (await host.LoginAsync(client, card)).Response.Content.ReadFromJsonAsync<SessionResponse>())!;
 
+        var sessionGrain = host.Grains.GetGrain<ISessionGrain>((await host.Grains.GetGrain<ICardGrain>(card.CardId).GetAsync()).SessionId!);
+        host.Time.Advance(TimeSpan.FromSeconds(5));
         var heartbeat = await client.PostAsJsonAsync(AgentApiRoutes.Heartbeat, new HeartbeatRequest([session.SessionToken]));
         Assert.Equal(HttpStatusCode.NoContent, heartbeat.StatusCode);
-        Assert.NotNull((await host.Grains.GetGrain<Ers.Workstations.IWorkstationGrain>("WS-TEST-0002").GetAsync()).LastHeartbeatAt);
+        Assert.Equal(host.Time.GetUtcNow(), (await sessionGrain.GetAsync())!.LastHeartbeatAt);
 
         var logout = await client.PostAsJsonAsync(AgentApiRoutes.Logout, new SessionRequest(session.SessionToken));
         Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);

@@ -37,6 +37,20 @@ public interface ISessionGrain : IGrainWithStringKey
     [Alias("End")]
     Task EndAsync(SessionEndReason reason);
 
+    /// <summary>
+    /// The workstation's agent is alive and still holds this session. Kept in memory only (no storage write per
+    /// heartbeat); after a failover the session gives the agent one full timeout from its reactivation.
+    /// </summary>
+    [Alias("Heartbeat")]
+    Task HeartbeatAsync();
+
+    /// <summary>
+    /// Ends the session (<see cref="SessionEndReason.AgentLost"/>) when its agent's heartbeats stopped for longer than
+    /// the configured timeout; answers whether it did. The session's own timer calls it too.
+    /// </summary>
+    [Alias("CheckHeartbeat")]
+    Task<bool> CheckHeartbeatAsync();
+
     /// <summary>Issues a one-time browser ticket for this live session.</summary>
     [Alias("IssueTicket")]
     Task<Outcome<BrowserTicket>> IssueBrowserTicketAsync();

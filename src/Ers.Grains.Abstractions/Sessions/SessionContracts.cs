@@ -55,7 +55,9 @@ public sealed record SessionSnapshot(
     [property: Id(11)] DateTimeOffset AbsoluteExpiresAt,
     [property: Id(12)] SessionEndReason? EndReason,
     [property: Id(13)] DateTimeOffset? EndedAt,
-    [property: Id(14)] IReadOnlyList<RoleProfile> AvailableRoles)
+    // The role profiles to choose from while no role is chosen; empty once one is.
+    [property: Id(14)] IReadOnlyList<RoleProfile> AvailableRoles,
+    [property: Id(15)] DateTimeOffset? LastHeartbeatAt = null)
 {
     public bool IsLive => State is SessionState.AwaitingRole or SessionState.Active;
 }

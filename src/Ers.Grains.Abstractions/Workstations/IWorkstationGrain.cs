@@ -11,14 +11,20 @@ public sealed record WorkstationSnapshot(
     [property: Id(3)] bool AgentLost);
 
 /// <summary>
-/// One per workstation (key: the workstation id from its client certificate). Tracks the agent's heartbeats; when
-/// they stop for longer than the configured time, every session on the workstation ends (fail safe).
+/// One per workstation (key: the workstation id from its client certificate): which sessions it holds and whether
+/// its agent was lost. The agent's heartbeats go to its sessions (<see cref="Sessions.ISessionGrain.HeartbeatAsync"/>),
+/// each of which ends itself when they stop, so this grain is idle between logins and is not kept in memory.
 /// </summary>
 [Alias("ers.IWorkstationGrain")]
 public interface IWorkstationGrain : IGrainWithStringKey
 {
+    /// <summary>A heartbeat for every session on the workstation (the agents' API sends them to the sessions directly).</summary>
     [Alias("Heartbeat")]
     Task HeartbeatAsync();
+
+    /// <summary>One-way, from a session that ended because the agent's heartbeats stopped.</summary>
+    [Alias("AgentLost"), OneWay]
+    Task AgentLostAsync();
 
     /// <summary>One-way notifications from session grains: the workstation may be the one ending them.</summary>
     [Alias("SessionStarted"), OneWay]
@@ -30,7 +36,7 @@ public interface IWorkstationGrain : IGrainWithStringKey
     [Alias("Get")]
     Task<WorkstationSnapshot> GetAsync();
 
-    /// <summary>Checks the heartbeat deadline now (the grain's timer calls it too).</summary>
+    /// <summary>Has every session on the workstation check its heartbeat deadline now (their timers do it too).</summary>
     [Alias("CheckHeartbeat")]
     Task CheckHeartbeatAsync();
 }

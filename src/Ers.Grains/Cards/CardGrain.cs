@@ -18,6 +18,9 @@ public sealed class CardGrainState
     [Id(5)] public Dictionary<string, DateTimeOffset> ConsumedChallenges { get; set; } = [];
 }
 
+// Called around a login and at its end, idle in between (hours): it leaves memory soon after, and a later call
+// reads its state back from storage. Only session grains stay in memory for a live session.
+[CollectionAgeLimit(Minutes = 2)]
 public sealed class CardGrain(
     [PersistentState("card", ErsStorage.State)] IPersistentState<CardGrainState> state,
     IAuditTrail auditTrail,

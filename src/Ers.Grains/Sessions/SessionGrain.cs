@@ -5,6 +5,7 @@ using Ers.Cards;
 using Ers.Staff;
 using Ers.Grains.Audit;
 using Ers.Grains.Telemetry;
+using Ers.Grains.Workstations;
 using Ers.Sessions;
 using Ers.Workstations;
 using Microsoft.Extensions.Options;
@@ -42,10 +43,16 @@ public sealed class SessionGrain(
     // session expire sooner (the safe side), and page views do not each cost a storage write.
     private static readonly TimeSpan ActivityWriteInterval = TimeSpan.FromSeconds(30);
 
+    private static readonly TimeSpan ExpiryRetryDelay = TimeSpan.FromSeconds(5);
+
     private readonly SessionClock _clock = new(options.Value);
     private readonly Auditor _audit = new(auditTrail, time);
     private DateTimeOffset _persistedActivity;
     private IGrainTimer? _expiryTimer;
+
+    // Heartbeats are held in memory only: one every few seconds from every agent in the country must not each cost
+    // a storage write. After a failover (a new activation) the agent gets one full timeout from now to show itself.
+    private DateTimeOffset _lastHeartbeatAt = time.GetUtcNow();
     private readonly ActiveSession _activeSession = metrics.NewActiveSession();
 
     private SessionGrainState S => state.State;
@@ -120,6 +127,7 @@ public sealed class SessionGrain(
         S.AvailableRoles = [.. profile.RoleProfiles];
         S.CreatedAt = now;
         S.LastActivityAt = now;
+        _lastHeartbeatAt = now;
         await state.WriteStateAsync();
         _persistedActivity = now;
 
@@ -228,6 +236,27 @@ public sealed class SessionGrain(
 
     public Task EndAsync(SessionEndReason reason) => IsLive ? EndNowAsync(reason) : Task.CompletedTask;
 
+    public Task HeartbeatAsync()
+    {
+        // The timer is not moved: when it fires it finds the newer heartbeat and looks again at the new deadline.
+        _lastHeartbeatAt = time.GetUtcNow();
+        return Task.CompletedTask;
+    }
+
+    public async Task<bool> CheckHeartbeatAsync()
+    {
+        if (!IsLive || !HeartbeatRule.IsLost(_lastHeartbeatAt, time.GetUtcNow(), options.Value.HeartbeatTimeout))
+        {
+            return false;
+        }
+
+        await _audit.RecordAsync(WithSession(_audit.New(AuditEvent.Refused, AuditOutcome.Failure, "workstation.agent-lost")));
+        metrics.HeartbeatLost();
+        await EndNowAsync(SessionEndReason.AgentLost);
+        GrainFactory.GetGrain<IWorkstationGrain>(S.WorkstationId).AgentLostAsync().Ignore();
+        return true;
+    }
+
     public async Task<Outcome<BrowserTicket>> IssueBrowserTicketAsync()
     {
         if (await EnsureLiveAsync() is { } notLive)
@@ -311,6 +340,9 @@ public sealed class SessionGrain(
         });
         S.Role = role;
         S.State = SessionState.Active;
+        // A role is chosen once, so the list to choose from is not needed again: a live session carries only its role
+        // (less memory per resident session, smaller stored state).
+        S.AvailableRoles = [];
         if (RoleRules.AutomaticFunction(role) is { } only)
         {
             S.BusinessFunctions[BusinessFunctions.ReferralsApplication] = only;
@@ -342,9 +374,13 @@ public sealed class SessionGrain(
         await GrainFactory.GetGrain<IWorkstationGrain>(S.WorkstationId).SessionEndedAsync(Id);
     }
 
-    private void ArmExpiryTimer()
+    private void ArmExpiryTimer(TimeSpan notBefore = default)
     {
-        var due = _clock.NextExpiry(S.CreatedAt, S.LastActivityAt) - time.GetUtcNow();
+        // One timer per session covers its idle and absolute timeouts and its agent's heartbeat deadline.
+        var expiry = _clock.NextExpiry(S.CreatedAt, S.LastActivityAt);
+        var heartbeat = HeartbeatRule.NextCheck(_lastHeartbeatAt, options.Value.HeartbeatTimeout) ?? expiry;
+        var due = (heartbeat < expiry ? heartbeat : expiry) - time.GetUtcNow();
+        due = due > notBefore ? due : notBefore;
         _expiryTimer?.Dispose();
         _expiryTimer = this.RegisterGrainTimer(OnExpiryTimerAsync, new GrainTimerCreationOptions
         {
@@ -356,11 +392,26 @@ public sealed class SessionGrain(
 
     private async Task OnExpiryTimerAsync(CancellationToken cancellationToken)
     {
-        await ExpireIfDueAsync();
-        if (IsLive)
+        var retryAfter = TimeSpan.Zero;
+        try
         {
-            // Activity moved the deadline since the timer was set: look again at the new one.
-            ArmExpiryTimer();
+            await ExpireIfDueAsync();
+            await CheckHeartbeatAsync();
+        }
+        catch
+        {
+            // The end could not be recorded (audit or state store down): the session must still end, so try again
+            // shortly rather than lose the only timer this session has.
+            retryAfter = ExpiryRetryDelay;
+            throw;
+        }
+        finally
+        {
+            if (IsLive)
+            {
+                // Activity or a heartbeat moved the deadline since the timer was set: look again at the new one.
+                ArmExpiryTimer(retryAfter);
+            }
         }
     }
 
@@ -392,7 +443,7 @@ public sealed class SessionGrain(
             Id, S.State, S.UserId, S.UserName, S.CardId, S.WorkstationId, S.Role,
             new Dictionary<string, BusinessFunction>(S.BusinessFunctions),
             S.CreatedAt, S.LastActivityAt, deadlines.IdleExpiresAt, deadlines.AbsoluteExpiresAt,
-            S.EndReason, S.EndedAt, S.AvailableRoles.ToList());
+            S.EndReason, S.EndedAt, S.AvailableRoles.ToList(), IsLive ? _lastHeartbeatAt : null);
     }
 
     private AuditRecord WithSession(AuditRecord record) => record with

@@ -13,6 +13,9 @@ public sealed class UserState
     [Id(2)] public string? LastRoleProfileId { get; set; }
 }
 
+// Called around a login and at its end, idle in between (hours): it leaves memory soon after, and a later call
+// reads its state back from storage. Only session grains stay in memory for a live session.
+[CollectionAgeLimit(Minutes = 2)]
 public sealed class UserGrain(
     [PersistentState("user", ErsStorage.State)] IPersistentState<UserState> state,
     IOptions<SessionOptions> options,

@@ -175,10 +175,13 @@ internal sealed class AgentApiHandlers(
             sessions.Add(session);
         }
 
-        await grains.GetGrain<IWorkstationGrain>(workstationId).HeartbeatAsync();
+        // Straight to the sessions, which hold the heartbeat deadlines: the workstation grain is not woken up.
         foreach (var session in sessions)
         {
-            await EndIfRevokedAsync(session);
+            if (!await EndIfRevokedAsync(session))
+            {
+                await grains.GetGrain<ISessionGrain>(session.SessionId).HeartbeatAsync();
+            }
         }
 
         return Results.NoContent();

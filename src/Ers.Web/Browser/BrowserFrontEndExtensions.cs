@@ -60,6 +60,16 @@ public static class BrowserFrontEndExtensions
                     },
                 };
             });
+        // After the cookie handler's own post-configuration has built the Data Protection ticket format: wrap it.
+        services.AddOptions<CookieAuthenticationOptions>(BrowserSession.Scheme)
+            .PostConfigure<IServiceProvider>((o, sp) =>
+            {
+                var size = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<BrowserOptions>>().Value.CookieTicketCacheSize;
+                if (size > 0 && o.TicketDataFormat is { } format and not CachedTicketFormat)
+                {
+                    o.TicketDataFormat = new CachedTicketFormat(format, sp.GetRequiredService<TimeProvider>(), size);
+                }
+            });
         services.AddAuthorization();
         services.AddAntiforgery(o =>
         {

@@ -19,6 +19,9 @@ public sealed class BrowserOptions
     /// <summary>Session-view entries not used for this long are dropped (the grain answers again on the next miss).</summary>
     public TimeSpan SessionViewIdleEviction { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>Session cookies held decrypted on this node (about 2 KB each); 0 turns the cache off.</summary>
+    public int CookieTicketCacheSize { get; set; } = 50_000;
+
     /// <summary>How often the node renews its session-end subscription with the hub (well inside its lifetime).</summary>
     public TimeSpan SubscriptionRenewal { get; set; } = TimeSpan.FromSeconds(15);
 
@@ -30,6 +33,11 @@ public sealed class BrowserOptions
         if (SessionViewMaxAge <= TimeSpan.Zero || SessionViewMaxAge > TimeSpan.FromSeconds(2))
         {
             yield return $"{Section}:SessionViewMaxAge must be positive and at most 2 seconds (the live-logout promise).";
+        }
+
+        if (CookieTicketCacheSize < 0)
+        {
+            yield return $"{Section}:CookieTicketCacheSize must be 0 (off) or more.";
         }
 
         if (TouchInterval <= TimeSpan.Zero)

@@ -128,6 +128,31 @@ public sealed class CardAndWorkstationGrainTests(ClusterFixture fx)
     }
 
     [Fact]
+    public async Task Heartbeats_sent_to_the_session_keep_it_and_their_absence_ends_it_and_marks_the_agent_lost()
+    {
+        var journey = await ReferrerAsync();
+        var sessionId = await journey.LoginOkAsync();
+        var session = journey.Session(sessionId);
+
+        fx.Clock.Advance(TimeSpan.FromSeconds(25));
+        await session.HeartbeatAsync();
+        Assert.Equal(fx.Clock.GetUtcNow(), (await session.GetAsync())!.LastHeartbeatAt);
+        fx.Clock.Advance(TimeSpan.FromSeconds(25));
+        Assert.False(await session.CheckHeartbeatAsync()); // 50 s since login, 25 s since the heartbeat
+
+        fx.Clock.Advance(TimeSpan.FromSeconds(5));
+        Assert.True(await session.CheckHeartbeatAsync());
+
+        var ended = (await session.GetAsync())!;
+        Assert.Equal(SessionEndReason.AgentLost, ended.EndReason);
+        Assert.Null(ended.LastHeartbeatAt);
+        Assert.False(await session.CheckHeartbeatAsync()); // once
+        await Eventually.TrueAsync(async () => (await journey.Workstation.GetAsync()) is { AgentLost: true, SessionIds.Count: 0 });
+        var lost = await fx.Audit.QueryAsync(new AuditQuery(SessionId: sessionId));
+        Assert.Single(lost, r => r.Reason == "workstation.agent-lost");
+    }
+
+    [Fact]
     public async Task An_agent_that_stops_sending_heartbeats_loses_its_sessions()
     {
         var journey = await ReferrerAsync();
