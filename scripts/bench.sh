@@ -328,14 +328,13 @@ case "$SCENARIO" in
     # Grain state as production keeps it: in Redis (BENCH_SCALE_STORE=redis, the default), so the silo's heap holds
     # the live grains only; with `memory` the silo's in-memory storage also keeps a serialized copy of every state.
     SCALE_STORE=${BENCH_SCALE_STORE:-redis}
-    STORE_ARGS=()
+    STORE_ARGS=(); LOAD_STORE_ARGS=()
     case "$SCALE_STORE" in
       redis)
         start_redis
         STORE_ARGS=(--Ers:Cluster:Provider=Redis "--ConnectionStrings:Redis=127.0.0.1:$REDIS_PORT" --Ers:Cluster:ClusterId=bench-scale)
-        # The generator's own Orleans client connects to the silo's gateway directly (its static gateway list); its
-        # cluster id comes from the environment and must be the silo's, or the gateway refuses it.
-        export Ers__Cluster__ClusterId=bench-scale ;;
+        # The generator's own Orleans client, like Ers.Web, finds the silo through Redis membership.
+        LOAD_STORE_ARGS=(--redis "127.0.0.1:$REDIS_PORT" --cluster-id bench-scale) ;;
       memory) ;;
       *) echo "BENCH_SCALE_STORE must be redis or memory" >&2; exit 2 ;;
     esac
@@ -359,7 +358,7 @@ case "$SCENARIO" in
     [ "$SCALE_STORE" = redis ] && REDIS_BEFORE=$(redis_memory | tr -d '\r')
     dotnet "$(BIN tests/Ers.LoadTests)/ers-load.dll" scale --pki "$W/pki" --agent-url "https://127.0.0.1:$AGENT_PORT" \
       --silo-url "http://127.0.0.1:$SILO_HTTP" --silo-pid "$SILO_PID" --gateway-port "$GATEWAY_PORT" --users "$USERS" \
-      --out "$OUT" --label "$LABEL" "$@"
+      --out "$OUT" --label "$LABEL" "${LOAD_STORE_ARGS[@]}" "$@"
     cp "$W/machine.txt" "$OUT/$LABEL.machine.txt"
     echo "grain storage: $SCALE_STORE" | tee -a "$OUT/$LABEL.machine.txt"
     if [ "$SCALE_STORE" = redis ]; then
