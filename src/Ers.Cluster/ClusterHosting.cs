@@ -100,6 +100,10 @@ public static class ClusterHosting
             {
                 var redis = ConfigurationOptions.Parse(cluster.RedisConnectionString!);
                 client.UseRedisClustering(o => o.ConfigurationOptions = redis);
+                // A gateway whose network was cut gives no reset: its connection looks alive and calls through it wait
+                // for their timeout. Re-reading the gateway list often drops a silo declared dead within seconds (the
+                // default is a minute).
+                client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
                 builder.Services.AddRedisReadinessCheck(redis);
             }
             else

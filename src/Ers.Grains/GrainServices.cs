@@ -21,6 +21,8 @@ public static class GrainServices
             .ValidateOnStart();
         services.TryAddKeyedSingleton(ErsTime.Key, TimeProvider.System);
         services.AddMetrics().TryAddSingleton<ErsMetrics>();
+        services.TryAddSingleton<Workstations.ClusterChanges>();
+        services.AddHostedService(sp => sp.GetRequiredService<Workstations.ClusterChanges>());
         services.TryAddSingleton<IAuditTrail>(_ => new FileAuditTrail(configuration[AuditFilePathKey] ?? ".ers/audit.jsonl"));
         services.AddTransient(sp => new StaffDirectoryImporter(
             sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<IAuditTrail>(), sp.GetRequiredKeyedService<TimeProvider>(ErsTime.Key)));

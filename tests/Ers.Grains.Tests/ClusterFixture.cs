@@ -26,6 +26,10 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public IClusterClient Client => _cluster!.Client;
 
+    /// <summary>The silo's record of cluster membership changes (tests announce one).</summary>
+    public Workstations.ClusterChanges ClusterChanges =>
+        _cluster!.Silos[0].SiloHost.Services.GetRequiredService<Workstations.ClusterChanges>();
+
     /// <summary>Settings the tests rely on: short, round numbers.</summary>
     public static readonly Dictionary<string, string?> Settings = new()
     {

@@ -37,7 +37,8 @@ public sealed class SessionGrain(
     IOptions<SessionOptions> options,
     IAuditTrail auditTrail,
     [FromKeyedServices(ErsTime.Key)] TimeProvider time,
-    ErsMetrics metrics) : Grain, ISessionGrain
+    ErsMetrics metrics,
+    ClusterChanges clusterChanges) : Grain, ISessionGrain
 {
     // Activity is written at most this often: a crash loses at most this much idle time, which only makes the
     // session expire sooner (the safe side), and page views do not each cost a storage write.
@@ -245,7 +246,7 @@ public sealed class SessionGrain(
 
     public async Task<bool> CheckHeartbeatAsync()
     {
-        if (!IsLive || !HeartbeatRule.IsLost(_lastHeartbeatAt, time.GetUtcNow(), options.Value.HeartbeatTimeout))
+        if (!IsLive || !HeartbeatRule.IsLost(HeartbeatDeadlineFrom, time.GetUtcNow(), options.Value.HeartbeatTimeout))
         {
             return false;
         }
@@ -307,6 +308,10 @@ public sealed class SessionGrain(
     }
 
     private bool IsLive => S.State is SessionState.AwaitingRole or SessionState.Active;
+
+    // A cluster change counts as a heartbeat: heartbeats lost while silos came and went were our failure, not the agent's.
+    private DateTimeOffset HeartbeatDeadlineFrom =>
+        clusterChanges.LastChange > _lastHeartbeatAt ? clusterChanges.LastChange : _lastHeartbeatAt;
 
     private async Task<Refusal?> EnsureLiveAsync()
     {
@@ -378,7 +383,7 @@ public sealed class SessionGrain(
     {
         // One timer per session covers its idle and absolute timeouts and its agent's heartbeat deadline.
         var expiry = _clock.NextExpiry(S.CreatedAt, S.LastActivityAt);
-        var heartbeat = HeartbeatRule.NextCheck(_lastHeartbeatAt, options.Value.HeartbeatTimeout) ?? expiry;
+        var heartbeat = HeartbeatRule.NextCheck(HeartbeatDeadlineFrom, options.Value.HeartbeatTimeout) ?? expiry;
         var due = (heartbeat < expiry ? heartbeat : expiry) - time.GetUtcNow();
         due = due > notBefore ? due : notBefore;
         _expiryTimer?.Dispose();

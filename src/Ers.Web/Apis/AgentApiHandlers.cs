@@ -175,14 +175,15 @@ internal sealed class AgentApiHandlers(
             sessions.Add(session);
         }
 
-        // Straight to the sessions, which hold the heartbeat deadlines: the workstation grain is not woken up.
-        foreach (var session in sessions)
+        // Straight to the sessions, which hold the heartbeat deadlines (the workstation grain is not woken up), and all
+        // at once: one session whose silo is unreachable must not hold back the others' heartbeats.
+        await Task.WhenAll(sessions.Select(async session =>
         {
             if (!await EndIfRevokedAsync(session))
             {
                 await grains.GetGrain<ISessionGrain>(session.SessionId).HeartbeatAsync();
             }
-        }
+        }));
 
         return Results.NoContent();
     }

@@ -153,6 +153,21 @@ public sealed class CardAndWorkstationGrainTests(ClusterFixture fx)
     }
 
     [Fact]
+    public async Task A_cluster_change_counts_as_a_heartbeat_so_an_agent_is_not_blamed_for_our_outage()
+    {
+        var journey = await ReferrerAsync();
+        var session = journey.Session(await journey.LoginOkAsync());
+
+        fx.Clock.Advance(TimeSpan.FromSeconds(25));
+        fx.ClusterChanges.Changed(); // e.g. a silo declared dead: heartbeats may have been lost on the way
+        fx.Clock.Advance(TimeSpan.FromSeconds(10));
+        Assert.False(await session.CheckHeartbeatAsync()); // 35 s since the last heartbeat, 10 s since the change
+
+        fx.Clock.Advance(TimeSpan.FromSeconds(20));
+        Assert.True(await session.CheckHeartbeatAsync()); // 30 s since the change
+    }
+
+    [Fact]
     public async Task An_agent_that_stops_sending_heartbeats_loses_its_sessions()
     {
         var journey = await ReferrerAsync();
