@@ -20,7 +20,11 @@ public sealed class AgentOptions
     /// <summary>PEM file with the CA certificate(s) the server's certificate must chain to.</summary>
     public string? ServerCa { get; set; }
 
-    public int HeartbeatSeconds { get; set; } = 30;
+    /// <summary>
+    /// A third of the server's default heartbeat timeout (30 s): a heartbeat sent every timeout would end the session
+    /// whenever one arrived a moment late.
+    /// </summary>
+    public int HeartbeatSeconds { get; set; } = 10;
 
     public string BrowserCommand { get; set; } = "xdg-open";
 
