@@ -192,11 +192,16 @@ public sealed class ScaleRun(ScaleSettings settings)
     private async Task<SiloMemory> SettledMemoryAsync(HttpClient silo, int held, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
+        long? previousLive = null;
         while (true)
         {
             var memory = await MemoryAsync(silo, cancellationToken);
             var transient = memory.Activations.Where(a => a.Key is "UserGrain" or "CardGrain" or "WorkstationGrain").Sum(a => a.Value);
-            if (transient <= held / 100 || watch.Elapsed.TotalSeconds >= settings.SettleSeconds)
+            // Settled when almost no such grain is left AND the heap stopped shrinking: deactivations finish (directory
+            // and catalog entries released) some time after the activation count drops.
+            var stable = previousLive is { } before && before - memory.GcLiveBytes < memory.GcLiveBytes / 50;
+            previousLive = memory.GcLiveBytes;
+            if ((transient <= held / 1000 && stable) || watch.Elapsed.TotalSeconds >= settings.SettleSeconds)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  settled after {watch.Elapsed.TotalSeconds:F0} s: {string.Join(", ", memory.Activations.OrderByDescending(a => a.Value).Select(a => $"{a.Key} {a.Value}"))}"));
