@@ -12,7 +12,7 @@ namespace Ers.Audit.Postgres;
 /// retried with the same record id stores one row. When the database cannot be reached the caller gets an
 /// <see cref="AuditUnavailableException"/> and must not perform the action it wanted to audit (fail closed).
 /// </summary>
-public sealed class PostgresAuditTrail(NpgsqlDataSource dataSource, ILogger<PostgresAuditTrail>? logger = null) : IAuditTrail, IDisposable
+public sealed class PostgresAuditTrail : IAuditTrail, IDisposable
 {
     // A login waits on this: a few quick tries cover a pool of connections broken by a database restart, a longer
     // outage is the caller's to report.
@@ -24,19 +24,15 @@ public sealed class PostgresAuditTrail(NpgsqlDataSource dataSource, ILogger<Post
     // Bounds one INSERT to 12 x 256 parameters, well under PostgreSQL's 65,535.
     private const int MaxBatch = 256;
 
-    private readonly ILogger _logger = logger ?? NullLogger<PostgresAuditTrail>.Instance;
-    private readonly Lock _startLock = new();
-    private GroupCommit<AuditRecord>? _commits;
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly ILogger _logger;
+    private readonly GroupCommit<AuditRecord> _commits;
 
-    private GroupCommit<AuditRecord> Commits
+    public PostgresAuditTrail(NpgsqlDataSource dataSource, ILogger<PostgresAuditTrail>? logger = null)
     {
-        get
-        {
-            lock (_startLock)
-            {
-                return _commits ??= new GroupCommit<AuditRecord>(CommitAsync, MaxBatch);
-            }
-        }
+        _dataSource = dataSource;
+        _logger = logger ?? NullLogger<PostgresAuditTrail>.Instance;
+        _commits = new GroupCommit<AuditRecord>(CommitAsync, MaxBatch);
     }
 
     /// <summary>Builds the data source from a connection string, with short timeouts unless the string sets its own.</summary>
@@ -64,7 +60,7 @@ public sealed class PostgresAuditTrail(NpgsqlDataSource dataSource, ILogger<Post
     /// the next one (<see cref="GroupCommit{T}"/>), so a burst of logins costs one round trip and one WAL flush.
     /// </summary>
     public Task AppendAsync(AuditRecord record, CancellationToken cancellationToken = default) =>
-        Commits.AddAsync(record, cancellationToken);
+        _commits.AddAsync(record, cancellationToken);
 
     private async Task CommitAsync(IReadOnlyList<AuditRecord> records)
     {
@@ -78,7 +74,7 @@ public sealed class PostgresAuditTrail(NpgsqlDataSource dataSource, ILogger<Post
             catch (Exception e) when (IsStoreFailure(e))
             {
                 // Pooled connections may all be dead after a database restart: drop them before trying again.
-                dataSource.Clear();
+                _dataSource.Clear();
                 if (attempt >= RetryDelays.Length || !IsTransient(e))
                 {
                     _logger.LogError(e, "{Count} audit records (first {RecordId}, {Event}) could not be stored; their actions are refused",
@@ -94,7 +90,7 @@ public sealed class PostgresAuditTrail(NpgsqlDataSource dataSource, ILogger<Post
 
     public async Task<IReadOnlyList<AuditRecord>> QueryAsync(AuditQuery query, CancellationToken cancellationToken = default)
     {
-        await using var command = BuildQuery(dataSource, query);
+        await using var command = BuildQuery(_dataSource, query);
         var records = new List<AuditRecord>();
         try
         {
@@ -106,7 +102,7 @@ public sealed class PostgresAuditTrail(NpgsqlDataSource dataSource, ILogger<Post
         }
         catch (Exception e) when (IsStoreFailure(e))
         {
-            dataSource.Clear();
+            _dataSource.Clear();
             throw new AuditUnavailableException($"The audit trail is unavailable ({Describe(e)}). Try again shortly.");
         }
 
@@ -170,7 +166,7 @@ public sealed class PostgresAuditTrail(NpgsqlDataSource dataSource, ILogger<Post
     {
         // A retried append (same id) is one row: the first commit wins and the retry changes nothing. One statement is
         // one transaction: the whole batch is committed or none of it.
-        await using var command = dataSource.CreateCommand();
+        await using var command = _dataSource.CreateCommand();
         var sql = new StringBuilder($"INSERT INTO {AuditSchema.Table} ({Columns}) VALUES ");
         var seen = new HashSet<Guid>();
         foreach (var r in records)
@@ -208,7 +204,7 @@ public sealed class PostgresAuditTrail(NpgsqlDataSource dataSource, ILogger<Post
     }
 
     /// <summary>Commits what is already queued, then stops (a graceful shutdown loses no acknowledged-to-be record).</summary>
-    public void Dispose() => _commits?.Dispose();
+    public void Dispose() => _commits.Dispose();
 
     private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
 

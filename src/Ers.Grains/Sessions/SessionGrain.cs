@@ -383,7 +383,7 @@ public sealed class SessionGrain(
     {
         // One timer per session covers its idle and absolute timeouts and its agent's heartbeat deadline.
         var expiry = _clock.NextExpiry(S.CreatedAt, S.LastActivityAt);
-        var heartbeat = HeartbeatRule.NextCheck(HeartbeatDeadlineFrom, options.Value.HeartbeatTimeout) ?? expiry;
+        var heartbeat = HeartbeatRule.NextCheck(HeartbeatDeadlineFrom, options.Value.HeartbeatTimeout);
         var due = (heartbeat < expiry ? heartbeat : expiry) - time.GetUtcNow();
         due = due > notBefore ? due : notBefore;
         _expiryTimer?.Dispose();

@@ -7,6 +7,5 @@ public static class HeartbeatRule
         lastHeartbeatAt is { } last && now - last >= timeout;
 
     /// <summary>When the workstation next needs looking at, if nothing else arrives.</summary>
-    public static DateTimeOffset? NextCheck(DateTimeOffset? lastHeartbeatAt, TimeSpan timeout) =>
-        lastHeartbeatAt is { } last ? last + timeout : null;
+    public static DateTimeOffset NextCheck(DateTimeOffset lastHeartbeatAt, TimeSpan timeout) => lastHeartbeatAt + timeout;
 }

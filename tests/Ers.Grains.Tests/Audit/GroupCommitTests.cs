@@ -69,13 +69,15 @@ public sealed class GroupCommitTests
     public async Task Dispose_commits_what_is_queued_and_then_refuses_new_items()
     {
         var committed = new List<int>();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var commits = new GroupCommit<int>(async items =>
         {
-            await Task.Delay(10);
+            await release.Task; // the first commit is still in flight while the rest queue up
             committed.AddRange(items);
         });
 
         var pending = Enumerable.Range(0, 50).Select(i => commits.AddAsync(i)).ToList();
+        release.SetResult();
         commits.Dispose();
 
         await Task.WhenAll(pending);
