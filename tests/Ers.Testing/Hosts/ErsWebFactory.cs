@@ -58,7 +58,7 @@ public class ErsWebFactory : WebApplicationFactory<Program>
         [.. Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a))];
 
     /// <summary>The one listening address with this scheme (<c>http</c> or <c>https</c>).</summary>
-    public Uri Address(string scheme) => Addresses.Single(a => a.Scheme == scheme);
+    public Uri AddressOf(string scheme) => Addresses.Single(a => a.Scheme == scheme);
 
     /// <summary>Serves on real Kestrel sockets, on the addresses the settings name.</summary>
     public ErsWebFactory StartKestrel()

@@ -11,10 +11,24 @@ public static class TestPkiMaker
 {
     public static readonly TimeSpan CrlValidity = TimeSpan.FromDays(7);
 
-    public static DevPki Create(string directory, TimeProvider time)
+    /// <param name="directory">Where the PKI is written.</param>
+    /// <param name="time">The PKI's clock.</param>
+    /// <param name="freshCas">
+    /// New CAs dated by <paramref name="time"/> instead of the shared ones (dated now): for a clock far from now.
+    /// </param>
+    public static DevPki Create(string directory, TimeProvider time, bool freshCas = false)
     {
-        TestKeys.CopyCas(directory);
-        var pki = DevPki.Open(directory, time);
+        DevPki pki;
+        if (freshCas)
+        {
+            pki = DevPki.Init(directory, time);
+        }
+        else
+        {
+            TestKeys.CopyCas(directory);
+            pki = DevPki.Open(directory, time);
+        }
+
         pki.IssueServer();
         pki.EnsureTokenKey();
         pki.WriteCrls(CrlValidity);
