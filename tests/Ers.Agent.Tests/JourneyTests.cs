@@ -69,26 +69,9 @@ public sealed class JourneyTests(PcscdFixture pcscd) : IAsyncLifetime
 
     private async Task TypeAsync(string line) => await _input.Writer.WriteAsync(Encoding.UTF8.GetBytes(line + "\n"));
 
-    private async Task<AgentNotice> WaitForAsync(Func<AgentNotice, bool> match, string what)
-    {
-        using var timeout = new CancellationTokenSource(EventProbe.Timeout);
-        try
-        {
-            while (true)
-            {
-                var notice = await _notices.Reader.ReadAsync(timeout.Token);
-                _seen.Add(notice);
-                if (match(notice))
-                {
-                    return notice;
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            throw new TimeoutException($"No notice '{what}'. Output:\n{_output}\nAgent: {_agent.Status} {_agent.Exception}");
-        }
-    }
+    private Task<AgentNotice> WaitForAsync(Func<AgentNotice, bool> match, string what) =>
+        Eventually.MatchAsync(_notices.Reader, match, $"notice '{what}'", EventProbe.Timeout, _seen.Add,
+            () => $"Output:\n{_output}\nAgent: {_agent.Status} {_agent.Exception}");
 
     private Task<AgentNotice> WaitForStateAsync(string reader, JourneyState state) =>
         WaitForAsync(n => n.Reader == reader && n.State == state, $"{reader} {state}");
