@@ -140,7 +140,7 @@ public class AgentHost : IAsyncLifetime
     /// <summary>An HTTPS client of the agent endpoint presenting <paramref name="clientCertificate"/> (or none).</summary>
     public HttpClient AgentClient(X509Certificate2? clientCertificate)
     {
-        var serverRoot = X509CertificateLoader.LoadCertificateFromFile(DevPki.CertificatePath(Directory, DevPki.WorkstationCaName));
+        var serverRoot = X509CertificateLoader.LoadCertificateFromFile(DevPki.CertificatePath(Directory, DevPki.ServerCaName));
         var handler = new SocketsHttpHandler
         {
             SslOptions =
