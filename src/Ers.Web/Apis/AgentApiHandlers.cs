@@ -285,7 +285,7 @@ internal sealed class AgentApiHandlers(
     public static bool IsClusterUnavailable(Exception e) =>
         Ers.Cluster.StoreFailures.IsUnavailable(e) || e is OrleansException or System.Net.Sockets.SocketException;
 
-    private async Task<IResult> CardEventAsync(HttpContext context, Func<ICardGrain, string, Task> report)
+    private async Task<IResult> CardEventAsync(HttpContext context, Func<ICardGrain, string, Task<Outcome<CardSnapshot>>> report)
     {
         var workstationId = Workstation(context);
         var (request, bad) = await AgentRequests.ReadAsync<CardRemovedRequest>(context, options.MaxRequestBodyBytes);
@@ -294,9 +294,9 @@ internal sealed class AgentApiHandlers(
             return await MalformedAsync(bad, new AuditSubject(workstationId, SafeCardId(request?.CardId)));
         }
 
-        // The card grain ignores a report from a workstation the card is not in.
-        await report(grains.GetGrain<ICardGrain>(request.CardId), workstationId);
-        return Results.NoContent();
+        // The card grain refuses (and audits) a report from a workstation that does not hold the card.
+        var reported = await report(grains.GetGrain<ICardGrain>(request.CardId), workstationId);
+        return reported.Refusal is { } refusal ? GrainRefusal(refusal) : Results.NoContent();
     }
 
     /// <summary>Authenticates a session token (no grain is called for a bad one) and checks its certificate.</summary>
