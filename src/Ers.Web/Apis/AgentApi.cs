@@ -58,28 +58,28 @@ public static class AgentApi
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         Post(api, AgentApiRoutes.CardInserted, handlers.CardInsertedAsync)
-            .Accepts<CardInsertedRequest>("application/json").Produces<CardInsertedResponse>()
+            .WithMetadata(new AgentRequestBody(typeof(CardInsertedRequest))).Produces<CardInsertedResponse>()
             .WithName("CardInserted").WithSummary("A card was inserted: check its certificate and return a challenge to sign.");
         Post(api, AgentApiRoutes.CardAuthenticate, handlers.CardAuthenticateAsync)
-            .Accepts<CardAuthenticateRequest>("application/json").Produces<SessionResponse>().ProducesProblem(StatusCodes.Status409Conflict)
+            .WithMetadata(new AgentRequestBody(typeof(CardAuthenticateRequest))).Produces<SessionResponse>().ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("CardAuthenticate").WithSummary("The card's signature over the challenge: start a session.");
         Post(api, AgentApiRoutes.SelectRole, handlers.SelectRoleAsync)
-            .Accepts<SelectRoleRequest>("application/json").Produces<SessionResponse>().ProducesProblem(StatusCodes.Status409Conflict)
+            .WithMetadata(new AgentRequestBody(typeof(SelectRoleRequest))).Produces<SessionResponse>().ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("SelectRole").WithSummary("Choose the session role among the user's role profiles.");
         Post(api, AgentApiRoutes.Heartbeat, handlers.HeartbeatAsync)
-            .Accepts<HeartbeatRequest>("application/json").Produces(StatusCodes.Status204NoContent)
+            .WithMetadata(new AgentRequestBody(typeof(HeartbeatRequest))).Produces(StatusCodes.Status204NoContent)
             .WithName("Heartbeat").WithSummary("The agent is alive; its readers hold the cards of these sessions.");
         Post(api, AgentApiRoutes.CardRemoved, handlers.CardRemovedAsync)
-            .Accepts<CardRemovedRequest>("application/json").Produces(StatusCodes.Status204NoContent)
+            .WithMetadata(new AgentRequestBody(typeof(CardRemovedRequest))).Produces(StatusCodes.Status204NoContent)
             .WithName("CardRemoved").WithSummary("A card left its reader: its session ends.");
         Post(api, AgentApiRoutes.CardBlocked, handlers.CardBlockedAsync)
-            .Accepts<CardRemovedRequest>("application/json").Produces(StatusCodes.Status204NoContent)
+            .WithMetadata(new AgentRequestBody(typeof(CardRemovedRequest))).Produces(StatusCodes.Status204NoContent)
             .WithName("CardBlocked").WithSummary("The card reported its PIN blocked.");
         Post(api, AgentApiRoutes.Logout, handlers.LogoutAsync)
-            .Accepts<SessionRequest>("application/json").Produces(StatusCodes.Status204NoContent)
+            .WithMetadata(new AgentRequestBody(typeof(SessionRequest))).Produces(StatusCodes.Status204NoContent)
             .WithName("Logout").WithSummary("End the session.");
         Post(api, AgentApiRoutes.BrowserTicket, handlers.BrowserTicketAsync)
-            .Accepts<SessionRequest>("application/json").Produces<BrowserTicketResponse>().ProducesProblem(StatusCodes.Status409Conflict)
+            .WithMetadata(new AgentRequestBody(typeof(SessionRequest))).Produces<BrowserTicketResponse>().ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("BrowserTicket").WithSummary("A one-time URL that logs the browser in to this session.");
         return app;
     }

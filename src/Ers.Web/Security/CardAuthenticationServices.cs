@@ -109,7 +109,7 @@ public static class CardAuthenticationServices
             AgentListener.Configure(builder, api);
         }
         services.AddSingleton<AgentApiHandlers>(sp => ActivatorUtilities.CreateInstance<AgentApiHandlers>(sp, Clock(sp)));
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddOperationTransformer(AgentRequestBody.DescribeAsync));
         services.AddProblemDetails();
         return builder;
     }
