@@ -1,5 +1,6 @@
 using Ers.Api;
 using Ers.Web.Security;
+using Ers.Web.Security.RateLimits;
 
 namespace Ers.Web.Apis;
 
@@ -16,8 +17,12 @@ public static class AgentApi
     public static WebApplication MapAgentApi(this WebApplication app)
     {
         app.MapOpenApi();
+        // The per-address limit, before anything looks at a certificate (the agents' API and /login only).
+        app.UseRateLimiter();
 
         var handlers = app.Services.GetRequiredService<AgentApiHandlers>();
+        var limiter = app.Services.GetRequiredService<AgentRateLimiter>();
+        var edge = app.Services.GetRequiredService<EdgeRefusals>();
         var api = app.MapGroup(string.Empty)
             .WithTags("Agent")
             .AddEndpointFilter(async (context, next) =>
@@ -26,15 +31,26 @@ public static class AgentApi
                 var (workstationId, code, status) = await WorkstationIdentity.AuthenticateAsync(http);
                 if (workstationId is null)
                 {
-                    // A refused workstation on a login step is a refused login (counted); elsewhere it is not.
+                    // Anyone can send these, as fast as they like: counted and sampled in the log, never audited one
+                    // each (a flood would otherwise fill the audit trail and slow every login behind it).
+                    edge.Unidentified(code!, http);
                     var path = http.Request.Path;
-                    var loginStep = path.StartsWithSegments(AgentApiRoutes.CardInserted, StringComparison.OrdinalIgnoreCase)
-                        || path.StartsWithSegments(AgentApiRoutes.CardAuthenticate, StringComparison.OrdinalIgnoreCase);
-                    var refuse = loginStep ? (Func<AuditSubject, int, string, string, Task<IResult>>)handlers.RefuseLoginAsync : handlers.RefuseAsync;
-                    return await refuse(new AuditSubject(), status, code!,
+                    if (path.StartsWithSegments(AgentApiRoutes.CardInserted, StringComparison.OrdinalIgnoreCase)
+                        || path.StartsWithSegments(AgentApiRoutes.CardAuthenticate, StringComparison.OrdinalIgnoreCase))
+                    {
+                        handlers.CountLoginRefused(code!);
+                    }
+
+                    return AgentApiHandlers.Problem(status, code!,
                         code == ApiErrorCodes.ClientCertificateMissing
                             ? "This workstation presented no client certificate."
                             : "This workstation's client certificate is not trusted.");
+                }
+
+                if (limiter.TryAcquire(RateLimitKind.Workstation, workstationId) is { } wait)
+                {
+                    edge.RateLimited(RateLimitKind.Workstation, http);
+                    return RateLimitingServices.RateLimited(http, wait);
                 }
 
                 http.Items[WorkstationItem] = workstationId;
@@ -55,6 +71,7 @@ public static class AgentApi
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         Post(api, AgentApiRoutes.CardInserted, handlers.CardInsertedAsync)

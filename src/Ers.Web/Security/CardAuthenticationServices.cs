@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using Ers.Grains;
 using Ers.ServiceDefaults;
 using Ers.Web.Apis;
+using Ers.Web.Security.RateLimits;
 using Microsoft.AspNetCore.Authentication.Certificate;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -111,6 +112,7 @@ public static class CardAuthenticationServices
         services.AddSingleton<AgentApiHandlers>(sp => ActivatorUtilities.CreateInstance<AgentApiHandlers>(sp, Clock(sp)));
         services.AddOpenApi(o => o.AddOperationTransformer(AgentRequestBody.DescribeAsync));
         services.AddProblemDetails();
+        services.AddErsRateLimiting(configuration);
         return builder;
     }
 
