@@ -14,7 +14,7 @@ public sealed class RateLimitOptions
     public bool Enabled { get; set; } = true;
 
     /// <summary>Per client address (the connection's, or the last <c>X-Forwarded-For</c> hop from a trusted proxy), before any certificate work.</summary>
-    public TokenBucketLimit PerClientAddress { get; set; } = new() { TokenLimit = 10_000, TokensPerPeriod = 5_000 };
+    public TokenBucketLimit PerClientAddress { get; set; } = new() { TokenLimit = 40_000, TokensPerPeriod = 20_000 };
 
     /// <summary>Per authenticated workstation (its certificate's CN).</summary>
     public TokenBucketLimit PerWorkstation { get; set; } = new() { TokenLimit = 600, TokensPerPeriod = 300 };
