@@ -12,7 +12,7 @@ mkdir -p .ers
 # NuGet packages and installs nhsuk-frontend shows what it is doing; 'dotnet run --no-build' then starts at once.
 step "1/3 Building the ers tool and Ers.Web (Release). The first build restores NuGet packages and runs npm ci: a few minutes."
 for project in src/Ers.Tools src/Ers.Web; do
-  dotnet build "$project" -c Release -v minimal -nologo -clp:NoSummary
+  dotnet build "$project" -c Release -v minimal -nologo
 done
 
 # First run: the development PKI (CAs, server CA and server certificate, workstation certificate, a card per sample
