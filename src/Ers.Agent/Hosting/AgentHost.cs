@@ -17,6 +17,10 @@ public static class AgentHost
         {
             options = AgentOptions.Load(args);
             server = options.RequireServer();
+            if (options.UiMode is not ("terminal" or "desktop"))
+            {
+                throw new AgentConfigurationException($"--ui is terminal or desktop, not {options.UiMode}.");
+            }
         }
         catch (Exception ex) when (ex is AgentConfigurationException or InvalidOperationException or FormatException)
         {
@@ -37,6 +41,10 @@ public static class AgentHost
         IAgentUi ui = options.NonInteractive
             ? new LineAgentUi(input ?? Console.In, Console.Out)
             : new SpectreAgentUi(AnsiConsole.Console);
+        if (options.UiMode == "desktop")
+        {
+            ui = new Ui.Desktop.DesktopAgentUi(ui, new Ui.Desktop.PinentryClient(options.Pinentry));
+        }
         IBrowserLauncher? browser = options.NoBrowser ? null : new ProcessBrowserLauncher(options.BrowserCommand);
         var agent = new AgentJourney(
             new PcScCardReaderService(TimeProvider.System), api, ui, browser,

@@ -44,6 +44,7 @@ public static class AgentMessages
         SmartCardException => "The card could not be read. Remove it and try again.",
         AgentApiException api => DescribeApi(api),
         PasscodeCancelledException => "No passcode was entered. Remove the card and insert it again to log in.",
+        Ui.Desktop.PinentryException => "The passcode dialog (pinentry) could not be shown. Please contact IT support.",
         EndOfStreamException => "The agent's input has ended, so it cannot ask for the passcode or the role.",
         _ => "Something went wrong. Remove the card and try again.",
     };
