@@ -45,7 +45,9 @@ public static class AgentHost
         {
             ui = new Ui.Desktop.DesktopAgentUi(ui, new Ui.Desktop.PinentryClient(options.Pinentry));
         }
-        IBrowserLauncher? browser = options.NoBrowser ? null : new ProcessBrowserLauncher(options.BrowserCommand);
+        IBrowserLauncher? browser = options.OpensBrowser(Environment.GetEnvironmentVariable)
+            ? new ProcessBrowserLauncher(options.BrowserCommand)
+            : null;
         var agent = new AgentJourney(
             new PcScCardReaderService(TimeProvider.System), api, ui, browser,
             TimeSpan.FromSeconds(Math.Max(1, options.HeartbeatSeconds)), TimeProvider.System);
