@@ -43,7 +43,9 @@ public static class AgentHost
             : new SpectreAgentUi(AnsiConsole.Console);
         if (options.UiMode == "desktop")
         {
-            ui = new Ui.Desktop.DesktopAgentUi(ui, new Ui.Desktop.PinentryClient(options.Pinentry));
+            // Notifications need a session bus; without one the desktop mode still has the passcode dialog.
+            var notifier = Environment.GetEnvironmentVariable("DBUS_SESSION_BUS_ADDRESS") is { Length: > 0 } ? new Ui.Desktop.DesktopNotifier() : null;
+            ui = new Ui.Desktop.DesktopAgentUi(ui, new Ui.Desktop.PinentryClient(options.Pinentry), notifier);
         }
         IBrowserLauncher? browser = options.OpensBrowser(Environment.GetEnvironmentVariable)
             ? new ProcessBrowserLauncher(options.BrowserCommand)

@@ -18,6 +18,8 @@ public static class AgentMessages
 
     public const string CardRemoved = "Card removed. " + WaitingForCard;
     public const string SessionEndedByRemoval = "Card removed: session ended. " + WaitingForCard;
+    public const string SessionEndedNotification = "Session ended: the card was removed.";
+    public const string ActivePrefix = "Active: ";
 
     /// <summary>"1 try left", "2 tries left".</summary>
     public static string TriesLeft(int triesLeft) => triesLeft == 1 ? "1 try left" : $"{triesLeft} tries left";
@@ -29,7 +31,7 @@ public static class AgentMessages
         : $"Wrong passcode. {TriesLeft(triesLeft)}.";
 
     public static string Active(SessionResponse session, RoleProfileDto role) =>
-        $"Active: {session.UserName} - {role.JobRoleName} - {role.OrganisationName} ({role.OdsCode})";
+        $"{ActivePrefix}{session.UserName} - {role.JobRoleName} - {role.OrganisationName} ({role.OdsCode})";
 
     public static string Describe(Exception exception) => exception switch
     {
@@ -67,6 +69,7 @@ public static class AgentMessages
         [ApiErrorCodes.ClientCertificateMissing] = "This workstation is not registered with Ers. Please contact IT support.",
         [ApiErrorCodes.ClientCertificateInvalid] = "This workstation is not registered with Ers. Please contact IT support.",
         [ApiErrorCodes.RequestMalformed] = "Ers did not understand this agent's request. Please contact IT support: the agent may need updating.",
+        [ApiErrorCodes.RateLimited] = "Too many login attempts for now. Wait a minute and try again.",
         [ApiErrorCodes.RequestTooLarge] = "Ers did not accept this agent's request. Please contact IT support: the agent may need updating.",
         [ApiErrorCodes.CertificateUntrusted] = "This card's certificate is not trusted. Please contact your Registration Authority (RA).",
         [ApiErrorCodes.CertificateExpired] = "This card's certificate has expired. Please contact your Registration Authority (RA).",
