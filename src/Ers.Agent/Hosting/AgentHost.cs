@@ -45,7 +45,8 @@ public static class AgentHost
         {
             // Notifications need a session bus; without one the desktop mode still has the passcode dialog.
             var notifier = Environment.GetEnvironmentVariable("DBUS_SESSION_BUS_ADDRESS") is { Length: > 0 } ? new Ui.Desktop.DesktopNotifier() : null;
-            ui = new Ui.Desktop.DesktopAgentUi(ui, new Ui.Desktop.PinentryClient(options.Pinentry), notifier);
+            var icon = notifier is null ? null : await PublishStatusIconAsync(ui);
+            ui = new Ui.Desktop.DesktopAgentUi(ui, new Ui.Desktop.PinentryClient(options.Pinentry), notifier, icon);
         }
         IBrowserLauncher? browser = options.OpensBrowser(Environment.GetEnvironmentVariable)
             ? new ProcessBrowserLauncher(options.BrowserCommand)
@@ -57,5 +58,22 @@ public static class AgentHost
         await agent.RunAsync(stop.Token);
         (ui as IDisposable)?.Dispose();
         return 0;
+    }
+
+    private static async Task<Ui.Desktop.StatusIcon?> PublishStatusIconAsync(IAgentUi ui)
+    {
+        try
+        {
+            var connection = new Tmds.DBus.Connection(Tmds.DBus.Address.Session!);
+            await connection.ConnectAsync();
+            var icon = new Ui.Desktop.StatusIcon();
+            await icon.PublishAsync(connection);
+            return icon;
+        }
+        catch (Exception ex) when (ex is Tmds.DBus.ConnectException or Tmds.DBus.DBusException or IOException)
+        {
+            ui.Show(new AgentNotice("", JourneyState.Waiting, NoticeLevel.Warning, "The status icon is not available: " + ex.Message));
+            return null;
+        }
     }
 }

@@ -9,7 +9,7 @@ namespace Ers.Agent.Ui.Desktop;
 /// (<see cref="DesktopNotifier"/>). Every message and the role choice still go to <paramref name="inner"/>, the
 /// terminal or line UI, so the same fixed sentences are logged there too. One passcode dialog at a time.
 /// </summary>
-public sealed class DesktopAgentUi(IAgentUi inner, PinentryClient pinentry, DesktopNotifier? notifier = null) : IAgentUi, IDisposable
+public sealed class DesktopAgentUi(IAgentUi inner, PinentryClient pinentry, DesktopNotifier? notifier = null, StatusIcon? icon = null) : IAgentUi, IDisposable
 {
     /// <summary>How long the confirmation stays up: "a pop-up confirming the name and role for a few seconds".</summary>
     public const int ConfirmationMilliseconds = 5000;
@@ -22,6 +22,7 @@ public sealed class DesktopAgentUi(IAgentUi inner, PinentryClient pinentry, Desk
     public void Show(AgentNotice notice)
     {
         inner.Show(notice);
+        icon?.Follow(notice);
         if (notifier is not null && Volatile.Read(ref _notifierBroken) == 0 && NotificationFor(notice) is { } n)
         {
             LastNotification = NotifyAsync(notifier, n);
