@@ -81,7 +81,13 @@ public sealed class XvfbDisplay : IAsyncDisposable
             id = code == 0 ? output.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() : null;
             return id is not null;
         }, TimeSpan.FromSeconds(30));
-        return found ? id! : throw new TimeoutException($"No window titled '{title}' appeared on {Display} within 30 s.");
+        if (found)
+        {
+            return id!;
+        }
+        // For diagnosis: the names of all windows on the display (a dialog under another title, or none at all).
+        var (_, all) = await RunAsync("/usr/bin/xdotool", "search", "--name", ".", "getwindowname", "%@");
+        throw new TimeoutException($"No window titled '{title}' appeared on {Display} within 30 s. Windows: {all.ReplaceLineEndings(" | ")}");
     }
 
     /// <summary>Saves the whole screen as a PNG.</summary>
