@@ -94,7 +94,7 @@ public sealed class JourneyTests(PcscdFixture pcscd) : IAsyncLifetime
         await WaitForStateAsync(link.ReaderName, JourneyState.SelectingRole);
         await TypeAsync("2");
         var active = await WaitForAsync(n => n.State == JourneyState.Active && n.Message.StartsWith("Active:", StringComparison.Ordinal), "active");
-        Assert.Equal("Active: Dr Ada Test - Medical Secretary Access Role - Kent Community Health", active.Message);
+        Assert.Equal("Active: Dr Ada Test - Medical Secretary Access Role - Kent Community Health (RYY)", active.Message);
         var url = await WaitForAsync(n => n.Message.StartsWith("Open this address", StringComparison.Ordinal), "login URL");
         Assert.Contains("https://127.0.0.1/login?ticket=session-", url.Message, StringComparison.Ordinal);
         Assert.Equal(2, card.PinPresentationCount);
@@ -108,7 +108,8 @@ public sealed class JourneyTests(PcscdFixture pcscd) : IAsyncLifetime
         await link.RemoveAsync();
         await _ers.WaitForCallAsync(AgentApiRoutes.CardRemoved);
         Assert.Equal(card.CardId, Assert.Single(_ers.RemovedCards));
-        await WaitForStateAsync(link.ReaderName, JourneyState.Waiting);
+        var ended = await WaitForStateAsync(link.ReaderName, JourneyState.Waiting);
+        Assert.Equal(AgentMessages.SessionEndedByRemoval, ended.Message);
     }
 
     [Fact]
@@ -122,7 +123,8 @@ public sealed class JourneyTests(PcscdFixture pcscd) : IAsyncLifetime
             var ask = await WaitForStateAsync(link.ReaderName, JourneyState.AwaitingPin);
             if (ask.Level == NoticeLevel.Info)
             {
-                Assert.Contains($"{triesLeft} tries left", ask.Message, StringComparison.Ordinal);
+                Assert.Equal(AgentMessages.EnterPin(triesLeft), ask.Message);
+                Assert.Contains(triesLeft == 1 ? "(1 try left)" : $"({triesLeft} tries left)", ask.Message, StringComparison.Ordinal);
             }
             await TypeAsync("000000");
             if (triesLeft > 1)
@@ -139,7 +141,8 @@ public sealed class JourneyTests(PcscdFixture pcscd) : IAsyncLifetime
 
         // Re-inserted: still blocked, told at once, and the card sees no passcode at all.
         await link.RemoveAsync();
-        await WaitForStateAsync(link.ReaderName, JourneyState.Waiting);
+        var removed = await WaitForStateAsync(link.ReaderName, JourneyState.Waiting);
+        Assert.Equal(AgentMessages.CardRemoved, removed.Message); // there was no session to end
         await PcscTests.WaitUntilEmptyAsync(_readers, 0);
         await using var again = new VpcdCardLink(card, 0);
         await again.InsertAsync();
