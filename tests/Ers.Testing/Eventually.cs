@@ -31,6 +31,22 @@ public static class Eventually
     public static Task TrueAsync(Func<bool> condition, string what, TimeSpan? timeout = null, TimeSpan? every = null) =>
         TrueAsync(() => Task.FromResult(condition()), what, timeout, every);
 
+    /// <summary>Like <c>TrueAsync</c>, but answers whether the condition held within the bound instead of throwing.</summary>
+    public static async Task<bool> TryAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        try
+        {
+            await TrueAsync(condition, "the condition", timeout);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    public static Task<bool> TryAsync(Func<bool> condition, TimeSpan timeout) => TryAsync(() => Task.FromResult(condition()), timeout);
+
     /// <summary>
     /// Reads <paramref name="reader"/> until an item matches and returns it; every item read, matching or not, is
     /// passed to <paramref name="seen"/>. <paramref name="explain"/> adds context (the output so far) to a timeout.
