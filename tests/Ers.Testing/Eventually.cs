@@ -31,6 +31,22 @@ public static class Eventually
     public static Task TrueAsync(Func<bool> condition, string what, TimeSpan? timeout = null, TimeSpan? every = null) =>
         TrueAsync(() => Task.FromResult(condition()), what, timeout, every);
 
+    /// <summary>Like <c>TrueAsync</c>, but answers whether the condition held within the bound instead of throwing.</summary>
+    public static async Task<bool> TryAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        try
+        {
+            await TrueAsync(condition, "the condition", timeout);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    public static Task<bool> TryAsync(Func<bool> condition, TimeSpan timeout) => TryAsync(() => Task.FromResult(condition()), timeout);
+
     /// <summary>
     /// Like <see cref="TrueAsync(Func{Task{bool}}, string, TimeSpan?, TimeSpan?)"/>, but answers whether the
     /// condition came true in time instead of throwing, for callers that explain a miss themselves.
