@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Ers.Api;
-using Ers.Web.Tests.Support;
+using Ers.Testing.Hosts;
 
 namespace Ers.Web.Tests;
 

@@ -4,7 +4,7 @@ using Ers.Api;
 using Ers.Audit;
 using Ers.Cards;
 using Ers.Sessions;
-using Ers.Web.Tests.Support;
+using Ers.Testing.Hosts;
 
 namespace Ers.Web.Tests;
 
@@ -127,5 +127,5 @@ public sealed class CardHolderApiTests(AgentHost host) : IClassFixture<AgentHost
         Assert.Equal(SessionState.Ended, (await host.Grains.GetGrain<ISessionGrain>(old).GetAsync())!.State);
     }
 
-    private Task<CardSnapshot> StateAsync(Support.TestCard card) => host.Grains.GetGrain<ICardGrain>(card.CardId).GetAsync();
+    private Task<CardSnapshot> StateAsync(Ers.Testing.Pki.TestCard card) => host.Grains.GetGrain<ICardGrain>(card.CardId).GetAsync();
 }

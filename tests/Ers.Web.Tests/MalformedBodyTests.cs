@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Ers.Api;
 using Ers.Audit;
-using Ers.Web.Tests.Support;
+using Ers.Testing.Hosts;
 
 namespace Ers.Web.Tests;
 

@@ -1,4 +1,4 @@
-using Ers.Web.Tests.Support;
+using Ers.Testing.Hosts;
 using Microsoft.Extensions.Options;
 
 namespace Ers.Web.Tests;

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using Ers.Api;
 using Ers.Cards;
 using Ers.Grains.Telemetry;
-using Ers.Web.Tests.Support;
+using Ers.Testing.Hosts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Ers.Api;
 using Ers.Grains.Telemetry;
-using Ers.Web.Tests.Support;
+using Ers.Testing.Hosts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
