@@ -4,7 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using Ers.Api;
 using Ers.Tools.Pki;
 using Ers.Web.Security;
-using Ers.Web.Tests.Support;
+using Ers.Testing.Pki;
 
 namespace Ers.Web.Tests.Security;
 
