@@ -6,10 +6,10 @@ using System.Text;
 using Ers.Api;
 using Ers.Audit;
 using Ers.Cards;
-using Ers.Staff;
 using Ers.Sessions;
+using Ers.Staff;
+using Ers.Testing.Hosts;
 using Ers.Tools.Pki;
-using Ers.Web.Tests.Support;
 
 namespace Ers.Web.Tests;
 

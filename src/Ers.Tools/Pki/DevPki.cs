@@ -58,27 +58,6 @@ public sealed class DevPki
     /// Creates the CAs in <paramref name="directory"/>, or opens them when they exist (never overwrites a CA:
     /// certificates issued earlier stay valid).
     /// </summary>
-    /// <summary>
-    /// Creates a development PKI in <paramref name="directory"/> (CAs, CRLs valid a week, token key) and returns the
-    /// settings an Ers.Web host needs to trust it, with the agents' HTTPS listener off: for hosts that serve pages
-    /// only (browser tests, the page-view benchmark).
-    /// </summary>
-    public static IReadOnlyDictionary<string, string> PagesHostSettings(string directory)
-    {
-        var pki = Init(directory, TimeProvider.System);
-        pki.WriteCrls(TimeSpan.FromDays(7));
-        return new Dictionary<string, string>
-        {
-            ["Ers:CardAuthentication:TrustedRoots:0"] = CertificatePath(directory, SmartcardRootName),
-            ["Ers:CardAuthentication:IntermediateCertificates:0"] = CertificatePath(directory, SmartcardIssuingName),
-            ["Ers:CardAuthentication:CrlSources:0"] = CrlPath(directory, SmartcardIssuingName),
-            ["Ers:Workstations:TrustedRoots:0"] = CertificatePath(directory, WorkstationCaName),
-            ["Ers:Workstations:CrlSources:0"] = CrlPath(directory, WorkstationCaName),
-            ["Ers:Tokens:KeyFile"] = pki.EnsureTokenKey(),
-            ["Ers:AgentApi:HttpsUrl"] = "",
-        };
-    }
-
     public static DevPki Init(string directory, TimeProvider time)
     {
         if (Exists(directory))
