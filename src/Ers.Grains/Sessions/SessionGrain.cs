@@ -38,8 +38,7 @@ public sealed class SessionGrain(
     IAuditTrail auditTrail,
     [FromKeyedServices(ErsTime.Key)] TimeProvider time,
     ErsMetrics metrics,
-    ClusterChanges clusterChanges,
-    ISessionDeadlineIndex deadlineIndex) : Grain, ISessionGrain
+    ClusterChanges clusterChanges) : Grain, ISessionGrain
 {
     // Activity is written at most this often: a crash loses at most this much idle time, which only makes the
     // session expire sooner (the safe side), and page views do not each cost a storage write.
@@ -59,6 +58,9 @@ public sealed class SessionGrain(
 
     private SessionGrainState S => state.State;
 
+    // Resolved when used (at activation, deactivation and end), not held: a held session costs no extra field.
+    private ISessionDeadlineIndex DeadlineIndex => ServiceProvider.GetRequiredService<ISessionDeadlineIndex>();
+
     private string Id => this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -68,13 +70,13 @@ public sealed class SessionGrain(
         {
             // Once per activation, never per heartbeat: this silo now answers for the session. A fresh activation
             // grants its agent a full heartbeat window (_lastHeartbeatAt), so a failover or restart is not its fault.
-            await deadlineIndex.ActiveHereAsync(Id);
+            await DeadlineIndex.ActiveHereAsync(Id);
             ArmExpiryTimer();
         }
         else if (S.State == SessionState.Ended)
         {
             // Woken by a sweeper after it ended elsewhere, or an entry left by a failed removal: drop it.
-            await deadlineIndex.EndedAsync(Id);
+            await DeadlineIndex.EndedAsync(Id);
         }
 
         ActiveSessionMetric();
@@ -85,11 +87,11 @@ public sealed class SessionGrain(
         _expiryTimer?.Dispose();
         _expiryTimer = null;
         var shuttingDown = reason.ReasonCode == DeactivationReasonCode.ShuttingDown;
-        switch (SessionRest.OnDeactivate(IsLive, shuttingDown, deadlineIndex.IsDurable))
+        switch (SessionRest.OnDeactivate(IsLive, shuttingDown, DeadlineIndex.IsDurable))
         {
             case RestAction.Rest:
                 // Handed over, not ended: the next call (the agent's heartbeat) or a sweeper at the deadline wakes it.
-                await deadlineIndex.AtRestAsync(Id, SessionRest.WakeAt(
+                await DeadlineIndex.AtRestAsync(Id, SessionRest.WakeAt(
                     _clock.NextExpiry(S.CreatedAt, S.LastActivityAt),
                     HeartbeatRule.NextCheck(HeartbeatDeadlineFrom, options.Value.HeartbeatTimeout)));
                 break;
@@ -154,7 +156,7 @@ public sealed class SessionGrain(
         _lastHeartbeatAt = now;
         await state.WriteStateAsync();
         _persistedActivity = now;
-        await deadlineIndex.ActiveHereAsync(Id);
+        await DeadlineIndex.ActiveHereAsync(Id);
 
         await GrainFactory.GetGrain<IWorkstationGrain>(start.WorkstationId).SessionStartedAsync(Id);
         foreach (var other in admission.Value!.SessionsToEnd)
@@ -426,7 +428,7 @@ public sealed class SessionGrain(
     {
         try
         {
-            await deadlineIndex.EndedAsync(Id);
+            await DeadlineIndex.EndedAsync(Id);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
