@@ -73,7 +73,18 @@ public static class SessionCheckBench
         foreach (var id in ids)
         {
             var ticket = (await grains.GetGrain<ISessionGrain>(id).IssueBrowserTicketAsync()).Value!;
-            using var login = await http.GetAsync("/login?ticket=" + Uri.EscapeDataString(tokens.Protect(id, ticket.TicketId, ticket.ExpiresAt)));
+            // As a browser does: GET the login page (anti-forgery cookie and token), POST its form to redeem the ticket.
+            var path = "/login?ticket=" + Uri.EscapeDataString(tokens.Protect(id, ticket.TicketId, ticket.ExpiresAt));
+            using var page = await http.GetAsync(path);
+            var antiforgery = page.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Where(c => c.StartsWith("__Host-ers-af=", StringComparison.Ordinal));
+            var token = System.Text.RegularExpressions.Regex.Match(await page.Content.ReadAsStringAsync(),
+                "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+            using var post = new HttpRequestMessage(HttpMethod.Post, path)
+            {
+                Content = new FormUrlEncodedContent([new("__RequestVerificationToken", System.Net.WebUtility.HtmlDecode(token))]),
+            };
+            post.Headers.TryAddWithoutValidation("Cookie", string.Join("; ", antiforgery));
+            using var login = await http.SendAsync(post);
             cookies.Add(login.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(BrowserSession.CookieName, StringComparison.Ordinal)).Split(';')[0]);
         }
 

@@ -21,7 +21,7 @@ public sealed class AgentWorkstation : IDisposable
         _host = host;
         WorkstationId = workstationId ?? $"WS-{Guid.NewGuid():N}"[..16];
         Certificate = host.Pki.IssueWorkstation(WorkstationId);
-        var serverCa = host.Pki.WorkstationCa.Certificate;
+        var serverCa = host.Pki.ServerCa.Certificate;
         Http = AgentHttpClient.Create(host.AgentAddress, Certificate, serverCa);
     }
 

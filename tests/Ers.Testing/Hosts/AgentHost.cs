@@ -96,7 +96,7 @@ public class AgentHost : IAsyncLifetime
     /// <summary>An HTTPS client of the agent endpoint presenting <paramref name="clientCertificate"/> (or none).</summary>
     public HttpClient AgentClient(X509Certificate2? clientCertificate) =>
         AgentHttpClient.Create(AgentUrl, clientCertificate,
-            X509CertificateLoader.LoadCertificateFromFile(DevPki.CertificatePath(Directory, DevPki.WorkstationCaName)));
+            X509CertificateLoader.LoadCertificateFromFile(DevPki.CertificatePath(Directory, DevPki.ServerCaName)));
 
     /// <summary>A plain-HTTP client of the browser endpoint whose connections come from <paramref name="localAddress"/>.</summary>
     public HttpClient ProxyClient(string localAddress)
