@@ -98,8 +98,11 @@ internal sealed class ErsCluster : IAsyncDisposable
 
     public void Forget(SiloProcess silo) => _silos.Remove(silo);
 
-    /// <summary>A cluster client as Ers.Web builds it; <paramref name="retryWindow"/> zero shows raw failover errors.</summary>
-    public async Task<IClusterClient> ConnectClientAsync(TimeSpan retryWindow)
+    /// <summary>
+    /// A cluster client as Ers.Web builds it; <paramref name="retryWindow"/> zero shows raw failover errors, null keeps
+    /// Ers.Web's default.
+    /// </summary>
+    public async Task<IClusterClient> ConnectClientAsync(TimeSpan? retryWindow)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -107,9 +110,13 @@ internal sealed class ErsCluster : IAsyncDisposable
             ["Ers:Cluster:Provider"] = "Redis",
             ["Ers:Cluster:ClusterId"] = _clusterId,
             ["Ers:Cluster:ServiceId"] = "ers-test",
-            ["Ers:Cluster:ClientRetryWindow"] = retryWindow.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
             ["ConnectionStrings:Redis"] = Redis.ConnectionString,
         });
+        if (retryWindow is { } window)
+        {
+            builder.Configuration["Ers:Cluster:ClientRetryWindow"] = window.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         builder.Logging.SetMinimumLevel(LogLevel.Error);
         builder.AddErsClusterClient();
         var host = builder.Build();
