@@ -12,7 +12,7 @@ internal sealed record WebRead(LoginAttempt Session, TimeSpan StartedAt, TimeSpa
 /// </summary>
 internal sealed class WebReads : IAsyncDisposable
 {
-    private const int Readers = 2;
+    private const int Readers = 4;
 
     private readonly ConcurrentQueue<WebRead> _results = new();
     private readonly CancellationTokenSource _stop = new();
