@@ -45,6 +45,13 @@ public interface ISessionGrain : IGrainWithStringKey
     Task HeartbeatAsync();
 
     /// <summary>
+    /// The agent is alive: records the heartbeat if the session is live (an ended one stays ended) and answers whether
+    /// it is, why it ended, and the heartbeat timeout and period this silo applies.
+    /// </summary>
+    [Idempotent, ResponseTimeout(IdempotentAttribute.AttemptTimeout), Alias("Beat")]
+    Task<HeartbeatAnswer> BeatAsync();
+
+    /// <summary>
     /// Ends the session (<see cref="SessionEndReason.AgentLost"/>) when its agent's heartbeats stopped for longer than
     /// the configured timeout; answers whether it did. The session's own timer calls it too.
     /// </summary>
