@@ -100,9 +100,9 @@ internal sealed class ErsCluster : IAsyncDisposable
 
     /// <summary>
     /// A cluster client as Ers.Web builds it; <paramref name="retryWindow"/> zero shows raw failover errors, null keeps
-    /// Ers.Web's default.
+    /// Ers.Web's default, and so does a null <paramref name="responseTimeout"/> (one attempt's timeout).
     /// </summary>
-    public async Task<IClusterClient> ConnectClientAsync(TimeSpan? retryWindow)
+    public async Task<IClusterClient> ConnectClientAsync(TimeSpan? retryWindow, TimeSpan? responseTimeout = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -115,6 +115,11 @@ internal sealed class ErsCluster : IAsyncDisposable
         if (retryWindow is { } window)
         {
             builder.Configuration["Ers:Cluster:ClientRetryWindow"] = window.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (responseTimeout is { } timeout)
+        {
+            builder.Configuration["Ers:Cluster:ClientResponseTimeout"] = timeout.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
         }
 
         builder.Logging.SetMinimumLevel(LogLevel.Error);
