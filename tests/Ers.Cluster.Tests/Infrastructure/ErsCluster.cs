@@ -117,9 +117,9 @@ internal sealed class ErsCluster : IAsyncDisposable
             builder.Configuration["Ers:Cluster:ClientRetryWindow"] = window.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        if (responseTimeout is { } timeout)
+        if (responseTimeout is { } attempt)
         {
-            builder.Configuration["Ers:Cluster:ClientResponseTimeout"] = timeout.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
+            builder.Configuration["Ers:Cluster:ClientResponseTimeout"] = attempt.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
         }
 
         builder.Logging.SetMinimumLevel(LogLevel.Error);
