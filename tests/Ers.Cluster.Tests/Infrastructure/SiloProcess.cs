@@ -69,6 +69,22 @@ internal sealed class SiloProcess : IAsyncDisposable
 
     public static async Task<SiloProcess> StartAsync(string name, IReadOnlyDictionary<string, string> settings)
     {
+        // A free port is free when picked, not when the silo binds it: another test on this machine can take it in
+        // between. Such a start is tried again on new ports; any other failure is the silo's own.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnFreePortsAsync(name, settings);
+            }
+            catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+            }
+        }
+    }
+
+    private static async Task<SiloProcess> StartOnFreePortsAsync(string name, IReadOnlyDictionary<string, string> settings)
+    {
         var siloPort = Native.FreePort();
         var gatewayPort = Native.FreePort();
         var httpPort = Native.FreePort();
