@@ -200,6 +200,9 @@ public sealed partial class SharedKeyRingTests(ITestOutputHelper output)
         builder.Configuration.AddInMemoryCollection(webDeclared.Select(e =>
             new KeyValuePair<string, string?>(e.Key.Replace("__", ":", StringComparison.Ordinal), e.Value)));
         builder.Logging.SetMinimumLevel(LogLevel.Error);
+        // The test's own client, not the web's: the first login on a cold cluster (activations, the first audit
+        // connection) on a loaded two-core machine can take longer than a web node's 2 s per call.
+        builder.Configuration["Ers:Cluster:ClientResponseTimeout"] = "00:00:10";
         builder.AddErsClusterClient();
         using var host = builder.Build();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
