@@ -94,4 +94,7 @@ public static class ApiErrorCodes
     public const string SignatureInvalid = "signature.invalid";
     public const string SessionTokenInvalid = "session.token-invalid";
     public const string StoreUnavailable = "service.store-unavailable";
+
+    /// <summary>Too many requests from this address, workstation, card or user: retry after <c>Retry-After</c> seconds.</summary>
+    public const string RateLimited = "request.rate-limited";
 }

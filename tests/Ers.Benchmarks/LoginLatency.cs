@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using Ers.Api;
+using Ers.Testing.Hosts;
+using Ers.Testing.Pki;
 using Ers.Tools.Pki;
-using Ers.Web.Tests.Support;
 
 namespace Ers.Benchmarks;
 

@@ -1,12 +1,9 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using Ers.Cards;
 using Ers.Sessions;
+using Ers.Testing.Hosts;
 using Ers.Web.Browser;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Ers.Browser.Bench;
@@ -43,7 +40,7 @@ public static class SessionCheckBench
         }
 
         var loops = Arg(args, 3, Environment.ProcessorCount * 2);
-        await using var host = Host(kestrel: false, maxAge: null, out var data);
+        await using var host = Host(maxAge: null, out var data);
         _ = host.Server;
         var grains = host.Services.GetRequiredService<IGrainFactory>();
         var view = host.Services.GetRequiredService<SessionView>();
@@ -61,15 +58,13 @@ public static class SessionCheckBench
                 $"mean {loops * 1e6 / rate,6:N1} us  ({loops} loops, {sessions} sessions, {seconds} s)");
         }
 
-        TryDelete(data);
     }
 
     private static async Task HttpAsync(string name, string maxAge, int sessions, int seconds)
     {
-        await using var host = Host(kestrel: true, maxAge, out var data);
-        host.StartServer();
-        var address = host.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
-            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First();
+        await using var host = Host(maxAge, out var data);
+        host.StartKestrel();
+        var address = host.AddressOf("http").ToString().TrimEnd('/');
         var grains = host.Services.GetRequiredService<IGrainFactory>();
         var tokens = host.Services.GetRequiredService<Ers.Web.Security.BrowserTicketTokens>();
         var ids = await StartSessionsAsync(grains, sessions);
@@ -78,7 +73,18 @@ public static class SessionCheckBench
         foreach (var id in ids)
         {
             var ticket = (await grains.GetGrain<ISessionGrain>(id).IssueBrowserTicketAsync()).Value!;
-            using var login = await http.GetAsync("/login?ticket=" + Uri.EscapeDataString(tokens.Protect(id, ticket.TicketId, ticket.ExpiresAt)));
+            // As a browser does: GET the login page (anti-forgery cookie and token), POST its form to redeem the ticket.
+            var path = "/login?ticket=" + Uri.EscapeDataString(tokens.Protect(id, ticket.TicketId, ticket.ExpiresAt));
+            using var page = await http.GetAsync(path);
+            var antiforgery = page.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Where(c => c.StartsWith("__Host-ers-af=", StringComparison.Ordinal));
+            var token = System.Text.RegularExpressions.Regex.Match(await page.Content.ReadAsStringAsync(),
+                "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+            using var post = new HttpRequestMessage(HttpMethod.Post, path)
+            {
+                Content = new FormUrlEncodedContent([new("__RequestVerificationToken", System.Net.WebUtility.HtmlDecode(token))]),
+            };
+            post.Headers.TryAddWithoutValidation("Cookie", string.Join("; ", antiforgery));
+            using var login = await http.SendAsync(post);
             cookies.Add(login.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(BrowserSession.CookieName, StringComparison.Ordinal)).Split(';')[0]);
         }
 
@@ -111,45 +117,28 @@ public static class SessionCheckBench
             l.Contains("Requests/sec", StringComparison.Ordinal) || l.Contains("Latency", StringComparison.Ordinal) ||
             l.Contains("50%", StringComparison.Ordinal) || l.Contains("99%", StringComparison.Ordinal) ||
             l.Contains("requests in", StringComparison.Ordinal) || l.Contains("Non-2xx", StringComparison.Ordinal))));
-        TryDelete(data);
     }
 
-    private static WebApplicationFactory<global::Program> Host(bool kestrel, string? maxAge, out string data)
+    /// <summary>The shared test host, in production mode, with the agents' API off and a session limit no run reaches.</summary>
+    private static ErsWebFactory Host(string? maxAge, out string data)
     {
-        var root = FindRepoRoot();
-        var folder = data = System.IO.Directory.CreateTempSubdirectory("ers-bench-").FullName;
-        // A console program has no test manifest naming the web project's folder: name it the documented way.
-        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_ERS_WEB", Path.Combine(root, "src", "Ers.Web"));
-        var factory = new WebApplicationFactory<global::Program>().WithWebHostBuilder(web =>
+        var factory = new ErsWebFactory("ers-bench")
         {
-            web.UseEnvironment("Production");
-            web.UseSetting("Ers:Cluster:SiloPort", FreePort().ToString(CultureInfo.InvariantCulture));
-            web.UseSetting("Ers:Cluster:GatewayPort", FreePort().ToString(CultureInfo.InvariantCulture));
-            web.UseSetting("Ers:Directory:SeedFile", Path.Combine(root, "samples", "directory.json"));
-            web.UseSetting("Ers:Audit:FilePath", Path.Combine(folder, "audit.jsonl"));
-            web.UseSetting("Ers:Sessions:HeartbeatTimeout", "01:00:00");
-            web.UseSetting("Ers:Sessions:MaxSessionsPerUser", "1000000");
-            web.UseSetting("Logging:LogLevel:Default", "Warning");
-            foreach (var (key, value) in PkiSettings(Path.Combine(folder, "pki")))
+            HostEnvironment = "Production",
+            Configure = settings =>
             {
-                web.UseSetting(key, value);
-            }
-
-            if (maxAge is not null)
-            {
-                web.UseSetting("Ers:Web:Browser:SessionViewMaxAge", maxAge);
-            }
-        });
-        if (kestrel)
-        {
-            factory.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        }
-
+                settings.WithoutAgentApi()
+                    .Set("Ers:Sessions:MaxSessionsPerUser", "1000000")
+                    .Set("Logging:LogLevel:Default", "Warning");
+                if (maxAge is not null)
+                {
+                    settings.Set("Ers:Web:Browser:SessionViewMaxAge", maxAge);
+                }
+            },
+        };
+        data = factory.DataDirectory;
         return factory;
     }
-
-    public static IEnumerable<KeyValuePair<string, string>> PkiSettings(string directory) =>
-        Ers.Tools.Pki.DevPki.PagesHostSettings(directory);
 
     private static async Task<string[]> StartSessionsAsync(IGrainFactory grains, int count)
     {
@@ -207,36 +196,4 @@ public static class SessionCheckBench
 
     private static int Arg(string[] args, int index, int fallback) =>
         args.Length > index && int.TryParse(args[index], out var value) ? value : fallback;
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static void TryDelete(string folder)
-    {
-        try
-        {
-            System.IO.Directory.Delete(folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Files still held by a stopping host: the temp folder is cleaned by the system.
-        }
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Ers.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Ers.sln not found above the program's folder.");
-    }
 }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Ers.Cluster;
-using Ers.Cluster.Tests.Infrastructure;
+using Ers.Testing.Silos;
 using Ers.Sessions;
 using Orleans.Runtime;
 

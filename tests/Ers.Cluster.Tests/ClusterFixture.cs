@@ -1,4 +1,4 @@
-using Ers.Cluster.Tests.Infrastructure;
+using Ers.Testing.Silos;
 
 [assembly: CollectionBehavior(DisableTestParallelization = true)]
 

@@ -4,8 +4,10 @@ using System.Text.RegularExpressions;
 using Ers.Audit.Postgres;
 using Ers.Cards;
 using Ers.Cluster;
-using Ers.Cluster.Tests.Infrastructure;
 using Ers.Deploy.Tests;
+using Ers.Testing;
+using Ers.Testing.Processes;
+using Ers.Testing.Servers;
 using Ers.Sessions;
 using Ers.Staff;
 using Ers.Web.Browser;
@@ -58,12 +60,12 @@ public sealed partial class SharedKeyRingTests(ITestOutputHelper output)
                 var ip = $"127.0.0.{2 + i}";
                 var declared = DeclaredEnvironment.Resolve(manifests, "ers-silo", "silo",
                     new EnvironmentSources { Secrets = secrets, Fields = EnvironmentSources.PodFields($"ers-silo-{i}", ip) });
-                var http = Native.FreePort();
+                var http = FreePort.Next();
                 hosts.Add(DeclaredHostsTests.Start($"ers-silo-{i}", "Ers.Silo", new Uri($"http://{ip}:{http}"), declared, new Dictionary<string, string?>
                 {
                     ["Urls"] = $"http://{ip}:{http}",
-                    ["Ers__Cluster__SiloPort"] = Native.FreePort().ToString(CultureInfo.InvariantCulture),
-                    ["Ers__Cluster__GatewayPort"] = Native.FreePort().ToString(CultureInfo.InvariantCulture),
+                    ["Ers__Cluster__SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+                    ["Ers__Cluster__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
                 }));
             }
 
@@ -73,7 +75,7 @@ public sealed partial class SharedKeyRingTests(ITestOutputHelper output)
             {
                 webDeclared = DeclaredEnvironment.Resolve(manifests, "ers-web", "web",
                     new EnvironmentSources { Secrets = secrets, Fields = EnvironmentSources.PodFields(name, "127.0.0.4") });
-                var port = Native.FreePort();
+                var port = FreePort.Next();
                 var overrides = new Dictionary<string, string?>
                 {
                     ["Urls"] = $"http://127.0.0.1:{port}",

@@ -154,7 +154,7 @@ public sealed class EndToEndStack : IAsyncDisposable
         var workstation = X509CertificateLoader.LoadPkcs12FromFile(
             DevPki.PfxPath(Path.Combine(pki, "workstations"), WorkstationId), string.Empty);
         var serverTrust = new X509Certificate2Collection(
-            X509CertificateLoader.LoadCertificateFromFile(DevPki.CertificatePath(pki, DevPki.WorkstationCaName)));
+            X509CertificateLoader.LoadCertificateFromFile(DevPki.CertificatePath(pki, DevPki.ServerCaName)));
         _httpApi = new HttpAgentApi(AgentUrl, workstation, serverTrust);
         Api = new TimedAgentApi(_httpApi);
         _agentInput = new StreamReader(_answers.Reader.AsStream());

@@ -203,14 +203,31 @@ public sealed class Journey(RunMetrics metrics, JourneyOptions options)
 
     private static async Task<string> BrowserLoginAsync(HttpClient pages, Uri loginUrl, CancellationToken cancellationToken)
     {
-        // The ticket URL carries the web's own base address; only its path and query go to the pooled client.
-        using var response = await pages.GetAsync(loginUrl.PathAndQuery, cancellationToken);
+        // The ticket URL carries the web's own base address; only its path and query go to the pooled client. As a
+        // browser does: GET the page (its anti-forgery cookie and token), then POST its form, which redeems the ticket.
+        using var page = await pages.GetAsync(loginUrl.PathAndQuery, cancellationToken);
+        if ((int)page.StatusCode >= 400)
+        {
+            throw new StepFailedException(await CodeOfAsync(page, Steps.BrowserLogin, cancellationToken), Steps.BrowserLogin);
+        }
+
+        var cookie = CookiesOf(page, null);
+        var fields = HtmlForm.Read(await page.Content.ReadAsStringAsync(cancellationToken));
+        using var post = new HttpRequestMessage(HttpMethod.Post, loginUrl.PathAndQuery) { Content = new FormUrlEncodedContent(fields) };
+        if (cookie is not null)
+        {
+            post.Headers.TryAddWithoutValidation("Cookie", cookie);
+        }
+
+        using var response = await pages.SendAsync(post, cancellationToken);
         if ((int)response.StatusCode >= 400)
         {
             throw new StepFailedException(await CodeOfAsync(response, Steps.BrowserLogin, cancellationToken), Steps.BrowserLogin);
         }
 
-        return CookiesOf(response, null) ?? throw new StepFailedException("browser-login.no-cookie", Steps.BrowserLogin);
+        return CookiesOf(response, cookie) is { } cookies && cookies.Contains("__Host-ers-session=", StringComparison.Ordinal)
+            ? cookies
+            : throw new StepFailedException("browser-login.no-cookie", Steps.BrowserLogin);
     }
 
     /// <summary>

@@ -117,8 +117,8 @@ public sealed class JourneyRun(JourneySettings settings)
         var maxPerWorkstation = Math.Max(4, (settings.Mode == "closed" ? settings.Concurrency : 256) / settings.Workstations + 2);
         var workstations = SimulatedFleet.CreateWorkstations(pki, settings.Workstations, settings.AgentApi, maxPerWorkstation);
         // Both sites are served over HTTPS with the development server certificate, as a real deployment would be.
-        var pages = settings.ErsPages is { } ers ? SimulatedFleet.CreatePageClient(ers, 256, pki.WorkstationCa.Certificate) : null;
-        var baseline = settings.Baseline is { } bl ? SimulatedFleet.CreatePageClient(bl, 256, pki.WorkstationCa.Certificate) : null;
+        var pages = settings.ErsPages is { } ers ? SimulatedFleet.CreatePageClient(ers, 256, pki.ServerCa.Certificate) : null;
+        var baseline = settings.Baseline is { } bl ? SimulatedFleet.CreatePageClient(bl, 256, pki.ServerCa.Certificate) : null;
         Console.WriteLine($"Fleet ready in {setup.Elapsed.TotalSeconds:F1} s.");
 
         var journey = new Journey(_metrics, new JourneyOptions(settings.PageViews, settings.Heartbeats, pages, settings.ErsPagePath,

@@ -60,13 +60,13 @@ public static class SimulatedFleet
     /// <summary>
     /// A workstation client certificate each, and a client per workstation over one <see cref="SocketsHttpHandler"/>
     /// (mutual TLS: the handler presents that workstation's certificate; Ers's server certificate must chain to the
-    /// development workstation CA, as the real agent checks it).
+    /// development server CA, as the real agent checks it).
     /// </summary>
     public static SimulatedWorkstation[] CreateWorkstations(DevPki pki, int count, Uri agentApi, int maxConnectionsPerWorkstation)
     {
         var workstations = new SimulatedWorkstation[count];
         var now = DateTimeOffset.UtcNow;
-        var serverTrust = pki.WorkstationCa.Certificate;
+        var serverTrust = pki.ServerCa.Certificate;
         for (var i = 0; i < count; i++)
         {
             var id = $"WS-LOAD-{i:D5}";

@@ -6,9 +6,9 @@ using Ers.Api;
 using Ers.Audit;
 using Ers.Cards;
 using Ers.Sessions;
+using Ers.Testing.Hosts;
 using Ers.Tools.Pki;
 using Ers.Web.Security;
-using Ers.Web.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Ers.Web.Tests;

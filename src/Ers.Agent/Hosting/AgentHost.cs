@@ -37,7 +37,9 @@ public static class AgentHost
         IAgentUi ui = options.NonInteractive
             ? new LineAgentUi(input ?? Console.In, Console.Out)
             : new SpectreAgentUi(AnsiConsole.Console);
-        IBrowserLauncher? browser = options.NoBrowser ? null : new ProcessBrowserLauncher(options.BrowserCommand);
+        IBrowserLauncher? browser = options.OpensBrowser(Environment.GetEnvironmentVariable)
+            ? new ProcessBrowserLauncher(options.BrowserCommand)
+            : null;
         var agent = new AgentJourney(
             new PcScCardReaderService(TimeProvider.System), api, ui, browser,
             TimeSpan.FromSeconds(Math.Max(1, options.HeartbeatSeconds)), TimeProvider.System);

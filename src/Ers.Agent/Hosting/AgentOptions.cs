@@ -26,10 +26,22 @@ public sealed class AgentOptions
     /// </summary>
     public int HeartbeatSeconds { get; set; } = 10;
 
-    public string BrowserCommand { get; set; } = "xdg-open";
+    public const string DefaultBrowserCommand = "xdg-open";
+
+    public string BrowserCommand { get; set; } = DefaultBrowserCommand;
 
     /// <summary>Print the login URL instead of opening a browser.</summary>
     public bool NoBrowser { get; set; }
+
+    /// <summary>
+    /// Whether the login URL is handed to <see cref="BrowserCommand"/>: not with <c>--no-browser</c>, and not when the
+    /// default <c>xdg-open</c> has no desktop to open a browser on (Linux without <c>DISPLAY</c> or
+    /// <c>WAYLAND_DISPLAY</c>, e.g. over SSH), where it fails or picks a text browser the user never sees; the agent
+    /// then prints the URL. A <c>--browser</c> command of the user's own is always run.
+    /// </summary>
+    public bool OpensBrowser(Func<string, string?> environment) =>
+        !NoBrowser && (BrowserCommand != DefaultBrowserCommand || !OperatingSystem.IsLinux() ||
+            environment("DISPLAY") is { Length: > 0 } || environment("WAYLAND_DISPLAY") is { Length: > 0 });
 
     /// <summary>Read the passcode and role choices as lines (see <see cref="Ui.LineAgentUi"/>) instead of prompting.</summary>
     public bool NonInteractive { get; set; }

@@ -62,6 +62,13 @@ public interface ISessionGrain : IGrainWithStringKey
     [Alias("IssueTicket")]
     Task<Outcome<BrowserTicket>> IssueBrowserTicketAsync();
 
+    /// <summary>
+    /// Whether a browser ticket could be redeemed now (the same refusals as <see cref="RedeemBrowserTicketAsync"/>,
+    /// audited), without redeeming it: the login page asks before it shows the form that redeems by POST.
+    /// </summary>
+    [Alias("CheckTicket")]
+    Task<Outcome<SessionSnapshot>> CheckBrowserTicketAsync(string ticketId);
+
     /// <summary>Redeems a browser ticket: succeeds once, within its lifetime, for a live session.</summary>
     [Alias("RedeemTicket")]
     Task<Outcome<SessionSnapshot>> RedeemBrowserTicketAsync(string ticketId);

@@ -292,21 +292,20 @@ public sealed class SessionGrain(
         return Outcome<BrowserTicket>.Success(new BrowserTicket(S.TicketId, S.TicketExpiresAt.Value));
     }
 
-    public async Task<Outcome<SessionSnapshot>> RedeemBrowserTicketAsync(string ticketId)
+    public async Task<Outcome<SessionSnapshot>> CheckBrowserTicketAsync(string ticketId)
     {
-        var refusal = await EnsureLiveAsync();
-        if (refusal is null)
+        if (await TicketRefusalAsync(ticketId) is { } refusal)
         {
-            var known = S.TicketId is not null &&
-                CryptographicOperations.FixedTimeEquals(
-                    System.Text.Encoding.ASCII.GetBytes(S.TicketId), System.Text.Encoding.ASCII.GetBytes(ticketId));
-            refusal = !known ? new Refusal(RefusalCodes.TicketUnknown, "This login link is not valid. Insert your card again.")
-                : S.TicketRedeemed ? new Refusal(RefusalCodes.TicketUsed, "This login link was used already. Insert your card again.")
-                : time.GetUtcNow() >= S.TicketExpiresAt ? new Refusal(RefusalCodes.TicketExpired, "This login link has expired. Insert your card again.")
-                : null;
+            await AuditRefusalAsync(refusal);
+            return refusal;
         }
 
-        if (refusal is not null)
+        return Outcome<SessionSnapshot>.Success(Snapshot());
+    }
+
+    public async Task<Outcome<SessionSnapshot>> RedeemBrowserTicketAsync(string ticketId)
+    {
+        if (await TicketRefusalAsync(ticketId) is { } refusal)
         {
             await AuditRefusalAsync(refusal);
             return refusal;
@@ -316,6 +315,22 @@ public sealed class SessionGrain(
         S.LastActivityAt = time.GetUtcNow();
         await WriteAsync();
         return Outcome<SessionSnapshot>.Success(Snapshot());
+    }
+
+    private async Task<Refusal?> TicketRefusalAsync(string ticketId)
+    {
+        if (await EnsureLiveAsync() is { } ended)
+        {
+            return ended;
+        }
+
+        var known = S.TicketId is not null &&
+            CryptographicOperations.FixedTimeEquals(
+                System.Text.Encoding.ASCII.GetBytes(S.TicketId), System.Text.Encoding.ASCII.GetBytes(ticketId));
+        return !known ? new Refusal(RefusalCodes.TicketUnknown, "This login link is not valid. Insert your card again.")
+            : S.TicketRedeemed ? new Refusal(RefusalCodes.TicketUsed, "This login link was used already. Insert your card again.")
+            : time.GetUtcNow() >= S.TicketExpiresAt ? new Refusal(RefusalCodes.TicketExpired, "This login link has expired. Insert your card again.")
+            : null;
     }
 
     private bool IsLive => S.State is SessionState.AwaitingRole or SessionState.Active;

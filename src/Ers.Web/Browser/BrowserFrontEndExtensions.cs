@@ -30,6 +30,7 @@ public static class BrowserFrontEndExtensions
         services.AddHealthChecks().AddCheck<SessionEndSubscriptionCheck>("session-end-subscription", tags: [Ers.ServiceDefaults.HealthEndpoints.Ready]);
         // The token format is the agents' API's (BrowserTicketTokens, registered by AddErsCardAuthentication).
         services.AddSingleton<IBrowserTicketReader, SharedBrowserTicketReader>();
+        services.AddSingleton<BrowserAudit>();
 
         services.AddAuthentication(BrowserSession.Scheme)
             .AddCookie(BrowserSession.Scheme, o =>

@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using Ers.Grains;
 using Ers.ServiceDefaults;
 using Ers.Web.Apis;
+using Ers.Web.Security.RateLimits;
 using Microsoft.AspNetCore.Authentication.Certificate;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -109,8 +110,9 @@ public static class CardAuthenticationServices
             AgentListener.Configure(builder, api);
         }
         services.AddSingleton<AgentApiHandlers>(sp => ActivatorUtilities.CreateInstance<AgentApiHandlers>(sp, Clock(sp)));
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddOperationTransformer(AgentRequestBody.DescribeAsync));
         services.AddProblemDetails();
+        services.AddErsRateLimiting(configuration);
         return builder;
     }
 

@@ -3,7 +3,6 @@ using System.Security.Cryptography.X509Certificates;
 using Ers.Api;
 using Ers.Tools.Pki;
 using Ers.Web.Security;
-using Ers.Web.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Ers.Web.Tests.Security;

@@ -1,12 +1,13 @@
+using Ers.Testing.Processes;
 using Npgsql;
 
-namespace Ers.Cluster.Tests.Infrastructure;
+namespace Ers.Testing.Servers;
 
 /// <summary>
 /// A throwaway PostgreSQL 15 cluster (initdb + pg_ctl, run as the postgres user when the tests run as root) on
 /// 127.0.0.1 and a random port, its data and socket in a temp directory.
 /// </summary>
-internal sealed class PostgresServer : IAsyncDisposable
+public sealed class PostgresServer : IAsyncDisposable
 {
     private const string BinDirectory = "/usr/lib/postgresql/15/bin";
 
@@ -24,15 +25,15 @@ internal sealed class PostgresServer : IAsyncDisposable
 
     public static async Task<PostgresServer> StartAsync()
     {
-        Native.RequireFile(Path.Combine(BinDirectory, "initdb"), "postgresql");
+        ProcessRunner.RequireFile(Path.Combine(BinDirectory, "initdb"), "postgresql");
         var directory = System.IO.Directory.CreateTempSubdirectory("ers-pg-").FullName;
         if (Environment.UserName == "root")
         {
             // PostgreSQL refuses to run as root: the directory must belong to the user that runs it.
-            await Native.RunAsync("chown", "postgres:postgres", directory);
+            await ProcessRunner.RunAsync("chown", "postgres:postgres", directory);
         }
 
-        var server = new PostgresServer(directory, Native.FreePort());
+        var server = new PostgresServer(directory, FreePort.Next());
         await server.AsPostgresAsync("initdb", "-D", server.DataDirectory, "--auth=trust", "--username=postgres", "--no-sync", "-E", "UTF8");
         await server.StartAgainAsync();
         return server;
@@ -57,12 +58,12 @@ internal sealed class PostgresServer : IAsyncDisposable
 
     private Task AsPostgresAsync(string tool, params string[] args) =>
         Environment.UserName == "root"
-            ? Native.RunAsync("runuser", ["-u", "postgres", "--", Path.Combine(BinDirectory, tool), .. args])
-            : Native.RunAsync(Path.Combine(BinDirectory, tool), args);
+            ? ProcessRunner.RunAsync("runuser", ["-u", "postgres", "--", Path.Combine(BinDirectory, tool), .. args])
+            : ProcessRunner.RunAsync(Path.Combine(BinDirectory, tool), args);
 
     public async ValueTask DisposeAsync()
     {
-        if (Native.IsListening(Port))
+        if (ProcessRunner.IsListening(Port))
         {
             await StopAsync();
         }

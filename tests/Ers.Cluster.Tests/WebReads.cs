@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using Ers.Sessions;
+using Ers.Testing.Silos;
 
-namespace Ers.Cluster.Tests.Infrastructure;
+namespace Ers.Cluster.Tests;
 
 /// <summary>One session read as a web node makes it for a page view, timed.</summary>
 internal sealed record WebRead(LoginAttempt Session, TimeSpan StartedAt, TimeSpan Took, SessionSnapshot? Answer, Exception? Error);

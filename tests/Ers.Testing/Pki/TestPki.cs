@@ -4,7 +4,7 @@ using Ers.Web.Security;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Ers.Web.Tests.Support;
+namespace Ers.Testing.Pki;
 
 /// <summary>A development PKI in a temporary directory and a validator over it, for unit tests (no host).</summary>
 public sealed class TestPki : IDisposable

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Ers.Tools.Pki;
 
-namespace Ers.Web.Tests.Support;
+namespace Ers.Testing.Pki;
 
 /// <summary>
 /// RSA key generation costs seconds on a busy 2-core machine, so tests draw card keys from a small pool made once

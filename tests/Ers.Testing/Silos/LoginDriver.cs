@@ -4,10 +4,10 @@ using Ers.Cards;
 using Ers.Staff;
 using Ers.Sessions;
 
-namespace Ers.Cluster.Tests.Infrastructure;
+namespace Ers.Testing.Silos;
 
 /// <summary>One login attempt: what was tried, when it ended, and how.</summary>
-internal sealed record LoginAttempt(
+public sealed record LoginAttempt(
     string UserId, string CardId, string WorkstationId, string SessionId, string RoleProfileId,
     TimeSpan StartedAt, TimeSpan EndedAt, bool Succeeded, Exception? Error, string? RefusalCode);
 
@@ -16,7 +16,7 @@ internal sealed record LoginAttempt(
 /// two role profiles, insert their card, start the session, choose a role. Each login uses a new user, card,
 /// workstation and session id, so every success is a session that must survive whatever the test does next.
 /// </summary>
-internal sealed class LoginDriver(IClusterClient client, int workers = LoginDriver.DefaultWorkers) : IAsyncDisposable
+public sealed class LoginDriver(IClusterClient client, int workers = LoginDriver.DefaultWorkers) : IAsyncDisposable
 {
     public const int DefaultWorkers = 4;
 

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Ers.Tools.Pki;
 
-namespace Ers.Web.Tests.Support;
+namespace Ers.Testing.Pki;
 
 /// <summary>
 /// A smartcard whose key lives in memory: its id (the CHUID GUID), its PIV Authentication certificate and a

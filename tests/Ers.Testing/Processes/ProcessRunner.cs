@@ -3,13 +3,15 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
-namespace Ers.Cluster.Tests.Infrastructure;
+namespace Ers.Testing.Processes;
 
-/// <summary>Small process and network helpers for the fixtures (Linux: the services are Debian packages).</summary>
-internal static class Native
+/// <summary>Runs commands and signals processes (Linux: the services the tests start are Debian packages).</summary>
+public static class ProcessRunner
 {
     public const int SigKill = 9;
     public const int SigTerm = 15;
+
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(60);
 
 #pragma warning disable SYSLIB1054 // LibraryImport would need unsafe code for one call.
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
@@ -24,14 +26,7 @@ internal static class Native
         }
     }
 
-    /// <summary>A TCP port free on 127.0.0.1 right now (the OS picks it).</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
+    /// <summary>True when something accepts TCP connections on 127.0.0.1:<paramref name="port"/>.</summary>
     public static bool IsListening(int port)
     {
         try
@@ -47,45 +42,36 @@ internal static class Native
     }
 
     /// <summary>Runs a command to completion; throws with its output when it fails.</summary>
-    public static async Task<string> RunAsync(string file, params string[] args)
+    public static Task<string> RunAsync(string file, params string[] args)
     {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new ProcessStartInfo(file);
         foreach (var a in args)
         {
             info.ArgumentList.Add(a);
         }
 
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {file}.");
+        return RunAsync(info);
+    }
+
+    /// <summary>Runs a prepared command (its own environment and directory) to completion; throws with its output when it fails.</summary>
+    public static async Task<string> RunAsync(ProcessStartInfo info)
+    {
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        info.UseShellExecute = false;
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {info.FileName}.");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var timeout = new CancellationTokenSource(RunTimeout);
         await process.WaitForExitAsync(timeout.Token);
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException(
-                $"{file} {string.Join(' ', args)} exited with {process.ExitCode}:{Environment.NewLine}{await stdout}{await stderr}");
+                $"{info.FileName} {string.Join(' ', info.ArgumentList)} exited with {process.ExitCode}:{Environment.NewLine}{await stdout}{await stderr}");
         }
 
         return await stdout;
     }
-
-    /// <summary>Waits for a condition, looking again every <paramref name="every"/>; throws naming what never happened.</summary>
-    public static async Task WaitForAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, TimeSpan? every = null)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (watch.Elapsed > timeout)
-            {
-                throw new TimeoutException($"Waited {timeout.TotalSeconds:0} s for {what}.");
-            }
-
-            await Task.Delay(every ?? TimeSpan.FromMilliseconds(50));
-        }
-    }
-
-    public static Task WaitForAsync(Func<bool> condition, TimeSpan timeout, string what, TimeSpan? every = null) =>
-        WaitForAsync(() => Task.FromResult(condition()), timeout, what, every);
 
     public static void RequireFile(string path, string package)
     {
@@ -96,6 +82,7 @@ internal static class Native
         }
     }
 
+    /// <summary>The full path of <paramref name="command"/> on PATH, or a message naming the package to install.</summary>
     public static string Which(string command, string package)
     {
         foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin").Split(':'))

@@ -1,18 +1,21 @@
 using Ers.Audit.Postgres;
+using Ers.Cluster;
+using Ers.Testing.Hosts;
+using Ers.Testing.Servers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace Ers.Cluster.Tests.Infrastructure;
+namespace Ers.Testing.Silos;
 
 /// <summary>
 /// A production-shaped Ers cluster on this machine: throwaway Redis (membership and grain state) and PostgreSQL
 /// (audit), migrated by the real migrator, real <c>Ers.Silo</c> processes, and Orleans clients configured exactly as
 /// Ers.Web configures its own (<see cref="ClusterHosting.AddErsClusterClient"/>).
 /// </summary>
-internal sealed class ErsCluster : IAsyncDisposable
+public sealed class ErsCluster : IAsyncDisposable
 {
     private readonly List<SiloProcess> _silos = [];
     private readonly List<IHost> _clients = [];
@@ -72,22 +75,20 @@ internal sealed class ErsCluster : IAsyncDisposable
         }
     }
 
-    public IReadOnlyDictionary<string, string> SiloSettings => new Dictionary<string, string>
-    {
-        ["Ers__Cluster__Provider"] = "Redis",
-        ["Ers__Cluster__ClusterId"] = _clusterId,
-        ["Ers__Cluster__ServiceId"] = "ers-test",
-        ["Ers__Cluster__ShutdownTimeout"] = "00:00:15",
-        ["ConnectionStrings__Redis"] = Redis.ConnectionString,
-        ["Ers__Audit__Store"] = "Postgres",
-        ["ConnectionStrings__Audit"] = Postgres.ConnectionString,
-        // The test logs in without an agent: no heartbeats, so the fail-safe must not end sessions mid-test.
-        ["Ers__Sessions__HeartbeatTimeout"] = "01:00:00",
-        ["Logging__LogLevel__Default"] = "Warning",
-        ["Logging__LogLevel__Orleans"] = "Warning",
-        ["DOTNET_ENVIRONMENT"] = "Production",
-        ["ASPNETCORE_ENVIRONMENT"] = "Production",
-    };
+    /// <summary>What every silo of this cluster is started with (environment-variable form).</summary>
+    public IReadOnlyDictionary<string, string> SiloSettings => new ErsSettings
+        {
+            ["Ers:Cluster:ShutdownTimeout"] = "00:00:15",
+            // The test logs in without an agent: no heartbeats, so the fail-safe must not end sessions mid-test.
+            ["Ers:Sessions:HeartbeatTimeout"] = "01:00:00",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Orleans"] = "Warning",
+            ["DOTNET_ENVIRONMENT"] = "Production",
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        }
+        .RedisCluster(Redis.ConnectionString, _clusterId)
+        .PostgresAudit(Postgres.ConnectionString)
+        .ToEnvironment();
 
     public async Task<SiloProcess> AddSiloAsync()
     {
@@ -105,23 +106,18 @@ internal sealed class ErsCluster : IAsyncDisposable
     public async Task<IClusterClient> ConnectClientAsync(TimeSpan? retryWindow, TimeSpan? responseTimeout = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Ers:Cluster:Provider"] = "Redis",
-            ["Ers:Cluster:ClusterId"] = _clusterId,
-            ["Ers:Cluster:ServiceId"] = "ers-test",
-            ["ConnectionStrings:Redis"] = Redis.ConnectionString,
-        });
+        var settings = new ErsSettings().RedisCluster(Redis.ConnectionString, _clusterId);
         if (retryWindow is { } window)
         {
-            builder.Configuration["Ers:Cluster:ClientRetryWindow"] = window.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
+            settings.Set("Ers:Cluster:ClientRetryWindow", window.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
         }
 
         if (responseTimeout is { } attempt)
         {
-            builder.Configuration["Ers:Cluster:ClientResponseTimeout"] = attempt.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
+            settings.Set("Ers:Cluster:ClientResponseTimeout", attempt.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
         }
 
+        builder.Configuration.AddInMemoryCollection(settings.Select(e => new KeyValuePair<string, string?>(e.Key, e.Value)));
         builder.Logging.SetMinimumLevel(LogLevel.Error);
         builder.AddErsClusterClient();
         var host = builder.Build();

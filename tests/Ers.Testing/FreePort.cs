@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Ers.Observability.Tests;
+namespace Ers.Testing;
 
 public static class FreePort
 {
@@ -12,4 +12,7 @@ public static class FreePort
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+
+    /// <summary><see cref="Next"/> as configuration text.</summary>
+    public static string NextText() => Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
