@@ -124,7 +124,7 @@ public static class ClusterHosting
                 await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
                 return true;
             });
-            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = cluster.ResponseTimeout);
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = cluster.ClientResponseTimeout);
             if (cluster.ClientRetryWindow > TimeSpan.Zero)
             {
                 client.AddOutgoingGrainCallFilter<ClientRetryFilter>();

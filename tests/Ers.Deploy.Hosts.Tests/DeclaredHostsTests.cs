@@ -49,6 +49,9 @@ public sealed class DeclaredHostsTests(ITestOutputHelper output)
             var secrets = DeclaredEnvironment.ErsSecrets(redis.ConnectionString, postgres.ConnectionString);
             var pki = Path.Combine(work, "pki");
             await RunToolAsync(work, new Dictionary<string, string>(), "pki", "dev", "--out", pki);
+            // The Secret volume's file, from the same stand-in value the Secret would hold.
+            var dataProtectionKey = Path.Combine(work, "data-protection-key");
+            await File.WriteAllTextAsync(dataProtectionKey, secrets[DeclaredEnvironment.SecretName][DeclaredEnvironment.DataProtectionKey]);
 
             // The migration Job, with its declared environment and arguments, as each deploy runs it.
             var job = manifests.Container("ers-audit-migrate", "audit-migrate");
@@ -95,12 +98,13 @@ public sealed class DeclaredHostsTests(ITestOutputHelper output)
                 ["/etc/ers/card-pki/issuing-ca.pem"] = Path.Combine(pki, "smartcard-issuing-ca.crt.pem"),
                 ["/etc/ers/workstation-ca/ca.crt"] = Path.Combine(pki, "workstation-ca.crt.pem"),
                 ["/etc/ers/workstation-ca/ca.crl"] = Path.Combine(pki, "crl", "workstation-ca.crl"),
+                ["/etc/ers/data-protection/key"] = dataProtectionKey,
             };
             var pathSettings = new HashSet<string>();
             foreach (var (name, value) in webDeclared.Where(e => e.Value.StartsWith("/etc/ers/", StringComparison.Ordinal)))
             {
                 Assert.True(devFiles.TryGetValue(value, out var local), $"{name} names {value}, which this test has no stand-in for");
-                Assert.True(File.Exists(local), $"'ers pki dev' wrote no {local}");
+                Assert.True(File.Exists(local), $"no stand-in file {local}");
                 webOverrides[name] = local;
                 pathSettings.Add(name);
             }
@@ -184,6 +188,9 @@ public sealed class DeclaredHostsTests(ITestOutputHelper output)
         builder.Configuration.AddInMemoryCollection(webDeclared.Select(e =>
             new KeyValuePair<string, string?>(e.Key.Replace("__", ":", StringComparison.Ordinal), e.Value)));
         builder.Logging.SetMinimumLevel(LogLevel.Error);
+        // The test's own client, not the web's: the first login on a cold cluster (activations, the first audit
+        // connection) on a loaded two-core machine can take longer than a web node's 2 s per call.
+        builder.Configuration["Ers:Cluster:ClientResponseTimeout"] = "00:00:10";
         builder.AddErsClusterClient();
         using var host = builder.Build();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
@@ -215,7 +222,7 @@ public sealed class DeclaredHostsTests(ITestOutputHelper output)
         }
     }
 
-    private static HostProcess Start(
+    internal static HostProcess Start(
         string name, string project, Uri baseAddress, IReadOnlyDictionary<string, string> declared, IReadOnlyDictionary<string, string?> overrides)
     {
         var assembly = BuildOutput.Of(project, project + ".dll");
@@ -224,7 +231,7 @@ public sealed class DeclaredHostsTests(ITestOutputHelper output)
         return HostProcess.Start(name, baseAddress, info);
     }
 
-    private static async Task RunToolAsync(string workingDirectory, IReadOnlyDictionary<string, string> declared, params string[] args)
+    internal static async Task RunToolAsync(string workingDirectory, IReadOnlyDictionary<string, string> declared, params string[] args)
     {
         var info = DeclaredEnvironment.StartInfo("dotnet", [BuildOutput.Tool, .. args], declared);
         info.WorkingDirectory = workingDirectory;

@@ -114,7 +114,7 @@ public sealed class AgentApiLoginTests(AgentHost host) : IClassFixture<AgentHost
         var sessionGrain = host.Grains.GetGrain<ISessionGrain>((await host.Grains.GetGrain<ICardGrain>(card.CardId).GetAsync()).SessionId!);
         host.Time.Advance(TimeSpan.FromSeconds(5));
         var heartbeat = await client.PostAsJsonAsync(AgentApiRoutes.Heartbeat, new HeartbeatRequest([session.SessionToken]));
-        Assert.Equal(HttpStatusCode.NoContent, heartbeat.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, heartbeat.StatusCode);
         Assert.Equal(host.Time.GetUtcNow(), (await sessionGrain.GetAsync())!.LastHeartbeatAt);
 
         var logout = await client.PostAsJsonAsync(AgentApiRoutes.Logout, new SessionRequest(session.SessionToken));

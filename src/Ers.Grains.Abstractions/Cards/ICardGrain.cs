@@ -29,7 +29,7 @@ public sealed record CardSnapshot(
 [Alias("ers.ICardGrain")]
 public interface ICardGrain : IGrainWithStringKey
 {
-    [Alias("Get")]
+    [Idempotent, ResponseTimeout(IdempotentAttribute.AttemptTimeout), Alias("Get")]
     Task<CardSnapshot> GetAsync();
 
     /// <summary>The card is in a reader of this workstation. Refused for a blocked or revoked card.</summary>

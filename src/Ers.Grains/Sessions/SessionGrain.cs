@@ -270,6 +270,17 @@ public sealed class SessionGrain(
         return Task.CompletedTask;
     }
 
+    public async Task<HeartbeatAnswer> BeatAsync()
+    {
+        if (IsLive)
+        {
+            await HeartbeatAsync();
+        }
+
+        var timeout = options.Value.HeartbeatTimeout;
+        return new HeartbeatAnswer(IsLive, S.EndReason, timeout, HeartbeatRule.Period(timeout));
+    }
+
     public async Task<bool> CheckHeartbeatAsync()
     {
         if (!IsLive || !SessionRest.MayDeclareAgentLost(clusterChanges.LocalSiloStopping) ||

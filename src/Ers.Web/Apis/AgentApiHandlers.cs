@@ -199,17 +199,23 @@ internal sealed class AgentApiHandlers(
         }
 
         // Straight to the sessions, which hold the heartbeat deadlines (the workstation grain is not woken up), and all
-        // at once: one session whose silo is unreachable must not hold back the others' heartbeats.
-        await Task.WhenAll(sessions.Select(async session =>
-        {
-            if (!await EndIfRevokedAsync(session))
-            {
-                await grains.GetGrain<ISessionGrain>(session.SessionId).HeartbeatAsync();
-            }
-        }));
-
-        return Results.NoContent();
+        // at once: one session whose silo is unreachable must not hold back the others' heartbeats. Each answers with
+        // its state and the heartbeat rule its silo applies (one owner: the agent is told, never configured to match).
+        var answers = await Task.WhenAll(sessions.Select(async session =>
+            await EndIfRevokedAsync(session)
+                ? new HeartbeatAnswer(false, SessionEndReason.Revoked, DefaultHeartbeatTimeout, Ers.Grains.Workstations.HeartbeatRule.Period(DefaultHeartbeatTimeout))
+                : await grains.GetGrain<ISessionGrain>(session.SessionId).BeatAsync()));
+        var timeout = answers.Length > 0 ? answers.Max(a => a.HeartbeatTimeout) : DefaultHeartbeatTimeout;
+        return Results.Ok(new HeartbeatResponse(timeout, Ers.Grains.Workstations.HeartbeatRule.Period(timeout),
+            [.. answers.Select(a => new HeartbeatSessionStatus(
+                a.IsLive,
+                a is { IsLive: false, EndReason: { } reason } ? SessionEndReasons.Code(reason) : null,
+                a.IsLive ? null : "Your session has ended: " + SessionEndReasons.Describe(a.EndReason) + "."))]));
     }
+
+    // The silos' rule, for an answer that names no session: the web reads the same Ers:Sessions settings as the silos.
+    private TimeSpan DefaultHeartbeatTimeout =>
+        services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Ers.Grains.SessionOptions>>().Value.HeartbeatTimeout;
 
     public Task<IResult> CardRemovedAsync(HttpContext context) =>
         CardEventAsync(context, (card, workstationId) => card.RemovedAsync(workstationId));
