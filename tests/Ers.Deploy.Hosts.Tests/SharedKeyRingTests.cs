@@ -100,17 +100,32 @@ public sealed partial class SharedKeyRingTests(ITestOutputHelper output)
             }
 
             var token = await LogInAtGrainLevelAsync(webDeclared, secrets[DeclaredEnvironment.SecretName][DeclaredEnvironment.TokenSigningKey]);
-            using var nodeA = new Browser(webs[0].BaseAddress);
-            using var nodeB = new Browser(webs[1].BaseAddress);
+            using var nodeA = new Browser(webs[0].BaseAddress!);
+            using var nodeB = new Browser(webs[1].BaseAddress!);
 
-            // Node A redeems the login link and sets the session cookie.
-            using (var login = await nodeA.GetAsync($"/login?ticket={Uri.EscapeDataString(token)}"))
+            // Node A renders the login link's page (its antiforgery cookie and token); node B redeems the link with
+            // them and sets the session cookie.
+            var loginPath = $"/login?ticket={Uri.EscapeDataString(token)}";
+            string loginForm;
+            using (var page = await nodeA.GetAsync(loginPath))
+            {
+                loginForm = await page.Content.ReadAsStringAsync();
+                Assert.True(page.StatusCode == HttpStatusCode.OK, $"{(int)page.StatusCode}: {loginForm}");
+            }
+
+            var loginToken = RequestVerificationToken().Match(loginForm);
+            Assert.True(loginToken.Success, "no antiforgery token in the login form");
+            nodeB.Cookies = nodeA.Cookies;
+            using (var login = await nodeB.PostAsync(loginPath, new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = WebUtility.HtmlDecode(loginToken.Groups["token"].Value),
+            }))
             {
                 Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
                 Assert.Equal("/business-function", login.Headers.Location?.OriginalString);
             }
 
-            nodeB.Cookies = nodeA.Cookies;
+            nodeA.Cookies = nodeB.Cookies;
             Assert.Contains(BrowserSession.CookieName, nodeA.Cookies.Keys);
 
             // Node A renders the form (antiforgery cookie and token); node B accepts its post.
