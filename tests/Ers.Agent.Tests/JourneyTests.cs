@@ -292,6 +292,19 @@ public sealed class HttpAgentApiTests
     }
 
     [Fact]
+    public async Task Server_certificate_without_server_authentication_is_refused()
+    {
+        // Signed by the trusted CA for the right address, but with no EKU at all ("any purpose", which Kestrel
+        // serves; one naming only clientAuth it refuses to serve, so the agent's check is for this case).
+        var pki = new TestPki(serverEku: null);
+        await using var ers = await FakeErs.StartAsync(pki);
+        using var api = new HttpAgentApi(ers.BaseAddress, pki.Workstation, [pki.Ca]);
+        var ex = await Assert.ThrowsAsync<AgentApiException>(() => api.HeartbeatAsync(new HeartbeatRequest([]), default));
+        Assert.Equal(AgentApiException.Unreachable, ex.Code);
+        Assert.Empty(ers.Heartbeats);
+    }
+
+    [Fact]
     public async Task Workstation_not_signed_by_the_servers_ca_is_refused()
     {
         var pki = new TestPki();
