@@ -87,6 +87,12 @@ public static class ApiErrorCodes
 
     /// <summary>The certificate names its card (<c>urn:uuid:</c> alternative name) and it is not the card reported.</summary>
     public const string CertificateCardMismatch = "certificate.card-mismatch";
+
+    /// <summary>The certificate names no card (no <c>urn:uuid:</c> alternative name), so the card reported cannot be checked.</summary>
+    public const string CertificateNoCardId = "certificate.no-card-id";
+
+    /// <summary>The certificate lacks a certificate policy OID the deployment requires.</summary>
+    public const string CertificatePolicy = "certificate.policy";
     public const string ChallengeInvalid = "challenge.invalid";
     public const string ChallengeExpired = "challenge.expired";
     public const string ChallengeUsed = "challenge.used";

@@ -127,5 +127,5 @@ public sealed class CardHolderApiTests(AgentHost host) : IClassFixture<AgentHost
         Assert.Equal(SessionState.Ended, (await host.Grains.GetGrain<ISessionGrain>(old).GetAsync())!.State);
     }
 
-    private Task<CardSnapshot> StateAsync(Ers.Testing.Pki.TestCard card) => host.Grains.GetGrain<ICardGrain>(card.CardId).GetAsync();
+    private Task<CardSnapshot> StateAsync(TestCard card) => host.Grains.GetGrain<ICardGrain>(card.CardId).GetAsync();
 }

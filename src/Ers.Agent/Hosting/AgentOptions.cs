@@ -49,6 +49,12 @@ public sealed class AgentOptions
     /// <summary>With <see cref="NonInteractive"/>: a file or FIFO to read lines from instead of stdin.</summary>
     public string? Input { get; set; }
 
+    /// <summary><c>terminal</c> (default) or <c>desktop</c>: the passcode in the desktop's pinentry dialog.</summary>
+    public string UiMode { get; set; } = "terminal";
+
+    /// <summary>With <c>--ui desktop</c>: the pinentry program (Debian's <c>pinentry</c> points at the installed one).</summary>
+    public string Pinentry { get; set; } = "pinentry";
+
     private static readonly Dictionary<string, string> Switches = new(StringComparer.Ordinal)
     {
         ["--server"] = nameof(Server),
@@ -59,6 +65,8 @@ public sealed class AgentOptions
         ["--heartbeat-seconds"] = nameof(HeartbeatSeconds),
         ["--browser"] = nameof(BrowserCommand),
         ["--input"] = nameof(Input),
+        ["--ui"] = nameof(UiMode),
+        ["--pinentry"] = nameof(Pinentry),
     };
 
     private static readonly Dictionary<string, string> Flags = new(StringComparer.Ordinal)

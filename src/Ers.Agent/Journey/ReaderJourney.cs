@@ -141,7 +141,7 @@ internal sealed class ReaderJourney(
                     await api.CardBlockedAsync(new CardRemovedRequest(_cardId!), removed);
                     return status;
             }
-            Notify(JourneyState.AwaitingPin, NoticeLevel.Info, $"Enter your passcode ({status.TriesLeft} tries left).");
+            Notify(JourneyState.AwaitingPin, NoticeLevel.Info, AgentMessages.EnterPin(status.TriesLeft));
             var entered = await ui.AskPinAsync(reader, status.TriesLeft, removed);
             try
             {

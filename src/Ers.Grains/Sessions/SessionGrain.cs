@@ -58,24 +58,49 @@ public sealed class SessionGrain(
 
     private SessionGrainState S => state.State;
 
+    // Resolved when used (at activation, deactivation and end), not held: a held session costs no extra field.
+    private ISessionDeadlineIndex DeadlineIndex => ServiceProvider.GetRequiredService<ISessionDeadlineIndex>();
+
     private string Id => this.GetPrimaryKeyString();
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _persistedActivity = S.LastActivityAt;
         if (IsLive)
         {
+            // Once per activation, never per heartbeat: this silo now answers for the session. A fresh activation
+            // grants its agent a full heartbeat window (_lastHeartbeatAt), so a failover or restart is not its fault.
+            await DeadlineIndex.ActiveHereAsync(Id);
             ArmExpiryTimer();
+        }
+        else if (S.State == SessionState.Ended)
+        {
+            // Woken by a sweeper after it ended elsewhere, or an entry left by a failed removal: drop it.
+            await DeadlineIndex.EndedAsync(Id);
         }
 
         ActiveSessionMetric();
-        return Task.CompletedTask;
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        _expiryTimer?.Dispose();
+        _expiryTimer = null;
+        var shuttingDown = reason.ReasonCode == DeactivationReasonCode.ShuttingDown;
+        switch (SessionRest.OnDeactivate(IsLive, shuttingDown, DeadlineIndex.IsDurable))
+        {
+            case RestAction.Rest:
+                // Handed over, not ended: the next call (the agent's heartbeat) or a sweeper at the deadline wakes it.
+                await DeadlineIndex.AtRestAsync(Id, SessionRest.WakeAt(
+                    _clock.NextExpiry(S.CreatedAt, S.LastActivityAt),
+                    HeartbeatRule.NextCheck(HeartbeatDeadlineFrom, options.Value.HeartbeatTimeout)));
+                break;
+            case RestAction.EndServerStopped:
+                await EndAtStopAsync();
+                break;
+        }
+
         _activeSession.Leave();
-        return Task.CompletedTask;
     }
 
     public async Task<Outcome<SessionSnapshot>> StartAsync(SessionStart start)
@@ -131,6 +156,7 @@ public sealed class SessionGrain(
         _lastHeartbeatAt = now;
         await state.WriteStateAsync();
         _persistedActivity = now;
+        await DeadlineIndex.ActiveHereAsync(Id);
 
         await GrainFactory.GetGrain<IWorkstationGrain>(start.WorkstationId).SessionStartedAsync(Id);
         foreach (var other in admission.Value!.SessionsToEnd)
@@ -246,7 +272,8 @@ public sealed class SessionGrain(
 
     public async Task<bool> CheckHeartbeatAsync()
     {
-        if (!IsLive || !HeartbeatRule.IsLost(HeartbeatDeadlineFrom, time.GetUtcNow(), options.Value.HeartbeatTimeout))
+        if (!IsLive || !SessionRest.MayDeclareAgentLost(clusterChanges.LocalSiloStopping) ||
+            !HeartbeatRule.IsLost(HeartbeatDeadlineFrom, time.GetUtcNow(), options.Value.HeartbeatTimeout))
         {
             return false;
         }
@@ -388,10 +415,41 @@ public sealed class SessionGrain(
         _expiryTimer?.Dispose();
         _expiryTimer = null;
         SessionEndNotifier.Publish(GrainFactory, Id, reason, S.EndedAt.Value);
+        await LeaveIndexAsync();
 
         await GrainFactory.GetGrain<IUserGrain>(S.UserId).SessionEndedAsync(Id);
         await GrainFactory.GetGrain<ICardGrain>(S.CardId).SessionEndedAsync(Id);
         await GrainFactory.GetGrain<IWorkstationGrain>(S.WorkstationId).SessionEndedAsync(Id);
+    }
+
+    /// <summary>
+    /// A graceful stop of a process whose state dies with it (the embedded run): the one end record, and nothing that
+    /// needs another grain (new activations are refused while the silo stops, and their memory state dies too).
+    /// </summary>
+    private async Task EndAtStopAsync()
+    {
+        const SessionEndReason reason = SessionEndReason.ServerStopped;
+        await _audit.RecordAsync(WithSession(_audit.New(AuditEvent.SessionEnded, reason: SessionEndReasons.Code(reason))));
+        S.State = SessionState.Ended;
+        S.EndReason = reason;
+        S.EndedAt = time.GetUtcNow();
+        S.TicketId = null;
+        metrics.SessionEnded(reason);
+        ActiveSessionMetric();
+        SessionEndNotifier.Publish(GrainFactory, Id, reason, S.EndedAt.Value);
+    }
+
+    private async Task LeaveIndexAsync()
+    {
+        try
+        {
+            await DeadlineIndex.EndedAsync(Id);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The end is recorded and stored already; a stale index entry only makes a sweeper wake this ended session
+            // once, and its activation removes the entry.
+        }
     }
 
     private void ArmExpiryTimer(TimeSpan notBefore = default)

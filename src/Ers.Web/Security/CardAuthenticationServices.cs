@@ -49,6 +49,12 @@ public static class CardAuthenticationServices
             }
         }
 
+        foreach (var (name, oids) in new[] { ("RequiredExtendedKeyUsages", cards.RequiredExtendedKeyUsages), ("RequiredPolicyOids", cards.RequiredPolicyOids) })
+        {
+            problems.AddRange(oids.Where(oid => !IsDottedOid(oid))
+                .Select(oid => $"{CardAuthenticationOptions.Section}:{name}: '{oid}' is not a dotted OID (e.g. 1.3.6.1.5.5.7.3.2)."));
+        }
+
         IReadOnlyList<byte[]> keys = [];
         try
         {
@@ -115,6 +121,9 @@ public static class CardAuthenticationServices
         services.AddErsRateLimiting(configuration);
         return builder;
     }
+
+    private static bool IsDottedOid(string value) =>
+        value.Split('.') is { Length: >= 2 } arcs && arcs.All(arc => arc.Length > 0 && arc.All(char.IsAsciiDigit));
 
     internal static IPAddress Normalise(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 

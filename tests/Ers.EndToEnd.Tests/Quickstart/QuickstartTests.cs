@@ -1,12 +1,10 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
-using System.Reflection;
-using System.Text.Json;
 using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
 using System.Text.RegularExpressions;
-using Ers.Agent.Tests;
+using Ers.Testing.Processes;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -25,10 +23,7 @@ public sealed partial class QuickstartTests
 {
     private const string RahulMehta = "555294209106";   // role 1: Riverside Surgery, two referrer business functions
 
-    private static readonly string Configuration =
-        typeof(QuickstartTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-
-    private static string Repo => EndToEndStack.RepoRoot;
+    private static string Repo => RepoRoot.Path;
 
     [Fact]
     public async Task The_readme_quickstart_logs_in_with_a_card_posts_the_business_function_form_and_never_answers_5xx()
@@ -36,14 +31,14 @@ public sealed partial class QuickstartTests
         using var scratch = new TemporaryDirectory();
 
         // scripts/start-local.sh, step 2: the same command and arguments, run from the repository root.
-        await using (var pki = ChildProcess.StartDotnet("ers pki dev", Output("src/Ers.Tools", "ers.dll"), Repo,
+        await using (var pki = HostProcess.StartDotnet("ers pki dev", BuildOutput.Of("src/Ers.Tools", "ers.dll"), Repo,
             ["pki", "dev", "--out", ".ers/pki", "--directory", "samples/directory.json"]))
         {
             Assert.True(await pki.WaitForExitAsync(TimeSpan.FromMinutes(3)) == 0, pki.Output);
         }
 
-        var browserPort = FreePort();
-        var agentPort = FreePort();
+        var browserPort = FreePort.Next();
+        var agentPort = FreePort.Next();
         var shipped = Shipped();
         // scripts/start-local.sh, step 3: 'dotnet run --no-build --project src/Ers.Web' runs Ers.Web.dll from the
         // project directory (the content root, against which appsettings.json's ../../.ers paths resolve). Only
@@ -51,14 +46,14 @@ public sealed partial class QuickstartTests
         // developer has running (or another checkout's test run on the machine), so the shipped addresses are kept
         // with only their ports changed; and the audit trail goes to a file of this test's own instead of being
         // appended to the developer's .ers/audit.jsonl.
-        var web = ChildProcess.StartDotnet("Ers.Web", Output("src/Ers.Web", "Ers.Web.dll"), Path.Combine(Repo, "src", "Ers.Web"), [],
+        var web = HostProcess.StartDotnet("Ers.Web", BuildOutput.Of("src/Ers.Web", "Ers.Web.dll"), Path.Combine(Repo, "src", "Ers.Web"), [],
             new Dictionary<string, string?>
             {
                 ["Urls"] = WithPort(shipped.Urls, browserPort),
                 ["Ers__AgentApi__HttpsUrl"] = WithPort(shipped.AgentApiUrl, agentPort),
                 ["Ers__AgentApi__BrowserBaseUrl"] = WithPort(shipped.BrowserBaseUrl, browserPort),
-                ["Ers__Cluster__SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
-                ["Ers__Cluster__GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
+                ["Ers__Cluster__SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+                ["Ers__Cluster__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
                 ["Ers__Audit__FilePath"] = Path.Combine(scratch.Path, "audit.jsonl"),
                 ["ASPNETCORE_ENVIRONMENT"] = null,
                 ["DOTNET_ENVIRONMENT"] = null,
@@ -79,12 +74,12 @@ public sealed partial class QuickstartTests
         }
     }
 
-    private static async Task LogInPostTheFormAndPullTheCardAsync(TemporaryDirectory scratch, ChildProcess web, int browserPort, int agentPort)
+    private static async Task LogInPostTheFormAndPullTheCardAsync(TemporaryDirectory scratch, HostProcess web, int browserPort, int agentPort)
     {
 
         // The README's agent command; --non-interactive because no terminal types here. DISPLAY and WAYLAND_DISPLAY
         // are removed: on a headless machine the agent prints the login link instead of trying xdg-open.
-        var agent = ChildProcess.StartDotnet("Ers.Agent", Output("src/Ers.Agent", "Ers.Agent.dll"), Repo,
+        var agent = HostProcess.StartDotnet("Ers.Agent", BuildOutput.Of("src/Ers.Agent", "Ers.Agent.dll"), Repo,
             ["--server", $"https://127.0.0.1:{agentPort}", "--workstation-cert", ".ers/pki/workstations/WS-DEV-0001.pfx",
              "--server-ca", ".ers/pki/server-ca.crt.pem", "--non-interactive"],
             new Dictionary<string, string?> { ["DISPLAY"] = null, ["WAYLAND_DISPLAY"] = null });
@@ -94,7 +89,7 @@ public sealed partial class QuickstartTests
         await agent.WriteLineAsync("1");
 
         // The README's virtual card command; Enter removes the card.
-        var card = ChildProcess.StartDotnet("Ers.VirtualCard", Output("tests/Ers.VirtualCard", "Ers.VirtualCard.dll"), Repo,
+        var card = HostProcess.StartDotnet("Ers.VirtualCard", BuildOutput.Of("tests/Ers.VirtualCard", "Ers.VirtualCard.dll"), Repo,
             ["--card", $".ers/pki/cards/{RahulMehta}-rsa.json", "--pin", "123456"]);
         await using var _card = card;
         var linkLine = await agent.WaitForLineAsync(l => l.Contains("Open this address to log in: ", StringComparison.Ordinal),
@@ -145,7 +140,7 @@ public sealed partial class QuickstartTests
         Assert.Contains("card-removed", audit, StringComparison.OrdinalIgnoreCase);
     }
 
-    private static void AssertNoServerError(IEnumerable<(int Status, string Method, string Url)> answers, ChildProcess web)
+    private static void AssertNoServerError(IEnumerable<(int Status, string Method, string Url)> answers, HostProcess web)
     {
         var errors = answers.Where(a => a.Status >= 500).Select(a => $"{a.Status} {a.Method} {a.Url}").ToList();
         Assert.True(errors.Count == 0, $"Ers answered 5xx: {string.Join("; ", errors)}\nErs.Web output:\n{web.Output}");
@@ -161,7 +156,7 @@ public sealed partial class QuickstartTests
         }
 
         Directory.CreateDirectory(home);
-        await using var certutil = ChildProcess.Start("certutil", "/bin/bash", Repo,
+        await using var certutil = HostProcess.Start("certutil", "/bin/bash", Repo,
         [
             "-euc",
             """
@@ -172,7 +167,7 @@ public sealed partial class QuickstartTests
         Assert.True(await certutil.WaitForExitAsync(TimeSpan.FromMinutes(1)) == 0, certutil.Output);
     }
 
-    private static async Task WaitReadyAsync(Uri ready, ChildProcess web)
+    private static async Task WaitReadyAsync(Uri ready, HostProcess web)
     {
         // The client trusts the development server CA only, as the agent does.
         var serverCa = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(Repo, ".ers", "pki", "server-ca.crt.pem"));
@@ -184,27 +179,24 @@ public sealed partial class QuickstartTests
             CustomTrustStore = { serverCa },
         };
         using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(10) };
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        while (true)
+        try
         {
-            try
+            await Eventually.TrueAsync(async () =>
             {
-                using var response = await client.GetAsync(ready, timeout.Token);
-                if (response.StatusCode == HttpStatusCode.OK)
+                try
                 {
-                    return;
+                    using var response = await client.GetAsync(ready);
+                    return response.StatusCode == HttpStatusCode.OK;
                 }
-            }
-            catch (HttpRequestException) when (!web.HasExited)
-            {
-                // Not listening yet.
-            }
-            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
-            {
-                throw new TimeoutException($"Ers.Web was not ready within 2 minutes. Output:\n{web.Output}");
-            }
-
-            await Task.Delay(200, timeout.Token);
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !web.HasExited)
+                {
+                    return false; // Not listening yet.
+                }
+            }, "Ers.Web to be ready", TimeSpan.FromMinutes(2), TimeSpan.FromMilliseconds(200));
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message} Output:\n{web.Output}", e);
         }
     }
 
@@ -220,20 +212,6 @@ public sealed partial class QuickstartTests
     /// <summary>The shipped address with only its port changed (scheme and host stay as shipped).</summary>
     private static string WithPort(string url, int port) =>
         new UriBuilder(url) { Port = port }.Uri.GetLeftPart(UriPartial.Authority);
-
-    /// <summary>A program's build output, in the configuration this test was built in (the project references build them).</summary>
-    private static string Output(string project, string file)
-    {
-        var path = Path.Combine(Repo, project, "bin", Configuration, "net10.0", file);
-        return File.Exists(path) ? path : throw new FileNotFoundException($"{path} is missing: build {project} -c {Configuration}.", path);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     [GeneratedRegex(@"https?://\S+/login\?ticket=\S+")]
     private static partial Regex LoginUrl();

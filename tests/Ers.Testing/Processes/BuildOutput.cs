@@ -4,13 +4,15 @@ namespace Ers.Testing.Processes;
 public static class BuildOutput
 {
     /// <summary>
-    /// A src/ project's output in the configuration and framework of the running assembly (tests/X or perf/X:
-    /// X/bin/&lt;Configuration&gt;/&lt;framework&gt;/ -> src/P/bin/&lt;Configuration&gt;/&lt;framework&gt;/).
+    /// A project's output in the configuration and framework of the running assembly (tests/X or perf/X:
+    /// X/bin/&lt;Configuration&gt;/&lt;framework&gt;/ -> P/bin/&lt;Configuration&gt;/&lt;framework&gt;/). A bare project
+    /// name is one of src/ (<c>Ers.Silo</c>); others are named by their folder (<c>tests/Ers.VirtualCard</c>).
     /// </summary>
     public static string Of(string project, string assembly)
     {
         var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var path = RepoRoot.Combine("src", project, "bin", here.Parent!.Name, here.Name, assembly);
+        var folder = project.Contains('/', StringComparison.Ordinal) ? project : "src/" + project;
+        var path = Path.Combine(RepoRoot.Path, folder, "bin", here.Parent!.Name, here.Name, assembly);
         return File.Exists(path)
             ? path
             : throw new FileNotFoundException(

@@ -5,30 +5,38 @@ using System.Text;
 namespace Ers.Testing.Processes;
 
 /// <summary>
-/// One real host process (<c>dotnet X.dll</c> from the build output, configured by environment variables as a
-/// deployment would), the tail of what it printed, its health probes, and the ways it can end.
+/// One real process (a host, <c>dotnet X.dll</c> from the build output configured by environment variables as a
+/// deployment would, or a program a user runs): the tail of what it printed, lines to wait for, its standard input,
+/// its health probes when it serves HTTP, and the ways it can end. Disposing kills it with its children.
 /// </summary>
 public sealed class HostProcess : IAsyncDisposable
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(2) };
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly List<TaskCompletionSource> _waiters = [];
 
-    private HostProcess(string name, Uri baseAddress, Process process)
+    private HostProcess(string name, Uri? baseAddress, ProcessStartInfo startInfo)
     {
         Name = name;
         BaseAddress = baseAddress;
-        _process = process;
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        _process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.Exited += (_, _) => Append(null);
+        if (!_process.Start())
+        {
+            throw new InvalidOperationException($"Could not start {name}.");
+        }
+
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
     }
 
     public string Name { get; }
 
-    /// <summary>The HTTP address its health endpoints answer on.</summary>
-    public Uri BaseAddress { get; }
+    /// <summary>The HTTP address its health endpoints answer on, when it serves HTTP.</summary>
+    public Uri? BaseAddress { get; }
 
     public int Pid => _process.Id;
 
@@ -47,26 +55,112 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts <c>dotnet <paramref name="assembly"/></c> in its own folder with <paramref name="environment"/>.</summary>
-    public static HostProcess StartDotnet(string name, string assembly, Uri baseAddress, IEnumerable<KeyValuePair<string, string>> environment)
+    /// <summary>Starts the host <c>dotnet <paramref name="assembly"/></c> in its own folder with <paramref name="environment"/>.</summary>
+    public static HostProcess StartDotnet(string name, string assembly, Uri baseAddress, IEnumerable<KeyValuePair<string, string>> environment) =>
+        StartDotnet(name, assembly, Path.GetDirectoryName(assembly)!, [],
+            environment.ToDictionary(e => e.Key, e => (string?)e.Value), baseAddress);
+
+    /// <summary>Starts <c>dotnet DLL ARGS</c> in <paramref name="workingDirectory"/>, see <see cref="Start(string, string, string, IEnumerable{string}, IReadOnlyDictionary{string, string?}?, Uri?)"/>.</summary>
+    public static HostProcess StartDotnet(string name, string dll, string workingDirectory, IEnumerable<string> args,
+        IReadOnlyDictionary<string, string?>? environment = null, Uri? baseAddress = null) =>
+        Start(name, "dotnet", workingDirectory, [dll, .. args], environment, baseAddress);
+
+    /// <summary>
+    /// Starts <paramref name="fileName"/> with <paramref name="environment"/> added to this process's own (a null value
+    /// removes a variable), without the .NET CLI's telemetry and banner.
+    /// </summary>
+    public static HostProcess Start(string name, string fileName, string workingDirectory, IEnumerable<string> args,
+        IReadOnlyDictionary<string, string?>? environment = null, Uri? baseAddress = null)
     {
-        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(assembly)! };
-        info.ArgumentList.Add(assembly);
-        foreach (var (key, value) in environment)
+        var info = new ProcessStartInfo(fileName) { WorkingDirectory = workingDirectory };
+        foreach (var arg in args)
         {
-            info.Environment[key] = value;
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        info.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                info.Environment.Remove(key);
+            }
+            else
+            {
+                info.Environment[key] = value;
+            }
         }
 
         return Start(name, baseAddress, info);
     }
 
-    /// <summary>Starts a prepared command; its output is captured.</summary>
-    public static HostProcess Start(string name, Uri baseAddress, ProcessStartInfo startInfo)
+    /// <summary>Starts a prepared command; its output is captured and its standard input is the test's.</summary>
+    public static HostProcess Start(string name, Uri? baseAddress, ProcessStartInfo startInfo)
     {
+        startInfo.RedirectStandardInput = true;
         startInfo.RedirectStandardOutput = true;
         startInfo.RedirectStandardError = true;
         startInfo.UseShellExecute = false;
-        return new(name, baseAddress, Process.Start(startInfo) ?? throw new InvalidOperationException($"Could not start {name}."));
+        return new(name, baseAddress, startInfo);
+    }
+
+    /// <summary>Waits until the output contains a line for which <paramref name="match"/> is true; returns that line.</summary>
+    public async Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout, string what)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            TaskCompletionSource changed;
+            lock (_output)
+            {
+                var line = _output.ToString().Split('\n').FirstOrDefault(match);
+                if (line is not null)
+                {
+                    return line;
+                }
+
+                if (_process.HasExited)
+                {
+                    throw new InvalidOperationException($"{Name} exited ({_process.ExitCode}) before printing {what}. Output:\n{_output}");
+                }
+
+                changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _waiters.Add(changed);
+            }
+
+            try
+            {
+                await changed.Task.WaitAsync(cancel.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"{Name} did not print {what} within {timeout}. Output:\n{Output}");
+            }
+        }
+    }
+
+    /// <summary>Waits for the program to end by itself; returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"{Name} did not end within {timeout}. Output:\n{Output}");
+        }
+
+        return _process.ExitCode;
+    }
+
+    /// <summary>Types a line at the program, as a user would.</summary>
+    public async Task WriteLineAsync(string line)
+    {
+        await _process.StandardInput.WriteLineAsync(line);
+        await _process.StandardInput.FlushAsync();
     }
 
     /// <summary>Waits until <c>/health/{probe}</c> answers 2xx, as the kubelet's probe would; fails with the host's output.</summary>
@@ -96,7 +190,8 @@ public sealed class HostProcess : IAsyncDisposable
     {
         try
         {
-            using var response = await Http.GetAsync(new Uri(BaseAddress, $"/health/{probe}"));
+            var address = BaseAddress ?? throw new InvalidOperationException($"{Name} serves no HTTP: no health probe.");
+            using var response = await Http.GetAsync(new Uri(address, $"/health/{probe}"));
             return (int)response.StatusCode;
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
@@ -134,24 +229,30 @@ public sealed class HostProcess : IAsyncDisposable
         await _process.WaitForExitAsync(cts.Token);
     }
 
-    public Task WaitForExitAsync() => _process.WaitForExitAsync();
-
+    /// <summary>Keeps a line (null: the process ended) and wakes whoever waits for one.</summary>
     private void Append(string? line)
     {
-        if (line is null)
-        {
-            return;
-        }
-
+        TaskCompletionSource[] waiters;
         lock (_output)
         {
-            // The tail is enough to explain a failure.
-            if (_output.Length > 200_000)
+            if (line is not null)
             {
-                _output.Remove(0, 100_000);
+                // The tail is enough to explain a failure.
+                if (_output.Length > 200_000)
+                {
+                    _output.Remove(0, 100_000);
+                }
+
+                _output.Append(line).Append('\n');
             }
 
-            _output.AppendLine(line);
+            waiters = [.. _waiters];
+            _waiters.Clear();
+        }
+
+        foreach (var waiter in waiters)
+        {
+            waiter.TrySetResult();
         }
     }
 

@@ -21,6 +21,7 @@ public sealed class ErsCluster : IAsyncDisposable
     private readonly List<IHost> _clients = [];
     private readonly string _clusterId = "ers-test-" + Guid.NewGuid().ToString("N")[..8];
     private int _siloCount;
+    private IReadOnlyDictionary<string, string> _overrides = new Dictionary<string, string>();
 
     private ErsCluster(RedisServer redis, PostgresServer postgres)
     {
@@ -37,7 +38,9 @@ public sealed class ErsCluster : IAsyncDisposable
 
     public IReadOnlyList<SiloProcess> Silos => _silos;
 
-    public static async Task<ErsCluster> StartAsync(int silos)
+    /// <param name="silos">How many silos to start.</param>
+    /// <param name="siloOverrides">Settings (configuration form, <c>Ers:...</c>) that replace the defaults below.</param>
+    public static async Task<ErsCluster> StartAsync(int silos, IReadOnlyDictionary<string, string>? siloOverrides = null)
     {
         var redis = await RedisServer.StartAsync();
         PostgresServer postgres;
@@ -51,7 +54,7 @@ public sealed class ErsCluster : IAsyncDisposable
             throw;
         }
 
-        var cluster = new ErsCluster(redis, postgres);
+        var cluster = new ErsCluster(redis, postgres) { _overrides = siloOverrides ?? new Dictionary<string, string>() };
         try
         {
             await using (var migrator = PostgresAuditTrail.CreateDataSource(cluster.Postgres.ConnectionString))
@@ -88,6 +91,7 @@ public sealed class ErsCluster : IAsyncDisposable
         }
         .RedisCluster(Redis.ConnectionString, _clusterId)
         .PostgresAudit(Postgres.ConnectionString)
+        .Set(_overrides)
         .ToEnvironment();
 
     public async Task<SiloProcess> AddSiloAsync()

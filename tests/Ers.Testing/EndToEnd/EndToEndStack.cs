@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.IO.Pipelines;
-using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
@@ -9,20 +8,19 @@ using Ers.Agent.Api;
 using Ers.Agent.Journey;
 using Ers.Agent.PcSc;
 using Ers.Agent.Ui;
+using Ers.Testing.Browsers;
+using Ers.Testing.Hosts;
 using Ers.Tools.Pki;
 using Ers.VirtualCard;
-using Ers.Web.Browser;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
-namespace Ers.EndToEnd;
+namespace Ers.Testing.EndToEnd;
 
 /// <summary>
 /// Everything between a card and a clinician's homepage, for real: a development PKI made by the <c>ers pki dev</c>
-/// code in a temporary directory, Ers.Web (co-hosted silo, sample directory) on Kestrel with TLS on free loopback
-/// ports, the agent's journey in process (<see cref="AgentJourney"/> on pcscd, <see cref="HttpAgentApi"/> with the
+/// code in a temporary directory, Ers.Web (the shared <see cref="ErsWebFactory"/>: co-hosted silo, sample directory)
+/// on Kestrel with TLS on free loopback ports, the agent's journey in process (<see cref="AgentJourney"/> on pcscd, <see cref="HttpAgentApi"/> with the
 /// workstation certificate, <see cref="LineAgentUi"/> fed through a pipe), and Debian's Chromium driven by Playwright,
 /// which the agent's "open the browser" step hands the login URL to. pcscd itself is started by the caller.
 /// </summary>
@@ -31,23 +29,20 @@ public sealed class EndToEndStack : IAsyncDisposable
     public const string Pin = "123456";
     public const string WorkstationId = "WS-E2E-0001";
 
-    private readonly string _directory = Directory.CreateTempSubdirectory("ers-e2e-").FullName;
     private readonly Pipe _answers = new();
     private readonly Stream _answerStream;
     private readonly CancellationTokenSource _stopAgent = new();
-    private WebApplicationFactory<Program>? _factory;
+    private StackHost? _factory;
     private HttpAgentApi? _httpApi;
     private StreamReader? _agentInput;
     private LineAgentUi? _lineUi;
     private Task _agent = Task.CompletedTask;
-    private IPlaywright? _playwright;
+    private ChromiumBrowser? _chromium;
 
     private EndToEndStack()
     {
         _answerStream = _answers.Writer.AsStream();
     }
-
-    public static string RepoRoot { get; } = FindRepoRoot();
 
     public Uri BrowserUrl { get; private set; } = null!;
 
@@ -57,7 +52,7 @@ public sealed class EndToEndStack : IAsyncDisposable
 
     public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
 
-    public IBrowser Browser { get; private set; } = null!;
+    public IBrowser Browser => _chromium!.Browser;
 
     /// <summary>Times of the real agent API calls, per call.</summary>
     public TimedAgentApi Api { get; private set; } = null!;
@@ -91,64 +86,15 @@ public sealed class EndToEndStack : IAsyncDisposable
 
     private async Task InitializeAsync(Action<string>? log)
     {
-        var samples = Path.Combine(RepoRoot, "samples", "directory.json");
-        var pki = Path.Combine(_directory, "pki");
-        foreach (var line in DevSetup.Ensure(pki, samples, WorkstationId, TimeProvider.System))
-        {
-            log?.Invoke("pki: " + line);
-        }
-
         // Both ports are chosen up front: the login URL the agents' API hands out must name the browser endpoint.
-        var browserPort = FreePort();
-        var agentPort = FreePort();
-        BrowserUrl = new Uri($"https://127.0.0.1:{browserPort}");
-        AgentUrl = new Uri($"https://127.0.0.1:{agentPort}");
-        var settings = new Dictionary<string, string>
-        {
-            ["Urls"] = BrowserUrl.ToString().TrimEnd('/'),
-            // The browser endpoint's TLS certificate: the PKI's server certificate, as for the agents' listener.
-            ["Kestrel:Certificates:Default:Path"] = DevPki.CertificatePath(pki, DevPki.ServerName),
-            ["Kestrel:Certificates:Default:KeyPath"] = DevPki.KeyPath(pki, DevPki.ServerName),
-            ["Ers:AgentApi:HttpsUrl"] = AgentUrl.ToString().TrimEnd('/'),
-            ["Ers:AgentApi:ServerCertificatePath"] = DevPki.CertificatePath(pki, DevPki.ServerName),
-            ["Ers:AgentApi:ServerCertificateKeyPath"] = DevPki.KeyPath(pki, DevPki.ServerName),
-            ["Ers:AgentApi:BrowserBaseUrl"] = BrowserUrl.ToString().TrimEnd('/'),
-            ["Ers:Cluster:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Ers:Cluster:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Ers:Cluster:ClusterId"] = "ers-e2e-" + Guid.NewGuid().ToString("N")[..8],
-            ["Ers:Directory:SeedFile"] = samples,
-            ["Ers:Audit:FilePath"] = Path.Combine(_directory, "audit.jsonl"),
-            ["Ers:Sessions:HeartbeatTimeout"] = "01:00:00",
-            ["Ers:Sessions:MaxSessionsPerUser"] = "50",
-            ["Ers:Web:Browser:DataProtectionKeysPath"] = Path.Combine(_directory, "keys"),
-            ["Ers:CardAuthentication:TrustedRoots:0"] = DevPki.CertificatePath(pki, DevPki.SmartcardRootName),
-            ["Ers:CardAuthentication:IntermediateCertificates:0"] = DevPki.CertificatePath(pki, DevPki.SmartcardIssuingName),
-            ["Ers:CardAuthentication:CrlSources:0"] = DevPki.CrlPath(pki, DevPki.SmartcardIssuingName),
-            ["Ers:Workstations:TrustedRoots:0"] = DevPki.CertificatePath(pki, DevPki.WorkstationCaName),
-            ["Ers:Workstations:CrlSources:0"] = DevPki.CrlPath(pki, DevPki.WorkstationCaName),
-            ["Ers:Tokens:KeyFile"] = Path.Combine(pki, DevPki.TokenKeyFile),
-        };
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
-        {
-            // Explicit, so the benchmark (not a test run) finds Ers.Web's appsettings and static files too.
-            web.UseContentRoot(Path.Combine(RepoRoot, "src", "Ers.Web"));
-            foreach (var (key, value) in settings)
-            {
-                web.UseSetting(key, value);
-            }
-        });
-        _factory.UseKestrel();
-        _factory.StartServer();
-        await Services.GetRequiredService<SessionEndSubscription>().Subscribed.WaitAsync(TimeSpan.FromSeconds(60));
-        await WaitForDirectoryAsync();
-
-        _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
-        });
+        BrowserUrl = new Uri($"https://127.0.0.1:{FreePort.Next()}");
+        AgentUrl = new Uri($"https://127.0.0.1:{FreePort.Next()}");
+        var factory = _factory = new StackHost(BrowserUrl, AgentUrl, log);
+        factory.StartKestrel();
+        await factory.WaitForSessionPushAsync();
+        await factory.WaitForUserAsync("555294209106");
+        _chromium = await ChromiumBrowser.LaunchAsync();
+        var pki = factory.PkiDirectory;
 
         // The agent, wired as Ers.Agent's host wires it in --non-interactive mode, with the browser step redirected.
         var workstation = X509CertificateLoader.LoadPkcs12FromFile(
@@ -261,7 +207,7 @@ public sealed class EndToEndStack : IAsyncDisposable
     /// </param>
     public VirtualPivCard CardFor(string userId, Guid? cardId = null)
     {
-        var file = Path.Combine(_directory, "pki", "cards", $"{userId}-rsa.json");
+        var file = Path.Combine(_factory!.PkiDirectory, "cards", $"{userId}-rsa.json");
         var issued = JsonSerializer.Deserialize<IssuedCard>(File.ReadAllText(file), new JsonSerializerOptions(JsonSerializerDefaults.Web))
             ?? throw new InvalidOperationException($"Empty card file {file}.");
         var certificate = X509Certificate2.CreateFromPemFile(issued.CertificatePath, issued.KeyPath);
@@ -275,12 +221,7 @@ public sealed class EndToEndStack : IAsyncDisposable
     }
 
     /// <summary>A fresh browser context (its own cookies) and page; the NHS font host is not reachable here.</summary>
-    public async Task<IPage> NewPageAsync()
-    {
-        var context = await Browser.NewContextAsync(new() { IgnoreHTTPSErrors = true });
-        await context.RouteAsync("https://assets.nhs.uk/**", route => route.AbortAsync());
-        return await context.NewPageAsync();
-    }
+    public Task<IPage> NewPageAsync() => _chromium!.NewPageAsync();
 
     /// <summary>Waits for the agent to open the next login URL.</summary>
     public async Task<OpenedUrl> NextOpenedUrlAsync(TimeSpan timeout)
@@ -319,7 +260,7 @@ public sealed class EndToEndStack : IAsyncDisposable
 
     public static string ScreenshotPath(string name)
     {
-        var directory = Path.Combine(RepoRoot, "artifacts", "screenshots");
+        var directory = RepoRoot.Combine("artifacts", "screenshots");
         Directory.CreateDirectory(directory);
         return Path.Combine(directory, $"e2e-{name}.png");
     }
@@ -340,56 +281,40 @@ public sealed class EndToEndStack : IAsyncDisposable
         _lineUi?.Dispose();
         _agentInput?.Dispose();
         _httpApi?.Dispose();
-        if (Browser is not null)
+        if (_chromium is not null)
         {
-            await Browser.CloseAsync();
+            await _chromium.DisposeAsync();
         }
 
-        _playwright?.Dispose();
         if (_factory is not null)
         {
             await _factory.DisposeAsync();
         }
 
         _stopAgent.Dispose();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still held by a stopping host: the system cleans its temp folder.
-        }
     }
 
-    private async Task WaitForDirectoryAsync()
+    /// <summary>
+    /// The shared host with what the journey needs on top: the full <c>ers pki dev</c> set (cards and the
+    /// workstation), pages over TLS and the agents' API on ports known before start, and login links naming the pages.
+    /// </summary>
+    private sealed class StackHost(Uri browserUrl, Uri agentUrl, Action<string>? log) : ErsWebFactory("ers-e2e")
     {
-        // The directory is seeded by a hosted service once the silo is up: wait for it rather than sleep.
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (await Grains.GetGrain<Ers.Staff.IUserGrain>("555294209106").GetProfileAsync() is null)
+        protected override DevPki CreatePki()
         {
-            await Task.Delay(50, timeout.Token);
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Ers.sln")))
+            foreach (var line in DevSetup.Ensure(PkiDirectory, RepoRoot.Combine("samples", "directory.json"), WorkstationId, TimeProvider.System))
             {
-                return dir.FullName;
+                log?.Invoke("pki: " + line);
             }
+
+            return DevPki.Open(PkiDirectory, TimeProvider.System);
         }
 
-        throw new InvalidOperationException("Ers.sln not found above the output folder.");
+        protected override void ConfigureSettings(ErsSettings settings) => settings
+            .BrowserHttps(PkiDirectory, browserUrl.ToString().TrimEnd('/'))
+            .AgentApi(PkiDirectory, agentUrl.ToString().TrimEnd('/'))
+            .Set("Ers:AgentApi:BrowserBaseUrl", browserUrl.ToString().TrimEnd('/'))
+            .Set("Ers:Sessions:MaxSessionsPerUser", "50");
     }
 }
 

@@ -1,6 +1,6 @@
 using System.Globalization;
-using Ers.Agent.Tests;
-using Ers.EndToEnd;
+using Ers.Testing.EndToEnd;
+using Ers.Testing.Servers;
 
 // Card insertion (the vpcd connect) to the homepage header rendered in Chromium, on the real stack, N runs after
 // one warm-up. The user's typing is left out: the passcode is ready before the card goes in, and the time the

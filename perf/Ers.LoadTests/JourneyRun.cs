@@ -43,7 +43,7 @@ public sealed record JourneySettings(
           --rate N --ramp S --duration S --concurrency N
           --users N --workstations N --page-views N --heartbeats N
           --ers-url URL --ers-page PATH [--business-function-path PATH]   Ers browser pages (node-local session check)
-          --baseline-url URL         the Redis-session baseline app (tests/Ers.Baseline)
+          --baseline-url URL         the Redis-session baseline app (perf/Ers.Baseline)
           --pv-sessions N --pv-concurrency N --pv-slice S --pv-slices N   page-view phase, Ers and baseline alternating
           --watch name=pid,...       processes whose CPU and RSS are sampled from /proc
           --out DIR --label TEXT
