@@ -48,27 +48,6 @@ public static class Eventually
     public static Task<bool> TryAsync(Func<bool> condition, TimeSpan timeout) => TryAsync(() => Task.FromResult(condition()), timeout);
 
     /// <summary>
-    /// Like <see cref="TrueAsync(Func{Task{bool}}, string, TimeSpan?, TimeSpan?)"/>, but answers whether the
-    /// condition came true in time instead of throwing, for callers that explain a miss themselves.
-    /// </summary>
-    public static async Task<bool> TryAsync(Func<Task<bool>> condition, TimeSpan timeout)
-    {
-        try
-        {
-            await TrueAsync(condition, "the condition", timeout);
-            return true;
-        }
-        catch (TimeoutException)
-        {
-            return false;
-        }
-    }
-
-    /// <inheritdoc cref="TryAsync(Func{Task{bool}}, TimeSpan)"/>
-    public static Task<bool> TryAsync(Func<bool> condition, TimeSpan timeout) =>
-        TryAsync(() => Task.FromResult(condition()), timeout);
-
-    /// <summary>
     /// Reads <paramref name="reader"/> until an item matches and returns it; every item read, matching or not, is
     /// passed to <paramref name="seen"/>. <paramref name="explain"/> adds context (the output so far) to a timeout.
     /// </summary>

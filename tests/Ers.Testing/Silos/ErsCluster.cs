@@ -103,13 +103,24 @@ public sealed class ErsCluster : IAsyncDisposable
 
     public void Forget(SiloProcess silo) => _silos.Remove(silo);
 
-    /// <summary>A cluster client as Ers.Web builds it; <paramref name="retryWindow"/> zero shows raw failover errors.</summary>
-    public async Task<IClusterClient> ConnectClientAsync(TimeSpan retryWindow)
+    /// <summary>
+    /// A cluster client as Ers.Web builds it; <paramref name="retryWindow"/> zero shows raw failover errors, null keeps
+    /// Ers.Web's default, and so does a null <paramref name="responseTimeout"/> (one attempt's timeout).
+    /// </summary>
+    public async Task<IClusterClient> ConnectClientAsync(TimeSpan? retryWindow, TimeSpan? responseTimeout = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        var settings = new ErsSettings()
-            .RedisCluster(Redis.ConnectionString, _clusterId)
-            .Set("Ers:Cluster:ClientRetryWindow", retryWindow.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
+        var settings = new ErsSettings().RedisCluster(Redis.ConnectionString, _clusterId);
+        if (retryWindow is { } window)
+        {
+            settings.Set("Ers:Cluster:ClientRetryWindow", window.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        if (responseTimeout is { } attempt)
+        {
+            settings.Set("Ers:Cluster:ClientResponseTimeout", attempt.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         builder.Configuration.AddInMemoryCollection(settings.Select(e => new KeyValuePair<string, string?>(e.Key, e.Value)));
         builder.Logging.SetMinimumLevel(LogLevel.Error);
         builder.AddErsClusterClient();

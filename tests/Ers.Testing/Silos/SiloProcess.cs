@@ -38,6 +38,23 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>Starts a silo with <paramref name="settings"/> (environment-variable form, see <see cref="Hosts.ErsSettings.ToEnvironment"/>) and waits until it joined.</summary>
     public static async Task<SiloProcess> StartAsync(string name, IEnumerable<KeyValuePair<string, string>> settings)
     {
+        // A free port is free when picked, not when the silo binds it: another test on this machine can take it in
+        // between. Such a start is tried again on new ports; any other failure is the silo's own.
+        var given = settings.ToList();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnFreePortsAsync(name, given);
+            }
+            catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+            }
+        }
+    }
+
+    private static async Task<SiloProcess> StartOnFreePortsAsync(string name, IEnumerable<KeyValuePair<string, string>> settings)
+    {
         var siloPort = FreePort.Next();
         var gatewayPort = FreePort.Next();
         var httpPort = FreePort.Next();
