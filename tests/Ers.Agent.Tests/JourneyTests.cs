@@ -212,6 +212,47 @@ public sealed class JourneyTests(PcscdFixture pcscd) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Card_is_released_with_a_reset_once_signed()
+    {
+        // The agent asks for a fresh challenge between VERIFY and the signature when the first one expired: the
+        // fake holds that call, so the test can act while the card is verified and not yet signed with.
+        var verified = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _ers.ChallengeExpiresAt = _time.GetUtcNow();
+        _ers.OnCardInserted = async call =>
+        {
+            if (call == 2)
+            {
+                verified.TrySetResult();
+                await release.Task;
+            }
+        };
+        var card = NewCard();
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await using var link = new VpcdCardLink(card, 0) { Log = log.Enqueue };
+        await link.InsertAsync();
+        await WaitForStateAsync(link.ReaderName, JourneyState.AwaitingPin);
+        await TypeAsync("123456");
+        await verified.Task.WaitAsync(EventProbe.Timeout);
+        Assert.True(card.PinVerified);
+
+        var resetsBefore = log.Count(e => e == "reset");
+        release.SetResult();
+        await WaitForStateAsync(link.ReaderName, JourneyState.SelectingRole);
+        await TypeAsync("1");
+        await WaitForAsync(n => n.Message.StartsWith("Open this address", StringComparison.Ordinal), "login URL");
+
+        // The journey released the card with a reset: the card reports the passcode not verified.
+        Assert.True(log.Count(e => e == "reset") > resetsBefore, string.Join(", ", log));
+        await using var after = await _readers.ConnectAsync(link.ReaderName, default);
+        var piv = new Ers.Agent.Piv.PivCard(after);
+        await piv.SelectAsync(default);
+        var status = await piv.GetPinStatusAsync(default);
+        Assert.Equal(Ers.Agent.Piv.PinState.NotVerified, status.State);
+        Assert.Equal(1, card.PinPresentationCount);
+    }
+
+    [Fact]
     public async Task Refusal_by_ers_is_shown_as_a_plain_sentence()
     {
         _ers.RefuseInsertionWith = ApiErrorCodes.CertificateRevoked;
@@ -231,6 +272,19 @@ public sealed class HttpAgentApiTests
         var other = new TestPki("Some Other CA");
         await using var ers = await FakeErs.StartAsync(pki);
         using var api = new HttpAgentApi(ers.BaseAddress, pki.Workstation, [other.Ca]);
+        var ex = await Assert.ThrowsAsync<AgentApiException>(() => api.HeartbeatAsync(new HeartbeatRequest([]), default));
+        Assert.Equal(AgentApiException.Unreachable, ex.Code);
+        Assert.Empty(ers.Heartbeats);
+    }
+
+    [Fact]
+    public async Task Server_certificate_without_server_authentication_is_refused()
+    {
+        // Signed by the trusted CA for the right address, but with no EKU at all ("any purpose", which Kestrel
+        // serves; one naming only clientAuth it refuses to serve, so the agent's check is for this case).
+        var pki = new TestPki(serverEku: null);
+        await using var ers = await FakeErs.StartAsync(pki);
+        using var api = new HttpAgentApi(ers.BaseAddress, pki.Workstation, [pki.Ca]);
         var ex = await Assert.ThrowsAsync<AgentApiException>(() => api.HeartbeatAsync(new HeartbeatRequest([]), default));
         Assert.Equal(AgentApiException.Unreachable, ex.Code);
         Assert.Empty(ers.Heartbeats);
