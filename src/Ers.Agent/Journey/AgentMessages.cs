@@ -80,6 +80,8 @@ public static class AgentMessages
         [ApiErrorCodes.CertificateRevocationUnknown] = "Ers cannot check this card right now. Please try again shortly.",
         [ApiErrorCodes.CertificateExpiresSoon] = "This card's certificate expires soon. Please contact your Registration Authority (RA) for a new card.",
         [ApiErrorCodes.CertificateCardMismatch] = "The certificate on this card belongs to another card. Please contact your Registration Authority (RA).",
+        [ApiErrorCodes.CertificateNoCardId] = "This card's certificate does not name its card, so it cannot be used to log in. Please contact your Registration Authority (RA).",
+        [ApiErrorCodes.CertificatePolicy] = "This card's certificate is not issued for logging in to Ers. Please contact your Registration Authority (RA).",
         [ApiErrorCodes.ChallengeInvalid] = RetryLogin,
         [ApiErrorCodes.ChallengeExpired] = RetryLogin,
         [ApiErrorCodes.ChallengeUsed] = RetryLogin,
