@@ -5,4 +5,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-exec dotnet run --project tests/Ers.EndToEnd.Bench -c Release -- "${1:-10}"
+exec dotnet run --project perf/Ers.EndToEnd.Bench -c Release -- "${1:-10}"

@@ -54,7 +54,7 @@ wait_http() { # url, what
 
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
   echo "== build (Release)"
-  for p in src/Ers.Web src/Ers.Silo src/Ers.Tools tests/Ers.Baseline tests/Ers.LoadTests; do
+  for p in src/Ers.Web src/Ers.Silo src/Ers.Tools perf/Ers.Baseline perf/Ers.LoadTests; do
     dotnet build "$ROOT/$p" -c Release -v quiet -nologo >"$W/build.log" 2>&1 || { cat "$W/build.log"; exit 1; }
   done
 fi
@@ -66,7 +66,7 @@ echo "== machine"
 echo "== development PKI and directory ($USERS users)"
 rm -rf "$W/pki"
 dotnet "$(BIN src/Ers.Tools)/ers.dll" pki dev --out "$W/pki" >/dev/null
-dotnet "$(BIN tests/Ers.LoadTests)/ers-load.dll" directory --out "$W/directory.json" --users "$USERS"
+dotnet "$(BIN perf/Ers.LoadTests)/ers-load.dll" directory --out "$W/directory.json" --users "$USERS"
 
 AGENT_PORT=$(free_port); BROWSER_PORT=$(free_port); SILO_PORT=$(free_port); GATEWAY_PORT=$(free_port)
 ers_web_args() {
@@ -102,7 +102,7 @@ start_redis() {
 start_baseline() {
   BASELINE_PORT=$(free_port)
   # HTTPS with the same server certificate as Ers, so both pay the same TLS cost per page view.
-  (cd "$(BIN tests/Ers.Baseline)" && exec dotnet Ers.Baseline.dll "--Kestrel:Endpoints:Main:Url=https://127.0.0.1:$BASELINE_PORT" \
+  (cd "$(BIN perf/Ers.Baseline)" && exec dotnet Ers.Baseline.dll "--Kestrel:Endpoints:Main:Url=https://127.0.0.1:$BASELINE_PORT" \
       "--Kestrel:Endpoints:Main:Certificate:Path=$W/pki/server.crt.pem" "--Kestrel:Endpoints:Main:Certificate:KeyPath=$W/pki/server.key.pem" \
       "--ConnectionStrings:Redis=127.0.0.1:$REDIS_PORT") >"$W/baseline.log" 2>&1 &
   BASELINE_PID=$!; PIDS+=("$BASELINE_PID")
@@ -259,7 +259,7 @@ run_resilience() {
     # Stores come back after 5 s; the network after 15 s, long enough for the cluster to declare silo B dead.
     local back=20; [ "$fault" = network-cut ] && back=30
     [ -s "$W/recover.sh" ] && args+=(--recover-at "$back" --recover "$(tail -1 "$W/recover.sh")")
-    dotnet "$(BIN tests/Ers.LoadTests)/ers-load.dll" "${args[@]}" "$@" || echo "run $fault failed: $?"
+    dotnet "$(BIN perf/Ers.LoadTests)/ers-load.dll" "${args[@]}" "$@" || echo "run $fault failed: $?"
     local created orphans=""; created=$(audit_rows SessionCreated || echo "?")
     if [ "$AUDIT_STORE" = postgres ]; then
       # By session, not only by count (a count can be made up by sessions whose login failed after their creation
@@ -300,7 +300,7 @@ PY
 # The browser pages (node-local session check) take part when this build has them.
 if [ -f "$ROOT/src/Ers.Web/Pages/Login.cshtml" ]; then NO_PAGES=(); else NO_PAGES=(--ers-url ""); echo "(no browser pages in this build: page views go to the baseline only)"; fi
 
-plot() { /usr/bin/python3 "$ROOT/tests/Ers.LoadTests/plot.py" "$1" || echo "(plot skipped: $?)"; }
+plot() { /usr/bin/python3 "$ROOT/perf/Ers.LoadTests/plot.py" "$1" || echo "(plot skipped: $?)"; }
 
 case "$SCENARIO" in
   journeys)
@@ -314,7 +314,7 @@ case "$SCENARIO" in
     ERS_PID=$!; PIDS+=("$ERS_PID")
     wait_http "https://127.0.0.1:$BROWSER_PORT/health/ready" "Ers.Web"
     LABEL="${BENCH_LABEL:-journeys}"
-    dotnet "$(BIN tests/Ers.LoadTests)/ers-load.dll" journeys --pki "$W/pki" \
+    dotnet "$(BIN perf/Ers.LoadTests)/ers-load.dll" journeys --pki "$W/pki" \
       --agent-url "https://127.0.0.1:$AGENT_PORT" --ers-url "https://127.0.0.1:$BROWSER_PORT" \
       --baseline-url "https://127.0.0.1:$BASELINE_PORT" --users "$USERS" \
       --ers-page "${BENCH_ERS_PAGE:-/home}" --business-function-path "${BENCH_BF_PATH:-/business-function}" \
@@ -341,7 +341,7 @@ case "$SCENARIO" in
     # The measured silo (Ers.Cluster's AddErsSilo plus /perf/memory) and Ers.Web as its client. Held sessions must
     # outlive the run: no agent heartbeats them, so the heartbeat and idle timeouts are set longer than the run.
     SILO_HTTP=$(free_port)
-    (cd "$(BIN tests/Ers.LoadTests)" && DOTNET_gcServer=1 exec dotnet ers-load.dll silo --urls "http://127.0.0.1:$SILO_HTTP" \
+    (cd "$(BIN perf/Ers.LoadTests)" && DOTNET_gcServer=1 exec dotnet ers-load.dll silo --urls "http://127.0.0.1:$SILO_HTTP" \
         --Logging:LogLevel:Default=Warning "--Ers:Cluster:SiloPort=$SILO_PORT" "--Ers:Cluster:GatewayPort=$GATEWAY_PORT" "${STORE_ARGS[@]}" \
         "--Ers:Directory:SeedFile=$W/directory.json" "--Ers:Audit:FilePath=$AUDIT_DIR/audit-silo.jsonl" \
         --Ers:Sessions:HeartbeatTimeout=04:00:00 --Ers:Sessions:IdleTimeout=04:00:00 --Ers:Sessions:IdleWarning=00:02:00) \
@@ -356,7 +356,7 @@ case "$SCENARIO" in
     redis_memory() { redis-cli -p "$REDIS_PORT" info memory | grep -E '^(used_memory|used_memory_dataset):'; redis-cli -p "$REDIS_PORT" info keyspace | grep '^db' || echo "db0: no keys"; }
     # Before any held session (the imported directory's users are already there): the baseline to subtract.
     [ "$SCALE_STORE" = redis ] && REDIS_BEFORE=$(redis_memory | tr -d '\r')
-    dotnet "$(BIN tests/Ers.LoadTests)/ers-load.dll" scale --pki "$W/pki" --agent-url "https://127.0.0.1:$AGENT_PORT" \
+    dotnet "$(BIN perf/Ers.LoadTests)/ers-load.dll" scale --pki "$W/pki" --agent-url "https://127.0.0.1:$AGENT_PORT" \
       --silo-url "http://127.0.0.1:$SILO_HTTP" --silo-pid "$SILO_PID" --gateway-port "$GATEWAY_PORT" --users "$USERS" \
       --out "$OUT" --label "$LABEL" "${LOAD_STORE_ARGS[@]}" "$@"
     cp "$W/machine.txt" "$OUT/$LABEL.machine.txt"

@@ -87,6 +87,12 @@ public static class ApiErrorCodes
 
     /// <summary>The certificate names its card (<c>urn:uuid:</c> alternative name) and it is not the card reported.</summary>
     public const string CertificateCardMismatch = "certificate.card-mismatch";
+
+    /// <summary>The certificate names no card (no <c>urn:uuid:</c> alternative name), so the card reported cannot be checked.</summary>
+    public const string CertificateNoCardId = "certificate.no-card-id";
+
+    /// <summary>The certificate lacks a certificate policy OID the deployment requires.</summary>
+    public const string CertificatePolicy = "certificate.policy";
     public const string ChallengeInvalid = "challenge.invalid";
     public const string ChallengeExpired = "challenge.expired";
     public const string ChallengeUsed = "challenge.used";
@@ -94,4 +100,7 @@ public static class ApiErrorCodes
     public const string SignatureInvalid = "signature.invalid";
     public const string SessionTokenInvalid = "session.token-invalid";
     public const string StoreUnavailable = "service.store-unavailable";
+
+    /// <summary>Too many requests from this address, workstation, card or user: retry after <c>Retry-After</c> seconds.</summary>
+    public const string RateLimited = "request.rate-limited";
 }

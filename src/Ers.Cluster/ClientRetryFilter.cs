@@ -1,22 +1,38 @@
+using System.Collections.Concurrent;
+using System.Reflection;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 
 namespace Ers.Cluster;
 
 /// <summary>
-/// Retries a grain call from a cluster client while the cluster fails over: a call rejected because its target silo
-/// died is tried again (the directory then places the grain on a survivor, which reloads its persisted state) until
-/// <see cref="ErsClusterOptions.ClientRetryWindow"/> has passed. Safe for Ers' grains because a repeated call is
-/// answered idempotently: session ids are chosen by the caller, so a repeated start is refused as already started,
-/// never doubled. Other failures (refusals, store outages, bugs) are not retried here.
+/// Bounds and retries a grain call from a cluster client (a web node, the <c>ers</c> tool) while the cluster fails
+/// over, so that a person waiting on a page or an agent gets an answer within
+/// <see cref="ErsClusterOptions.ClientRetryWindow"/>: the call's result, or the transient error that the web turns
+/// into 503 <c>service.store-unavailable</c>.
+/// <list type="bullet">
+/// <item>A call the cluster rejected unrun (its silo died, its gateway closed) is sent again: the directory then
+/// places the grain on a survivor, which reloads its persisted state.</item>
+/// <item>A call that timed out may have run: it is sent again only when its method is
+/// <see cref="IdempotentAttribute">[Idempotent]</see> (a read, a heartbeat, an end of a session), whose short
+/// per-attempt timeout leaves room for a second attempt after a first lost with a killed silo.</item>
+/// <item>An attempt is started only if its whole response timeout still fits in the window, so the window bounds the
+/// call. Refusals, store outages and bugs are not retried.</item>
+/// </list>
 /// </summary>
-internal sealed class ClientRetryFilter(ErsClusterOptions options, TimeProvider time, ILogger<ClientRetryFilter> logger)
+internal sealed partial class ClientRetryFilter(ErsClusterOptions options, TimeProvider time, ILogger<ClientRetryFilter> logger)
     : IOutgoingGrainCallFilter
 {
+    private static readonly ConcurrentDictionary<MethodInfo, bool> Idempotent = new();
+    private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan MaxDelay = TimeSpan.FromMilliseconds(500);
+
     public async Task Invoke(IOutgoingGrainCallContext context)
     {
-        var deadline = time.GetUtcNow() + options.ClientRetryWindow;
-        var delay = TimeSpan.FromMilliseconds(100);
+        var started = time.GetTimestamp();
+        var idempotent = IsIdempotent(context.InterfaceMethod);
+        var attempt = context.Request.GetDefaultResponseTimeout() ?? options.ClientResponseTimeout;
+        var delay = FirstDelay;
         while (true)
         {
             try
@@ -24,15 +40,23 @@ internal sealed class ClientRetryFilter(ErsClusterOptions options, TimeProvider 
                 await context.Invoke();
                 return;
             }
-            catch (Exception e) when (IsFailover(e) && time.GetUtcNow() + delay < deadline)
+            catch (Exception e) when (IsRetryable(e, idempotent) && time.GetElapsedTime(started) + delay + attempt <= options.ClientRetryWindow)
             {
-                logger.LogInformation("Call {Method} rejected during failover ({Error}); retrying", context.InterfaceMethod?.Name, e.GetType().Name);
+                LogRetry(logger, context.InterfaceMethod?.Name, e.GetType().Name, idempotent);
                 await Task.Delay(delay, time);
-                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 1000));
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxDelay.Ticks));
             }
         }
     }
 
-    private static bool IsFailover(Exception e) =>
-        e is SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException;
+    /// <summary>True for a method marked <see cref="IdempotentAttribute"/> on its grain interface.</summary>
+    internal static bool IsIdempotent(MethodInfo? method) =>
+        method is not null && Idempotent.GetOrAdd(method, m => m.IsDefined(typeof(IdempotentAttribute), inherit: false));
+
+    internal static bool IsRetryable(Exception e, bool idempotent) =>
+        e is SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException
+        || (idempotent && e is TimeoutException);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Call {Method} failed during failover ({Error}, idempotent: {Idempotent}); retrying")]
+    private static partial void LogRetry(ILogger logger, string? method, string error, bool idempotent);
 }

@@ -1,3 +1,4 @@
+using Ers.Cluster.Sessions;
 using Ers.Grains;
 using Ers.Grains.Staff;
 using Ers.ServiceDefaults;
@@ -22,6 +23,12 @@ public static class ClusterHosting
         RequiredSettings.ThrowIfAny(SessionSettingsProblems(builder.Configuration));
         // Before the grain services: they fall back to the file trail only when no store was chosen here.
         builder.AddErsAuditStore();
+        if (cluster.Provider == ClusterProvider.Redis)
+        {
+            // Before the grain services: they fall back to the process-local index (the embedded run) otherwise.
+            builder.Services.AddErsSessionSweeper(cluster);
+        }
+
         builder.Services.AddErsGrainServices(builder.Configuration);
         builder.UseOrleans(silo =>
         {
@@ -117,7 +124,7 @@ public static class ClusterHosting
                 await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
                 return true;
             });
-            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = cluster.ResponseTimeout);
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = cluster.ClientResponseTimeout);
             if (cluster.ClientRetryWindow > TimeSpan.Zero)
             {
                 client.AddOutgoingGrainCallFilter<ClientRetryFilter>();

@@ -26,7 +26,8 @@ public sealed record ErsClusterOptions(
     string? RedisConnectionString,
     TimeSpan ShutdownTimeout,
     TimeSpan ClientRetryWindow,
-    TimeSpan ResponseTimeout)
+    TimeSpan ResponseTimeout,
+    TimeSpan ClientResponseTimeout)
 {
     public const string Section = "Ers:Cluster";
 
@@ -51,10 +52,15 @@ public sealed record ErsClusterOptions(
             section["SiloName"] is { Length: > 0 } name ? name : null,
             redis,
             Duration(section, "ShutdownTimeout", TimeSpan.FromSeconds(30)),
-            // How long a client keeps retrying a call rejected by a dying silo (measured failover: a few seconds).
-            Duration(section, "ClientRetryWindow", TimeSpan.FromSeconds(10), allowZero: true),
-            // A call lost with a killed silo is given up after this, not Orleans' default 30 s: a login is waiting.
-            Duration(section, "ResponseTimeout", TimeSpan.FromSeconds(10)));
+            // The most one call from a client (a web node) may take, retries included: a page or API request during a
+            // silo failover answers within about this, successfully or with 503 service.store-unavailable
+            // (src/Ers.Cluster/ClientRetryFilter.cs). Zero turns retries off.
+            Duration(section, "ClientRetryWindow", TimeSpan.FromMilliseconds(2500), allowZero: true),
+            // Silo-to-silo calls: a call lost with a killed silo is given up after this, not Orleans' default 30 s.
+            Duration(section, "ResponseTimeout", TimeSpan.FromSeconds(10)),
+            // One attempt of a client's call (idempotent reads declare a shorter one, IdempotentAttribute): a person is
+            // waiting, and a call lost with a killed silo must not hold the page for longer than the retry window.
+            Duration(section, "ClientResponseTimeout", TimeSpan.FromSeconds(2)));
     }
 
     private static int Port(IConfigurationSection section, string key, int fallback) =>

@@ -22,6 +22,8 @@ public static class GrainServices
         services.TryAddKeyedSingleton(ErsTime.Key, TimeProvider.System);
         services.AddMetrics().TryAddSingleton<ErsMetrics>();
         services.TryAddSingleton<Workstations.ClusterChanges>();
+        // The cluster host replaces it with the Redis index before this runs (Ers.Cluster's SessionSweeper).
+        services.TryAddSingleton<Sessions.ISessionDeadlineIndex, Sessions.ProcessLocalSessionIndex>();
         services.AddHostedService(sp => sp.GetRequiredService<Workstations.ClusterChanges>());
         services.TryAddSingleton<IAuditTrail>(_ => new FileAuditTrail(configuration[AuditFilePathKey] ?? ".ers/audit.jsonl"));
         services.AddTransient(sp => new StaffDirectoryImporter(

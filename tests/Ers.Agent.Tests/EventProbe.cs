@@ -24,26 +24,10 @@ internal sealed class EventProbe : IAsyncDisposable
 
     public List<ReaderEvent> Seen { get; } = [];
 
-    public async Task<ReaderEvent> WaitForAsync(ReaderEventKind kind, string reader = "")
-    {
-        using var timeout = new CancellationTokenSource(Timeout);
-        try
-        {
-            while (true)
-            {
-                var item = await _events.Reader.ReadAsync(timeout.Token);
-                Seen.Add(item);
-                if (item.Kind == kind && (reader.Length == 0 || item.Reader == reader))
-                {
-                    return item;
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            throw new TimeoutException($"No {kind} event for '{reader}' within {Timeout}. Seen: {string.Join(", ", Seen.Select(s => $"{s.Kind} {s.Reader}"))}");
-        }
-    }
+    public Task<ReaderEvent> WaitForAsync(ReaderEventKind kind, string reader = "") =>
+        Eventually.MatchAsync(_events.Reader, item => item.Kind == kind && (reader.Length == 0 || item.Reader == reader),
+            $"a {kind} event for '{reader}'", Timeout, Seen.Add,
+            () => $"Seen: {string.Join(", ", Seen.Select(s => $"{s.Kind} {s.Reader}"))}");
 
     public async ValueTask DisposeAsync()
     {

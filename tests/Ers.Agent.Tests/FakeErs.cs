@@ -26,6 +26,8 @@ internal sealed class FakeErs : IAsyncDisposable
     private readonly ConcurrentDictionary<string, (byte[] Challenge, X509Certificate2 Certificate)> _challenges = new();
     private readonly Channel<string> _calls = Channel.CreateUnbounded<string>();
 
+    private int _insertions;
+
     private FakeErs(WebApplication app) => _app = app;
 
     public Uri BaseAddress { get; private set; } = null!;
@@ -34,6 +36,12 @@ internal sealed class FakeErs : IAsyncDisposable
 
     /// <summary>When set, cards/inserted answers this problem code (403).</summary>
     public string? RefuseInsertionWith { get; set; }
+
+    /// <summary>When set, every challenge expires at this time (the agent then asks again before signing).</summary>
+    public DateTimeOffset? ChallengeExpiresAt { get; set; }
+
+    /// <summary>Awaited inside cards/inserted with the call's number (1 for the first), before it answers.</summary>
+    public Func<int, Task>? OnCardInserted { get; set; }
 
     public ConcurrentQueue<string> RemovedCards { get; } = new();
 
@@ -90,8 +98,12 @@ internal sealed class FakeErs : IAsyncDisposable
             await next(context);
             _calls.Writer.TryWrite(context.Request.Path);
         });
-        app.MapPost(AgentApiRoutes.CardInserted, (CardInsertedRequest request) =>
+        app.MapPost(AgentApiRoutes.CardInserted, async (CardInsertedRequest request) =>
         {
+            if (OnCardInserted is { } hook)
+            {
+                await hook(Interlocked.Increment(ref _insertions));
+            }
             if (RefuseInsertionWith is { } code)
             {
                 return Results.Problem(statusCode: 403, title: "Refused", extensions: new Dictionary<string, object?> { ["code"] = code });
@@ -101,7 +113,7 @@ internal sealed class FakeErs : IAsyncDisposable
             var challenge = RandomNumberGenerator.GetBytes(32);
             _challenges[token] = (challenge, certificate);
             var algorithm = certificate.GetRSAPublicKey() is null ? "ES256" : "RS256";
-            return Results.Ok(new CardInsertedResponse(token, challenge, DateTimeOffset.UtcNow.AddMinutes(2), algorithm, null));
+            return Results.Ok(new CardInsertedResponse(token, challenge, ChallengeExpiresAt ?? DateTimeOffset.UtcNow.AddMinutes(2), algorithm, null));
         });
         app.MapPost(AgentApiRoutes.CardAuthenticate, (CardAuthenticateRequest request) =>
         {

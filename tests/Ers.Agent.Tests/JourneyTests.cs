@@ -69,26 +69,9 @@ public sealed class JourneyTests(PcscdFixture pcscd) : IAsyncLifetime
 
     private async Task TypeAsync(string line) => await _input.Writer.WriteAsync(Encoding.UTF8.GetBytes(line + "\n"));
 
-    private async Task<AgentNotice> WaitForAsync(Func<AgentNotice, bool> match, string what)
-    {
-        using var timeout = new CancellationTokenSource(EventProbe.Timeout);
-        try
-        {
-            while (true)
-            {
-                var notice = await _notices.Reader.ReadAsync(timeout.Token);
-                _seen.Add(notice);
-                if (match(notice))
-                {
-                    return notice;
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            throw new TimeoutException($"No notice '{what}'. Output:\n{_output}\nAgent: {_agent.Status} {_agent.Exception}");
-        }
-    }
+    private Task<AgentNotice> WaitForAsync(Func<AgentNotice, bool> match, string what) =>
+        Eventually.MatchAsync(_notices.Reader, match, $"notice '{what}'", EventProbe.Timeout, _seen.Add,
+            () => $"Output:\n{_output}\nAgent: {_agent.Status} {_agent.Exception}");
 
     private Task<AgentNotice> WaitForStateAsync(string reader, JourneyState state) =>
         WaitForAsync(n => n.Reader == reader && n.State == state, $"{reader} {state}");
@@ -111,7 +94,7 @@ public sealed class JourneyTests(PcscdFixture pcscd) : IAsyncLifetime
         await WaitForStateAsync(link.ReaderName, JourneyState.SelectingRole);
         await TypeAsync("2");
         var active = await WaitForAsync(n => n.State == JourneyState.Active && n.Message.StartsWith("Active:", StringComparison.Ordinal), "active");
-        Assert.Equal("Active: Dr Ada Test - Medical Secretary Access Role - Kent Community Health", active.Message);
+        Assert.Equal("Active: Dr Ada Test - Medical Secretary Access Role - Kent Community Health (RYY)", active.Message);
         var url = await WaitForAsync(n => n.Message.StartsWith("Open this address", StringComparison.Ordinal), "login URL");
         Assert.Contains("https://127.0.0.1/login?ticket=session-", url.Message, StringComparison.Ordinal);
         Assert.Equal(2, card.PinPresentationCount);
@@ -125,7 +108,8 @@ public sealed class JourneyTests(PcscdFixture pcscd) : IAsyncLifetime
         await link.RemoveAsync();
         await _ers.WaitForCallAsync(AgentApiRoutes.CardRemoved);
         Assert.Equal(card.CardId, Assert.Single(_ers.RemovedCards));
-        await WaitForStateAsync(link.ReaderName, JourneyState.Waiting);
+        var ended = await WaitForStateAsync(link.ReaderName, JourneyState.Waiting);
+        Assert.Equal(AgentMessages.SessionEndedByRemoval, ended.Message);
     }
 
     [Fact]
@@ -139,7 +123,8 @@ public sealed class JourneyTests(PcscdFixture pcscd) : IAsyncLifetime
             var ask = await WaitForStateAsync(link.ReaderName, JourneyState.AwaitingPin);
             if (ask.Level == NoticeLevel.Info)
             {
-                Assert.Contains($"{triesLeft} tries left", ask.Message, StringComparison.Ordinal);
+                Assert.Equal(AgentMessages.EnterPin(triesLeft), ask.Message);
+                Assert.Contains(triesLeft == 1 ? "(1 try left)" : $"({triesLeft} tries left)", ask.Message, StringComparison.Ordinal);
             }
             await TypeAsync("000000");
             if (triesLeft > 1)
@@ -156,7 +141,8 @@ public sealed class JourneyTests(PcscdFixture pcscd) : IAsyncLifetime
 
         // Re-inserted: still blocked, told at once, and the card sees no passcode at all.
         await link.RemoveAsync();
-        await WaitForStateAsync(link.ReaderName, JourneyState.Waiting);
+        var removed = await WaitForStateAsync(link.ReaderName, JourneyState.Waiting);
+        Assert.Equal(AgentMessages.CardRemoved, removed.Message); // there was no session to end
         await PcscTests.WaitUntilEmptyAsync(_readers, 0);
         await using var again = new VpcdCardLink(card, 0);
         await again.InsertAsync();
@@ -226,6 +212,47 @@ public sealed class JourneyTests(PcscdFixture pcscd) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Card_is_released_with_a_reset_once_signed()
+    {
+        // The agent asks for a fresh challenge between VERIFY and the signature when the first one expired: the
+        // fake holds that call, so the test can act while the card is verified and not yet signed with.
+        var verified = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _ers.ChallengeExpiresAt = _time.GetUtcNow();
+        _ers.OnCardInserted = async call =>
+        {
+            if (call == 2)
+            {
+                verified.TrySetResult();
+                await release.Task;
+            }
+        };
+        var card = NewCard();
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await using var link = new VpcdCardLink(card, 0) { Log = log.Enqueue };
+        await link.InsertAsync();
+        await WaitForStateAsync(link.ReaderName, JourneyState.AwaitingPin);
+        await TypeAsync("123456");
+        await verified.Task.WaitAsync(EventProbe.Timeout);
+        Assert.True(card.PinVerified);
+
+        var resetsBefore = log.Count(e => e == "reset");
+        release.SetResult();
+        await WaitForStateAsync(link.ReaderName, JourneyState.SelectingRole);
+        await TypeAsync("1");
+        await WaitForAsync(n => n.Message.StartsWith("Open this address", StringComparison.Ordinal), "login URL");
+
+        // The journey released the card with a reset: the card reports the passcode not verified.
+        Assert.True(log.Count(e => e == "reset") > resetsBefore, string.Join(", ", log));
+        await using var after = await _readers.ConnectAsync(link.ReaderName, default);
+        var piv = new Ers.Agent.Piv.PivCard(after);
+        await piv.SelectAsync(default);
+        var status = await piv.GetPinStatusAsync(default);
+        Assert.Equal(Ers.Agent.Piv.PinState.NotVerified, status.State);
+        Assert.Equal(1, card.PinPresentationCount);
+    }
+
+    [Fact]
     public async Task Refusal_by_ers_is_shown_as_a_plain_sentence()
     {
         _ers.RefuseInsertionWith = ApiErrorCodes.CertificateRevoked;
@@ -245,6 +272,19 @@ public sealed class HttpAgentApiTests
         var other = new TestPki("Some Other CA");
         await using var ers = await FakeErs.StartAsync(pki);
         using var api = new HttpAgentApi(ers.BaseAddress, pki.Workstation, [other.Ca]);
+        var ex = await Assert.ThrowsAsync<AgentApiException>(() => api.HeartbeatAsync(new HeartbeatRequest([]), default));
+        Assert.Equal(AgentApiException.Unreachable, ex.Code);
+        Assert.Empty(ers.Heartbeats);
+    }
+
+    [Fact]
+    public async Task Server_certificate_without_server_authentication_is_refused()
+    {
+        // Signed by the trusted CA for the right address, but with no EKU at all ("any purpose", which Kestrel
+        // serves; one naming only clientAuth it refuses to serve, so the agent's check is for this case).
+        var pki = new TestPki(serverEku: null);
+        await using var ers = await FakeErs.StartAsync(pki);
+        using var api = new HttpAgentApi(ers.BaseAddress, pki.Workstation, [pki.Ca]);
         var ex = await Assert.ThrowsAsync<AgentApiException>(() => api.HeartbeatAsync(new HeartbeatRequest([]), default));
         Assert.Equal(AgentApiException.Unreachable, ex.Code);
         Assert.Empty(ers.Heartbeats);

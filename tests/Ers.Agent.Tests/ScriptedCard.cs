@@ -12,6 +12,14 @@ internal sealed class ScriptedCard(params byte[][] answers) : ICardConnection
 
     public bool ResetOnDispose { get; set; }
 
+    public void BeginTransaction()
+    {
+    }
+
+    public void EndTransaction(bool reset)
+    {
+    }
+
     public List<byte[]> Sent { get; } = [];
 
     public Task<byte[]> TransmitAsync(ReadOnlyMemory<byte> command, CancellationToken cancellationToken)
@@ -29,6 +37,14 @@ internal sealed class DirectCard(VirtualPivCard card) : ICardConnection
     public string Reader => "direct";
 
     public bool ResetOnDispose { get; set; }
+
+    public void BeginTransaction()
+    {
+    }
+
+    public void EndTransaction(bool reset)
+    {
+    }
 
     public Task<byte[]> TransmitAsync(ReadOnlyMemory<byte> command, CancellationToken cancellationToken) =>
         Task.FromResult(card.Process(command.Span));

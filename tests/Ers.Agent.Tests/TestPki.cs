@@ -7,7 +7,7 @@ namespace Ers.Agent.Tests;
 /// <summary>A throw-away PKI made at run time: one CA, a server certificate for 127.0.0.1 and a workstation certificate.</summary>
 internal sealed class TestPki
 {
-    public TestPki(string name = "Ers Test CA")
+    public TestPki(string name = "Ers Test CA", string? serverEku = "1.3.6.1.5.5.7.3.1")
     {
         using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var caRequest = new CertificateRequest($"CN={name}", caKey, HashAlgorithmName.SHA256);
@@ -15,7 +15,7 @@ internal sealed class TestPki
         caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         var now = DateTimeOffset.UtcNow;
         Ca = Reload(caRequest.CreateSelfSigned(now.AddMinutes(-5), now.AddYears(1)));
-        Server = Issue("CN=127.0.0.1", "1.3.6.1.5.5.7.3.1", san: true);
+        Server = Issue("CN=127.0.0.1", serverEku, san: true);
         Workstation = Issue("CN=workstation-01", "1.3.6.1.5.5.7.3.2", san: false);
     }
 
@@ -25,11 +25,14 @@ internal sealed class TestPki
 
     public X509Certificate2 Workstation { get; }
 
-    private X509Certificate2 Issue(string subject, string eku, bool san)
+    private X509Certificate2 Issue(string subject, string? eku, bool san)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(eku)], false));
+        if (eku is not null)
+        {
+            request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(eku)], false));
+        }
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
         if (san)
         {

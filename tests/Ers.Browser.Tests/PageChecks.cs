@@ -6,7 +6,7 @@ namespace Ers.Browser.Tests;
 /// <summary>What every page test checks: no serious or critical accessibility violation, and a screenshot.</summary>
 public static class PageChecks
 {
-    public static string ScreenshotDir { get; } = Path.Combine(ErsWebHost.RepoRoot, "artifacts", "screenshots");
+    public static string ScreenshotDir { get; } = Ers.Testing.RepoRoot.Combine("artifacts", "screenshots");
 
     public static async Task AssertAccessibleAsync(IPage page)
     {

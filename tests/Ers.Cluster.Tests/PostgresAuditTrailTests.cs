@@ -179,7 +179,7 @@ public sealed class PostgresAuditTrailTests(PostgresFixture postgres) : IClassFi
     [Fact]
     public async Task An_unreachable_database_refuses_the_append_with_a_distinguishable_exception()
     {
-        var closedPort = Infrastructure.Native.FreePort();
+        var closedPort = Ers.Testing.FreePort.Next();
         await using var db = PostgresAuditTrail.CreateDataSource($"Host=127.0.0.1;Port={closedPort};Username=postgres;Timeout=2");
 
         var e = await Assert.ThrowsAsync<AuditUnavailableException>(() =>
@@ -221,7 +221,7 @@ public sealed class PostgresAuditTrailTests(PostgresFixture postgres) : IClassFi
     public async Task The_ers_tool_migrates_as_the_deployment_job_runs_it()
     {
         await using var db = await postgres.NewDatabaseAsync();
-        var ers = Infrastructure.SiloProcess.BuildOutput("Ers.Tools", "ers.dll");
+        var ers = Ers.Testing.Processes.BuildOutput.Tool;
         var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(ers);
         info.ArgumentList.Add("audit");

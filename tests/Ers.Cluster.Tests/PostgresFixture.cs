@@ -1,4 +1,4 @@
-using Ers.Cluster.Tests.Infrastructure;
+using Ers.Testing.Servers;
 using Npgsql;
 
 namespace Ers.Cluster.Tests;

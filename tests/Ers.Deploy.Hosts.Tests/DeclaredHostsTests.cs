@@ -5,8 +5,11 @@ using System.Text.Json;
 using Ers.Api;
 using Ers.Audit.Postgres;
 using Ers.Cluster;
-using Ers.Cluster.Tests.Infrastructure;
 using Ers.Deploy.Tests;
+using Ers.Testing;
+using Ers.Testing.Processes;
+using Ers.Testing.Servers;
+using Ers.Testing.Silos;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -46,6 +49,9 @@ public sealed class DeclaredHostsTests(ITestOutputHelper output)
             var secrets = DeclaredEnvironment.ErsSecrets(redis.ConnectionString, postgres.ConnectionString);
             var pki = Path.Combine(work, "pki");
             await RunToolAsync(work, new Dictionary<string, string>(), "pki", "dev", "--out", pki);
+            // The Secret volume's file, from the same stand-in value the Secret would hold.
+            var dataProtectionKey = Path.Combine(work, "data-protection-key");
+            await File.WriteAllTextAsync(dataProtectionKey, secrets[DeclaredEnvironment.SecretName][DeclaredEnvironment.DataProtectionKey]);
 
             // The migration Job, with its declared environment and arguments, as each deploy runs it.
             var job = manifests.Container("ers-audit-migrate", "audit-migrate");
@@ -63,12 +69,12 @@ public sealed class DeclaredHostsTests(ITestOutputHelper output)
                     Secrets = secrets,
                     Fields = EnvironmentSources.PodFields($"ers-silo-{i}", ip),
                 });
-                var http = Native.FreePort();
+                var http = FreePort.Next();
                 var overrides = new Dictionary<string, string?>
                 {
                     ["Urls"] = $"http://{ip}:{http}",
-                    ["Ers__Cluster__SiloPort"] = Native.FreePort().ToString(CultureInfo.InvariantCulture),
-                    ["Ers__Cluster__GatewayPort"] = Native.FreePort().ToString(CultureInfo.InvariantCulture),
+                    ["Ers__Cluster__SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+                    ["Ers__Cluster__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
                 };
                 AssertOnlyAllowedOverrides(declared, overrides, allowed: PortSettings);
                 hosts.Add(Start($"ers-silo-{i}", "Ers.Silo", new Uri($"http://{ip}:{http}"), declared, overrides));
@@ -79,7 +85,7 @@ public sealed class DeclaredHostsTests(ITestOutputHelper output)
                 Secrets = secrets,
                 Fields = EnvironmentSources.PodFields("ers-web-0", "127.0.0.4"),
             });
-            var webPort = Native.FreePort();
+            var webPort = FreePort.Next();
             var webOverrides = new Dictionary<string, string?>
             {
                 ["Urls"] = $"http://127.0.0.1:{webPort}",
@@ -92,12 +98,13 @@ public sealed class DeclaredHostsTests(ITestOutputHelper output)
                 ["/etc/ers/card-pki/issuing-ca.pem"] = Path.Combine(pki, "smartcard-issuing-ca.crt.pem"),
                 ["/etc/ers/workstation-ca/ca.crt"] = Path.Combine(pki, "workstation-ca.crt.pem"),
                 ["/etc/ers/workstation-ca/ca.crl"] = Path.Combine(pki, "crl", "workstation-ca.crl"),
+                ["/etc/ers/data-protection/key"] = dataProtectionKey,
             };
             var pathSettings = new HashSet<string>();
             foreach (var (name, value) in webDeclared.Where(e => e.Value.StartsWith("/etc/ers/", StringComparison.Ordinal)))
             {
                 Assert.True(devFiles.TryGetValue(value, out var local), $"{name} names {value}, which this test has no stand-in for");
-                Assert.True(File.Exists(local), $"'ers pki dev' wrote no {local}");
+                Assert.True(File.Exists(local), $"no stand-in file {local}");
                 webOverrides[name] = local;
                 pathSettings.Add(name);
             }
@@ -170,8 +177,7 @@ public sealed class DeclaredHostsTests(ITestOutputHelper output)
         Assert.StartsWith("certificate.", code, StringComparison.Ordinal);
 
         // The web is a cluster client; its own refusals still reach the cluster's PostgreSQL audit trail.
-        await Native.WaitForAsync(async () => await AuditCountAsync(audit) > before, TimeSpan.FromSeconds(15),
-            "the web's refusal to appear in the PostgreSQL audit trail");
+        await Eventually.TrueAsync(async () => await AuditCountAsync(audit) > before, "the web's refusal to appear in the PostgreSQL audit trail", TimeSpan.FromSeconds(15));
         return code!;
     }
 
@@ -182,6 +188,9 @@ public sealed class DeclaredHostsTests(ITestOutputHelper output)
         builder.Configuration.AddInMemoryCollection(webDeclared.Select(e =>
             new KeyValuePair<string, string?>(e.Key.Replace("__", ":", StringComparison.Ordinal), e.Value)));
         builder.Logging.SetMinimumLevel(LogLevel.Error);
+        // The test's own client, not the web's: the first login on a cold cluster (activations, the first audit
+        // connection) on a loaded two-core machine can take longer than a web node's 2 s per call.
+        builder.Configuration["Ers:Cluster:ClientResponseTimeout"] = "00:00:10";
         builder.AddErsClusterClient();
         using var host = builder.Build();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
@@ -213,34 +222,19 @@ public sealed class DeclaredHostsTests(ITestOutputHelper output)
         }
     }
 
-    private static HostProcess Start(
+    internal static HostProcess Start(
         string name, string project, Uri baseAddress, IReadOnlyDictionary<string, string> declared, IReadOnlyDictionary<string, string?> overrides)
     {
-        var assembly = BuildOutput(project, project + ".dll");
+        var assembly = BuildOutput.Of(project, project + ".dll");
         var info = DeclaredEnvironment.StartInfo("dotnet", [assembly], declared, overrides);
         info.WorkingDirectory = Path.GetDirectoryName(assembly)!;
         return HostProcess.Start(name, baseAddress, info);
     }
 
-    private static async Task RunToolAsync(string workingDirectory, IReadOnlyDictionary<string, string> declared, params string[] args)
+    internal static async Task RunToolAsync(string workingDirectory, IReadOnlyDictionary<string, string> declared, params string[] args)
     {
-        var info = DeclaredEnvironment.StartInfo("dotnet", [BuildOutput("Ers.Tools", "ers.dll"), .. args], declared);
+        var info = DeclaredEnvironment.StartInfo("dotnet", [BuildOutput.Tool, .. args], declared);
         info.WorkingDirectory = workingDirectory;
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start ers.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, $"ers {string.Join(' ', args)} exited with {process.ExitCode}:{Environment.NewLine}{await stdout}{await stderr}");
-    }
-
-    /// <summary>A project's build output in the configuration and framework of this test's own.</summary>
-    private static string BuildOutput(string project, string assembly)
-    {
-        var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var path = Path.Combine(Repository.Root, "src", project, "bin", here.Parent!.Name, here.Name, assembly);
-        return File.Exists(path)
-            ? path
-            : throw new FileNotFoundException($"{project} is not built at '{path}': build tests/Ers.Deploy.Hosts.Tests (it builds {project}).");
+        await ProcessRunner.RunAsync(info);
     }
 }

@@ -58,7 +58,10 @@ public static class DeclaredEnvironment
     /// <summary>The web's token HMAC key (base64 of 32 random bytes or more, <c>Ers:Tokens:Key</c>).</summary>
     public const string TokenSigningKey = "token-signing-key";
 
-    public static readonly IReadOnlyList<string> ErsSecretKeys = [RedisKey, AuditPostgresKey, TokenSigningKey];
+    /// <summary>The AES key (base64 of 32 random bytes) that encrypts the web's Data Protection key ring in Redis, mounted as a file.</summary>
+    public const string DataProtectionKey = "data-protection-key";
+
+    public static readonly IReadOnlyList<string> ErsSecretKeys = [RedisKey, AuditPostgresKey, TokenSigningKey, DataProtectionKey];
 
     /// <summary>
     /// Local values for the keys of <see cref="SecretName"/>; without <paramref name="tokenSigningKey"/> a fresh random
@@ -73,6 +76,7 @@ public static class DeclaredEnvironment
                 [RedisKey] = redis,
                 [AuditPostgresKey] = auditPostgres,
                 [TokenSigningKey] = tokenSigningKey ?? Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+                [DataProtectionKey] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             },
         };
 

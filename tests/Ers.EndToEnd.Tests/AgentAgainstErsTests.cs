@@ -164,26 +164,9 @@ public sealed class AgentAgainstErsTests : IDisposable
         return drained;
     }
 
-    private async Task<AgentNotice> WaitForAsync(Func<AgentNotice, bool> match, string what)
-    {
-        using var timeout = new CancellationTokenSource(Timeout);
-        try
-        {
-            while (true)
-            {
-                var notice = await _notices.Reader.ReadAsync(timeout.Token);
-                _seen.Add(notice);
-                if (match(notice))
-                {
-                    return notice;
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            throw new TimeoutException($"No agent notice '{what}' within {Timeout}. Agent output:\n{Stack.AgentOutputText}");
-        }
-    }
+    private Task<AgentNotice> WaitForAsync(Func<AgentNotice, bool> match, string what) =>
+        Eventually.MatchAsync(_notices.Reader, match, $"agent notice '{what}'", Timeout, _seen.Add,
+            () => $"Agent output:\n{Stack.AgentOutputText}");
 
     private static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what)
     {

@@ -1,5 +1,3 @@
-using Ers.Agent.Tests;
-
 namespace Ers.EndToEnd;
 
 /// <summary>pcscd (the one per machine), then the whole stack; stopped in the reverse order.</summary>

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Ers.Api;
+using Ers.Testing.Hosts;
 using Ers.Tools.Pki;
 
 namespace Ers.Observability.Tests;
@@ -20,24 +21,8 @@ public sealed class AgentWorkstation : IDisposable
         _host = host;
         WorkstationId = workstationId ?? $"WS-{Guid.NewGuid():N}"[..16];
         Certificate = host.Pki.IssueWorkstation(WorkstationId);
-        var serverCa = host.Pki.WorkstationCa.Certificate;
-        var handler = new SocketsHttpHandler
-        {
-            SslOptions =
-            {
-                ClientCertificates = [Certificate],
-                LocalCertificateSelectionCallback = (_, _, _, _, _) => Certificate,
-                RemoteCertificateValidationCallback = (_, presented, _, _) =>
-                {
-                    using var chain = new X509Chain();
-                    chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                    chain.ChainPolicy.CustomTrustStore.Add(serverCa);
-                    chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                    return presented is X509Certificate2 server && chain.Build(server);
-                },
-            },
-        };
-        Http = new HttpClient(handler) { BaseAddress = host.AgentAddress };
+        var serverCa = host.Pki.ServerCa.Certificate;
+        Http = AgentHttpClient.Create(host.AgentAddress, Certificate, serverCa);
     }
 
     public string WorkstationId { get; }

@@ -1,16 +1,12 @@
 using System.Diagnostics;
-using System.Net;
-using Ers.Grains;
 using Ers.ServiceDefaults;
 using Ers.Sessions;
+using Ers.Testing.Hosts;
+using Ers.Testing.Pki;
 using Ers.Tools.Pki;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using OpenTelemetry.Trace;
@@ -18,100 +14,62 @@ using OpenTelemetry.Trace;
 namespace Ers.Observability.Tests;
 
 /// <summary>
-/// The real Ers.Web (co-hosted silo, in-memory grain state) on real Kestrel at 127.0.0.1 with free ports (plain HTTP
-/// for browsers and scrapes, HTTPS with client certificates for the agents' API), its silo and gateway on free ports,
-/// a fake session clock, and a temporary audit file. <see cref="AgentWorkstation"/> logs in through the agents' API
-/// with the real card protocol. <c>POST /test/login</c> is a shortcut the load driver uses to start many sessions
-/// through the grains without the card protocol; <c>GET /test/fail</c> answers 500 (the error panels' input).
+/// The shared Ers.Web test host (<see cref="ErsWebFactory"/>: co-hosted silo, in-memory grain state, real Kestrel,
+/// HTTPS with client certificates for the agents' API, plain HTTP for browsers and scrapes) with what the operators'
+/// view needs on top: a fake session clock, no staff directory, tracing on request, and two test endpoints.
+/// <see cref="AgentWorkstation"/> logs in through the agents' API with the real card protocol. <c>POST /test/login</c>
+/// is a shortcut the load driver uses to start many sessions through the grains without the card protocol;
+/// <c>GET /test/fail</c> answers 500 (the error panels' input).
 /// </summary>
-public sealed class ErsWebHost : WebApplicationFactory<Program>
+public sealed class ErsWebHost : ErsWebFactory
 {
     public const string LoginPath = "/test/login";
     public const string FailPath = "/test/fail";
 
-    private readonly string _directory = Directory.CreateTempSubdirectory("ers-observability-").FullName;
-    private readonly ICollection<Activity>? _spans;
+    public static readonly DateTimeOffset Start = new(2026, 11, 27, 8, 30, 0, TimeSpan.Zero);
+
+    private readonly bool _tracing;
     private readonly IReadOnlyDictionary<string, string>? _settings;
-    private readonly Dictionary<string, string> _pkiSettings;
 
     public ErsWebHost(ICollection<Activity>? spans = null, IReadOnlyDictionary<string, string>? settings = null)
+        : base("ers-observability")
     {
-        _spans = spans;
+        _tracing = spans is not null;
         _settings = settings;
-        // The card authentication the web host requires at start-up, from a throwaway development PKI.
-        var pki = Pki = DevPki.Init(_directory, Clock);
-        pki.IssueServer();
-        pki.EnsureTokenKey();
-        pki.WriteCrls(TimeSpan.FromDays(7));
-        _pkiSettings = new Dictionary<string, string>
+        RulesTime = Clock;
+        TestServices = services =>
         {
-            ["Urls"] = "http://127.0.0.1:0",
-            ["Ers:AgentApi:HttpsUrl"] = "https://127.0.0.1:0",
-            ["Ers:AgentApi:ServerCertificatePath"] = DevPki.CertificatePath(_directory, DevPki.ServerName),
-            ["Ers:AgentApi:ServerCertificateKeyPath"] = DevPki.KeyPath(_directory, DevPki.ServerName),
-            ["Ers:CardAuthentication:TrustedRoots:0"] = DevPki.CertificatePath(_directory, DevPki.SmartcardRootName),
-            ["Ers:CardAuthentication:IntermediateCertificates:0"] = DevPki.CertificatePath(_directory, DevPki.SmartcardIssuingName),
-            ["Ers:CardAuthentication:CrlSources:0"] = DevPki.CrlPath(_directory, DevPki.SmartcardIssuingName),
-            ["Ers:Workstations:TrustedRoots:0"] = DevPki.CertificatePath(_directory, DevPki.WorkstationCaName),
-            ["Ers:Workstations:CrlSources:0"] = DevPki.CrlPath(_directory, DevPki.WorkstationCaName),
-            ["Ers:Tokens:KeyFile"] = Path.Combine(_directory, DevPki.TokenKeyFile),
+            services.AddSingleton<IStartupFilter, TestEndpoints>();
+            if (spans is not null)
+            {
+                services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans));
+            }
         };
-        UseKestrel();
-        StartServer();
+        StartKestrel();
     }
-
-    public static readonly DateTimeOffset Start = new(2026, 11, 27, 8, 30, 0, TimeSpan.Zero);
 
     public FakeTimeProvider Clock { get; } = new(Start);
 
-    /// <summary>The throwaway PKI that issued the server's certificate and issues the tests' cards and workstations.</summary>
-    public DevPki Pki { get; }
-
     /// <summary>The agents' API: real Kestrel HTTPS that asks each workstation for its client certificate.</summary>
-    public Uri AgentAddress => new(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
-        .Addresses.Single(a => a.StartsWith("https://", StringComparison.Ordinal)) + "/");
+    public Uri AgentAddress => AddressOf("https");
 
     /// <summary>The host's real HTTP address.</summary>
-    public Uri Address => new(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
-        .Addresses.Single(a => a.StartsWith("http://", StringComparison.Ordinal)) + "/");
+    public Uri Address => AddressOf("http");
 
-    public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
+    // The fake clock is days from now: CAs dated by it, not the shared ones dated now.
+    protected override DevPki CreatePki() => TestPkiMaker.Create(PkiDirectory, Clock, freshCas: true);
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    protected override void ConfigureSettings(ErsSettings settings)
     {
-        builder.UseSetting("Ers:Cluster:Provider", "Localhost");
-        builder.UseSetting("Ers:Cluster:SiloPort", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
-        builder.UseSetting("Ers:Cluster:GatewayPort", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
-        builder.UseSetting("Ers:Directory:SeedFile", "");
-        if (_spans is not null)
+        settings.Set("Ers:Directory:SeedFile", "")
+            .Set("Ers:Sessions:HeartbeatTimeout", LoadDriver.HeartbeatTimeout.ToString())
+            // Each driven round moves the session clock past a heartbeat timeout: keep earlier sessions from idling out.
+            .Set("Ers:Sessions:IdleTimeout", "07:00:00")
+            .Set(_settings ?? new Dictionary<string, string>());
+        if (_tracing)
         {
-            builder.UseSetting(ErsTelemetry.TracingKey, "true");
+            settings.Set(ErsTelemetry.TracingKey, "true");
         }
-
-        builder.UseSetting(GrainServices.AuditFilePathKey, Path.Combine(_directory, "audit.jsonl"));
-        builder.UseSetting("Ers:Sessions:HeartbeatTimeout", LoadDriver.HeartbeatTimeout.ToString());
-        // Each driven round moves the session clock past a heartbeat timeout: keep earlier sessions from idling out.
-        builder.UseSetting("Ers:Sessions:IdleTimeout", "07:00:00");
-        foreach (var (key, value) in _pkiSettings.Concat(_settings ?? new Dictionary<string, string>()))
-        {
-            builder.UseSetting(key, value);
-        }
-
-        builder.ConfigureTestServices(services =>
-        {
-            services.AddKeyedSingleton<TimeProvider>(ErsTime.Key, Clock);
-            services.AddSingleton<IStartupFilter, TestEndpoints>();
-            if (_spans is not null)
-            {
-                services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(_spans));
-            }
-        });
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        Directory.Delete(_directory, recursive: true);
     }
 
     /// <summary>A login as one HTTP request: insert the card and start the session (the agents' API does this).</summary>

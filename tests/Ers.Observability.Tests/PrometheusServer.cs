@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using Ers.Testing.Processes;
 
 namespace Ers.Observability.Tests;
 
@@ -13,11 +13,10 @@ public sealed class PrometheusServer : IAsyncDisposable
 {
     public const string Binary = "/usr/bin/prometheus";
 
-    private readonly Process _process;
+    private readonly HostProcess _process;
     private readonly string _directory;
-    private readonly StringBuilder _log = new();
 
-    private PrometheusServer(Process process, string directory, Uri address)
+    private PrometheusServer(HostProcess process, string directory, Uri address)
     {
         _process = process;
         _directory = directory;
@@ -30,16 +29,7 @@ public sealed class PrometheusServer : IAsyncDisposable
     public HttpClient Http { get; }
 
     /// <summary>What Prometheus printed, for failure messages.</summary>
-    public string Log
-    {
-        get
-        {
-            lock (_log)
-            {
-                return _log.ToString();
-            }
-        }
-    }
+    public string Log => _process.Output;
 
     public static async Task<PrometheusServer> StartAsync(string job, Uri target, string ruleFile)
     {
@@ -65,12 +55,7 @@ public sealed class PrometheusServer : IAsyncDisposable
                   - targets: ["{target.Authority}"]
             """);
         var port = FreePort.Next();
-        var start = new ProcessStartInfo(Binary)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = new ProcessStartInfo(Binary);
         foreach (var argument in new[]
         {
             $"--config.file={config}",
@@ -81,12 +66,9 @@ public sealed class PrometheusServer : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException($"{Binary} did not start.");
-        var server = new PrometheusServer(process, directory, new Uri($"http://127.0.0.1:{port}/"));
-        process.OutputDataReceived += (_, e) => server.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => server.Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var address = new Uri($"http://127.0.0.1:{port}/");
+        var process = HostProcess.Start("prometheus", address, start);
+        var server = new PrometheusServer(process, directory, address);
         try
         {
             await Eventually.TrueAsync(async () =>
@@ -104,7 +86,7 @@ public sealed class PrometheusServer : IAsyncDisposable
                 {
                     return false;
                 }
-            }, "Prometheus to be ready", 30);
+            }, "Prometheus to be ready", TimeSpan.FromSeconds(30));
         }
         catch
         {
@@ -159,29 +141,12 @@ public sealed class PrometheusServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
+        await _process.DisposeAsync();
         Directory.Delete(_directory, recursive: true);
     }
 
     private static double ParseValue(JsonElement value) =>
         double.Parse(value.GetString()!, NumberStyles.Float, CultureInfo.InvariantCulture);
-
-    private void Append(string? line)
-    {
-        if (line is not null)
-        {
-            lock (_log)
-            {
-                _log.AppendLine(line);
-            }
-        }
-    }
 }
 
 /// <summary>One series of an instant-query answer.</summary>

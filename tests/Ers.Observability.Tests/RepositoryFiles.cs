@@ -2,10 +2,10 @@ using System.Text.Json;
 
 namespace Ers.Observability.Tests;
 
-/// <summary>The committed observability files, found from the test's directory up to the repository root.</summary>
+/// <summary>The committed observability files in the repository.</summary>
 public static class RepositoryFiles
 {
-    public static string Root { get; } = FindRoot();
+    public static string Root => Ers.Testing.RepoRoot.Path;
 
     public static string Dashboard => Path.Combine(Root, "k8s", "observability", "grafana", "ers-dashboard.json");
 
@@ -31,18 +31,5 @@ public static class RepositoryFiles
         }
 
         return queries;
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Ers.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"Ers.sln not found above {AppContext.BaseDirectory}.");
     }
 }

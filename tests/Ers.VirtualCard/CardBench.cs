@@ -105,6 +105,10 @@ public static class CardBench
             set => inner.ResetOnDispose = value;
         }
 
+        public void BeginTransaction() => inner.BeginTransaction();
+
+        public void EndTransaction(bool reset) => inner.EndTransaction(reset);
+
         public double TransmitMilliseconds { get; private set; }
 
         public int Commands { get; private set; }

@@ -2,8 +2,9 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Ers.VirtualCard;
 
-// A virtual PIV card in a vpcd reader until Enter (or Ctrl+C) removes it. See README.md.
-string? certPath = null, keyPath = null, pfxPassword = null;
+// A virtual PIV card in a vpcd reader: Enter removes it, Enter again re-inserts the same card (its PIN counter kept),
+// "q" or the end of stdin quits. See README.md.
+string? certPath = null, keyPath = null, pfxPassword = null, statePath = null;
 Guid? cardId = null;
 var pin = "123456";
 var reader = 0;
@@ -26,7 +27,9 @@ for (var i = 0; i < args.Length; i++)
                 File.ReadAllText(Next()), new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))
                 ?? throw new ArgumentException("Empty card file.");
             (certPath, keyPath, cardId) = (issued.CertificatePath, issued.KeyPath, Guid.Parse(issued.CardId));
+            statePath ??= Path.ChangeExtension(args[i], ".pin-tries");
             break;
+        case "--state": statePath = Next(); break;
         case "--reader": reader = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture); break;
         case "--malformed": malformed = Enum.Parse<MalformedAnswers>(Next(), ignoreCase: true); break;
         case "--rsa" or "--ecc":
@@ -61,6 +64,14 @@ else
     certificate = X509Certificate2.CreateFromPemFile(certPath, keyPath ?? certPath);
 }
 
+// A real card keeps its PIN counter for ever; this card keeps it in a small file (one number) across runs.
+var triesLeft = VirtualPivCard.MaxPinTries;
+if (statePath is not null && File.Exists(statePath)
+    && int.TryParse(File.ReadAllText(statePath).Trim(), System.Globalization.CultureInfo.InvariantCulture, out var saved)
+    && saved is >= 0 and <= VirtualPivCard.MaxPinTries)
+{
+    triesLeft = saved;
+}
 var key = VirtualCardOptions.FromCertificate(certificate, pin);
 var options = new VirtualCardOptions
 {
@@ -69,24 +80,39 @@ var options = new VirtualCardOptions
     Pin = pin,
     CardGuid = cardId is { } id ? VirtualCardOptions.CardGuidFrom(id) : null,
     Malformed = malformed,
+    PinTriesLeft = triesLeft,
+    PinTriesChanged = statePath is null ? null : n => File.WriteAllText(statePath, n.ToString(System.Globalization.CultureInfo.InvariantCulture)),
 };
 var card = new VirtualPivCard(options);
-await using var link = new VpcdCardLink(card, reader) { Log = m => Console.WriteLine($"  [{DateTime.UtcNow:HH:mm:ss.fff}] {m}") };
-try
+var stdin = Task.Run(Console.ReadLine);
+while (true)
 {
-    await link.InsertAsync();
+    await using var link = new VpcdCardLink(card, reader) { Log = m => Console.WriteLine($"  [{DateTime.UtcNow:HH:mm:ss.fff}] {m}") };
+    try
+    {
+        await link.InsertAsync();
+    }
+    catch (System.Net.Sockets.SocketException)
+    {
+        Console.Error.WriteLine($"Cannot reach vpcd on 127.0.0.1:{VpcdCardLink.BasePort + reader}: is pcscd running with vsmartcard-vpcd installed?");
+        return 1;
+    }
+    Console.WriteLine($"Card {card.CardId} inserted in \"{link.ReaderName}\" ({certificate.Subject}), {card.PinTriesLeft} PIN tries left. Enter removes it, q quits.");
+    await Task.WhenAny(stdin, link.Completion);
+    await link.RemoveAsync();
+    Console.WriteLine("Card removed.");
+    if (!stdin.IsCompleted || stdin.Result is null || stdin.Result.Trim() == "q")
+    {
+        return 0; // vpcd went away, end of stdin, or "q"
+    }
+    Console.WriteLine("Enter inserts it again, q quits.");
+    var line = await Console.In.ReadLineAsync();
+    if (line is null || line.Trim() == "q")
+    {
+        return 0;
+    }
+    stdin = Task.Run(Console.ReadLine);
 }
-catch (System.Net.Sockets.SocketException)
-{
-    Console.Error.WriteLine($"Cannot reach vpcd on 127.0.0.1:{VpcdCardLink.BasePort + reader}: is pcscd running with vsmartcard-vpcd installed?");
-    return 1;
-}
-Console.WriteLine($"Card {card.CardId} inserted in \"{link.ReaderName}\" ({certificate.Subject}). Press Enter to remove it.");
-var enter = Task.Run(Console.ReadLine);
-await Task.WhenAny(enter, link.Completion);
-await link.RemoveAsync();
-Console.WriteLine("Card removed.");
-return 0;
 
 /// <summary>The fields of an <c>ers pki</c> card file this tool needs.</summary>
 internal sealed record IssuedCardFile(string CardId, string CertificatePath, string KeyPath);

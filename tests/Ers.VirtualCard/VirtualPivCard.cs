@@ -35,6 +35,12 @@ public sealed class VirtualCardOptions
 
     public string Pin { get; init; } = "123456";
 
+    /// <summary>PIN tries left when the card is made (a card program restores its saved counter with this).</summary>
+    public int PinTriesLeft { get; init; } = VirtualPivCard.MaxPinTries;
+
+    /// <summary>Called with the new count whenever a VERIFY changes the PIN tries left (under the card's lock).</summary>
+    public Action<int>? PinTriesChanged { get; init; }
+
     /// <summary>16 bytes; random when not given. See <see cref="CardGuidFrom"/>.</summary>
     public byte[]? CardGuid { get; init; }
 
@@ -66,7 +72,7 @@ public sealed class VirtualPivCard
     private readonly Lock _lock = new();
     private readonly VirtualCardOptions _options;
     private readonly byte[] _guid;
-    private int _triesLeft = MaxPinTries;
+    private int _triesLeft;
     private bool _selected;
     private bool _pinVerified;
     private byte[] _pendingResponse = [];
@@ -80,6 +86,9 @@ public sealed class VirtualPivCard
     {
         _options = options;
         _guid = options.CardGuid ?? RandomNumberGenerator.GetBytes(16);
+        _triesLeft = options.PinTriesLeft is >= 0 and <= MaxPinTries
+            ? options.PinTriesLeft
+            : throw new ArgumentException($"PIN tries left is 0 to {MaxPinTries}.", nameof(options));
         if (_guid.Length != 16)
         {
             throw new ArgumentException("The card GUID is 16 bytes.", nameof(options));
@@ -177,10 +186,11 @@ public sealed class VirtualPivCard
 
     private byte[] Select(CommandApdu command, byte[] aid)
     {
-        // OpenSC selects with the 9-byte truncated AID; both it and the full AID are accepted.
+        // OpenSC selects with the 9-byte truncated AID; both it and the full AID are accepted. A failed SELECT leaves
+        // the current application selected (ISO 7816-4), as a real card does: yubico-piv-tool first probes for the
+        // YubiKey applications and then talks PIV without selecting it again.
         if (command.P1 != 0x04 || aid.Length < 5 || !PivAid.AsSpan().StartsWith(aid))
         {
-            _selected = false;
             return Sw(0x6A82);
         }
         _selected = true;
@@ -222,13 +232,22 @@ public sealed class VirtualPivCard
         var expected = System.Text.Encoding.ASCII.GetBytes(_options.Pin);
         if (CryptographicOperations.FixedTimeEquals(data.AsSpan(0, length), expected))
         {
-            _triesLeft = MaxPinTries;
+            SetTriesLeft(MaxPinTries);
             _pinVerified = true;
             return Sw(0x9000);
         }
         _pinVerified = false;
-        _triesLeft--;
+        SetTriesLeft(_triesLeft - 1);
         return Sw(0x63C0 | _triesLeft);
+    }
+
+    private void SetTriesLeft(int triesLeft)
+    {
+        if (triesLeft != _triesLeft)
+        {
+            _triesLeft = triesLeft;
+            _options.PinTriesChanged?.Invoke(triesLeft);
+        }
     }
 
     private byte[] GetData(CommandApdu command, byte[] data)

@@ -6,9 +6,9 @@ using Ers.Api;
 using Ers.Audit;
 using Ers.Cards;
 using Ers.Sessions;
+using Ers.Testing.Hosts;
 using Ers.Tools.Pki;
 using Ers.Web.Security;
-using Ers.Web.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Ers.Web.Tests;
@@ -114,7 +114,7 @@ public sealed class AgentApiLoginTests(AgentHost host) : IClassFixture<AgentHost
         var sessionGrain = host.Grains.GetGrain<ISessionGrain>((await host.Grains.GetGrain<ICardGrain>(card.CardId).GetAsync()).SessionId!);
         host.Time.Advance(TimeSpan.FromSeconds(5));
         var heartbeat = await client.PostAsJsonAsync(AgentApiRoutes.Heartbeat, new HeartbeatRequest([session.SessionToken]));
-        Assert.Equal(HttpStatusCode.NoContent, heartbeat.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, heartbeat.StatusCode);
         Assert.Equal(host.Time.GetUtcNow(), (await sessionGrain.GetAsync())!.LastHeartbeatAt);
 
         var logout = await client.PostAsJsonAsync(AgentApiRoutes.Logout, new SessionRequest(session.SessionToken));

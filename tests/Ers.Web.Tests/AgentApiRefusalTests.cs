@@ -6,10 +6,10 @@ using System.Text;
 using Ers.Api;
 using Ers.Audit;
 using Ers.Cards;
-using Ers.Staff;
 using Ers.Sessions;
+using Ers.Staff;
+using Ers.Testing.Hosts;
 using Ers.Tools.Pki;
-using Ers.Web.Tests.Support;
 
 namespace Ers.Web.Tests;
 
@@ -349,66 +349,6 @@ public sealed class AgentApiRefusalTests(AgentHost host) : IClassFixture<AgentHo
 
         await AssertRefusedAsync(response, HttpStatusCode.BadRequest, ApiErrorCodes.RequestMalformed, Ws1);
         Assert.Equal(before, await host.ErsActivationsAsync());
-    }
-
-    [Fact]
-    public async Task No_client_certificate_is_a_401_and_reaches_no_grain()
-    {
-        using var client = host.AgentClient(null);
-        var before = await host.ErsActivationsAsync();
-        var card = host.IssueCard("555294209105", "Dr Amelia Hart");
-
-        var response = await client.PostAsJsonAsync(AgentApiRoutes.CardInserted, new CardInsertedRequest(card.CardId, card.CertificateDer));
-
-        await AssertRefusedAsync(response, HttpStatusCode.Unauthorized, ApiErrorCodes.ClientCertificateMissing, workstationId: null);
-        Assert.Equal(before, await host.ErsActivationsAsync());
-    }
-
-    [Fact]
-    public async Task A_client_certificate_from_an_untrusted_ca_is_a_403_and_reaches_no_grain()
-    {
-        using var client = host.AgentClient(host.ForeignWorkstation);
-        var before = await host.ErsActivationsAsync();
-        var card = host.IssueCard("555294209105", "Dr Amelia Hart");
-
-        var response = await client.PostAsJsonAsync(AgentApiRoutes.CardInserted, new CardInsertedRequest(card.CardId, card.CertificateDer));
-
-        await AssertRefusedAsync(response, HttpStatusCode.Forbidden, ApiErrorCodes.ClientCertificateInvalid, workstationId: null);
-        Assert.Equal(before, await host.ErsActivationsAsync());
-    }
-
-    [Fact]
-    public async Task A_revoked_workstation_certificate_is_a_403()
-    {
-        var workstation = host.Pki.IssueWorkstation("WS-TEST-REVOKED");
-        using var client = host.AgentClient(workstation);
-        Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsJsonAsync(AgentApiRoutes.Heartbeat, new HeartbeatRequest([]))).StatusCode);
-        await host.RevokeAndRefreshAsync(workstation.SerialNumber);
-        var before = await host.ErsActivationsAsync();
-
-        var response = await client.PostAsJsonAsync(AgentApiRoutes.Heartbeat, new HeartbeatRequest([]));
-
-        await AssertRefusedAsync(response, HttpStatusCode.Forbidden, ApiErrorCodes.ClientCertificateInvalid, workstationId: null);
-        Assert.Equal(before, await host.ErsActivationsAsync());
-    }
-
-    [Fact]
-    public async Task A_forwarded_certificate_header_is_ignored_unless_it_comes_from_a_trusted_proxy()
-    {
-        var pem = Uri.EscapeDataString(host.Workstation1.ExportCertificatePem());
-        var request = () => new HttpRequestMessage(HttpMethod.Post, AgentApiRoutes.Heartbeat)
-        {
-            Content = JsonContent.Create(new HeartbeatRequest([])),
-            Headers = { { "X-Client-Cert", pem } },
-        };
-
-        using var direct = host.ProxyClient("127.0.0.1");
-        var refused = await direct.SendAsync(request());
-        await AssertRefusedAsync(refused, HttpStatusCode.Unauthorized, ApiErrorCodes.ClientCertificateMissing, workstationId: null);
-
-        using var proxy = host.ProxyClient(AgentHost.ProxyAddress);
-        var accepted = await proxy.SendAsync(request());
-        Assert.Equal(HttpStatusCode.NoContent, accepted.StatusCode);
     }
 
     private async Task AssertInsertRefusedAsync(TestCard card, string code)

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Ers.Api;
 using Ers.Cards;
 using Ers.Staff;
-using Ers.Web.Tests.Support;
+using Ers.Testing.Hosts;
 
 namespace Ers.Web.Tests;
 

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Net.Security;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Ers.Api;
@@ -143,8 +144,18 @@ public sealed class HttpAgentApi : IAgentApi, IDisposable
                 custom.ChainPolicy.ExtraStore.Add(element.Certificate);
             }
         }
-        return custom.Build(certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
+        var leaf = certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        // Only a certificate issued for TLS servers may speak for Ers: not a workstation's or any other certificate
+        // the same CA signed. A certificate without the EKU extension is refused too (it would be "any purpose").
+        custom.ChainPolicy.ApplicationPolicy.Add(new Oid(ServerAuthentication));
+        return HasServerAuthentication(leaf) && custom.Build(leaf);
     }
+
+    private const string ServerAuthentication = "1.3.6.1.5.5.7.3.1";
+
+    private static bool HasServerAuthentication(X509Certificate2 certificate) =>
+        certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>()
+            .Any(eku => eku.EnhancedKeyUsages.Cast<Oid>().Any(oid => oid.Value == ServerAuthentication));
 
     public void Dispose() => _client.Dispose();
 }

@@ -17,6 +17,10 @@ public static class AgentHost
         {
             options = AgentOptions.Load(args);
             server = options.RequireServer();
+            if (options.UiMode is not ("terminal" or "desktop"))
+            {
+                throw new AgentConfigurationException($"--ui is terminal or desktop, not {options.UiMode}.");
+            }
         }
         catch (Exception ex) when (ex is AgentConfigurationException or InvalidOperationException or FormatException)
         {
@@ -37,7 +41,16 @@ public static class AgentHost
         IAgentUi ui = options.NonInteractive
             ? new LineAgentUi(input ?? Console.In, Console.Out)
             : new SpectreAgentUi(AnsiConsole.Console);
-        IBrowserLauncher? browser = options.NoBrowser ? null : new ProcessBrowserLauncher(options.BrowserCommand);
+        if (options.UiMode == "desktop")
+        {
+            // Notifications need a session bus; without one the desktop mode still has the passcode dialog.
+            var notifier = Environment.GetEnvironmentVariable("DBUS_SESSION_BUS_ADDRESS") is { Length: > 0 } ? new Ui.Desktop.DesktopNotifier() : null;
+            var icon = notifier is null ? null : await PublishStatusIconAsync(ui);
+            ui = new Ui.Desktop.DesktopAgentUi(ui, new Ui.Desktop.PinentryClient(options.Pinentry), notifier, icon);
+        }
+        IBrowserLauncher? browser = options.OpensBrowser(Environment.GetEnvironmentVariable)
+            ? new ProcessBrowserLauncher(options.BrowserCommand)
+            : null;
         var agent = new AgentJourney(
             new PcScCardReaderService(TimeProvider.System), api, ui, browser,
             TimeSpan.FromSeconds(Math.Max(1, options.HeartbeatSeconds)), TimeProvider.System);
@@ -45,5 +58,22 @@ public static class AgentHost
         await agent.RunAsync(stop.Token);
         (ui as IDisposable)?.Dispose();
         return 0;
+    }
+
+    private static async Task<Ui.Desktop.StatusIcon?> PublishStatusIconAsync(IAgentUi ui)
+    {
+        try
+        {
+            var connection = new Tmds.DBus.Connection(Tmds.DBus.Address.Session!);
+            await connection.ConnectAsync();
+            var icon = new Ui.Desktop.StatusIcon();
+            await icon.PublishAsync(connection);
+            return icon;
+        }
+        catch (Exception ex) when (ex is Tmds.DBus.ConnectException or Tmds.DBus.DBusException or IOException)
+        {
+            ui.Show(new AgentNotice("", JourneyState.Waiting, NoticeLevel.Warning, "The status icon is not available: " + ex.Message));
+            return null;
+        }
     }
 }

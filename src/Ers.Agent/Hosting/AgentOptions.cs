@@ -26,16 +26,34 @@ public sealed class AgentOptions
     /// </summary>
     public int HeartbeatSeconds { get; set; } = 10;
 
-    public string BrowserCommand { get; set; } = "xdg-open";
+    public const string DefaultBrowserCommand = "xdg-open";
+
+    public string BrowserCommand { get; set; } = DefaultBrowserCommand;
 
     /// <summary>Print the login URL instead of opening a browser.</summary>
     public bool NoBrowser { get; set; }
+
+    /// <summary>
+    /// Whether the login URL is handed to <see cref="BrowserCommand"/>: not with <c>--no-browser</c>, and not when the
+    /// default <c>xdg-open</c> has no desktop to open a browser on (Linux without <c>DISPLAY</c> or
+    /// <c>WAYLAND_DISPLAY</c>, e.g. over SSH), where it fails or picks a text browser the user never sees; the agent
+    /// then prints the URL. A <c>--browser</c> command of the user's own is always run.
+    /// </summary>
+    public bool OpensBrowser(Func<string, string?> environment) =>
+        !NoBrowser && (BrowserCommand != DefaultBrowserCommand || !OperatingSystem.IsLinux() ||
+            environment("DISPLAY") is { Length: > 0 } || environment("WAYLAND_DISPLAY") is { Length: > 0 });
 
     /// <summary>Read the passcode and role choices as lines (see <see cref="Ui.LineAgentUi"/>) instead of prompting.</summary>
     public bool NonInteractive { get; set; }
 
     /// <summary>With <see cref="NonInteractive"/>: a file or FIFO to read lines from instead of stdin.</summary>
     public string? Input { get; set; }
+
+    /// <summary><c>terminal</c> (default) or <c>desktop</c>: the passcode in the desktop's pinentry dialog.</summary>
+    public string UiMode { get; set; } = "terminal";
+
+    /// <summary>With <c>--ui desktop</c>: the pinentry program (Debian's <c>pinentry</c> points at the installed one).</summary>
+    public string Pinentry { get; set; } = "pinentry";
 
     private static readonly Dictionary<string, string> Switches = new(StringComparer.Ordinal)
     {
@@ -47,6 +65,8 @@ public sealed class AgentOptions
         ["--heartbeat-seconds"] = nameof(HeartbeatSeconds),
         ["--browser"] = nameof(BrowserCommand),
         ["--input"] = nameof(Input),
+        ["--ui"] = nameof(UiMode),
+        ["--pinentry"] = nameof(Pinentry),
     };
 
     private static readonly Dictionary<string, string> Flags = new(StringComparer.Ordinal)

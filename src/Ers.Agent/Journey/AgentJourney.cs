@@ -69,9 +69,11 @@ public sealed class AgentJourney(
                 }
                 break;
             case ReaderEventKind.CardRemoved:
-                if (await EndAsync(item.Reader))
+                if (await EndAsync(item.Reader) is { } hadSession)
                 {
-                    ui.Show(new AgentNotice(item.Reader, JourneyState.Waiting, NoticeLevel.Info, "Card removed: session ended. " + AgentMessages.WaitingForCard));
+                    // "Session ended" only when there was one: a card pulled at the passcode prompt had none.
+                    ui.Show(new AgentNotice(item.Reader, JourneyState.Waiting, NoticeLevel.Info,
+                        hadSession ? AgentMessages.SessionEndedByRemoval : AgentMessages.CardRemoved));
                 }
                 break;
             case ReaderEventKind.ServiceUnavailable:
@@ -86,8 +88,11 @@ public sealed class AgentJourney(
         }
     }
 
-    /// <summary>Ends the reader's journey, if any, and reports the card removed. True when there was one.</summary>
-    private async Task<bool> EndAsync(string reader)
+    /// <summary>
+    /// Ends the reader's journey, if any, and reports the card removed. Null when there was no journey, otherwise
+    /// whether it had a session.
+    /// </summary>
+    private async Task<bool?> EndAsync(string reader)
     {
         Running? running;
         lock (_lock)
@@ -96,8 +101,9 @@ public sealed class AgentJourney(
         }
         if (running is null)
         {
-            return false;
+            return null;
         }
+        var hadSession = running.Journey.SessionToken is not null;
         await running.Removed.CancelAsync();
         // The card id is known as soon as the CHUID was read; report before waiting for the journey to unwind.
         if (running.Journey.CardId is { } cardId)
@@ -119,7 +125,7 @@ public sealed class AgentJourney(
         }
         await running.Task;
         running.Removed.Dispose();
-        return true;
+        return hadSession;
     }
 
     private async Task HeartbeatLoopAsync(CancellationToken cancellationToken)

@@ -16,12 +16,22 @@ public static class AgentMessages
     public const string NoRoles = "You have no role profile. Please contact your Registration Authority (RA).";
     public const string WaitingForCard = "Waiting for a smartcard.";
 
+    public const string CardRemoved = "Card removed. " + WaitingForCard;
+    public const string SessionEndedByRemoval = "Card removed: session ended. " + WaitingForCard;
+    public const string SessionEndedNotification = "Session ended: the card was removed.";
+    public const string ActivePrefix = "Active: ";
+
+    /// <summary>"1 try left", "2 tries left".</summary>
+    public static string TriesLeft(int triesLeft) => triesLeft == 1 ? "1 try left" : $"{triesLeft} tries left";
+
+    public static string EnterPin(int triesLeft) => $"Enter your passcode ({TriesLeft(triesLeft)}).";
+
     public static string WrongPin(int triesLeft) => triesLeft == 1
         ? "Wrong passcode. 1 try left before the card is blocked."
-        : $"Wrong passcode. {triesLeft} tries left.";
+        : $"Wrong passcode. {TriesLeft(triesLeft)}.";
 
     public static string Active(SessionResponse session, RoleProfileDto role) =>
-        $"Active: {session.UserName} - {role.JobRoleName} - {role.OrganisationName}";
+        $"{ActivePrefix}{session.UserName} - {role.JobRoleName} - {role.OrganisationName} ({role.OdsCode})";
 
     public static string Describe(Exception exception) => exception switch
     {
@@ -35,27 +45,69 @@ public static class AgentMessages
         SmartCardException { Error: SmartCardError.CardInUse } => "Another program is using the card. Close it and re-insert the card.",
         SmartCardException => "The card could not be read. Remove it and try again.",
         AgentApiException api => DescribeApi(api),
+        PasscodeCancelledException => "No passcode was entered. Remove the card and insert it again to log in.",
+        Ui.Desktop.PinentryException => "The passcode dialog (pinentry) could not be shown. Please contact IT support.",
         EndOfStreamException => "The agent's input has ended, so it cannot ask for the passcode or the role.",
         _ => "Something went wrong. Remove the card and try again.",
     };
 
-    private static string DescribeApi(AgentApiException api) => api.Code switch
+    private static string DescribeApi(AgentApiException api) =>
+        api.Code == AgentApiException.Unreachable ? Unreachable
+        : api.Code is { } code && RefusalSentences.TryGetValue(code, out var sentence) ? sentence
+        : $"Ers could not log you in (error {api.Status}). Remove the card and try again; if it happens again, contact IT support.";
+
+    public const string Unreachable = "Cannot reach Ers. Check the network and try again.";
+
+    /// <summary>
+    /// A plain sentence for every refusal code the agents' API can return: its own (<see cref="ApiErrorCodes"/>) and
+    /// the grains' (<c>RefusalCodes</c> in Ers.Grains.Abstractions, listed in src/Ers.Web/Apis/README.md). The grain
+    /// codes are spelled out here because the agent does not reference Orleans; a test enumerates both lists by
+    /// reflection and fails when a code has no sentence.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> RefusalSentences { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        AgentApiException.Unreachable => "Cannot reach Ers. Check the network and try again.",
-        ApiErrorCodes.ClientCertificateMissing or ApiErrorCodes.ClientCertificateInvalid =>
-            "This workstation is not registered with Ers. Please contact IT support.",
-        ApiErrorCodes.CertificateUntrusted => "This card's certificate is not trusted. Please contact your Registration Authority (RA).",
-        ApiErrorCodes.CertificateExpired => "This card's certificate has expired. Please contact your Registration Authority (RA).",
-        ApiErrorCodes.CertificateNotYetValid => "This card's certificate is not valid yet. Please contact your Registration Authority (RA).",
-        ApiErrorCodes.CertificateRevoked => "This card has been cancelled. Please contact your Registration Authority (RA).",
-        ApiErrorCodes.CertificateKeyUsage or ApiErrorCodes.CertificateNoUserId =>
-            "This card's certificate cannot be used to log in. Please contact your Registration Authority (RA).",
-        ApiErrorCodes.CertificateRevocationUnknown => "Ers cannot check this card right now. Please try again shortly.",
-        ApiErrorCodes.ChallengeExpired or ApiErrorCodes.ChallengeUsed or ApiErrorCodes.ChallengeInvalid or ApiErrorCodes.ChallengeOtherWorkstation =>
-            "The login took too long or was interrupted. Remove the card and insert it again.",
-        ApiErrorCodes.SignatureInvalid => "The card could not prove its identity. Remove it and try again.",
-        ApiErrorCodes.SessionTokenInvalid => "Your session has ended. Remove the card and insert it again.",
-        ApiErrorCodes.StoreUnavailable => "Ers is temporarily unavailable. Please try again shortly.",
-        _ => $"Ers refused the login ({api.Status}{(api.Code is null ? "" : ", " + api.Code)}).",
+        [ApiErrorCodes.ClientCertificateMissing] = "This workstation is not registered with Ers. Please contact IT support.",
+        [ApiErrorCodes.ClientCertificateInvalid] = "This workstation is not registered with Ers. Please contact IT support.",
+        [ApiErrorCodes.RequestMalformed] = "Ers did not understand this agent's request. Please contact IT support: the agent may need updating.",
+        [ApiErrorCodes.RateLimited] = "Too many login attempts for now. Wait a minute and try again.",
+        [ApiErrorCodes.RequestTooLarge] = "Ers did not accept this agent's request. Please contact IT support: the agent may need updating.",
+        [ApiErrorCodes.CertificateUntrusted] = "This card's certificate is not trusted. Please contact your Registration Authority (RA).",
+        [ApiErrorCodes.CertificateExpired] = "This card's certificate has expired. Please contact your Registration Authority (RA).",
+        [ApiErrorCodes.CertificateNotYetValid] = "This card's certificate is not valid yet. Please contact your Registration Authority (RA).",
+        [ApiErrorCodes.CertificateRevoked] = "This card has been cancelled. Please contact your Registration Authority (RA).",
+        [ApiErrorCodes.CertificateKeyUsage] = "This card's certificate cannot be used to log in. Please contact your Registration Authority (RA).",
+        [ApiErrorCodes.CertificateNoUserId] = "This card's certificate cannot be used to log in. Please contact your Registration Authority (RA).",
+        [ApiErrorCodes.CertificateRevocationUnknown] = "Ers cannot check this card right now. Please try again shortly.",
+        [ApiErrorCodes.CertificateExpiresSoon] = "This card's certificate expires soon. Please contact your Registration Authority (RA) for a new card.",
+        [ApiErrorCodes.CertificateCardMismatch] = "The certificate on this card belongs to another card. Please contact your Registration Authority (RA).",
+        [ApiErrorCodes.ChallengeInvalid] = RetryLogin,
+        [ApiErrorCodes.ChallengeExpired] = RetryLogin,
+        [ApiErrorCodes.ChallengeUsed] = RetryLogin,
+        [ApiErrorCodes.ChallengeOtherWorkstation] = RetryLogin,
+        [ApiErrorCodes.SignatureInvalid] = "The card could not prove its identity. Remove it and try again.",
+        [ApiErrorCodes.SessionTokenInvalid] = SessionOver,
+        [ApiErrorCodes.StoreUnavailable] = "Ers is temporarily unavailable. Please try again shortly.",
+        ["user.unknown"] = "Your card's user is not in the staff directory. Please contact your Registration Authority (RA).",
+        ["user.no-role-profiles"] = NoRoles,
+        ["session.concurrent-limit"] = "You are already logged in at another workstation. Remove your card there first, then try again.",
+        ["role.not-held"] = "You do not hold that role. Remove the card, insert it again and choose another role.",
+        ["role.already-chosen"] = "A role was already chosen for this session. Remove the card and insert it again to change role.",
+        ["role.not-chosen"] = "Choose a role first. Remove the card and insert it again.",
+        ["business-function.not-granted"] = "Your role does not allow this. Choose another role, or contact your Registration Authority (RA).",
+        ["business-function.none-granted"] = "Your role allows nothing in this application. Choose another role, or contact your Registration Authority (RA).",
+        ["session.unknown"] = SessionOver,
+        ["session.ended"] = SessionOver,
+        ["session.already-started"] = "This session was started already. Remove the card and insert it again.",
+        ["card.blocked"] = "This card is blocked. Please contact your Registration Authority (RA) to unblock it, then insert it again.",
+        ["card.revoked"] = "This card has been cancelled. Please contact your Registration Authority (RA).",
+        ["card.not-inserted"] = "Ers does not know this card is in a reader. Remove it and insert it again.",
+        ["card.other-workstation"] = "This card was last inserted at another workstation. Remove it and insert it again here.",
+        ["ticket.used"] = LoginLink,
+        ["ticket.unknown"] = LoginLink,
+        ["ticket.expired"] = LoginLink,
     };
+
+    private const string RetryLogin = "The login took too long or was interrupted. Remove the card and insert it again.";
+    private const string SessionOver = "Your session has ended. Remove the card and insert it again.";
+    private const string LoginLink = "The browser login link no longer works. Remove the card and insert it again.";
 }

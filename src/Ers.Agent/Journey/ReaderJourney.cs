@@ -62,6 +62,7 @@ internal sealed class ReaderJourney(
         var connection = await readers.ConnectAsync(reader, removed);
         var card = new PivCard(connection);
         var pinVerified = false;
+        var cardGone = false;
         try
         {
             // One span from reading the card to the started session: the API calls inside it carry its trace
@@ -75,7 +76,7 @@ internal sealed class ReaderJourney(
             {
                 Notify(JourneyState.Reading, NoticeLevel.Warning, warning.Message);
             }
-            pin = await VerifyPinAsync(card, removed);
+            pin = await VerifyPinAsync(connection, card, removed);
             if (pin.State != PinState.Verified)
             {
                 return;
@@ -94,6 +95,7 @@ internal sealed class ReaderJourney(
         catch (Exception ex) when (removed.IsCancellationRequested || ex is SmartCardException { Error: SmartCardError.CardRemoved })
         {
             pinVerified = false; // the card is gone, and with it the verified state
+            cardGone = true;
             throw;
         }
         finally
@@ -103,6 +105,10 @@ internal sealed class ReaderJourney(
             {
                 await ForgetPinAsync(card);
             }
+            // Ending the VERIFY-to-signature transaction and disconnecting reset the card, so nothing verified
+            // outlives the agent's use even if the card ignored the VERIFY reset. Not for a card being pulled:
+            // resetting one stalls the reader (see ICardConnection.ResetOnDispose).
+            connection.ResetOnDispose = !cardGone && !removed.IsCancellationRequested;
             await connection.DisposeAsync();
         }
         await ChooseRoleAndOpenAsync(session, removed);
@@ -120,7 +126,7 @@ internal sealed class ReaderJourney(
         }
     }
 
-    private async Task<PinStatus> VerifyPinAsync(PivCard card, CancellationToken removed)
+    private async Task<PinStatus> VerifyPinAsync(ICardConnection connection, PivCard card, CancellationToken removed)
     {
         var status = await card.GetPinStatusAsync(removed);
         while (true)
@@ -135,7 +141,7 @@ internal sealed class ReaderJourney(
                     await api.CardBlockedAsync(new CardRemovedRequest(_cardId!), removed);
                     return status;
             }
-            Notify(JourneyState.AwaitingPin, NoticeLevel.Info, $"Enter your passcode ({status.TriesLeft} tries left).");
+            Notify(JourneyState.AwaitingPin, NoticeLevel.Info, AgentMessages.EnterPin(status.TriesLeft));
             var entered = await ui.AskPinAsync(reader, status.TriesLeft, removed);
             try
             {
@@ -145,6 +151,9 @@ internal sealed class ReaderJourney(
                     continue;
                 }
                 Notify(JourneyState.Verifying, NoticeLevel.Info, "Checking the passcode...");
+                // From the VERIFY to the signature the card is this connection's alone: no other local process
+                // can send a command to the verified card. Held until the connection is disposed.
+                connection.BeginTransaction();
                 status = await card.VerifyPinAsync(entered, removed);
             }
             finally

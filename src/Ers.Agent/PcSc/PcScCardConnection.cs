@@ -5,11 +5,11 @@ namespace Ers.Agent.PcSc;
 /// <summary>A card opened in shared mode on a context of its own (never the watcher's).</summary>
 internal sealed unsafe class PcScCardConnection : ICardConnection
 {
-    private const nuint ResetCard = 1;
     private readonly PcScContext _context;
     private readonly Lock _lock = new();
     private readonly nuint _protocol;
     private nint _card;
+    private bool _inTransaction;
 
     private PcScCardConnection(string reader, PcScContext context, nint card, nuint protocol)
     {
@@ -48,6 +48,37 @@ internal sealed unsafe class PcScCardConnection : ICardConnection
         }
     }
 
+    public void BeginTransaction()
+    {
+        lock (_lock)
+        {
+            if (_card == 0)
+            {
+                throw new ObjectDisposedException(nameof(PcScCardConnection));
+            }
+            if (_inTransaction)
+            {
+                return;
+            }
+            // pcsc-lite waits here while another handle holds the card's transaction.
+            PcScContext.Check((long)PcScNative.BeginTransaction(_card), "SCardBeginTransaction");
+            _inTransaction = true;
+        }
+    }
+
+    public void EndTransaction(bool reset)
+    {
+        lock (_lock)
+        {
+            if (_card != 0 && _inTransaction)
+            {
+                _inTransaction = false;
+                // Best effort: a card pulled meanwhile ends the transaction by itself.
+                PcScNative.EndTransaction(_card, reset ? PcScNative.ResetCard : PcScNative.LeaveCard);
+            }
+        }
+    }
+
     public Task<byte[]> TransmitAsync(ReadOnlyMemory<byte> command, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -83,7 +114,16 @@ internal sealed unsafe class PcScCardConnection : ICardConnection
         {
             if (_card != 0)
             {
-                PcScNative.Disconnect(_card, ResetOnDispose ? ResetCard : PcScNative.LeaveCard);
+                var disposition = ResetOnDispose ? PcScNative.ResetCard : PcScNative.LeaveCard;
+                if (_inTransaction)
+                {
+                    // Ending the transaction with the disposition resets the card once; the disconnect then
+                    // leaves it, rather than power-cycling it a second time.
+                    _inTransaction = false;
+                    PcScNative.EndTransaction(_card, disposition);
+                    disposition = PcScNative.LeaveCard;
+                }
+                PcScNative.Disconnect(_card, disposition);
                 _card = 0;
             }
         }

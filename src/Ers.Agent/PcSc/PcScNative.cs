@@ -16,6 +16,7 @@ internal static unsafe partial class PcScNative
     public const nuint ProtocolT0 = 1;
     public const nuint ProtocolT1 = 2;
     public const nuint LeaveCard = 0;
+    public const nuint ResetCard = 1;
     public const nuint Infinite = 0xFFFFFFFF;
 
     /// <summary>The pseudo reader whose state changes when readers are plugged in or out.</summary>
@@ -60,6 +61,12 @@ internal static unsafe partial class PcScNative
 
     [LibraryImport(Library, EntryPoint = "SCardDisconnect")]
     public static partial nint Disconnect(nint card, nuint disposition);
+
+    [LibraryImport(Library, EntryPoint = "SCardBeginTransaction")]
+    public static partial nint BeginTransaction(nint card);
+
+    [LibraryImport(Library, EntryPoint = "SCardEndTransaction")]
+    public static partial nint EndTransaction(nint card, nuint disposition);
 
     [LibraryImport(Library, EntryPoint = "SCardTransmit")]
     public static partial nint Transmit(

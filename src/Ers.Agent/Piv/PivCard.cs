@@ -250,8 +250,16 @@ public sealed class PivCard(ICardConnection connection)
         var response = await TransmitAsync(apdu, cancellationToken);
         if (response.Sw1 == 0x6C && apdu.Length >= 4)
         {
+            // A copy of the command: it may be a VERIFY holding the PIN, so it is zeroed like the original.
             byte[] again = [.. apdu.AsSpan(0, apdu.Length - 1), response.Sw2];
-            response = await TransmitAsync(again, cancellationToken);
+            try
+            {
+                response = await TransmitAsync(again, cancellationToken);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(again);
+            }
         }
         if (response.Sw1 != 0x61)
         {

@@ -39,7 +39,7 @@ public sealed class LineAgentUi : IAgentUi, IDisposable
         await _prompt.WaitAsync(cancellationToken);
         try
         {
-            Write(reader, $"PASSCODE? ({triesLeft} tries left)");
+            Write(reader, $"PASSCODE? ({AgentMessages.TriesLeft(triesLeft)})");
             return await NextLineAsync(cancellationToken);
         }
         finally

@@ -6,7 +6,9 @@ namespace Ers.Agent.Ui;
 
 /// <summary>
 /// The terminal UI. The passcode is read key by key into a char array (Spectre's secret prompt returns a string,
-/// which could not be wiped). One prompt at a time, even with two readers.
+/// which could not be wiped). One prompt at a time, even with two readers. With more than five roles the list is
+/// filtered as the user types (Spectre's own search only moves the cursor to the first match): the list shrinks to
+/// the roles whose name, organisation or ODS code hold every word typed.
 /// </summary>
 public sealed class SpectreAgentUi(IAnsiConsole console) : IAgentUi, IDisposable
 {
@@ -33,10 +35,10 @@ public sealed class SpectreAgentUi(IAnsiConsole console) : IAgentUi, IDisposable
         var length = 0;
         try
         {
-            console.Markup($"[grey]{Markup.Escape(reader)}[/] Passcode ([bold]{triesLeft}[/] tries left): ");
+            console.Markup($"[grey]{Markup.Escape(reader)}[/] Passcode ([bold]{AgentMessages.TriesLeft(triesLeft)}[/]): ");
             while (true)
             {
-                var key = await ReadKeyAsync(cancellationToken);
+                var key = await ReadKeyAsync(console, cancellationToken);
                 if (key.Key == ConsoleKey.Enter)
                 {
                     console.WriteLine();
@@ -75,16 +77,16 @@ public sealed class SpectreAgentUi(IAnsiConsole console) : IAgentUi, IDisposable
         await _prompt.WaitAsync(cancellationToken);
         try
         {
-            var prompt = new SelectionPrompt<RoleProfileDto>()
-                .Title($"[grey]{Markup.Escape(reader)}[/] {Markup.Escape(userName)}, choose your role:")
-                .UseConverter(r => Markup.Escape(LineAgentUi.Describe(r)))
-                .AddChoices(roles);
-            if (roles.Count > MaxRolesWithoutSearch)
+            var title = $"[grey]{Markup.Escape(reader)}[/] {Markup.Escape(userName)}, choose your role:";
+            if (roles.Count <= MaxRolesWithoutSearch)
             {
-                prompt.EnableSearch();
-                prompt.SearchPlaceholderText = "(type to filter)";
+                var prompt = new SelectionPrompt<RoleProfileDto>()
+                    .Title(title)
+                    .UseConverter(r => Markup.Escape(LineAgentUi.Describe(r)))
+                    .AddChoices(roles);
+                return await prompt.ShowAsync(console, cancellationToken);
             }
-            return await prompt.ShowAsync(console, cancellationToken);
+            return await FilterAsync(title, roles, cancellationToken);
         }
         finally
         {
@@ -92,15 +94,76 @@ public sealed class SpectreAgentUi(IAnsiConsole console) : IAgentUi, IDisposable
         }
     }
 
-    private static async Task<ConsoleKeyInfo> ReadKeyAsync(CancellationToken cancellationToken)
+    /// <summary>Type to filter, Up/Down to move, Enter to choose, Backspace to edit, Escape to clear the filter.</summary>
+    private async Task<RoleProfileDto> FilterAsync(string title, IReadOnlyList<RoleProfileDto> roles, CancellationToken cancellationToken)
     {
-        // Console.ReadKey cannot be cancelled; polling lets a card removal abandon the prompt at once.
-        while (!Console.KeyAvailable)
+        var filter = new System.Text.StringBuilder();
+        var shown = roles;
+        var selected = 0;
+        RoleProfileDto? chosen = null;
+        await console.Live(Render(title, filter, shown, selected)).AutoClear(false).StartAsync(async live =>
         {
-            await Task.Delay(20, cancellationToken);
-        }
-        return Console.ReadKey(intercept: true);
+            while (chosen is null)
+            {
+                var key = await ReadKeyAsync(console, cancellationToken);
+                switch (key.Key)
+                {
+                    case ConsoleKey.Enter when shown.Count > 0:
+                        chosen = shown[selected];
+                        break;
+                    case ConsoleKey.UpArrow:
+                        selected = Math.Max(0, selected - 1);
+                        break;
+                    case ConsoleKey.DownArrow:
+                        selected = Math.Min(Math.Max(0, shown.Count - 1), selected + 1);
+                        break;
+                    case ConsoleKey.Backspace when filter.Length > 0:
+                        filter.Length--;
+                        break;
+                    case ConsoleKey.Escape:
+                        filter.Clear();
+                        break;
+                    default:
+                        if (!char.IsControl(key.KeyChar))
+                        {
+                            filter.Append(key.KeyChar);
+                        }
+                        break;
+                }
+                if (chosen is null)
+                {
+                    shown = RoleFilter.Apply(roles, filter.ToString());
+                    selected = Math.Min(selected, Math.Max(0, shown.Count - 1));
+                }
+                live.UpdateTarget(Render(title, filter, chosen is null ? shown : [chosen], chosen is null ? selected : 0));
+                live.Refresh();
+            }
+        });
+        return chosen!;
     }
+
+    private static Rows Render(string title, System.Text.StringBuilder filter, IReadOnlyList<RoleProfileDto> shown, int selected)
+    {
+        var lines = new List<Markup>
+        {
+            new(title),
+            new($"Filter: {Markup.Escape(filter.ToString())}[grey]_ (type a role, organisation or ODS code)[/]"),
+        };
+        if (shown.Count == 0)
+        {
+            lines.Add(new("[yellow]No role matches. Backspace to edit, Escape to clear.[/]"));
+        }
+        for (var i = 0; i < shown.Count; i++)
+        {
+            var text = Markup.Escape(LineAgentUi.Describe(shown[i]));
+            lines.Add(new(i == selected ? $"[blue]> {text}[/]" : $"  {text}"));
+        }
+        return new Rows(lines);
+    }
+
+    private static async Task<ConsoleKeyInfo> ReadKeyAsync(IAnsiConsole console, CancellationToken cancellationToken) =>
+        // Spectre's input polls, so a card removal (the token) abandons the prompt at once.
+        await console.Input.ReadKeyAsync(intercept: true, cancellationToken) ?? throw new EndOfStreamException("The terminal's input ended.");
 
     public void Dispose() => _prompt.Dispose();
 }

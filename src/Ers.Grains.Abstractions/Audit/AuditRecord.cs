@@ -14,6 +14,12 @@ public enum AuditEvent
     CardRevoked = 8,
     CardBlocked = 9,
     DirectoryImported = 10,
+
+    /// <summary>
+    /// A browser holding a live session was, at its user's explicit choice, logged in to another session by a login
+    /// link; one record names the session signed out of the browser, one the session signed in.
+    /// </summary>
+    BrowserSessionReplaced = 11,
 }
 
 public enum AuditOutcome

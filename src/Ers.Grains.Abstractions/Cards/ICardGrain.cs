@@ -29,7 +29,7 @@ public sealed record CardSnapshot(
 [Alias("ers.ICardGrain")]
 public interface ICardGrain : IGrainWithStringKey
 {
-    [Alias("Get")]
+    [Idempotent, ResponseTimeout(IdempotentAttribute.AttemptTimeout), Alias("Get")]
     Task<CardSnapshot> GetAsync();
 
     /// <summary>The card is in a reader of this workstation. Refused for a blocked or revoked card.</summary>
@@ -53,17 +53,24 @@ public interface ICardGrain : IGrainWithStringKey
     [Alias("ConsumeChallenge")]
     Task<bool> ConsumeChallengeAsync(string challengeId, DateTimeOffset expiresAt);
 
-    /// <summary>The card left the reader: its session ends.</summary>
-    [Alias("Removed")]
-    Task RemovedAsync(string workstationId);
+    /// <summary>
+    /// The card left a reader of this workstation: its session ends. Refused (<c>card.not-inserted</c>,
+    /// <c>card.other-workstation</c>, audited, nothing changed) when this workstation does not hold the card; a
+    /// workstation that only reported the card inserted (it has not proven it yet) withdraws that report.
+    /// </summary>
+    [Alias("Removed.v2")]
+    Task<Outcome<CardSnapshot>> RemovedAsync(string workstationId);
 
     /// <summary>The card's certificate is revoked: it can no longer log in and its session ends.</summary>
     [Alias("Revoke")]
     Task RevokeAsync();
 
-    /// <summary>The agent reports the card's PIN is blocked.</summary>
-    [Alias("Blocked")]
-    Task BlockedAsync(string workstationId);
+    /// <summary>
+    /// The agent of the workstation holding the card reports its PIN blocked: its session ends. Refused
+    /// (<c>card.not-inserted</c>, <c>card.other-workstation</c>, audited, nothing changed) from any other workstation.
+    /// </summary>
+    [Alias("Blocked.v2")]
+    Task<Outcome<CardSnapshot>> BlockedAsync(string workstationId);
 
     /// <summary>Called by the session grain when the card's session ended for any reason.</summary>
     /// <remarks>One-way: the card may itself be waiting on the session that ends (no call cycle, no deadlock).</remarks>

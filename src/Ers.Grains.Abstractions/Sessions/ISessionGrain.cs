@@ -18,7 +18,7 @@ public interface ISessionGrain : IGrainWithStringKey
     [Alias("Start")]
     Task<Outcome<SessionSnapshot>> StartAsync(SessionStart start);
 
-    [Alias("Get")]
+    [Idempotent, ResponseTimeout(IdempotentAttribute.AttemptTimeout), Alias("Get")]
     Task<SessionSnapshot?> GetAsync();
 
     /// <summary>Chooses the session role (once). Refused for a profile the user does not hold.</summary>
@@ -30,30 +30,44 @@ public interface ISessionGrain : IGrainWithStringKey
     Task<Outcome<SessionSnapshot>> SelectBusinessFunctionAsync(string application, BusinessFunction function);
 
     /// <summary>Records user activity (a page view, an agent heartbeat with input); keeps the idle timer fresh.</summary>
-    [Alias("Touch")]
+    [Idempotent, ResponseTimeout(IdempotentAttribute.AttemptTimeout), Alias("Touch")]
     Task<Outcome<SessionDeadlines>> TouchAsync();
 
     /// <summary>Ends the session for a reason. Ending an ended session changes nothing.</summary>
-    [Alias("End")]
+    [Idempotent, Alias("End")]
     Task EndAsync(SessionEndReason reason);
 
     /// <summary>
     /// The workstation's agent is alive and still holds this session. Kept in memory only (no storage write per
     /// heartbeat); after a failover the session gives the agent one full timeout from its reactivation.
     /// </summary>
-    [Alias("Heartbeat")]
+    [Idempotent, ResponseTimeout(IdempotentAttribute.AttemptTimeout), Alias("Heartbeat")]
     Task HeartbeatAsync();
+
+    /// <summary>
+    /// The agent is alive: records the heartbeat if the session is live (an ended one stays ended) and answers whether
+    /// it is, why it ended, and the heartbeat timeout and period this silo applies.
+    /// </summary>
+    [Idempotent, ResponseTimeout(IdempotentAttribute.AttemptTimeout), Alias("Beat")]
+    Task<HeartbeatAnswer> BeatAsync();
 
     /// <summary>
     /// Ends the session (<see cref="SessionEndReason.AgentLost"/>) when its agent's heartbeats stopped for longer than
     /// the configured timeout; answers whether it did. The session's own timer calls it too.
     /// </summary>
-    [Alias("CheckHeartbeat")]
+    [Idempotent, Alias("CheckHeartbeat")]
     Task<bool> CheckHeartbeatAsync();
 
     /// <summary>Issues a one-time browser ticket for this live session.</summary>
     [Alias("IssueTicket")]
     Task<Outcome<BrowserTicket>> IssueBrowserTicketAsync();
+
+    /// <summary>
+    /// Whether a browser ticket could be redeemed now (the same refusals as <see cref="RedeemBrowserTicketAsync"/>,
+    /// audited), without redeeming it: the login page asks before it shows the form that redeems by POST.
+    /// </summary>
+    [Alias("CheckTicket")]
+    Task<Outcome<SessionSnapshot>> CheckBrowserTicketAsync(string ticketId);
 
     /// <summary>Redeems a browser ticket: succeeds once, within its lifetime, for a live session.</summary>
     [Alias("RedeemTicket")]

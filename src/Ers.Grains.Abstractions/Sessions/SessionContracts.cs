@@ -29,6 +29,9 @@ public enum SessionEndReason
     AgentLost = 6,
     Revoked = 7,
     RoleChanged = 8,
+
+    /// <summary>The embedded single-process Ers stopped: its in-memory state could not outlive the stop.</summary>
+    ServerStopped = 9,
 }
 
 /// <summary>What a session needs to start: who proved themselves, with which card, where.</summary>

@@ -34,10 +34,10 @@ public interface ISessionEndHubGrain : IGrainWithIntegerKey
     public static readonly TimeSpan SubscriptionLifetime = TimeSpan.FromSeconds(60);
 
     /// <summary>Adds or renews a subscription. Answers the hub's activation id: a change means pushes were missed.</summary>
-    [Alias("Subscribe")]
+    [Idempotent, ResponseTimeout(IdempotentAttribute.AttemptTimeout), Alias("Subscribe")]
     Task<Guid> SubscribeAsync(ISessionEndObserver observer);
 
-    [Alias("Unsubscribe")]
+    [Idempotent, ResponseTimeout(IdempotentAttribute.AttemptTimeout), Alias("Unsubscribe")]
     Task UnsubscribeAsync(ISessionEndObserver observer);
 
     /// <summary>Sent by a session grain as it ends; one-way so ending never waits for web nodes.</summary>

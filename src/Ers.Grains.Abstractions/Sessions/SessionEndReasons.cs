@@ -14,6 +14,7 @@ public static class SessionEndReasons
         SessionEndReason.AgentLost => "agent-lost",
         SessionEndReason.Revoked => "revoked",
         SessionEndReason.RoleChanged => "role-changed",
+        SessionEndReason.ServerStopped => "server-stopped",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 
@@ -28,6 +29,7 @@ public static class SessionEndReasons
         SessionEndReason.AgentLost => "your workstation stopped responding",
         SessionEndReason.Revoked => "your smartcard was revoked",
         SessionEndReason.RoleChanged => "you changed role",
+        SessionEndReason.ServerStopped => "the service was restarted",
         _ => "it is no longer valid",
     };
 }

@@ -10,7 +10,7 @@ namespace Ers.Staff;
 public interface IUserGrain : IGrainWithStringKey
 {
     /// <summary>The user's directory entry, or null when the directory does not know them.</summary>
-    [Alias("GetProfile")]
+    [Idempotent, ResponseTimeout(IdempotentAttribute.AttemptTimeout), Alias("GetProfile")]
     Task<StaffUser?> GetProfileAsync();
 
     /// <summary>Replaces the user's name and role profiles in one step (a directory import).</summary>
@@ -18,11 +18,11 @@ public interface IUserGrain : IGrainWithStringKey
     Task ImportAsync(StaffUser user);
 
     /// <summary>The user's live sessions, oldest first.</summary>
-    [Alias("GetLiveSessions")]
+    [Idempotent, ResponseTimeout(IdempotentAttribute.AttemptTimeout), Alias("GetLiveSessions")]
     Task<IReadOnlyList<LiveSessionRef>> GetLiveSessionsAsync();
 
     /// <summary>The role profile the user chose last, if any.</summary>
-    [Alias("GetLastRole")]
+    [Idempotent, ResponseTimeout(IdempotentAttribute.AttemptTimeout), Alias("GetLastRole")]
     Task<string?> GetLastRoleProfileIdAsync();
 
     /// <summary>

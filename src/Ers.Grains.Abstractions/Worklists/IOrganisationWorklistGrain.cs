@@ -37,10 +37,10 @@ public sealed record ProviderWorklists(
 public interface IOrganisationWorklistGrain : IGrainWithStringKey
 {
     /// <summary>The referrals this organisation made, all of them or only the given user's.</summary>
-    [Alias("GetReferrals")]
+    [Idempotent, ResponseTimeout(IdempotentAttribute.AttemptTimeout), Alias("GetReferrals")]
     Task<IReadOnlyList<ReferralSummary>> GetReferralsAsync(ReferralScope scope, string userId, string userName);
 
     /// <summary>The referrals sent to this organisation as a provider, by worklist.</summary>
-    [Alias("GetProviderWorklists")]
+    [Idempotent, ResponseTimeout(IdempotentAttribute.AttemptTimeout), Alias("GetProviderWorklists")]
     Task<ProviderWorklists> GetProviderWorklistsAsync();
 }

@@ -19,7 +19,7 @@ public sealed record WorkstationSnapshot(
 public interface IWorkstationGrain : IGrainWithStringKey
 {
     /// <summary>A heartbeat for every session on the workstation (the agents' API sends them to the sessions directly).</summary>
-    [Alias("Heartbeat")]
+    [Idempotent, ResponseTimeout(IdempotentAttribute.AttemptTimeout), Alias("Heartbeat")]
     Task HeartbeatAsync();
 
     /// <summary>One-way, from a session that ended because the agent's heartbeats stopped.</summary>
@@ -33,7 +33,7 @@ public interface IWorkstationGrain : IGrainWithStringKey
     [Alias("SessionEnded"), OneWay]
     Task SessionEndedAsync(string sessionId);
 
-    [Alias("Get")]
+    [Idempotent, ResponseTimeout(IdempotentAttribute.AttemptTimeout), Alias("Get")]
     Task<WorkstationSnapshot> GetAsync();
 
     /// <summary>Has every session on the workstation check its heartbeat deadline now (their timers do it too).</summary>

@@ -16,6 +16,12 @@ public sealed class CardGrainState
     [Id(3)] public string? SessionId { get; set; }
     [Id(4)] public DateTimeOffset? ChangedAt { get; set; }
     [Id(5)] public Dictionary<string, DateTimeOffset> ConsumedChallenges { get; set; } = [];
+
+    /// <summary>
+    /// Workstations that reported the card inserted while another held it, until when that report counts: the card
+    /// moves to one of them only when it signs there (issue 13, defect 2).
+    /// </summary>
+    [Id(6)] public Dictionary<string, DateTimeOffset> ReportedElsewhere { get; set; } = [];
 }
 
 // Called around a login and at its end, idle in between (hours): it leaves memory soon after, and a later call
@@ -28,6 +34,11 @@ public sealed class CardGrain(
     ErsMetrics metrics) : Grain, ICardGrain
 {
     private const int MaxLiveChallenges = 64;
+
+    // A few workstations at once at most (a card is in one reader); more are evicted oldest first, so a hostile
+    // workstation's reports cannot grow the state. Long enough for any challenge lifetime a deployment sets.
+    private const int MaxReportsElsewhere = 8;
+    private static readonly TimeSpan ReportElsewhereWindow = TimeSpan.FromMinutes(5);
 
     private readonly Auditor _audit = new(auditTrail, time);
 
@@ -45,10 +56,25 @@ public sealed class CardGrain(
             return refusal;
         }
 
-        // Insertion anywhere ends what the card carried: a card is in one reader at a time, and re-inserting it
-        // must never revive an old session (PIN and role are asked again).
+        if (CardRules.IsHeldElsewhere(S.State, S.WorkstationId, workstationId))
+        {
+            // Only a certificate was shown, and a certificate is public: the card stays where it is, and its session
+            // there goes on, until the card signs a challenge at this workstation.
+            await _audit.RecordAsync(_audit.New(AuditEvent.CardInserted, reason: "card.held-elsewhere") with
+            {
+                CardId = Id,
+                WorkstationId = workstationId,
+                UserId = S.UserId,
+            });
+            await ReportElsewhereAsync(workstationId);
+            return Outcome<CardSnapshot>.Success(Snapshot());
+        }
+
+        // Insertion where the card is held (or a card held nowhere) ends what the card carried: a card is in one
+        // reader at a time, and re-inserting it must never revive an old session (PIN and role are asked again).
         await EndCarriedSessionAsync(SessionEndReason.CardRemoved);
         await _audit.RecordAsync(_audit.New(AuditEvent.CardInserted) with { CardId = Id, WorkstationId = workstationId });
+        S.ReportedElsewhere.Remove(workstationId);
         await SetAsync(CardState.Inserted, workstationId, S.UserId, sessionId: null);
         return Outcome<CardSnapshot>.Success(Snapshot());
     }
@@ -63,7 +89,8 @@ public sealed class CardGrain(
 
     private async Task<Outcome<SessionSnapshot>> StartSessionCoreAsync(string workstationId, string userId, string sessionId)
     {
-        if (CardRules.CanAuthenticate(S.State, S.WorkstationId, workstationId) is { } refusal)
+        var reportedThere = S.ReportedElsewhere.TryGetValue(workstationId, out var until) && until > time.GetUtcNow();
+        if (CardRules.CanAuthenticate(S.State, S.WorkstationId, workstationId, reportedThere) is { } refusal)
         {
             await _audit.RefusedAsync(refusal, r => r with
             {
@@ -82,6 +109,9 @@ public sealed class CardGrain(
             return started;
         }
 
+        // A card that signed at a workstation which had only reported it is there now: the takeover happens here,
+        // after the proof, never at the report.
+        S.ReportedElsewhere.Remove(workstationId);
         await SetAsync(CardState.Authenticated, workstationId, userId, sessionId);
         if (previous is not null && previous != sessionId)
         {
@@ -111,12 +141,24 @@ public sealed class CardGrain(
         return true;
     }
 
-    public async Task RemovedAsync(string workstationId)
+    public async Task<Outcome<CardSnapshot>> RemovedAsync(string workstationId)
     {
-        if (S.State is CardState.Absent || S.WorkstationId != workstationId)
+        if (S.WorkstationId != workstationId && S.ReportedElsewhere.Remove(workstationId))
         {
-            // A removal reported by a workstation the card is not in changes nothing.
-            return;
+            // The workstation withdraws its own report; the card's holder and session are not its to touch.
+            await _audit.RecordAsync(_audit.New(AuditEvent.CardRemoved, reason: "card.held-elsewhere") with
+            {
+                CardId = Id,
+                WorkstationId = workstationId,
+                UserId = S.UserId,
+            });
+            await state.WriteStateAsync();
+            return Outcome<CardSnapshot>.Success(Snapshot());
+        }
+
+        if (await RefuseReportAsync(workstationId) is { } refusal)
+        {
+            return refusal;
         }
 
         await _audit.RecordAsync(_audit.New(AuditEvent.CardRemoved) with
@@ -129,6 +171,7 @@ public sealed class CardGrain(
         await EndCarriedSessionAsync(SessionEndReason.CardRemoved);
         var keep = S.State is CardState.Revoked or CardState.Blocked ? S.State : CardState.Absent;
         await SetAsync(keep, workstationId: null, S.UserId, sessionId: null);
+        return Outcome<CardSnapshot>.Success(Snapshot());
     }
 
     public async Task RevokeAsync()
@@ -143,8 +186,13 @@ public sealed class CardGrain(
         await SetAsync(CardState.Revoked, S.WorkstationId, S.UserId, sessionId: null);
     }
 
-    public async Task BlockedAsync(string workstationId)
+    public async Task<Outcome<CardSnapshot>> BlockedAsync(string workstationId)
     {
+        if (await RefuseReportAsync(workstationId) is { } refusal)
+        {
+            return refusal;
+        }
+
         metrics.PinLockedOut();
         await _audit.RecordAsync(_audit.New(AuditEvent.CardBlocked, AuditOutcome.Failure, "card.pin-blocked") with
         {
@@ -157,6 +205,8 @@ public sealed class CardGrain(
         {
             await SetAsync(CardState.Blocked, workstationId, S.UserId, sessionId: null);
         }
+
+        return Outcome<CardSnapshot>.Success(Snapshot());
     }
 
     public async Task SessionEndedAsync(string sessionId)
@@ -166,6 +216,35 @@ public sealed class CardGrain(
             var next = S.State == CardState.Authenticated ? CardState.Inserted : S.State;
             await SetAsync(next, S.WorkstationId, S.UserId, sessionId: null);
         }
+    }
+
+    /// <summary>Refuses (and audits) a removal or block reported by a workstation that does not hold the card.</summary>
+    private async Task<Refusal?> RefuseReportAsync(string workstationId)
+    {
+        if (CardRules.CanReport(S.State, S.WorkstationId, workstationId) is not { } refusal)
+        {
+            return null;
+        }
+
+        await _audit.RefusedAsync(refusal, r => r with { CardId = Id, WorkstationId = workstationId, UserId = S.UserId });
+        return refusal;
+    }
+
+    private async Task ReportElsewhereAsync(string workstationId)
+    {
+        var now = time.GetUtcNow();
+        foreach (var stale in S.ReportedElsewhere.Where(r => r.Value <= now).Select(r => r.Key).ToList())
+        {
+            S.ReportedElsewhere.Remove(stale);
+        }
+
+        while (S.ReportedElsewhere.Count >= MaxReportsElsewhere && !S.ReportedElsewhere.ContainsKey(workstationId))
+        {
+            S.ReportedElsewhere.Remove(S.ReportedElsewhere.MinBy(r => r.Value).Key);
+        }
+
+        S.ReportedElsewhere[workstationId] = now + ReportElsewhereWindow;
+        await state.WriteStateAsync();
     }
 
     private async Task EndCarriedSessionAsync(SessionEndReason reason)

@@ -58,24 +58,49 @@ public sealed class SessionGrain(
 
     private SessionGrainState S => state.State;
 
+    // Resolved when used (at activation, deactivation and end), not held: a held session costs no extra field.
+    private ISessionDeadlineIndex DeadlineIndex => ServiceProvider.GetRequiredService<ISessionDeadlineIndex>();
+
     private string Id => this.GetPrimaryKeyString();
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _persistedActivity = S.LastActivityAt;
         if (IsLive)
         {
+            // Once per activation, never per heartbeat: this silo now answers for the session. A fresh activation
+            // grants its agent a full heartbeat window (_lastHeartbeatAt), so a failover or restart is not its fault.
+            await DeadlineIndex.ActiveHereAsync(Id);
             ArmExpiryTimer();
+        }
+        else if (S.State == SessionState.Ended)
+        {
+            // Woken by a sweeper after it ended elsewhere, or an entry left by a failed removal: drop it.
+            await DeadlineIndex.EndedAsync(Id);
         }
 
         ActiveSessionMetric();
-        return Task.CompletedTask;
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        _expiryTimer?.Dispose();
+        _expiryTimer = null;
+        var shuttingDown = reason.ReasonCode == DeactivationReasonCode.ShuttingDown;
+        switch (SessionRest.OnDeactivate(IsLive, shuttingDown, DeadlineIndex.IsDurable))
+        {
+            case RestAction.Rest:
+                // Handed over, not ended: the next call (the agent's heartbeat) or a sweeper at the deadline wakes it.
+                await DeadlineIndex.AtRestAsync(Id, SessionRest.WakeAt(
+                    _clock.NextExpiry(S.CreatedAt, S.LastActivityAt),
+                    HeartbeatRule.NextCheck(HeartbeatDeadlineFrom, options.Value.HeartbeatTimeout)));
+                break;
+            case RestAction.EndServerStopped:
+                await EndAtStopAsync();
+                break;
+        }
+
         _activeSession.Leave();
-        return Task.CompletedTask;
     }
 
     public async Task<Outcome<SessionSnapshot>> StartAsync(SessionStart start)
@@ -131,6 +156,7 @@ public sealed class SessionGrain(
         _lastHeartbeatAt = now;
         await state.WriteStateAsync();
         _persistedActivity = now;
+        await DeadlineIndex.ActiveHereAsync(Id);
 
         await GrainFactory.GetGrain<IWorkstationGrain>(start.WorkstationId).SessionStartedAsync(Id);
         foreach (var other in admission.Value!.SessionsToEnd)
@@ -244,9 +270,21 @@ public sealed class SessionGrain(
         return Task.CompletedTask;
     }
 
+    public async Task<HeartbeatAnswer> BeatAsync()
+    {
+        if (IsLive)
+        {
+            await HeartbeatAsync();
+        }
+
+        var timeout = options.Value.HeartbeatTimeout;
+        return new HeartbeatAnswer(IsLive, S.EndReason, timeout, HeartbeatRule.Period(timeout));
+    }
+
     public async Task<bool> CheckHeartbeatAsync()
     {
-        if (!IsLive || !HeartbeatRule.IsLost(HeartbeatDeadlineFrom, time.GetUtcNow(), options.Value.HeartbeatTimeout))
+        if (!IsLive || !SessionRest.MayDeclareAgentLost(clusterChanges.LocalSiloStopping) ||
+            !HeartbeatRule.IsLost(HeartbeatDeadlineFrom, time.GetUtcNow(), options.Value.HeartbeatTimeout))
         {
             return false;
         }
@@ -281,21 +319,20 @@ public sealed class SessionGrain(
         return Outcome<BrowserTicket>.Success(new BrowserTicket(S.TicketId, S.TicketExpiresAt.Value));
     }
 
-    public async Task<Outcome<SessionSnapshot>> RedeemBrowserTicketAsync(string ticketId)
+    public async Task<Outcome<SessionSnapshot>> CheckBrowserTicketAsync(string ticketId)
     {
-        var refusal = await EnsureLiveAsync();
-        if (refusal is null)
+        if (await TicketRefusalAsync(ticketId) is { } refusal)
         {
-            var known = S.TicketId is not null &&
-                CryptographicOperations.FixedTimeEquals(
-                    System.Text.Encoding.ASCII.GetBytes(S.TicketId), System.Text.Encoding.ASCII.GetBytes(ticketId));
-            refusal = !known ? new Refusal(RefusalCodes.TicketUnknown, "This login link is not valid. Insert your card again.")
-                : S.TicketRedeemed ? new Refusal(RefusalCodes.TicketUsed, "This login link was used already. Insert your card again.")
-                : time.GetUtcNow() >= S.TicketExpiresAt ? new Refusal(RefusalCodes.TicketExpired, "This login link has expired. Insert your card again.")
-                : null;
+            await AuditRefusalAsync(refusal);
+            return refusal;
         }
 
-        if (refusal is not null)
+        return Outcome<SessionSnapshot>.Success(Snapshot());
+    }
+
+    public async Task<Outcome<SessionSnapshot>> RedeemBrowserTicketAsync(string ticketId)
+    {
+        if (await TicketRefusalAsync(ticketId) is { } refusal)
         {
             await AuditRefusalAsync(refusal);
             return refusal;
@@ -305,6 +342,22 @@ public sealed class SessionGrain(
         S.LastActivityAt = time.GetUtcNow();
         await WriteAsync();
         return Outcome<SessionSnapshot>.Success(Snapshot());
+    }
+
+    private async Task<Refusal?> TicketRefusalAsync(string ticketId)
+    {
+        if (await EnsureLiveAsync() is { } ended)
+        {
+            return ended;
+        }
+
+        var known = S.TicketId is not null &&
+            CryptographicOperations.FixedTimeEquals(
+                System.Text.Encoding.ASCII.GetBytes(S.TicketId), System.Text.Encoding.ASCII.GetBytes(ticketId));
+        return !known ? new Refusal(RefusalCodes.TicketUnknown, "This login link is not valid. Insert your card again.")
+            : S.TicketRedeemed ? new Refusal(RefusalCodes.TicketUsed, "This login link was used already. Insert your card again.")
+            : time.GetUtcNow() >= S.TicketExpiresAt ? new Refusal(RefusalCodes.TicketExpired, "This login link has expired. Insert your card again.")
+            : null;
     }
 
     private bool IsLive => S.State is SessionState.AwaitingRole or SessionState.Active;
@@ -373,10 +426,41 @@ public sealed class SessionGrain(
         _expiryTimer?.Dispose();
         _expiryTimer = null;
         SessionEndNotifier.Publish(GrainFactory, Id, reason, S.EndedAt.Value);
+        await LeaveIndexAsync();
 
         await GrainFactory.GetGrain<IUserGrain>(S.UserId).SessionEndedAsync(Id);
         await GrainFactory.GetGrain<ICardGrain>(S.CardId).SessionEndedAsync(Id);
         await GrainFactory.GetGrain<IWorkstationGrain>(S.WorkstationId).SessionEndedAsync(Id);
+    }
+
+    /// <summary>
+    /// A graceful stop of a process whose state dies with it (the embedded run): the one end record, and nothing that
+    /// needs another grain (new activations are refused while the silo stops, and their memory state dies too).
+    /// </summary>
+    private async Task EndAtStopAsync()
+    {
+        const SessionEndReason reason = SessionEndReason.ServerStopped;
+        await _audit.RecordAsync(WithSession(_audit.New(AuditEvent.SessionEnded, reason: SessionEndReasons.Code(reason))));
+        S.State = SessionState.Ended;
+        S.EndReason = reason;
+        S.EndedAt = time.GetUtcNow();
+        S.TicketId = null;
+        metrics.SessionEnded(reason);
+        ActiveSessionMetric();
+        SessionEndNotifier.Publish(GrainFactory, Id, reason, S.EndedAt.Value);
+    }
+
+    private async Task LeaveIndexAsync()
+    {
+        try
+        {
+            await DeadlineIndex.EndedAsync(Id);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The end is recorded and stored already; a stale index entry only makes a sweeper wake this ended session
+            // once, and its activation removes the entry.
+        }
     }
 
     private void ArmExpiryTimer(TimeSpan notBefore = default)

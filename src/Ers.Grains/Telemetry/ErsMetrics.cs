@@ -29,6 +29,8 @@ public sealed class ErsMetrics
     private readonly Counter<long> _businessFunctionSelections;
     private readonly Counter<long> _certificateValidations;
     private readonly Counter<long> _heartbeatsLost;
+    private readonly Counter<long> _unidentifiedRequests;
+    private readonly Counter<long> _rateLimitedRequests;
     private readonly TimeProvider _time;
     private long _crlThisUpdateTicks = long.MinValue;
 
@@ -55,6 +57,10 @@ public sealed class ErsMetrics
             "Age of the newest certificate revocation list loaded (now minus its thisUpdate); absent until one is loaded.");
         _heartbeatsLost = meter.CreateCounter<long>("ers.heartbeats.lost", "{workstation}",
             "Workstations whose agent stopped sending heartbeats while it carried sessions (their sessions were ended).");
+        _unidentifiedRequests = meter.CreateCounter<long>("ers.requests.unidentified", "{request}",
+            "Requests refused before their workstation (or browser ticket) was identified, by code: counted, not audited one each.");
+        _rateLimitedRequests = meter.CreateCounter<long>("ers.requests.rate_limited", "{request}",
+            "Requests refused by a rate limit, by limit (address, workstation, card, user): counted, not audited one each.");
     }
 
     /// <summary>A login was decided: <paramref name="refusalCode"/> is null for success, else the stable refusal code.</summary>
@@ -99,6 +105,14 @@ public sealed class ErsMetrics
     public void CrlLoaded(DateTimeOffset thisUpdate) => Interlocked.Exchange(ref _crlThisUpdateTicks, thisUpdate.UtcTicks);
 
     public void HeartbeatLost() => _heartbeatsLost.Add(1);
+
+    /// <summary>A request refused before anyone was identified; <paramref name="code"/> is its stable refusal code.</summary>
+    public void RequestUnidentified(string code) =>
+        _unidentifiedRequests.Add(1, new KeyValuePair<string, object?>("ers.reason", code));
+
+    /// <summary>A request refused by the rate limit named <paramref name="limit"/> (address, workstation, card, user).</summary>
+    public void RequestRateLimited(string limit) =>
+        _rateLimitedRequests.Add(1, new KeyValuePair<string, object?>("ers.limit", limit));
 
     /// <summary>A fresh tracker for one session activation's contribution to <c>ers.sessions.active</c>.</summary>
     public ActiveSession NewActiveSession() => new(_activeSessions);

@@ -16,11 +16,28 @@ public sealed class ClusterChanges(IServiceProvider services, [FromKeyedServices
     /// <summary>The last membership change this silo saw (its own start counts).</summary>
     public DateTimeOffset LastChange => new(Interlocked.Read(ref _lastChangeTicks), TimeSpan.Zero);
 
+    private volatile bool _stopping;
+
+    /// <summary>
+    /// True from the moment this host began a graceful stop: heartbeats that stop arriving then are lost by the
+    /// stopping server (its web front and gateway close first), so no session here may be declared agent-lost.
+    /// </summary>
+    public bool LocalSiloStopping => _stopping;
+
+    /// <summary>Marks this host as stopping (the host's stopping signal calls it; tests may too).</summary>
+    public void Stopping()
+    {
+        _stopping = true;
+        Changed();
+    }
+
     /// <summary>Records a change now (the membership feed calls it; tests may too).</summary>
     public void Changed() => Interlocked.Exchange(ref _lastChangeTicks, time.GetUtcNow().UtcTicks);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The application's stopping signal fires before any hosted service (the silo included) begins to stop.
+        services.GetService<IHostApplicationLifetime>()?.ApplicationStopping.Register(Stopping);
         // Resolved here, not in the constructor: the membership service exists only inside a silo.
         if (services.GetService<IClusterMembershipService>() is not { } membership)
         {

@@ -25,6 +25,9 @@ public sealed class CertificateAuthority(X509Certificate2 certificate)
     /// <summary>Extended key usage: TLS server authentication.</summary>
     public const string ServerAuthOid = "1.3.6.1.5.5.7.3.1";
 
+    /// <summary>The name-constraints extension (RFC 5280 4.2.1.10).</summary>
+    public const string NameConstraintsOid = "2.5.29.30";
+
     /// <summary>Extended key usage: smart card logon (Microsoft), which PIV authentication certificates carry.</summary>
     public const string SmartCardLogonOid = "1.3.6.1.4.1.311.20.2.2";
 
@@ -32,11 +35,19 @@ public sealed class CertificateAuthority(X509Certificate2 certificate)
         ? certificate
         : throw new ArgumentException("A certificate authority needs its private key.", nameof(certificate));
 
-    /// <summary>Creates a self-signed root CA (RSA-2048).</summary>
-    public static CertificateAuthority CreateRoot(string subject, DateTimeOffset notBefore, DateTimeOffset notAfter)
+    /// <summary>
+    /// Creates a self-signed root CA (RSA-2048), with <paramref name="extensions"/> added (e.g. name constraints).
+    /// </summary>
+    public static CertificateAuthority CreateRoot(
+        string subject, DateTimeOffset notBefore, DateTimeOffset notAfter, IEnumerable<X509Extension>? extensions = null)
     {
         using var key = RSA.Create(2048);
         var request = CaRequest(subject, key);
+        foreach (var extension in extensions ?? [])
+        {
+            request.CertificateExtensions.Add(extension);
+        }
+
         request.CertificateExtensions.Add(new X509AuthorityKeyIdentifierExtension(
             X509AuthorityKeyIdentifierExtension.CreateFromSubjectKeyIdentifier(
                 new X509SubjectKeyIdentifierExtension(request.PublicKey, false)).RawData, false));
@@ -136,6 +147,42 @@ public sealed class CertificateAuthority(X509Certificate2 certificate)
         serial[0] &= 0x7F;
         serial[0] |= 0x01;
         return serial;
+    }
+
+    /// <summary>
+    /// A critical name-constraints extension (RFC 5280 4.2.1.10) permitting only <c>localhost</c> (and names under
+    /// it), 127.0.0.0/8 and ::1: a development CA with it cannot vouch for any other site, even when a developer has
+    /// told a browser to trust it.
+    /// </summary>
+    public static X509Extension LoopbackNameConstraints()
+    {
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        {
+            // permittedSubtrees [0] IMPLICIT GeneralSubtrees; each GeneralSubtree is a SEQUENCE { base GeneralName }.
+            using (writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 0)))
+            {
+                using (writer.PushSequence())
+                {
+                    writer.WriteCharacterString(UniversalTagNumber.IA5String, "localhost", new Asn1Tag(TagClass.ContextSpecific, 2));
+                }
+
+                using (writer.PushSequence())
+                {
+                    writer.WriteOctetString([127, 0, 0, 0, 255, 0, 0, 0], new Asn1Tag(TagClass.ContextSpecific, 7));
+                }
+
+                using (writer.PushSequence())
+                {
+                    var loopback6 = new byte[32];
+                    loopback6[15] = 1;
+                    Array.Fill(loopback6, (byte)0xFF, 16, 16);
+                    writer.WriteOctetString(loopback6, new Asn1Tag(TagClass.ContextSpecific, 7));
+                }
+            }
+        }
+
+        return new X509Extension(NameConstraintsOid, writer.Encode(), critical: true);
     }
 
     /// <summary>A subject alternative name carrying a card's UUID as <c>urn:uuid:...</c>, as PIV certificates do.</summary>

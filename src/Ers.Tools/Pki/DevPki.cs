@@ -6,8 +6,9 @@ using System.Text.Json;
 namespace Ers.Tools.Pki;
 
 /// <summary>
-/// The development PKI kept in one directory: a smartcard root CA and issuing CA, a workstation CA, the server TLS
-/// certificate, issued card and workstation certificates, an index of issued serials and the CRLs. Keys are written
+/// The development PKI kept in one directory: a smartcard root CA and issuing CA, a workstation CA, a server CA (the
+/// one CA a developer's browser and the agent trust for the server, name-constrained to loopback) and the server TLS
+/// certificate it signs, issued card and workstation certificates, an index of issued serials and the CRLs. Keys are written
 /// unencrypted (PKCS#8 PEM, mode 0600): this is a development PKI, never a production one.
 /// </summary>
 public sealed class DevPki
@@ -15,6 +16,7 @@ public sealed class DevPki
     public const string SmartcardRootName = "smartcard-root-ca";
     public const string SmartcardIssuingName = "smartcard-issuing-ca";
     public const string WorkstationCaName = "workstation-ca";
+    public const string ServerCaName = "server-ca";
     public const string ServerName = "server";
     public const string IndexFile = "issued.json";
     public const string TokenKeyFile = "token-signing.key";
@@ -22,6 +24,7 @@ public sealed class DevPki
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     private readonly TimeProvider _time;
+    private CertificateAuthority? _serverCa;
 
     private DevPki(string directory, TimeProvider time, CertificateAuthority smartcardRoot,
         CertificateAuthority smartcardIssuing, CertificateAuthority workstationCa)
@@ -41,6 +44,13 @@ public sealed class DevPki
 
     public CertificateAuthority WorkstationCa { get; }
 
+    /// <summary>
+    /// The CA that signs the server TLS certificate and nothing else: serverAuth only, name-constrained to
+    /// localhost, 127.0.0.0/8 and ::1. Kept apart from the workstation CA so that trusting the server (in the agent,
+    /// in a browser) never means trusting every workstation certificate as a server, and the reverse.
+    /// </summary>
+    public CertificateAuthority ServerCa => _serverCa ??= LoadOrCreateServerCa();
+
     public static string CertificatePath(string directory, string name) => Path.Combine(directory, name + ".crt.pem");
 
     public static string KeyPath(string directory, string name) => Path.Combine(directory, name + ".key.pem");
@@ -56,29 +66,9 @@ public sealed class DevPki
 
     /// <summary>
     /// Creates the CAs in <paramref name="directory"/>, or opens them when they exist (never overwrites a CA:
-    /// certificates issued earlier stay valid).
+    /// certificates issued earlier stay valid). The server CA is made on first use (<see cref="ServerCa"/>), so a
+    /// PKI made before it existed gains one the first time a server certificate is issued.
     /// </summary>
-    /// <summary>
-    /// Creates a development PKI in <paramref name="directory"/> (CAs, CRLs valid a week, token key) and returns the
-    /// settings an Ers.Web host needs to trust it, with the agents' HTTPS listener off: for hosts that serve pages
-    /// only (browser tests, the page-view benchmark).
-    /// </summary>
-    public static IReadOnlyDictionary<string, string> PagesHostSettings(string directory)
-    {
-        var pki = Init(directory, TimeProvider.System);
-        pki.WriteCrls(TimeSpan.FromDays(7));
-        return new Dictionary<string, string>
-        {
-            ["Ers:CardAuthentication:TrustedRoots:0"] = CertificatePath(directory, SmartcardRootName),
-            ["Ers:CardAuthentication:IntermediateCertificates:0"] = CertificatePath(directory, SmartcardIssuingName),
-            ["Ers:CardAuthentication:CrlSources:0"] = CrlPath(directory, SmartcardIssuingName),
-            ["Ers:Workstations:TrustedRoots:0"] = CertificatePath(directory, WorkstationCaName),
-            ["Ers:Workstations:CrlSources:0"] = CrlPath(directory, WorkstationCaName),
-            ["Ers:Tokens:KeyFile"] = pki.EnsureTokenKey(),
-            ["Ers:AgentApi:HttpsUrl"] = "",
-        };
-    }
-
     public static DevPki Init(string directory, TimeProvider time)
     {
         if (Exists(directory))
@@ -161,7 +151,10 @@ public sealed class DevPki
         return certificate;
     }
 
-    /// <summary>Issues the server TLS certificate for 127.0.0.1 and localhost, signed by the workstation CA.</summary>
+    /// <summary>
+    /// Issues the server TLS certificate for localhost, 127.0.0.1 and ::1 (serverAuth), signed by the server CA, and
+    /// writes it as <c>server.crt.pem</c>, <c>server.key.pem</c> and <c>server.pfx</c> (replacing an earlier one).
+    /// </summary>
     public X509Certificate2 IssueServer(int validDays = 365)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -170,12 +163,94 @@ public sealed class DevPki
         san.AddIpAddress(System.Net.IPAddress.Loopback);
         san.AddIpAddress(System.Net.IPAddress.IPv6Loopback);
         var now = _time.GetUtcNow();
-        var certificate = WorkstationCa.Issue(
+        var certificate = ServerCa.Issue(
             new X500DistinguishedName("CN=localhost, O=Ers"), key, now.AddMinutes(-5), now.AddDays(validDays),
             X509KeyUsageFlags.DigitalSignature, [CertificateAuthority.ServerAuthOid], san.Build());
         WritePair(Directory, ServerName, certificate, pfx: true);
-        Record(new IndexEntry(certificate.SerialNumber, WorkstationCaName, "server", certificate.Subject, null));
+        Record(new IndexEntry(certificate.SerialNumber, ServerCaName, "server", certificate.Subject, null));
         return certificate;
+    }
+
+    /// <summary>
+    /// Why the server certificate in this directory must be issued again, or null when it is fine: missing, not
+    /// signed by the server CA (a PKI made before the server CA existed signed it with the workstation CA), without
+    /// the serverAuth extended key usage, or expiring within <paramref name="renewBefore"/>.
+    /// </summary>
+    public string? ServerCertificateProblem(TimeSpan renewBefore)
+    {
+        var certificatePath = CertificatePath(Directory, ServerName);
+        if (!File.Exists(certificatePath) || !File.Exists(KeyPath(Directory, ServerName)) || !File.Exists(PfxPath(Directory, ServerName)))
+        {
+            return "missing";
+        }
+
+        using var server = X509CertificateLoader.LoadCertificateFromFile(certificatePath);
+        if (!SignedBy(server, ServerCa.Certificate))
+        {
+            return server.Issuer == WorkstationCa.Certificate.Subject
+                ? "it was signed by the workstation CA"
+                : "it is not signed by the server CA";
+        }
+
+        var serverAuth = server.Extensions.OfType<X509EnhancedKeyUsageExtension>()
+            .Any(e => e.EnhancedKeyUsages.Cast<Oid>().Any(o => o.Value == CertificateAuthority.ServerAuthOid));
+        if (!serverAuth)
+        {
+            return "it lacks the serverAuth extended key usage";
+        }
+
+        return server.NotAfter.ToUniversalTime() < (_time.GetUtcNow() + renewBefore).UtcDateTime ? "it expires soon" : null;
+    }
+
+    /// <summary>
+    /// Marks revoked every server certificate the workstation CA issued (PKIs made before the server CA existed did
+    /// that), so the workstation CA's next CRL no longer vouches for it. Returns how many were marked.
+    /// </summary>
+    public int RevokeServerCertificatesOfWorkstationCa()
+    {
+        var index = ReadIndex();
+        var now = _time.GetUtcNow();
+        var stale = index.Count(e => e.Issuer == WorkstationCaName && e.Kind == "server" && e.RevokedAt is null);
+        if (stale > 0)
+        {
+            WriteIndex(index.Select(e => e.Issuer == WorkstationCaName && e.Kind == "server" && e.RevokedAt is null
+                ? e with { RevokedAt = now } : e).ToList());
+        }
+
+        return stale;
+    }
+
+    private CertificateAuthority LoadOrCreateServerCa()
+    {
+        if (File.Exists(CertificatePath(Directory, ServerCaName)) && File.Exists(KeyPath(Directory, ServerCaName)))
+        {
+            return new CertificateAuthority(LoadPair(Directory, ServerCaName));
+        }
+
+        var now = _time.GetUtcNow();
+        var ca = CertificateAuthority.CreateRoot("CN=Ers Development Server CA, O=Ers", now.AddDays(-1), now.AddYears(10),
+        [
+            CertificateAuthority.LoopbackNameConstraints(),
+            new X509EnhancedKeyUsageExtension([new Oid(CertificateAuthority.ServerAuthOid)], false),
+        ]);
+        WritePair(Directory, ServerCaName, ca.Certificate, pfx: false);
+        return ca;
+    }
+
+    private static bool SignedBy(X509Certificate2 certificate, X509Certificate2 issuer)
+    {
+        if (certificate.Issuer != issuer.Subject)
+        {
+            return false;
+        }
+
+        // The issuer name alone is not proof: a regenerated server CA keeps its name but not its key.
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(issuer);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.VerificationFlags = X509VerificationFlags.IgnoreNotTimeValid;
+        return chain.Build(certificate);
     }
 
     /// <summary>Marks an issued serial revoked (it appears on the next CRL). Returns false when already revoked.</summary>

@@ -6,6 +6,9 @@ namespace Ers.Tools.Pki;
 /// </summary>
 public static class DevSetup
 {
+    /// <summary>The server certificate is issued again when less than this is left of it.</summary>
+    public static readonly TimeSpan ServerRenewal = TimeSpan.FromDays(30);
+
     public static IReadOnlyList<string> Ensure(string directory, string? directoryFile, string workstationId, TimeProvider time)
     {
         var report = new List<string>();
@@ -13,10 +16,27 @@ public static class DevSetup
         var pki = DevPki.Init(directory, time);
         report.Add(existed ? $"CAs: present in {directory}" : $"CAs: created in {directory}");
 
-        if (!File.Exists(DevPki.PfxPath(directory, DevPki.ServerName)))
+        var serverCaExisted = File.Exists(DevPki.CertificatePath(directory, DevPki.ServerCaName));
+        var serverProblem = pki.ServerCertificateProblem(ServerRenewal);
+        if (!serverCaExisted)
+        {
+            report.Add($"Server CA: created ({DevPki.CertificatePath(directory, DevPki.ServerCaName)}; trust it in your browser, see README.md)");
+        }
+
+        var revokedServers = false;
+        if (serverProblem is not null)
         {
             pki.IssueServer();
-            report.Add("Server TLS certificate (127.0.0.1, localhost): created");
+            report.Add(serverProblem == "missing"
+                ? "Server TLS certificate (localhost, 127.0.0.1, ::1): created"
+                : $"Server TLS certificate (localhost, 127.0.0.1, ::1): issued again by the server CA ({serverProblem})");
+            // A PKI from before the server CA: its server certificate, signed by the workstation CA, goes on that
+            // CA's CRL, and agents must now be given the server CA (--server-ca .../server-ca.crt.pem).
+            revokedServers = pki.RevokeServerCertificatesOfWorkstationCa() > 0;
+            if (revokedServers)
+            {
+                report.Add("Old server certificate of the workstation CA: revoked; point the agent's --server-ca at server-ca.crt.pem");
+            }
         }
 
         var workstations = Path.Combine(directory, "workstations");
@@ -40,7 +60,7 @@ public static class DevSetup
         }
 
         pki.EnsureTokenKey();
-        if (CrlsNeedWriting(directory, time.GetUtcNow()))
+        if (revokedServers || CrlsNeedWriting(directory, time.GetUtcNow()))
         {
             pki.WriteCrls(PkiCommands.CrlValidity);
             report.Add("CRLs: written");

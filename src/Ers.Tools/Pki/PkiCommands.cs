@@ -19,7 +19,8 @@ public static class PkiCommands
           issue-cards --directory FILE [--algorithm rsa|p256|both] [--days N]
                                                a card certificate for every user of a directory JSON file
           issue-workstation --id WS-...        a workstation client certificate (CN = the id)
-          issue-server                         the server TLS certificate for 127.0.0.1 and localhost
+          issue-server                         the server TLS certificate for localhost, 127.0.0.1 and ::1, signed by
+                                               the server CA (made when missing)
           revoke --serial HEX                  mark an issued certificate revoked (then run 'ers pki crl')
           crl [--days N]                       write signed CRLs for both issuing CAs into DIR/crl
           dev [--directory FILE] [--workstation WS-...]

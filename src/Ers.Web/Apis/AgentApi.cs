@@ -1,5 +1,6 @@
 using Ers.Api;
 using Ers.Web.Security;
+using Ers.Web.Security.RateLimits;
 
 namespace Ers.Web.Apis;
 
@@ -16,8 +17,12 @@ public static class AgentApi
     public static WebApplication MapAgentApi(this WebApplication app)
     {
         app.MapOpenApi();
+        // The per-address limit, before anything looks at a certificate (the agents' API and /login only).
+        app.UseRateLimiter();
 
         var handlers = app.Services.GetRequiredService<AgentApiHandlers>();
+        var limiter = app.Services.GetRequiredService<AgentRateLimiter>();
+        var edge = app.Services.GetRequiredService<EdgeRefusals>();
         var api = app.MapGroup(string.Empty)
             .WithTags("Agent")
             .AddEndpointFilter(async (context, next) =>
@@ -26,15 +31,26 @@ public static class AgentApi
                 var (workstationId, code, status) = await WorkstationIdentity.AuthenticateAsync(http);
                 if (workstationId is null)
                 {
-                    // A refused workstation on a login step is a refused login (counted); elsewhere it is not.
+                    // Anyone can send these, as fast as they like: counted and sampled in the log, never audited one
+                    // each (a flood would otherwise fill the audit trail and slow every login behind it).
+                    edge.Unidentified(code!, http);
                     var path = http.Request.Path;
-                    var loginStep = path.StartsWithSegments(AgentApiRoutes.CardInserted, StringComparison.OrdinalIgnoreCase)
-                        || path.StartsWithSegments(AgentApiRoutes.CardAuthenticate, StringComparison.OrdinalIgnoreCase);
-                    var refuse = loginStep ? (Func<AuditSubject, int, string, string, Task<IResult>>)handlers.RefuseLoginAsync : handlers.RefuseAsync;
-                    return await refuse(new AuditSubject(), status, code!,
+                    if (path.StartsWithSegments(AgentApiRoutes.CardInserted, StringComparison.OrdinalIgnoreCase)
+                        || path.StartsWithSegments(AgentApiRoutes.CardAuthenticate, StringComparison.OrdinalIgnoreCase))
+                    {
+                        handlers.CountLoginRefused(code!);
+                    }
+
+                    return AgentApiHandlers.Problem(status, code!,
                         code == ApiErrorCodes.ClientCertificateMissing
                             ? "This workstation presented no client certificate."
                             : "This workstation's client certificate is not trusted.");
+                }
+
+                if (limiter.TryAcquire(RateLimitKind.Workstation, workstationId) is { } wait)
+                {
+                    edge.RateLimited(RateLimitKind.Workstation, http);
+                    return RateLimitingServices.RateLimited(http, wait);
                 }
 
                 http.Items[WorkstationItem] = workstationId;
@@ -55,31 +71,32 @@ public static class AgentApi
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         Post(api, AgentApiRoutes.CardInserted, handlers.CardInsertedAsync)
-            .Accepts<CardInsertedRequest>("application/json").Produces<CardInsertedResponse>()
+            .WithMetadata(new AgentRequestBody(typeof(CardInsertedRequest))).Produces<CardInsertedResponse>()
             .WithName("CardInserted").WithSummary("A card was inserted: check its certificate and return a challenge to sign.");
         Post(api, AgentApiRoutes.CardAuthenticate, handlers.CardAuthenticateAsync)
-            .Accepts<CardAuthenticateRequest>("application/json").Produces<SessionResponse>().ProducesProblem(StatusCodes.Status409Conflict)
+            .WithMetadata(new AgentRequestBody(typeof(CardAuthenticateRequest))).Produces<SessionResponse>().ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("CardAuthenticate").WithSummary("The card's signature over the challenge: start a session.");
         Post(api, AgentApiRoutes.SelectRole, handlers.SelectRoleAsync)
-            .Accepts<SelectRoleRequest>("application/json").Produces<SessionResponse>().ProducesProblem(StatusCodes.Status409Conflict)
+            .WithMetadata(new AgentRequestBody(typeof(SelectRoleRequest))).Produces<SessionResponse>().ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("SelectRole").WithSummary("Choose the session role among the user's role profiles.");
         Post(api, AgentApiRoutes.Heartbeat, handlers.HeartbeatAsync)
-            .Accepts<HeartbeatRequest>("application/json").Produces(StatusCodes.Status204NoContent)
+            .WithMetadata(new AgentRequestBody(typeof(HeartbeatRequest))).Produces(StatusCodes.Status204NoContent)
             .WithName("Heartbeat").WithSummary("The agent is alive; its readers hold the cards of these sessions.");
         Post(api, AgentApiRoutes.CardRemoved, handlers.CardRemovedAsync)
-            .Accepts<CardRemovedRequest>("application/json").Produces(StatusCodes.Status204NoContent)
+            .WithMetadata(new AgentRequestBody(typeof(CardRemovedRequest))).Produces(StatusCodes.Status204NoContent)
             .WithName("CardRemoved").WithSummary("A card left its reader: its session ends.");
         Post(api, AgentApiRoutes.CardBlocked, handlers.CardBlockedAsync)
-            .Accepts<CardRemovedRequest>("application/json").Produces(StatusCodes.Status204NoContent)
+            .WithMetadata(new AgentRequestBody(typeof(CardRemovedRequest))).Produces(StatusCodes.Status204NoContent)
             .WithName("CardBlocked").WithSummary("The card reported its PIN blocked.");
         Post(api, AgentApiRoutes.Logout, handlers.LogoutAsync)
-            .Accepts<SessionRequest>("application/json").Produces(StatusCodes.Status204NoContent)
+            .WithMetadata(new AgentRequestBody(typeof(SessionRequest))).Produces(StatusCodes.Status204NoContent)
             .WithName("Logout").WithSummary("End the session.");
         Post(api, AgentApiRoutes.BrowserTicket, handlers.BrowserTicketAsync)
-            .Accepts<SessionRequest>("application/json").Produces<BrowserTicketResponse>().ProducesProblem(StatusCodes.Status409Conflict)
+            .WithMetadata(new AgentRequestBody(typeof(SessionRequest))).Produces<BrowserTicketResponse>().ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("BrowserTicket").WithSummary("A one-time URL that logs the browser in to this session.");
         return app;
     }

@@ -4,6 +4,7 @@ using Ers.Cards;
 using Ers.Staff;
 using Ers.Sessions;
 using Ers.Web.Security;
+using Ers.Web.Security.RateLimits;
 using Ers.Workstations;
 
 namespace Ers.Web.Apis;
@@ -27,7 +28,9 @@ internal sealed class AgentApiHandlers(
     AgentApiOptions options,
     TimeProvider time,
     ILogger<AgentApiHandlers> logger,
-    Ers.Grains.Telemetry.ErsMetrics metrics)
+    Ers.Grains.Telemetry.ErsMetrics metrics,
+    AgentRateLimiter limiter,
+    EdgeRefusals edge)
 {
     private const int MaxHeartbeatSessions = 32;
     private const int MaxCertificateBytes = 16 * 1024;
@@ -44,12 +47,22 @@ internal sealed class AgentApiHandlers(
             return await MalformedAsync(bad, new AuditSubject(workstationId, SafeCardId(request?.CardId)));
         }
 
+        if (Limited(context, RateLimitKind.Card, request.CardId) is { } limited)
+        {
+            return limited;
+        }
+
         var subject = new AuditSubject(workstationId, request.CardId);
         var validation = validator.Validate(request.Certificate);
         metrics.CertificateValidated(validation.ErrorCode ?? "valid"); // ers.certificate.validations (telemetry)
         if (validation.Card is not { } card)
         {
             return await RefuseLoginAsync(subject, StatusFor(validation.ErrorCode!), validation.ErrorCode!, validation.Message!);
+        }
+
+        if (Limited(context, RateLimitKind.User, card.UserId) is { } userLimited)
+        {
+            return userLimited;
         }
 
         subject = subject with { UserId = card.UserId };
@@ -86,6 +99,11 @@ internal sealed class AgentApiHandlers(
                 ApiErrorCodes.ChallengeInvalid, "The challenge is not one Ers issued.");
         }
 
+        if (Limited(context, RateLimitKind.Card, claims.CardId) is { } limited)
+        {
+            return limited;
+        }
+
         var subject = new AuditSubject(workstationId, claims.CardId);
         if (challenges.IsExpired(claims))
         {
@@ -105,6 +123,11 @@ internal sealed class AgentApiHandlers(
         if (validation.Card is not { } card)
         {
             return await RefuseLoginAsync(subject, StatusFor(validation.ErrorCode!), validation.ErrorCode!, validation.Message!);
+        }
+
+        if (Limited(context, RateLimitKind.User, card.UserId) is { } userLimited)
+        {
+            return userLimited;
         }
 
         subject = subject with { UserId = card.UserId };
@@ -176,17 +199,23 @@ internal sealed class AgentApiHandlers(
         }
 
         // Straight to the sessions, which hold the heartbeat deadlines (the workstation grain is not woken up), and all
-        // at once: one session whose silo is unreachable must not hold back the others' heartbeats.
-        await Task.WhenAll(sessions.Select(async session =>
-        {
-            if (!await EndIfRevokedAsync(session))
-            {
-                await grains.GetGrain<ISessionGrain>(session.SessionId).HeartbeatAsync();
-            }
-        }));
-
-        return Results.NoContent();
+        // at once: one session whose silo is unreachable must not hold back the others' heartbeats. Each answers with
+        // its state and the heartbeat rule its silo applies (one owner: the agent is told, never configured to match).
+        var answers = await Task.WhenAll(sessions.Select(async session =>
+            await EndIfRevokedAsync(session)
+                ? new HeartbeatAnswer(false, SessionEndReason.Revoked, DefaultHeartbeatTimeout, Ers.Grains.Workstations.HeartbeatRule.Period(DefaultHeartbeatTimeout))
+                : await grains.GetGrain<ISessionGrain>(session.SessionId).BeatAsync()));
+        var timeout = answers.Length > 0 ? answers.Max(a => a.HeartbeatTimeout) : DefaultHeartbeatTimeout;
+        return Results.Ok(new HeartbeatResponse(timeout, Ers.Grains.Workstations.HeartbeatRule.Period(timeout),
+            [.. answers.Select(a => new HeartbeatSessionStatus(
+                a.IsLive,
+                a is { IsLive: false, EndReason: { } reason } ? SessionEndReasons.Code(reason) : null,
+                a.IsLive ? null : "Your session has ended: " + SessionEndReasons.Describe(a.EndReason) + "."))]));
     }
+
+    // The silos' rule, for an answer that names no session: the web reads the same Ers:Sessions settings as the silos.
+    private TimeSpan DefaultHeartbeatTimeout =>
+        services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Ers.Grains.SessionOptions>>().Value.HeartbeatTimeout;
 
     public Task<IResult> CardRemovedAsync(HttpContext context) =>
         CardEventAsync(context, (card, workstationId) => card.RemovedAsync(workstationId));
@@ -275,6 +304,21 @@ internal sealed class AgentApiHandlers(
         return RefuseAsync(subject, status, code, message);
     }
 
+    /// <summary>A login step refused before its workstation was identified: counted in <c>ers.logins</c>, not audited.</summary>
+    public void CountLoginRefused(string code) => metrics.LoginRefused(code);
+
+    /// <summary>Null when <paramref name="key"/> is within its limit; else the counted 429 answer.</summary>
+    private IResult? Limited(HttpContext context, RateLimitKind kind, string? key)
+    {
+        if (limiter.TryAcquire(kind, key) is not { } wait)
+        {
+            return null;
+        }
+
+        edge.RateLimited(kind, context);
+        return RateLimitingServices.RateLimited(context, wait);
+    }
+
     public IResult Unavailable(Exception e, HttpContext context)
     {
         logger.LogWarning(e, "Cluster unavailable for {Path}", context.Request.Path);
@@ -285,7 +329,7 @@ internal sealed class AgentApiHandlers(
     public static bool IsClusterUnavailable(Exception e) =>
         Ers.Cluster.StoreFailures.IsUnavailable(e) || e is OrleansException or System.Net.Sockets.SocketException;
 
-    private async Task<IResult> CardEventAsync(HttpContext context, Func<ICardGrain, string, Task> report)
+    private async Task<IResult> CardEventAsync(HttpContext context, Func<ICardGrain, string, Task<Outcome<CardSnapshot>>> report)
     {
         var workstationId = Workstation(context);
         var (request, bad) = await AgentRequests.ReadAsync<CardRemovedRequest>(context, options.MaxRequestBodyBytes);
@@ -294,9 +338,14 @@ internal sealed class AgentApiHandlers(
             return await MalformedAsync(bad, new AuditSubject(workstationId, SafeCardId(request?.CardId)));
         }
 
-        // The card grain ignores a report from a workstation the card is not in.
-        await report(grains.GetGrain<ICardGrain>(request.CardId), workstationId);
-        return Results.NoContent();
+        if (Limited(context, RateLimitKind.Card, request.CardId) is { } limited)
+        {
+            return limited;
+        }
+
+        // The card grain refuses (and audits) a report from a workstation that does not hold the card.
+        var reported = await report(grains.GetGrain<ICardGrain>(request.CardId), workstationId);
+        return reported.Refusal is { } refusal ? GrainRefusal(refusal) : Results.NoContent();
     }
 
     /// <summary>Authenticates a session token (no grain is called for a bad one) and checks its certificate.</summary>

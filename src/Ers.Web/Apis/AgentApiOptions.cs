@@ -9,7 +9,7 @@ public sealed class AgentApiOptions
     public int MaxRequestBodyBytes { get; set; } = 64 * 1024;
 
     /// <summary>
-    /// The browsers' base URL for the one-time login link (e.g. <c>http://127.0.0.1:5080</c>). Empty: the agent
+    /// The browsers' base URL for the one-time login link (e.g. <c>https://127.0.0.1:5080</c>). Empty: the agent
     /// request's own scheme and host.
     /// </summary>
     public string? BrowserBaseUrl { get; set; }
@@ -22,7 +22,7 @@ public sealed class AgentApiOptions
     /// </summary>
     public string? HttpsUrl { get; set; }
 
-    /// <summary>PEM certificate (or PFX) of <see cref="HttpsUrl"/>.</summary>
+    /// <summary>PEM certificate (or PFX) of <see cref="HttpsUrl"/>, and of any <c>https</c> address in <c>Urls</c>.</summary>
     public string? ServerCertificatePath { get; set; }
 
     /// <summary>PEM private key of <see cref="ServerCertificatePath"/> (not needed for a PFX).</summary>

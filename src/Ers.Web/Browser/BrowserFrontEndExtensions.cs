@@ -1,7 +1,6 @@
 using Ers.Grains;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.FileProviders;
 using Ers.Web.Browser;
 
@@ -22,11 +21,8 @@ public static class BrowserFrontEndExtensions
         services.AddOptions<Ers.Grains.SessionOptions>().Bind(builder.Configuration.GetSection(Ers.Grains.SessionOptions.SectionName));
         services.TryAddSingletonTimeProvider();
 
-        var dataProtection = services.AddDataProtection().SetApplicationName("ers");
-        if (builder.Configuration[$"{BrowserOptions.Section}:DataProtectionKeysPath"] is { Length: > 0 } keys)
-        {
-            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keys));
-        }
+        builder.AddErsDataProtection();
+        services.AddTransient<IStartupFilter, ForwardedSchemeStartupFilter>();
 
         services.AddSingleton<SessionView>();
         services.AddSingleton<SessionEndSubscription>();
@@ -34,6 +30,7 @@ public static class BrowserFrontEndExtensions
         services.AddHealthChecks().AddCheck<SessionEndSubscriptionCheck>("session-end-subscription", tags: [Ers.ServiceDefaults.HealthEndpoints.Ready]);
         // The token format is the agents' API's (BrowserTicketTokens, registered by AddErsCardAuthentication).
         services.AddSingleton<IBrowserTicketReader, SharedBrowserTicketReader>();
+        services.AddSingleton<BrowserAudit>();
 
         services.AddAuthentication(BrowserSession.Scheme)
             .AddCookie(BrowserSession.Scheme, o =>

@@ -25,8 +25,20 @@ public sealed class BrowserOptions
     /// <summary>How often the node renews its session-end subscription with the hub (well inside its lifetime).</summary>
     public TimeSpan SubscriptionRenewal { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>A folder for the Data Protection key ring; all web nodes of a cluster must share it.</summary>
+    /// <summary>
+    /// A folder for the Data Protection key ring when the cluster is not in Redis (the embedded local run: one web
+    /// node). With <c>Ers:Cluster:Provider=Redis</c> the ring lives in Redis and this is not used.
+    /// </summary>
     public string? DataProtectionKeysPath { get; set; }
+
+    /// <summary>
+    /// A file holding 32 random bytes in base64 that encrypts every key-ring element where it is stored (AES-256-GCM).
+    /// Required with <c>Ers:Cluster:Provider=Redis</c>; the same on every web node (mounted from a Secret).
+    /// </summary>
+    public string? DataProtectionKeyFile { get; set; }
+
+    /// <summary>Key files of earlier rotations: they still decrypt the ring's older elements but never encrypt.</summary>
+    public List<string> DataProtectionPreviousKeyFiles { get; set; } = [];
 
     public IEnumerable<string> Validate()
     {

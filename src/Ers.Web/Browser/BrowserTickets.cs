@@ -9,6 +9,9 @@ public sealed record BrowserTicketRef(string SessionId, string TicketId);
 /// </summary>
 public interface IBrowserTicketReader
 {
-    /// <summary>The ticket, or null with the stable refusal code (<c>ticket.unknown</c>, <c>ticket.expired</c>).</summary>
-    BrowserTicketRef? Read(string? token, out string refusalCode);
+    /// <summary>
+    /// The ticket, or null with the stable refusal code (<c>ticket.unknown</c>, <c>ticket.expired</c>);
+    /// <paramref name="expiredSessionId"/> names the session of an authentic but expired token (null for a forged one).
+    /// </summary>
+    BrowserTicketRef? Read(string? token, out string refusalCode, out string? expiredSessionId);
 }

@@ -23,7 +23,7 @@ internal static class SessionEndpoints
         app.MapPost("/session/activity", ActivityAsync).AllowAnonymous().DisableAntiforgery();
     }
 
-    private static async Task StreamAsync(HttpContext context, SessionView view, TimeProvider time)
+    private static async Task StreamAsync(HttpContext context, SessionView view, TimeProvider time, IHostApplicationLifetime lifetime)
     {
         var response = context.Response;
         response.Headers.CacheControl = "no-store";
@@ -43,16 +43,20 @@ internal static class SessionEndpoints
         await StartStreamAsync(response);
         var lastWrite = time.GetUtcNow();
         var sentDeadlines = session.Deadlines;
-        while (!context.RequestAborted.IsCancellationRequested)
+        // A stopping node closes its streams at once (the page reconnects after `retry`, to a node that is up):
+        // an open stream otherwise holds the graceful stop until the host's shutdown timeout, and while it waits the
+        // silo keeps its session timers running with no heartbeats arriving (issue 14: 20.6 s stops, agent-lost).
+        using var gone = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        while (!gone.IsCancellationRequested)
         {
             // Taken afresh each round: an entry evicted and refilled has a new token.
-            using (var wake = CancellationTokenSource.CreateLinkedTokenSource(view.EndedToken(session.SessionId), context.RequestAborted))
+            using (var wake = CancellationTokenSource.CreateLinkedTokenSource(view.EndedToken(session.SessionId), gone.Token))
             {
                 try
                 {
                     await Task.Delay(RecheckTick, time, wake.Token);
                 }
-                catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+                catch (OperationCanceledException) when (!gone.IsCancellationRequested)
                 {
                     // Woken by a pushed end: fall through to read the final status.
                 }

@@ -9,7 +9,9 @@ namespace Ers.Web.Security;
 
 /// <summary>
 /// The agents' HTTPS listener (<c>Ers:AgentApi:HttpsUrl</c>) beside the browser endpoints of <c>Urls</c>.
-/// Kestrel ignores <c>Urls</c> once a listener is configured in code, so those are re-declared here too.
+/// Kestrel ignores <c>Urls</c> once a listener is configured in code, so those are re-declared here too; an
+/// <c>https</c> one is served with the same server certificate (the local run's pages: their <c>__Host-</c> and
+/// antiforgery cookies are Secure-only, so the pages need HTTPS), without asking browsers for a client certificate.
 /// </summary>
 internal static class AgentListener
 {
@@ -40,7 +42,7 @@ internal static class AgentListener
                 {
                     if (url.StartsWith("https:", StringComparison.OrdinalIgnoreCase))
                     {
-                        listen.UseHttps();
+                        listen.UseHttps(certificate);
                     }
                 });
             }

@@ -47,6 +47,28 @@ public sealed class CardAuthenticationOptions
     /// </summary>
     public bool RequireCardIdMatch { get; set; } = true;
 
+    /// <summary>
+    /// Refuse (<c>certificate.no-card-id</c>) a certificate that names no card: without a card UUID the card reported
+    /// cannot be checked against it (issue 13, defect 9).
+    /// </summary>
+    public bool RequireCardUuid { get; set; } = true;
+
+    /// <summary>
+    /// Extended key usage OIDs the certificate must all carry (an EKU extension is then required). Empty: client
+    /// authentication (<c>1.3.6.1.5.5.7.3.2</c>) only, which a PIV Card Authentication (9E) certificate, usable without
+    /// the PIN, does not carry.
+    /// </summary>
+    public List<string> RequiredExtendedKeyUsages { get; set; } = [];
+
+    /// <summary>Certificate policy OIDs the certificate must all carry (e.g. the issuer's PIV Authentication policy). Empty: none.</summary>
+    public List<string> RequiredPolicyOids { get; set; } = [];
+
+    /// <summary>The EKUs actually required: <see cref="RequiredExtendedKeyUsages"/>, or client authentication.</summary>
+    internal IReadOnlyList<string> EffectiveExtendedKeyUsages =>
+        RequiredExtendedKeyUsages.Count > 0 ? RequiredExtendedKeyUsages : [ClientAuthenticationOid];
+
+    internal const string ClientAuthenticationOid = "1.3.6.1.5.5.7.3.2";
+
     /// <summary>How long a challenge may be answered.</summary>
     public TimeSpan ChallengeLifetime { get; set; } = TimeSpan.FromSeconds(60);
 

@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using Ers.Grains;
 using Ers.ServiceDefaults;
 using Ers.Web.Apis;
+using Ers.Web.Security.RateLimits;
 using Microsoft.AspNetCore.Authentication.Certificate;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -46,6 +47,12 @@ public static class CardAuthenticationServices
             {
                 problems.Add($"{WorkstationOptions.Section}:TrustedProxies: '{proxy}' is not an IP address or CIDR range (e.g. 10.0.0.0/8).");
             }
+        }
+
+        foreach (var (name, oids) in new[] { ("RequiredExtendedKeyUsages", cards.RequiredExtendedKeyUsages), ("RequiredPolicyOids", cards.RequiredPolicyOids) })
+        {
+            problems.AddRange(oids.Where(oid => !IsDottedOid(oid))
+                .Select(oid => $"{CardAuthenticationOptions.Section}:{name}: '{oid}' is not a dotted OID (e.g. 1.3.6.1.5.5.7.3.2)."));
         }
 
         IReadOnlyList<byte[]> keys = [];
@@ -109,10 +116,14 @@ public static class CardAuthenticationServices
             AgentListener.Configure(builder, api);
         }
         services.AddSingleton<AgentApiHandlers>(sp => ActivatorUtilities.CreateInstance<AgentApiHandlers>(sp, Clock(sp)));
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddOperationTransformer(AgentRequestBody.DescribeAsync));
         services.AddProblemDetails();
+        services.AddErsRateLimiting(configuration);
         return builder;
     }
+
+    private static bool IsDottedOid(string value) =>
+        value.Split('.') is { Length: >= 2 } arcs && arcs.All(arc => arc.Length > 0 && arc.All(char.IsAsciiDigit));
 
     internal static IPAddress Normalise(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 

@@ -143,6 +143,12 @@ public sealed class CardCertificateValidator
             return CardValidationResult.Invalid(ApiErrorCodes.CertificateKeyUsage, problem);
         }
 
+        if (_options.RequiredPolicyOids.Count > 0 && !PoliciesOf(certificate).IsSupersetOf(_options.RequiredPolicyOids))
+        {
+            return CardValidationResult.Invalid(ApiErrorCodes.CertificatePolicy,
+                "The card certificate was not issued under the certificate policy Ers requires.");
+        }
+
         var algorithm = KeyAlgorithmOf(certificate);
         if (algorithm is null)
         {
@@ -181,8 +187,15 @@ public sealed class CardCertificateValidator
                 "The card certificate does not carry a 12-digit user UUID.");
         }
 
+        var cardUuid = CardUuidOf(certificate);
+        if (cardUuid is null && _options.RequireCardUuid)
+        {
+            return CardValidationResult.Invalid(ApiErrorCodes.CertificateNoCardId,
+                "The card certificate does not name its card, so the card cannot be checked against it.");
+        }
+
         var name = certificate.GetNameInfo(X509NameType.SimpleName, false);
-        var card = new ValidatedCard(certificate, hash, userId, name, CardUuidOf(certificate), leafId!.Value, algorithm.Value);
+        var card = new ValidatedCard(certificate, hash, userId, name, cardUuid, leafId!.Value, algorithm.Value);
         return CardValidationResult.Valid(card, Warning(card, now));
     }
 
@@ -205,7 +218,7 @@ public sealed class CardCertificateValidator
         }
     }
 
-    private static string? KeyUsageProblem(X509Certificate2 certificate)
+    private string? KeyUsageProblem(X509Certificate2 certificate)
     {
         var keyUsage = certificate.Extensions.OfType<X509KeyUsageExtension>().FirstOrDefault();
         if (keyUsage is null || !keyUsage.KeyUsages.HasFlag(X509KeyUsageFlags.DigitalSignature))
@@ -218,8 +231,11 @@ public sealed class CardCertificateValidator
             return "A CA certificate is not a card certificate.";
         }
 
+        // Required, not merely allowed when present: a PIV Card Authentication (9E) certificate, whose key signs
+        // without the PIN, has no client-authentication EKU (issue 13, defect 9).
         var eku = certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().FirstOrDefault();
-        if (eku is not null && !eku.EnhancedKeyUsages.Cast<Oid>().Any(o => o.Value is "1.3.6.1.5.5.7.3.2" or "2.5.29.37.0"))
+        var usages = eku?.EnhancedKeyUsages.Cast<Oid>().Select(o => o.Value).ToHashSet(StringComparer.Ordinal) ?? [];
+        if (!_options.EffectiveExtendedKeyUsages.All(usages.Contains))
         {
             return "The card certificate is not for client authentication.";
         }
@@ -258,6 +274,34 @@ public sealed class CardCertificateValidator
         }
 
         return null;
+    }
+
+    /// <summary>The policy identifiers of the certificatePolicies extension (RFC 5280 4.2.1.4); empty without one.</summary>
+    private static HashSet<string> PoliciesOf(X509Certificate2 certificate)
+    {
+        var policies = new HashSet<string>(StringComparer.Ordinal);
+        if (certificate.Extensions["2.5.29.32"] is not { } extension)
+        {
+            return policies;
+        }
+
+        try
+        {
+            var reader = new System.Formats.Asn1.AsnReader(extension.RawData, System.Formats.Asn1.AsnEncodingRules.DER);
+            var sequence = reader.ReadSequence();
+            while (sequence.HasData)
+            {
+                var information = sequence.ReadSequence();
+                policies.Add(information.ReadObjectIdentifier());
+            }
+        }
+        catch (System.Formats.Asn1.AsnContentException)
+        {
+            // A garbled extension names no policy: the certificate is refused as not issued under the required one.
+            policies.Clear();
+        }
+
+        return policies;
     }
 
     private static Guid? CardUuidOf(X509Certificate2 certificate)

@@ -142,7 +142,7 @@ public sealed class HeartbeatAndCardRuleTests
     [InlineData(CardState.Inserted, "ws1", "ws1", null)]
     [InlineData(CardState.Authenticated, "ws1", "ws1", null)]
     public void Where_a_card_may_authenticate(CardState state, string? insertedAt, string workstation, string? refusal) =>
-        Assert.Equal(refusal, CardRules.CanAuthenticate(state, insertedAt, workstation)?.Code);
+        Assert.Equal(refusal, CardRules.CanAuthenticate(state, insertedAt, workstation, reportedThere: false)?.Code);
 
     [Fact]
     public void Settings_that_make_no_sense_are_named()

@@ -3,7 +3,6 @@ using System.Security.Cryptography.X509Certificates;
 using Ers.Api;
 using Ers.Tools.Pki;
 using Ers.Web.Security;
-using Ers.Web.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Ers.Web.Tests.Security;
@@ -117,7 +116,7 @@ public sealed class CardCertificateValidatorTests : IDisposable
     [Fact]
     public async Task The_user_uuid_field_is_configurable()
     {
-        using var pki = new TestPki(new CardAuthenticationOptions { UserIdAttribute = "CN" });
+        using var pki = new TestPki(new CardAuthenticationOptions { UserIdAttribute = "CN", RequireCardUuid = false });
         await pki.Crls.RefreshAsync();
         var now = pki.Time.GetUtcNow();
         using var key = TestKeys.Rsa();

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using Ers.Tools.Pki;
 using Ers.Web.Security;
-using Ers.Web.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Ers.Web.Tests.Security;

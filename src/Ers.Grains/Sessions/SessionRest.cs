@@ -1,0 +1,45 @@
+using Ers.Sessions;
+
+namespace Ers.Grains.Sessions;
+
+/// <summary>What a live session does when its grain leaves memory.</summary>
+public enum RestAction
+{
+    /// <summary>Not live: nothing to keep.</summary>
+    Nothing = 0,
+
+    /// <summary>Stay live, at rest in the durable index until its deadline (or the next call) wakes it.</summary>
+    Rest = 1,
+
+    /// <summary>End now with <see cref="SessionEndReason.ServerStopped"/>: its state will not survive the stop.</summary>
+    EndServerStopped = 2,
+}
+
+/// <summary>
+/// The rules for a session whose grain leaves memory: a server stop is never the agent's fault and never silently
+/// loses a session.
+/// </summary>
+public static class SessionRest
+{
+    /// <summary>What to do on deactivation.</summary>
+    public static RestAction OnDeactivate(bool isLive, bool shuttingDown, bool durable) =>
+        !isLive ? RestAction.Nothing
+        : durable ? RestAction.Rest
+        // Memory state that is deactivated for any reason is gone; at a stop that is the server's doing, so say so.
+        : shuttingDown ? RestAction.EndServerStopped
+        : RestAction.Rest;
+
+    /// <summary>
+    /// When a sweeper must wake a resting session: its next idle or absolute expiry, or its agent's heartbeat deadline
+    /// if sooner. Waking grants the agent a fresh heartbeat window, so an agent that is gone ends one timeout later
+    /// (<c>agent-lost</c>), and one that is alive has already woken it with its next heartbeat.
+    /// </summary>
+    public static DateTimeOffset WakeAt(DateTimeOffset nextExpiry, DateTimeOffset heartbeatDeadline) =>
+        heartbeatDeadline < nextExpiry ? heartbeatDeadline : nextExpiry;
+
+    /// <summary>
+    /// Whether a missing heartbeat may end the session now: never while this silo is stopping (the web nodes and
+    /// gateways go away with it, so heartbeats that do not arrive are ours to lose, not the agent's).
+    /// </summary>
+    public static bool MayDeclareAgentLost(bool localSiloStopping) => !localSiloStopping;
+}

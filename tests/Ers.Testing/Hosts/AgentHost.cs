@@ -1,0 +1,165 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using Ers.Api;
+using Ers.Audit;
+using Ers.Grains;
+using Ers.Testing.Pki;
+using Ers.Tools.Pki;
+using Ers.Web.Security;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.Runtime;
+using Xunit;
+
+namespace Ers.Testing.Hosts;
+
+/// <summary>
+/// An <see cref="ErsWebFactory"/> for the agents' API: real Kestrel with real TLS, a co-hosted silo, the rules'
+/// clock under the test's control, two trusted workstations, a foreign workstation and a foreign card CA, and the
+/// card protocol as helpers. One per test class (an xunit fixture); the login benchmark starts one too.
+/// </summary>
+public class AgentHost : IAsyncLifetime
+{
+    public const string ProxyAddress = "127.0.0.2";
+
+    private ErsWebFactory? _factory;
+
+    private ErsWebFactory Factory => _factory ?? throw new InvalidOperationException("Not started.");
+
+    /// <summary>The host's PKI directory.</summary>
+    public string Directory => Factory.PkiDirectory;
+
+    /// <summary>The rules' clock (keyed <see cref="ErsTime.Key"/>), shared by grains and card authentication.</summary>
+    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+
+    public DevPki Pki => Factory.Pki;
+
+    public X509Certificate2 Workstation1 { get; private set; } = null!;
+
+    public X509Certificate2 Workstation2 { get; private set; } = null!;
+
+    /// <summary>A workstation certificate from a CA Ers does not trust.</summary>
+    public X509Certificate2 ForeignWorkstation { get; private set; } = null!;
+
+    /// <summary>A smartcard CA Ers does not trust.</summary>
+    public CertificateAuthority ForeignCardCa { get; private set; } = null!;
+
+    public Uri AgentUrl { get; private set; } = null!;
+
+    public Uri BrowserUrl { get; private set; } = null!;
+
+    public IServiceProvider Services => Factory.Services;
+
+    public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
+
+    public IAuditTrail Audit => Services.GetRequiredService<IAuditTrail>();
+
+    public async Task InitializeAsync()
+    {
+        _factory = new ErsWebFactory("ers-web-tests")
+        {
+            RulesTime = Time,
+            HostEnvironment = "Testing",
+            Configure = settings => settings
+                .Set("Ers:Workstations:TrustedProxies:0", ProxyAddress)
+                .Set("Ers:AgentApi:BrowserBaseUrl", "")
+                .Set(ExtraSettings()),
+        };
+        Workstation1 = Pki.IssueWorkstation("WS-TEST-0001");
+        Workstation2 = Pki.IssueWorkstation("WS-TEST-0002");
+
+        var foreignDirectory = Path.Combine(_factory.DataDirectory, "foreign");
+        TestKeys.CopyCas(foreignDirectory, foreign: true);
+        var foreign = DevPki.Open(foreignDirectory, Time);
+        ForeignWorkstation = foreign.IssueWorkstation("WS-TEST-0001");
+        ForeignCardCa = foreign.SmartcardIssuing;
+
+        _factory.StartKestrel();
+        AgentUrl = _factory.AddressOf("https");
+        BrowserUrl = _factory.AddressOf("http");
+        await WaitForDirectoryAsync();
+    }
+
+    /// <summary>Settings a derived host changes on top of the shared ones (e.g. an unreachable audit store).</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string>> ExtraSettings() => [];
+
+    public async Task DisposeAsync()
+    {
+        if (_factory is not null)
+        {
+            await _factory.DisposeAsync();
+        }
+    }
+
+    /// <summary>An HTTPS client of the agent endpoint presenting <paramref name="clientCertificate"/> (or none).</summary>
+    public HttpClient AgentClient(X509Certificate2? clientCertificate) =>
+        AgentHttpClient.Create(AgentUrl, clientCertificate,
+            X509CertificateLoader.LoadCertificateFromFile(DevPki.CertificatePath(Directory, DevPki.ServerCaName)));
+
+    /// <summary>A plain-HTTP client of the browser endpoint whose connections come from <paramref name="localAddress"/>.</summary>
+    public HttpClient ProxyClient(string localAddress)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                socket.Bind(new IPEndPoint(IPAddress.Parse(localAddress), 0));
+                await socket.ConnectAsync(context.DnsEndPoint.Host, context.DnsEndPoint.Port, cancellationToken);
+                return new NetworkStream(socket, ownsSocket: true);
+            },
+        };
+        return new HttpClient(handler) { BaseAddress = BrowserUrl };
+    }
+
+    public TestCard IssueCard(string userId, string name, KeyAlgorithm algorithm = KeyAlgorithm.Rsa2048) =>
+        IssueCard(userId, name, Time.GetUtcNow().AddMinutes(-5), Time.GetUtcNow().AddDays(365), algorithm);
+
+    public TestCard IssueCard(string userId, string name, DateTimeOffset notBefore, DateTimeOffset notAfter,
+        KeyAlgorithm algorithm = KeyAlgorithm.Rsa2048, X509KeyUsageFlags keyUsage = X509KeyUsageFlags.DigitalSignature)
+    {
+        var card = TestCard.Issue(Pki.SmartcardIssuing, userId, name, algorithm, notBefore, notAfter, keyUsage);
+        Pki.RecordIssued(card.Certificate, DevPki.SmartcardIssuingName, "card");
+        return card;
+    }
+
+    /// <summary>Revokes a certificate in the PKI, publishes the CRLs and makes Ers refresh them now.</summary>
+    public async Task RevokeAndRefreshAsync(string serialNumber)
+    {
+        Pki.Revoke(serialNumber);
+        Pki.WriteCrls(TestPkiMaker.CrlValidity);
+        await Services.GetRequiredService<CrlRefreshService>().RefreshNowAsync();
+    }
+
+    public async Task<AuditRecord> LastAuditAsync() => (await Audit.QueryAsync(new AuditQuery(Limit: 1))).Single();
+
+    public async Task<int> AuditCountAsync() => (await Audit.QueryAsync(new AuditQuery(Limit: int.MaxValue))).Count;
+
+    /// <summary>Live activations of the Ers grains (sessions, cards, users, workstations) in the silo.</summary>
+    public async Task<int> ErsActivationsAsync()
+    {
+        var statistics = await Grains.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics();
+        return statistics.Where(s => s.GrainType.Contains("Ers.Grains", StringComparison.Ordinal)).Sum(s => s.ActivationCount);
+    }
+
+    /// <summary>Inserts a card and signs its challenge: the full protocol.</summary>
+    public async Task<(HttpResponseMessage Response, CardInsertedResponse Challenge)> LoginAsync(HttpClient client, TestCard card)
+    {
+        var challenge = await InsertAsync(client, card);
+        var response = await client.PostAsJsonAsync(AgentApiRoutes.CardAuthenticate,
+            new CardAuthenticateRequest(challenge.ChallengeToken, card.Sign(challenge.Challenge)));
+        return (response, challenge);
+    }
+
+    public async Task<CardInsertedResponse> InsertAsync(HttpClient client, TestCard card)
+    {
+        var response = await client.PostAsJsonAsync(AgentApiRoutes.CardInserted, new CardInsertedRequest(card.CardId, card.CertificateDer));
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<CardInsertedResponse>())!;
+    }
+
+    /// <summary>Waits for the sample directory (seeded by a hosted service once the silo is up); a derived host without it overrides.</summary>
+    protected virtual Task WaitForDirectoryAsync() => Factory.WaitForUserAsync("555294209105");
+}

@@ -1,0 +1,35 @@
+using System.Security.Cryptography.X509Certificates;
+
+namespace Ers.Testing.Hosts;
+
+/// <summary>
+/// An HTTPS client of the agents' API as a workstation holds it: it presents <c>clientCertificate</c> (or none)
+/// and trusts only <c>serverRoot</c> for the server's certificate (no system roots, no revocation check).
+/// </summary>
+public static class AgentHttpClient
+{
+    public static HttpClient Create(Uri baseAddress, X509Certificate2? clientCertificate, X509Certificate2 serverRoot)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            SslOptions =
+            {
+                RemoteCertificateValidationCallback = (_, presented, _, _) =>
+                {
+                    using var chain = new X509Chain();
+                    chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                    chain.ChainPolicy.CustomTrustStore.Add(serverRoot);
+                    chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                    return presented is X509Certificate2 server && chain.Build(server);
+                },
+            },
+        };
+        if (clientCertificate is not null)
+        {
+            handler.SslOptions.ClientCertificates = [clientCertificate];
+            handler.SslOptions.LocalCertificateSelectionCallback = (_, _, _, _, _) => clientCertificate;
+        }
+
+        return new HttpClient(handler) { BaseAddress = baseAddress };
+    }
+}

@@ -1,0 +1,73 @@
+using Ers.Testing.Processes;
+using Npgsql;
+
+namespace Ers.Testing.Servers;
+
+/// <summary>
+/// A throwaway PostgreSQL 15 cluster (initdb + pg_ctl, run as the postgres user when the tests run as root) on
+/// 127.0.0.1 and a random port, its data and socket in a temp directory.
+/// </summary>
+public sealed class PostgresServer : IAsyncDisposable
+{
+    private const string BinDirectory = "/usr/lib/postgresql/15/bin";
+
+    private PostgresServer(string directory, int port)
+    {
+        Directory = directory;
+        Port = port;
+    }
+
+    public string Directory { get; }
+
+    public int Port { get; }
+
+    public string ConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres";
+
+    public static async Task<PostgresServer> StartAsync()
+    {
+        ProcessRunner.RequireFile(Path.Combine(BinDirectory, "initdb"), "postgresql");
+        var directory = System.IO.Directory.CreateTempSubdirectory("ers-pg-").FullName;
+        if (Environment.UserName == "root")
+        {
+            // PostgreSQL refuses to run as root: the directory must belong to the user that runs it.
+            await ProcessRunner.RunAsync("chown", "postgres:postgres", directory);
+        }
+
+        var server = new PostgresServer(directory, FreePort.Next());
+        await server.AsPostgresAsync("initdb", "-D", server.DataDirectory, "--auth=trust", "--username=postgres", "--no-sync", "-E", "UTF8");
+        await server.StartAgainAsync();
+        return server;
+    }
+
+    private string DataDirectory => Path.Combine(Directory, "data");
+
+    public async Task StartAgainAsync()
+    {
+        await AsPostgresAsync("pg_ctl", "-D", DataDirectory, "-l", Path.Combine(Directory, "server.log"), "-w", "-t", "30",
+            "-o", $"-p {Port} -k {Directory} -c listen_addresses=127.0.0.1 -c fsync=off", "start");
+    }
+
+    /// <summary>A fast shutdown: sessions are cut, the port closes (what an outage looks like to Ers).</summary>
+    public async Task StopAsync()
+    {
+        await AsPostgresAsync("pg_ctl", "-D", DataDirectory, "-m", "fast", "-w", "-t", "30", "stop");
+    }
+
+    /// <summary>The tests' own view of the database: unpooled, so a restart of the server leaves no dead connection behind.</summary>
+    public NpgsqlDataSource CreateDataSource() => NpgsqlDataSource.Create(ConnectionString + ";Pooling=false");
+
+    private Task AsPostgresAsync(string tool, params string[] args) =>
+        Environment.UserName == "root"
+            ? ProcessRunner.RunAsync("runuser", ["-u", "postgres", "--", Path.Combine(BinDirectory, tool), .. args])
+            : ProcessRunner.RunAsync(Path.Combine(BinDirectory, tool), args);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (ProcessRunner.IsListening(Port))
+        {
+            await StopAsync();
+        }
+
+        System.IO.Directory.Delete(Directory, recursive: true);
+    }
+}

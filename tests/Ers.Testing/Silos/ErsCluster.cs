@@ -1,0 +1,182 @@
+using Ers.Audit.Postgres;
+using Ers.Cluster;
+using Ers.Testing.Hosts;
+using Ers.Testing.Servers;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Ers.Testing.Silos;
+
+/// <summary>
+/// A production-shaped Ers cluster on this machine: throwaway Redis (membership and grain state) and PostgreSQL
+/// (audit), migrated by the real migrator, real <c>Ers.Silo</c> processes, and Orleans clients configured exactly as
+/// Ers.Web configures its own (<see cref="ClusterHosting.AddErsClusterClient"/>).
+/// </summary>
+public sealed class ErsCluster : IAsyncDisposable
+{
+    private readonly List<SiloProcess> _silos = [];
+    private readonly List<IHost> _clients = [];
+    private readonly string _clusterId = "ers-test-" + Guid.NewGuid().ToString("N")[..8];
+    private int _siloCount;
+    private IReadOnlyDictionary<string, string> _overrides = new Dictionary<string, string>();
+
+    private ErsCluster(RedisServer redis, PostgresServer postgres)
+    {
+        Redis = redis;
+        Postgres = postgres;
+        AuditDataSource = postgres.CreateDataSource();
+    }
+
+    public RedisServer Redis { get; }
+
+    public PostgresServer Postgres { get; }
+
+    public NpgsqlDataSource AuditDataSource { get; }
+
+    public IReadOnlyList<SiloProcess> Silos => _silos;
+
+    /// <param name="silos">How many silos to start.</param>
+    /// <param name="siloOverrides">Settings (configuration form, <c>Ers:...</c>) that replace the defaults below.</param>
+    public static async Task<ErsCluster> StartAsync(int silos, IReadOnlyDictionary<string, string>? siloOverrides = null)
+    {
+        var redis = await RedisServer.StartAsync();
+        PostgresServer postgres;
+        try
+        {
+            postgres = await PostgresServer.StartAsync();
+        }
+        catch
+        {
+            await redis.DisposeAsync();
+            throw;
+        }
+
+        var cluster = new ErsCluster(redis, postgres) { _overrides = siloOverrides ?? new Dictionary<string, string>() };
+        try
+        {
+            await using (var migrator = PostgresAuditTrail.CreateDataSource(cluster.Postgres.ConnectionString))
+            {
+                await new AuditSchemaMigrator(migrator).MigrateAsync();
+            }
+
+            // Silos start one after another: the first creates the membership table version the others join.
+            for (var i = 0; i < silos; i++)
+            {
+                await cluster.AddSiloAsync();
+            }
+
+            return cluster;
+        }
+        catch
+        {
+            // xunit does not dispose a fixture whose start failed: leave no server behind.
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>What every silo of this cluster is started with (environment-variable form).</summary>
+    public IReadOnlyDictionary<string, string> SiloSettings => new ErsSettings
+        {
+            ["Ers:Cluster:ShutdownTimeout"] = "00:00:15",
+            // The test logs in without an agent: no heartbeats, so the fail-safe must not end sessions mid-test.
+            ["Ers:Sessions:HeartbeatTimeout"] = "01:00:00",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Orleans"] = "Warning",
+            ["DOTNET_ENVIRONMENT"] = "Production",
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        }
+        .RedisCluster(Redis.ConnectionString, _clusterId)
+        .PostgresAudit(Postgres.ConnectionString)
+        .Set(_overrides)
+        .ToEnvironment();
+
+    public async Task<SiloProcess> AddSiloAsync()
+    {
+        var silo = await SiloProcess.StartAsync($"silo-{++_siloCount}", SiloSettings);
+        _silos.Add(silo);
+        return silo;
+    }
+
+    public void Forget(SiloProcess silo) => _silos.Remove(silo);
+
+    /// <summary>
+    /// A cluster client as Ers.Web builds it; <paramref name="retryWindow"/> zero shows raw failover errors, null keeps
+    /// Ers.Web's default, and so does a null <paramref name="responseTimeout"/> (one attempt's timeout).
+    /// </summary>
+    public async Task<IClusterClient> ConnectClientAsync(TimeSpan? retryWindow, TimeSpan? responseTimeout = null)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        var settings = new ErsSettings().RedisCluster(Redis.ConnectionString, _clusterId);
+        if (retryWindow is { } window)
+        {
+            settings.Set("Ers:Cluster:ClientRetryWindow", window.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        if (responseTimeout is { } attempt)
+        {
+            settings.Set("Ers:Cluster:ClientResponseTimeout", attempt.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        builder.Configuration.AddInMemoryCollection(settings.Select(e => new KeyValuePair<string, string?>(e.Key, e.Value)));
+        builder.Logging.SetMinimumLevel(LogLevel.Error);
+        builder.AddErsClusterClient();
+        var host = builder.Build();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await host.StartAsync(timeout.Token);
+        _clients.Add(host);
+        return host.Services.GetRequiredService<IClusterClient>();
+    }
+
+    /// <summary>The session ids that have a record of this event in the PostgreSQL audit trail.</summary>
+    public async Task<HashSet<string>> AuditedSessionsAsync(string auditEvent)
+    {
+        await using var command = AuditDataSource.CreateCommand(
+            $"SELECT session_id FROM {AuditSchema.Table} WHERE event = $1 AND session_id IS NOT NULL");
+        command.Parameters.Add(new NpgsqlParameter { Value = auditEvent });
+        var ids = new HashSet<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
+    public async Task<long> CountAsync(string sql)
+    {
+        await using var command = AuditDataSource.CreateCommand(sql);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var client in _clients)
+        {
+            try
+            {
+                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await client.StopAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // The cluster is going away anyway.
+            }
+
+            client.Dispose();
+        }
+
+        foreach (var silo in _silos)
+        {
+            await silo.DisposeAsync();
+        }
+
+        await AuditDataSource.DisposeAsync();
+        await Redis.DisposeAsync();
+        await Postgres.DisposeAsync();
+    }
+}

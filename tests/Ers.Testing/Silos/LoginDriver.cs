@@ -1,0 +1,120 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Ers.Cards;
+using Ers.Staff;
+using Ers.Sessions;
+
+namespace Ers.Testing.Silos;
+
+/// <summary>One login attempt: what was tried, when it ended, and how.</summary>
+public sealed record LoginAttempt(
+    string UserId, string CardId, string WorkstationId, string SessionId, string RoleProfileId,
+    TimeSpan StartedAt, TimeSpan EndedAt, bool Succeeded, Exception? Error, string? RefusalCode);
+
+/// <summary>
+/// Drives logins continuously at grain level, as the web API would for a card that proved itself: import a user with
+/// two role profiles, insert their card, start the session, choose a role. Each login uses a new user, card,
+/// workstation and session id, so every success is a session that must survive whatever the test does next.
+/// </summary>
+public sealed class LoginDriver(IClusterClient client, int workers = LoginDriver.DefaultWorkers) : IAsyncDisposable
+{
+    public const int DefaultWorkers = 4;
+
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly ConcurrentQueue<LoginAttempt> _attempts = new();
+    private readonly CancellationTokenSource _stop = new();
+    private Task[] _workers = [];
+    private static int s_next;
+
+    public TimeSpan Now => _clock.Elapsed;
+
+    public IReadOnlyList<LoginAttempt> Attempts => [.. _attempts.OrderBy(a => a.EndedAt)];
+
+    public void Start() =>
+        _workers = [.. Enumerable.Range(0, workers).Select(w => Task.Run(() => RunAsync(w)))];
+
+    public async Task StopAsync()
+    {
+        await _stop.CancelAsync();
+        await Task.WhenAll(_workers);
+    }
+
+    /// <summary>Attempts that ended after <paramref name="since"/>, in the order they ended.</summary>
+    public IReadOnlyList<LoginAttempt> EndedAfter(TimeSpan since) => [.. Attempts.Where(a => a.EndedAt > since)];
+
+    public int SuccessesSince(TimeSpan since) => _attempts.Count(a => a.Succeeded && a.StartedAt >= since);
+
+    public int FailuresSince(TimeSpan since) => _attempts.Count(a => !a.Succeeded && a.EndedAt >= since);
+
+    /// <summary>True once <paramref name="count"/> logins in a row, all started after <paramref name="since"/>, succeeded.</summary>
+    public bool RecoveredSince(TimeSpan since, int count)
+    {
+        var run = 0;
+        foreach (var a in Attempts.Where(a => a.StartedAt >= since))
+        {
+            run = a.Succeeded ? run + 1 : 0;
+        }
+
+        return run >= count;
+    }
+
+    public static async Task<LoginAttempt> LoginOnceAsync(IClusterClient client, Stopwatch clock, int worker)
+    {
+        var n = Interlocked.Increment(ref s_next);
+        var userId = (100_000_000_000L + (Environment.ProcessId % 1000) * 100_000_000L + n).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var cardId = $"card-{Guid.NewGuid():N}";
+        // One workstation per login, as in a hospital: each session comes with its own user, card and workstation grain.
+        var workstationId = $"ws-{worker}-{n}";
+        var sessionId = Guid.NewGuid().ToString("N");
+        var role = $"5550{n:D8}";
+        var started = clock.Elapsed;
+        try
+        {
+            var user = new StaffUser(userId, $"Test User {n}",
+            [
+                new RoleProfile(role, "RYY", "Test Trust", "S8000:G8000:R8000", "Clinical Practitioner Access Role", ["B1101"]),
+                new RoleProfile($"5551{n:D8}", "E82665", "Test Practice", "S8000:G8000:R8000", "Clinical Practitioner Access Role", ["B1110"]),
+            ]);
+            await client.GetGrain<IUserGrain>(userId).ImportAsync(user);
+            var card = client.GetGrain<ICardGrain>(cardId);
+            var inserted = await card.InsertedAsync(workstationId);
+            if (inserted.Refusal is { } notInserted)
+            {
+                return new(userId, cardId, workstationId, sessionId, role, started, clock.Elapsed, false, null, notInserted.Code);
+            }
+
+            var session = await card.StartSessionAsync(workstationId, userId, sessionId);
+            if (session.Refusal is { } notStarted)
+            {
+                return new(userId, cardId, workstationId, sessionId, role, started, clock.Elapsed, false, null, notStarted.Code);
+            }
+
+            var chosen = await client.GetGrain<ISessionGrain>(sessionId).SelectRoleAsync(role);
+            return chosen.Refusal is { } notChosen
+                ? new(userId, cardId, workstationId, sessionId, role, started, clock.Elapsed, false, null, notChosen.Code)
+                : new(userId, cardId, workstationId, sessionId, role, started, clock.Elapsed, chosen.Value!.State == SessionState.Active, null, null);
+        }
+        catch (Exception e)
+        {
+            return new(userId, cardId, workstationId, sessionId, role, started, clock.Elapsed, false, e, null);
+        }
+    }
+
+    private async Task RunAsync(int worker)
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            _attempts.Enqueue(await LoginOnceAsync(client, _clock, worker));
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_stop.IsCancellationRequested)
+        {
+            await StopAsync();
+        }
+
+        _stop.Dispose();
+    }
+}
