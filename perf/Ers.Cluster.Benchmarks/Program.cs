@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using Ers.Cluster;
-using Ers.Testing.Silos;
 using Ers.Sessions;
-using Orleans.Runtime;
+using Ers.Testing.Silos;
 
 // usage: Ers.Cluster.Benchmarks [failover [rounds]] [memory [sessions]]   (default: failover 5, memory 20000)
 var failoverRounds = Argument("failover", 5);

@@ -2,9 +2,6 @@ using Microsoft.Diagnostics.Runtime;
 
 namespace Ers.LoadTests;
 
-/// <summary>One row of a heap census: a type, how many objects of it, and their shallow size.</summary>
-public sealed record HeapTypeRow(string Type, long Count, long Bytes);
-
 /// <summary>
 /// Where a process's managed memory goes, by type: attaches to it (ClrMD, ptrace; the process is suspended while its
 /// heap is walked) and sums the shallow size of every object on the heap. Run it right after a full compacting

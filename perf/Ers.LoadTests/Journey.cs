@@ -1,30 +1,9 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Ers.Api;
 
 namespace Ers.LoadTests;
-
-/// <summary>What one journey does after the login, and where the browser pages are.</summary>
-public sealed record JourneyOptions(
-    int PageViews,
-    int Heartbeats,
-    HttpClient? ErsPages,
-    string ErsPagePath,
-    string? BusinessFunctionPath,
-    HttpClient? Baseline,
-    bool RemoveCard);
-
-/// <summary>A step failed: <see cref="Code"/> is the problem details <c>code</c>, or what went wrong on the wire.</summary>
-public sealed class StepFailedException(string code, string step) : Exception($"{step}: {code}")
-{
-    public string Code { get; } = code;
-    public string Step { get; } = step;
-}
-
-/// <summary>A logged-in session as the page-view phase uses it.</summary>
-public sealed record HeldSession(SimulatedCard Card, SimulatedWorkstation Workstation, string SessionToken, string? ErsCookie, string? BaselineCookie);
 
 /// <summary>
 /// One workstation's full card journey against the agents' API: insert, challenge, signature, session, role, browser

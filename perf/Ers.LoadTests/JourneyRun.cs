@@ -1,93 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Json;
 using Ers.Tools.Pki;
 
 namespace Ers.LoadTests;
-
-/// <summary>Settings of <c>ers-load journeys</c> (see <see cref="Usage"/>).</summary>
-public sealed record JourneySettings(
-    string PkiDirectory,
-    Uri AgentApi,
-    Uri? ErsPages,
-    string ErsPagePath,
-    string? BusinessFunctionPath,
-    Uri? Baseline,
-    int Users,
-    int Workstations,
-    string Mode,
-    double Rate,
-    double RampSeconds,
-    double DurationSeconds,
-    int Concurrency,
-    int PageViews,
-    int Heartbeats,
-    int PageViewSessions,
-    int PageViewConcurrency,
-    double PageViewSliceSeconds,
-    int PageViewSlices,
-    IReadOnlyList<KeyValuePair<string, int>> Processes,
-    string OutputDirectory,
-    string Label,
-    string Command,
-    int Hold = 0,
-    double FaultAt = 0,
-    string? Fault = null,
-    double RecoverAt = 0,
-    string? Recover = null)
-{
-    public const string Usage = """
-        ers-load journeys --pki DIR --agent-url https://127.0.0.1:5443 [options]
-          --mode open|closed        open: arrivals at --rate logins/s after a linear --ramp; closed: --concurrency loops
-          --rate N --ramp S --duration S --concurrency N
-          --users N --workstations N --page-views N --heartbeats N
-          --ers-url URL --ers-page PATH [--business-function-path PATH]   Ers browser pages (node-local session check)
-          --baseline-url URL         the Redis-session baseline app (perf/Ers.Baseline)
-          --pv-sessions N --pv-concurrency N --pv-slice S --pv-slices N   page-view phase, Ers and baseline alternating
-          --watch name=pid,...       processes whose CPU and RSS are sampled from /proc
-          --out DIR --label TEXT
-          --hold N                   resilience: N sessions logged in first, kept alive by heartbeats, checked at the end
-          --fault-at S --fault CMD   resilience: run shell command CMD S seconds into the run (e.g. kill -9 PID)
-          --recover-at S --recover CMD   resilience: and CMD at S (e.g. restart the store)
-        """;
-
-    public static JourneySettings From(Arguments a, string command)
-    {
-        var settings = new JourneySettings(
-            a.Required("pki"),
-            new Uri(a.String("agent-url", "https://127.0.0.1:5443")),
-            // An empty value switches a part off (bench.sh passes both; `--ers-url ""` after it wins).
-            a.Optional("ers-url") is { Length: > 0 } ers ? new Uri(ers) : null,
-            a.String("ers-page", "/"),
-            a.Optional("business-function-path"),
-            a.Optional("baseline-url") is { Length: > 0 } bl ? new Uri(bl) : null,
-            a.Int("users", 2000),
-            a.Int("workstations", 64),
-            a.String("mode", "open"),
-            a.Double("rate", 200),
-            a.Double("ramp", 10),
-            a.Double("duration", 60),
-            a.Int("concurrency", 32),
-            a.Int("page-views", 4),
-            a.Int("heartbeats", 2),
-            a.Int("pv-sessions", 1000),
-            a.Int("pv-concurrency", 64),
-            a.Double("pv-slice", 5),
-            a.Int("pv-slices", 6),
-            a.Processes("watch"),
-            a.String("out", "artifacts/perf"),
-            a.String("label", "journeys"),
-            command,
-            a.Int("hold", 0),
-            a.Double("fault-at", 0),
-            a.Optional("fault"),
-            a.Double("recover-at", 0),
-            a.Optional("recover"));
-        a.ThrowIfUnknown();
-        return settings.Mode is "open" or "closed" ? settings : throw new ArgumentException("--mode must be open or closed.");
-    }
-}
 
 /// <summary>
 /// Runs many simulated workstations through full card journeys (open or closed loop), then a page-view phase that
@@ -539,52 +455,5 @@ public sealed class JourneyRun(JourneySettings settings)
         var cpu = string.Join(" ", processes.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value.CpuPercent:F0}%/{p.Value.RssMb:F0}MB")));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"[{point.Second,6:F1}s] {point.Phase,-20} target {point.TargetRate,6:F0}/s logins {point.Logins,6}/s p50 {point.LoginP50Ms,7:F1} p99 {point.LoginP99Ms,7:F1} ms | pages ers {point.PageViewsErs,6} baseline {point.PageViewsBaseline,6} | in flight {point.InFlight,5} errors {point.Errors,4} | {cpu}"));
-    }
-}
-
-/// <summary>One slice of the page-view phase.</summary>
-public sealed record PageViewSlice(int Slice, string Target, double RequestsPerSecond, double P50Ms, double P99Ms, double MaxMs, long Errors);
-
-/// <summary>What a resilience run found: sessions lost, logins failed after the fault, and how long until logins worked again.</summary>
-public sealed record ResilienceResult(
-    string? Fault,
-    double? FaultAt,
-    string? Recover,
-    double? RecoverAt,
-    int HeldSessions,
-    int LostSessions,
-    IReadOnlyDictionary<string, int> LostByCode,
-    long FailedLoginsAfterFault,
-    double? RecoverySeconds)
-{
-    /// <summary>
-    /// Recovery: from the fault to the start of the first 3 s in which there is no error, logins run at 80 % of the
-    /// target rate or more, and login p99 is within twice its median before the fault (a stall with no errors is not
-    /// recovered).
-    /// </summary>
-    public static ResilienceResult From(JourneySettings settings, IReadOnlyList<TimePoint> series, double? faultAt, double? recoverAt,
-        int held, int lost, IReadOnlyDictionary<string, int> lostByCode)
-    {
-        double? recovery = null;
-        long failed = 0;
-        if (faultAt is { } f)
-        {
-            var before = series.Where(p => p.Second <= f && p.Second > settings.RampSeconds + 1 && p.Logins > 0).Select(p => p.LoginP99Ms).Order().ToList();
-            var normalP99 = before.Count > 0 ? before[before.Count / 2] : double.MaxValue;
-            var after = series.Where(p => p.Second > f && p.Phase != "drain" && p.TargetRate > 0).ToList();
-            failed = series.Where(p => p.Second > f).Sum(p => p.Errors);
-            bool Good(TimePoint p) => p.Errors == 0 && p.Logins >= 0.8 * p.TargetRate && p.LoginP99Ms <= 2 * normalP99;
-            for (var i = 0; i + 2 < after.Count; i++)
-            {
-                if (Good(after[i]) && Good(after[i + 1]) && Good(after[i + 2]))
-                {
-                    // The sample at second s covers (s-1, s]: the good window starts one second before it.
-                    recovery = Math.Max(0, Math.Round(after[i].Second - 1 - f, 1));
-                    break;
-                }
-            }
-        }
-
-        return new ResilienceResult(settings.Fault, faultAt, settings.Recover, recoverAt, held, lost, lostByCode, failed, recovery);
     }
 }

@@ -1,7 +1,6 @@
 using System.Runtime;
 using Ers.Cluster;
 using Ers.ServiceDefaults;
-using Orleans.Runtime;
 
 namespace Ers.LoadTests;
 
@@ -43,12 +42,3 @@ public static class MeasuredSilo
         return 0;
     }
 }
-
-/// <summary>What <c>/perf/memory</c> answers.</summary>
-public sealed record SiloMemory(
-    long GcLiveBytes,
-    long GcHeapBytes,
-    long GcFragmentedBytes,
-    long RssBytes,
-    long TotalAllocatedBytes,
-    IReadOnlyDictionary<string, long> Activations);

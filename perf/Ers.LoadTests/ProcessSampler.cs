@@ -122,7 +122,3 @@ public sealed class ProcessSampler
         public long LastRssKb { get; set; }
     }
 }
-
-public sealed record ProcessSample(double CpuPercent, double RssMb, bool Alive);
-
-public sealed record ProcessUsage(int Pid, double AvgCpuPercentOfOneCore, double MaxRssMb, double LastRssMb, double CpuSeconds);

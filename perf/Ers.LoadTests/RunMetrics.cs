@@ -2,28 +2,6 @@ using System.Collections.Concurrent;
 
 namespace Ers.LoadTests;
 
-/// <summary>The step names a journey records, in journey order (the report keeps this order).</summary>
-public static class Steps
-{
-    public const string Insert = "insert";
-    public const string Sign = "sign (client)";
-    public const string Authenticate = "authenticate";
-    public const string Role = "role";
-    public const string Ticket = "browser-ticket";
-    public const string BrowserLogin = "browser-login";
-    public const string BusinessFunction = "business-function";
-    public const string BaselineLogin = "baseline-login";
-    public const string PageErs = "page-view ers";
-    public const string PageBaseline = "page-view baseline";
-    public const string Heartbeat = "heartbeat";
-    public const string Removal = "removal";
-    public const string Login = "login (insert..role)";
-    public const string Journey = "journey";
-
-    public static IReadOnlyList<string> Ordered { get; } =
-        [Login, Insert, Sign, Authenticate, Role, Ticket, BrowserLogin, BusinessFunction, BaselineLogin, PageErs, PageBaseline, Heartbeat, Removal, Journey];
-}
-
 /// <summary>
 /// Everything a run measures: a histogram per step for the whole run, a per-second interval for the time series,
 /// and errors by problem <c>code</c>. Thread-safe; journeys record into it concurrently.
@@ -80,19 +58,3 @@ public sealed class RunMetrics
         public LatencyHistogram? Find(string step) => _steps.TryGetValue(step, out var h) ? h : null;
     }
 }
-
-/// <summary>One second of a run, as the plot and the JSON report show it.</summary>
-public sealed record TimePoint(
-    double Second,
-    string Phase,
-    double TargetRate,
-    long Logins,
-    double LoginP50Ms,
-    double LoginP99Ms,
-    long PageViewsErs,
-    double PageErsP99Ms,
-    long PageViewsBaseline,
-    double PageBaselineP99Ms,
-    long Errors,
-    long InFlight,
-    IReadOnlyDictionary<string, ProcessSample> Processes);

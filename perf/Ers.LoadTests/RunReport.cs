@@ -5,17 +5,6 @@ using System.Text.Json.Serialization;
 
 namespace Ers.LoadTests;
 
-/// <summary>The machine a run was measured on.</summary>
-public sealed record MachineInfo(int Processors, string MemoryTotal, string Runtime, string Os, string LoadAverageAtStart)
-{
-    public static MachineInfo Read() => new(
-        Environment.ProcessorCount,
-        File.ReadLines("/proc/meminfo").FirstOrDefault(l => l.StartsWith("MemTotal", StringComparison.Ordinal))?.Split(':')[1].Trim() ?? "?",
-        System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription,
-        System.Runtime.InteropServices.RuntimeInformation.OSDescription,
-        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "?");
-}
-
 /// <summary>The journeys run's report: what the JSON holds and what the Markdown shows.</summary>
 public sealed record RunReport(
     string Label,
@@ -142,32 +131,5 @@ public sealed record RunReport(
         }
 
         return md.ToString();
-    }
-}
-
-/// <summary>Ers against the baseline: medians over the slices of each.</summary>
-public sealed record PageViewComparison(double ErsMedianRps, double BaselineMedianRps, double ThroughputRatio, double ErsMedianP99Ms, double BaselineMedianP99Ms, double P99Ratio)
-{
-    public static PageViewComparison? From(IReadOnlyList<PageViewSlice> slices)
-    {
-        var ers = slices.Where(s => s.Target == "ers").ToList();
-        var baseline = slices.Where(s => s.Target == "baseline").ToList();
-        if (ers.Count == 0 || baseline.Count == 0)
-        {
-            return null;
-        }
-
-        var ersRps = Median(ers.Select(s => s.RequestsPerSecond));
-        var blRps = Median(baseline.Select(s => s.RequestsPerSecond));
-        var ersP99 = Median(ers.Select(s => s.P99Ms));
-        var blP99 = Median(baseline.Select(s => s.P99Ms));
-        return new PageViewComparison(ersRps, blRps, blRps > 0 ? Math.Round(ersRps / blRps, 2) : 0, ersP99, blP99,
-            blP99 > 0 ? Math.Round(ersP99 / blP99, 2) : 0);
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 }

@@ -6,25 +6,6 @@ using Ers.Tools.Pki;
 
 namespace Ers.LoadTests;
 
-/// <summary>A simulated smartcard: its PIV Authentication certificate and its private key, in memory only.</summary>
-public sealed class SimulatedCard(string cardId, string userId, byte[] certificate, ECDsa key)
-{
-    public string CardId { get; } = cardId;
-    public string UserId { get; } = userId;
-    public byte[] Certificate { get; } = certificate;
-
-    /// <summary>Signs the challenge as a PIV card does (ECDSA P-256 over SHA-256, DER-encoded signature).</summary>
-    public byte[] Sign(byte[] challenge) =>
-        key.SignData(challenge, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
-}
-
-/// <summary>A simulated workstation: its client certificate and the one pooled HTTPS client its agent uses.</summary>
-public sealed class SimulatedWorkstation(string id, HttpClient client)
-{
-    public string Id { get; } = id;
-    public HttpClient Client { get; } = client;
-}
-
 /// <summary>
 /// Issues the simulated cards and workstations from the development PKI that Ers trusts (<c>ers pki dev</c>'s
 /// directory), with the same <see cref="CertificateAuthority"/> code the <c>ers pki</c> commands use; nothing is written

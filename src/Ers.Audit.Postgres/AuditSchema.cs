@@ -1,8 +1,5 @@
 namespace Ers.Audit.Postgres;
 
-/// <summary>One step of the audit schema. Versions only ever grow; an applied step is never edited.</summary>
-public sealed record AuditMigration(int Version, string Description, string Sql);
-
 /// <summary>
 /// The audit schema Ers owns in PostgreSQL (schema <c>ers_audit</c>): the migrations in order, and the names other
 /// code refers to.

@@ -2,9 +2,6 @@ using Npgsql;
 
 namespace Ers.Audit.Postgres;
 
-/// <summary>What one migrator run did.</summary>
-public sealed record AuditMigrationResult(IReadOnlyList<int> Applied, int Version);
-
 /// <summary>
 /// Creates and upgrades the audit schema. Idempotent: every run takes one advisory lock, reads
 /// <c>ers_audit.schema_migrations</c> and applies only the missing steps, all in one transaction, so a second run

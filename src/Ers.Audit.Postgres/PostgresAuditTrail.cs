@@ -77,8 +77,7 @@ public sealed class PostgresAuditTrail : IAuditTrail, IDisposable
                 _dataSource.Clear();
                 if (attempt >= RetryDelays.Length || !IsTransient(e))
                 {
-                    _logger.LogError(e, "{Count} audit records (first {RecordId}, {Event}) could not be stored; their actions are refused",
-                        records.Count, records[0].Id, records[0].Event);
+                    _logger.RecordsNotStored(e, records.Count, records[0].Id.ToString(), records[0].Event.ToString());
                     throw new AuditUnavailableException(
                         $"The audit trail is unavailable ({Describe(e)}): the action was not performed. Try again shortly.");
                 }

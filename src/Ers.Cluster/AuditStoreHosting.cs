@@ -1,24 +1,12 @@
 using Ers.Audit;
 using Ers.Audit.Postgres;
-using Ers.Grains;
 using Ers.ServiceDefaults;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 
 namespace Ers.Cluster;
-
-/// <summary>Where audit records are kept.</summary>
-public enum AuditStore
-{
-    /// <summary>A JSON-lines file on this node (<c>Ers:Audit:FilePath</c>): the local run and a single node.</summary>
-    File = 0,
-
-    /// <summary>The append-only PostgreSQL table (<c>ConnectionStrings:Audit</c>): a cluster.</summary>
-    Postgres = 1,
-}
 
 /// <summary>Selects the audit trail from <c>Ers:Audit:Store</c> before the grain services add their default (the file).</summary>
 public static class AuditStoreHosting

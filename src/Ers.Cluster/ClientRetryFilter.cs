@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Reflection;
 using Microsoft.Extensions.Logging;
-using Orleans.Runtime;
 
 namespace Ers.Cluster;
 

@@ -5,7 +5,6 @@ using Ers.ServiceDefaults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
@@ -176,7 +175,7 @@ internal sealed class DirectorySeeder(string path, StaffDirectoryImporter import
                 $"The directory file '{path}' (Ers:Directory:SeedFile) is invalid:{Environment.NewLine}{string.Join(Environment.NewLine, result.Errors)}");
         }
 
-        logger.LogInformation("Imported {Count} users from {Path}", result.Users.Count, path);
+        logger.DirectoryImported(result.Users.Count, path);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -4,16 +4,6 @@ using Microsoft.Extensions.Configuration;
 
 namespace Ers.Cluster;
 
-/// <summary>Where cluster membership and grain state live.</summary>
-public enum ClusterProvider
-{
-    /// <summary>A cluster of one on this machine with in-memory state: the local run and tests.</summary>
-    Localhost = 0,
-
-    /// <summary>Membership and grain state in Redis: a real cluster of many silos.</summary>
-    Redis = 1,
-}
-
 /// <summary>The <c>Ers:Cluster</c> settings, read once and checked at start-up.</summary>
 public sealed record ErsClusterOptions(
     ClusterProvider Provider,

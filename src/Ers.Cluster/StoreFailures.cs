@@ -1,5 +1,4 @@
 using Orleans.Persistence.Redis;
-using Orleans.Runtime;
 using Orleans.Serialization;
 using StackExchange.Redis;
 

@@ -2,9 +2,6 @@ using Microsoft.Extensions.Configuration;
 
 namespace Ers.ServiceDefaults;
 
-/// <summary>A setting that is missing or wrong stops start-up with a message naming it.</summary>
-public sealed class ErsConfigurationException(string message) : Exception(message);
-
 public static class RequiredSettings
 {
     /// <summary>The value of a required setting; throws naming the key (and its environment variable form).</summary>

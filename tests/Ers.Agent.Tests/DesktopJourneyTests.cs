@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.IO.Pipelines;
-using System.Text;
 using System.Threading.Channels;
 using Ers.Agent.Api;
 using Ers.Agent.Journey;

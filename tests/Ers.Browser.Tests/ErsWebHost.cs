@@ -2,7 +2,6 @@ using Ers.Cards;
 using Ers.Sessions;
 using Ers.Testing.Browsers;
 using Ers.Testing.Hosts;
-using Ers.Web.Browser;
 using Ers.Web.Security;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -87,17 +86,4 @@ public class ErsWebHost : IAsyncLifetime
     /// <summary>The login link in the agents' API's token format (<see cref="BrowserTicketTokens"/>).</summary>
     public string LoginLink(string sessionId, BrowserTicket ticket) =>
         "/login?ticket=" + Uri.EscapeDataString(Services.GetRequiredService<BrowserTicketTokens>().Protect(sessionId, ticket.TicketId, ticket.ExpiresAt));
-}
-
-/// <summary>A card in a reader with a live session, as the agent would hold it.</summary>
-public sealed record LoggedInCard(ErsWebHost Host, ICardGrain Card, string WorkstationId, ISessionGrain Session, string SessionId)
-{
-    public async Task<string> LoginLinkAsync()
-    {
-        var ticket = await Session.IssueBrowserTicketAsync();
-        Assert.True(ticket.IsSuccess, ticket.Refusal?.Message);
-        return Host.LoginLink(SessionId, ticket.Value!);
-    }
-
-    public Task RemoveAsync() => Card.RemovedAsync(WorkstationId);
 }

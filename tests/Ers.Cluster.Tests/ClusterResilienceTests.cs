@@ -1,7 +1,6 @@
 using Ers.Sessions;
 using Ers.Testing;
 using Ers.Testing.Silos;
-using Orleans.Runtime;
 using Xunit.Abstractions;
 
 namespace Ers.Cluster.Tests;

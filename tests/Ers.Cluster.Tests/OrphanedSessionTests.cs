@@ -4,7 +4,6 @@ using Ers.Sessions;
 using Ers.Testing;
 using Ers.Testing.Silos;
 using Npgsql;
-using Orleans.Runtime;
 using StackExchange.Redis;
 using Xunit.Abstractions;
 

@@ -5,7 +5,7 @@ using Ers.Sessions;
 using Ers.VirtualCard;
 using static Microsoft.Playwright.Assertions;
 
-namespace Ers.EndToEnd;
+namespace Ers.EndToEnd.Tests;
 
 /// <summary>
 /// The real agent (journey, HTTP API client, line UI) on the real pcscd with the virtual card, against the real

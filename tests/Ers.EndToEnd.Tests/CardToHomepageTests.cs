@@ -1,10 +1,10 @@
 using System.Text.RegularExpressions;
 using Ers.Sessions;
-using Microsoft.Playwright;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
-namespace Ers.EndToEnd;
+namespace Ers.EndToEnd.Tests;
 
 /// <summary>
 /// A smartcard login from the card to the homepage, through every real part: the virtual PIV card in vpcd, pcscd,

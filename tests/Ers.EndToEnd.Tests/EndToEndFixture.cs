@@ -1,4 +1,4 @@
-namespace Ers.EndToEnd;
+namespace Ers.EndToEnd.Tests;
 
 /// <summary>pcscd (the one per machine), then the whole stack; stopped in the reverse order.</summary>
 public sealed class EndToEndFixture : IAsyncLifetime
@@ -25,11 +25,4 @@ public sealed class EndToEndFixture : IAsyncLifetime
 
         await _pcscd.DisposeAsync();
     }
-}
-
-/// <summary>One stack for every end-to-end test: they share pcscd's reader 0 and run one after another.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class EndToEndCollection : ICollectionFixture<EndToEndFixture>
-{
-    public const string Name = "end-to-end";
 }

@@ -1,7 +1,6 @@
 using Ers.Audit;
-using Ers.Staff;
-using Ers.Grains;
 using Ers.Grains.Audit;
+using Ers.Staff;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -76,26 +75,4 @@ public sealed class ClusterFixture : IAsyncLifetime
         await Client.GetGrain<IUserGrain>(user.UserId).ImportAsync(user);
         return user;
     }
-}
-
-[CollectionDefinition(Name)]
-public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
-{
-    public const string Name = "cluster";
-}
-
-public static class Ids
-{
-    private static long _next = 100_000_000_000 + Random.Shared.Next(0, 1_000_000) * 1000L;
-
-    public static string NewDigits(int length) => Interlocked.Increment(ref _next).ToString().PadLeft(length, '1')[^length..];
-
-    public static string NewCard() => $"card-{Guid.NewGuid():N}";
-
-    public static string NewWorkstation() => $"WS-{Guid.NewGuid():N}"[..16];
-
-    public static string NewSession() => Guid.NewGuid().ToString("N");
-
-    public static RoleProfile Profile(string ods, params string[] activities) =>
-        new(NewDigits(12), ods, $"Organisation {ods}", "S8000:G8000:R8000", "Clinical Practitioner Access Role", activities);
 }

@@ -1,9 +1,9 @@
+using System.Net.Http.Json;
 using Ers.Cards;
 using Ers.Grains.Telemetry;
 using Ers.Sessions;
 using Ers.Staff;
 using Ers.Workstations;
-using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Ers.Observability.Tests;

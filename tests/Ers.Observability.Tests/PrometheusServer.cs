@@ -148,9 +148,3 @@ public sealed class PrometheusServer : IAsyncDisposable
     private static double ParseValue(JsonElement value) =>
         double.Parse(value.GetString()!, NumberStyles.Float, CultureInfo.InvariantCulture);
 }
-
-/// <summary>One series of an instant-query answer.</summary>
-public sealed record Sample(IReadOnlyDictionary<string, string> Labels, double Value)
-{
-    public string Label(string name) => Labels.TryGetValue(name, out var value) ? value : "";
-}

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Ers.VirtualCard;
 
@@ -22,7 +21,7 @@ for (var i = 0; i < args.Length; i++)
         case "--pin": pin = Next(); break;
         case "--card-id": cardId = Guid.Parse(Next()); break;
         case "--card":
-            // A card written by `ers pki` (cards/USERID-ALG.json): certificate, key and card id in one go.
+            // A card written by `ers pki` (.ers/pki/cards/<user id>-<algorithm>.json): certificate, key and card id in one go.
             var issued = System.Text.Json.JsonSerializer.Deserialize<IssuedCardFile>(
                 File.ReadAllText(Next()), new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))
                 ?? throw new ArgumentException("Empty card file.");

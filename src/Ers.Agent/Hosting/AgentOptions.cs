@@ -115,5 +115,3 @@ public sealed class AgentOptions
         }
     }
 }
-
-public sealed class AgentConfigurationException(string message) : Exception(message);

@@ -34,7 +34,7 @@ internal sealed unsafe class PcScCardConnection : ICardConnection
             nuint protocol;
             fixed (byte* p = name)
             {
-                rc = (long)PcScNative.Connect(
+                rc = PcScNative.Connect(
                     context.Handle, p, PcScNative.ShareShared, PcScNative.ProtocolT0 | PcScNative.ProtocolT1,
                     out card, out protocol);
             }
@@ -61,7 +61,7 @@ internal sealed unsafe class PcScCardConnection : ICardConnection
                 return;
             }
             // pcsc-lite waits here while another handle holds the card's transaction.
-            PcScContext.Check((long)PcScNative.BeginTransaction(_card), "SCardBeginTransaction");
+            PcScContext.Check(PcScNative.BeginTransaction(_card), "SCardBeginTransaction");
             _inTransaction = true;
         }
     }
@@ -101,7 +101,7 @@ internal sealed unsafe class PcScCardConnection : ICardConnection
             fixed (byte* send = command)
             fixed (byte* recv = receive)
             {
-                rc = (long)PcScNative.Transmit(_card, &pci, send, (nuint)command.Length, null, recv, ref receiveLength);
+                rc = PcScNative.Transmit(_card, &pci, send, (nuint)command.Length, null, recv, ref receiveLength);
             }
             PcScContext.Check(rc, "SCardTransmit");
             return receive.AsSpan(0, (int)Math.Min(receiveLength, (nuint)receive.Length)).ToArray();

@@ -200,7 +200,7 @@ public sealed class PcScCardReaderService(TimeProvider timeProvider) : ICardRead
                     long rc;
                     fixed (PcScNative.ReaderState* p = states)
                     {
-                        rc = (long)PcScNative.GetStatusChange(context.Handle, PcScNative.Infinite, p, (nuint)count);
+                        rc = PcScNative.GetStatusChange(context.Handle, PcScNative.Infinite, p, (nuint)count);
                     }
                     if (rc is PcScError.Cancelled or PcScError.Timeout)
                     {

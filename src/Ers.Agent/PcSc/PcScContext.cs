@@ -35,7 +35,7 @@ internal sealed unsafe class PcScContext : IDisposable
             var buffer = new byte[(int)length];
             fixed (byte* p = buffer)
             {
-                rc = (long)PcScNative.ListReaders(_handle, null, p, ref length);
+                rc = PcScNative.ListReaders(_handle, null, p, ref length);
             }
             if (rc == PcScError.InsufficientBuffer)
             {

@@ -1,8 +1,5 @@
 namespace Ers.Agent.Piv;
 
-/// <summary>One BER-TLV element: tag (up to 3 bytes), value (a slice of the input, never copied).</summary>
-public readonly record struct TlvElement(int Tag, ReadOnlyMemory<byte> Value);
-
 /// <summary>
 /// A strict BER-TLV reader for card answers. Card data is hostile input: every length is checked against what is
 /// really there, indefinite and over-long length forms are refused, and failures are <see cref="PivException"/>s.

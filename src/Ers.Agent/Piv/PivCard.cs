@@ -5,26 +5,6 @@ using Ers.Agent.PcSc;
 
 namespace Ers.Agent.Piv;
 
-/// <summary>The PIV Authentication key's algorithm, as GENERAL AUTHENTICATE names it.</summary>
-public enum PivKeyAlgorithm : byte
-{
-    Rsa2048 = 0x07,
-    EccP256 = 0x11,
-}
-
-/// <summary>The PIV Authentication certificate (slot 9A) as read from the card.</summary>
-public sealed record PivCertificate(byte[] Der, X509Certificate2 Certificate, PivKeyAlgorithm Algorithm);
-
-public enum PinState
-{
-    Verified,
-    NotVerified,
-    Blocked,
-}
-
-/// <summary>The card's PIN status; <see cref="TriesLeft"/> is 0 when blocked.</summary>
-public readonly record struct PinStatus(PinState State, int TriesLeft);
-
 /// <summary>
 /// The PIV card edge (NIST SP 800-73-4 part 2) over any <see cref="ICardConnection"/>. Throws only
 /// <see cref="PivException"/> (the card said something wrong or unexpected) and <see cref="SmartCardException"/>

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Ers.Grains.Sessions;
-using Orleans.Runtime;
 using StackExchange.Redis;
 
 namespace Ers.Cluster.Sessions;

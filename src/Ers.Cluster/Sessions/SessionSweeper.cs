@@ -4,7 +4,6 @@ using Ers.Sessions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Orleans.Runtime;
 
 namespace Ers.Cluster.Sessions;
 

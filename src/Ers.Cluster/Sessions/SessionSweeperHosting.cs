@@ -1,6 +1,5 @@
 using Ers.Grains.Sessions;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Runtime;
 using StackExchange.Redis;
 
 namespace Ers.Cluster.Sessions;

@@ -2,26 +2,6 @@ using Orleans.Concurrency;
 
 namespace Ers.Cards;
 
-/// <summary>Where a card is in its life, as Ers has seen it.</summary>
-public enum CardState
-{
-    Absent = 0,
-    Inserted = 1,
-    Authenticated = 2,
-    Blocked = 3,
-    Revoked = 4,
-}
-
-/// <summary>What Ers knows of one card.</summary>
-[GenerateSerializer, Immutable, Alias("ers.CardSnapshot")]
-public sealed record CardSnapshot(
-    [property: Id(0)] string CardId,
-    [property: Id(1)] CardState State,
-    [property: Id(2)] string? WorkstationId,
-    [property: Id(3)] string? UserId,
-    [property: Id(4)] string? SessionId,
-    [property: Id(5)] DateTimeOffset? ChangedAt);
-
 /// <summary>
 /// One per card (key: the card id from its CHUID). A card carries at most one live session; removing it, revoking it
 /// or blocking it ends that session.

@@ -40,14 +40,3 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("RoleChosen")]
     Task RoleChosenAsync(string roleProfileId);
 }
-
-/// <summary>A live session of a user, as the user grain tracks it.</summary>
-[GenerateSerializer, Immutable, Alias("ers.LiveSessionRef")]
-public sealed record LiveSessionRef(
-    [property: Id(0)] string SessionId,
-    [property: Id(1)] string CardId,
-    [property: Id(2)] DateTimeOffset StartedAt);
-
-/// <summary>The answer to <see cref="IUserGrain.AdmitSessionAsync"/>: the sessions to end to make room.</summary>
-[GenerateSerializer, Immutable, Alias("ers.SessionAdmission")]
-public sealed record SessionAdmission([property: Id(0)] IReadOnlyList<string> SessionsToEnd);

@@ -74,16 +74,3 @@ public sealed class FileAuditTrail : IAuditTrail, IDisposable
         _stream.Dispose();
     }
 }
-
-/// <summary>The meaning of an <see cref="AuditQuery"/>, shared by the trails that filter in memory.</summary>
-public static class AuditFilter
-{
-    public static bool Matches(AuditQuery q, AuditRecord r) =>
-        (q.UserId is null || q.UserId == r.UserId) &&
-        (q.SessionId is null || q.SessionId == r.SessionId) &&
-        (q.CardId is null || q.CardId == r.CardId) &&
-        (q.WorkstationId is null || q.WorkstationId == r.WorkstationId) &&
-        (q.OdsCode is null || q.OdsCode == r.OdsCode) &&
-        (q.From is null || r.Time >= q.From) &&
-        (q.To is null || r.Time < q.To);
-}

@@ -1,28 +1,11 @@
-using Microsoft.Extensions.DependencyInjection;
 using Ers.Audit;
 using Ers.Cards;
 using Ers.Grains.Audit;
 using Ers.Grains.Telemetry;
 using Ers.Sessions;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Ers.Grains.Cards;
-
-[GenerateSerializer, Alias("ers.CardState")]
-public sealed class CardGrainState
-{
-    [Id(0)] public CardState State { get; set; }
-    [Id(1)] public string? WorkstationId { get; set; }
-    [Id(2)] public string? UserId { get; set; }
-    [Id(3)] public string? SessionId { get; set; }
-    [Id(4)] public DateTimeOffset? ChangedAt { get; set; }
-    [Id(5)] public Dictionary<string, DateTimeOffset> ConsumedChallenges { get; set; } = [];
-
-    /// <summary>
-    /// Workstations that reported the card inserted while another held it, until when that report counts: the card
-    /// moves to one of them only when it signs there (issue 13, defect 2).
-    /// </summary>
-    [Id(6)] public Dictionary<string, DateTimeOffset> ReportedElsewhere { get; set; } = [];
-}
 
 // Called around a login and at its end, idle in between (hours): it leaves memory soon after, and a later call
 // reads its state back from storage. Only session grains stay in memory for a live session.

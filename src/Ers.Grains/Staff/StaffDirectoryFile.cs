@@ -169,11 +169,3 @@ public static partial class StaffDirectoryFile
     [GeneratedRegex(@"^B\d{4}$")]
     private static partial Regex ActivityCode();
 }
-
-/// <summary>The users of a directory file, or every problem found in it (then no users at all).</summary>
-public sealed record DirectoryParseResult(IReadOnlyList<StaffUser> Users, IReadOnlyList<string> Errors)
-{
-    public bool IsValid => Errors.Count == 0;
-
-    public static DirectoryParseResult Failed(string error) => new([], [error]);
-}

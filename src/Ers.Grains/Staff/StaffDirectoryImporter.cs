@@ -1,6 +1,6 @@
 using Ers.Audit;
-using Ers.Staff;
 using Ers.Grains.Audit;
+using Ers.Staff;
 
 namespace Ers.Grains.Staff;
 

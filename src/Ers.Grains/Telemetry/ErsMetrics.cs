@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using Ers.Staff;
 using Ers.Sessions;
+using Ers.Staff;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Ers.Grains.Telemetry;
@@ -132,49 +132,5 @@ public sealed class ErsMetrics
     public readonly struct LoginTimer(ErsMetrics metrics, long started)
     {
         public void Complete(string? refusalCode) => metrics.LoginCompleted(refusalCode, Stopwatch.GetElapsedTime(started));
-    }
-}
-
-/// <summary>
-/// One session activation's share of <c>ers.sessions.active</c>: counted once when it holds a role, uncounted once
-/// when it ends or deactivates. Counting per activation keeps the sum over silos right after a failover (a session
-/// reactivated elsewhere counts there; the dead silo's series disappears with it).
-/// </summary>
-public sealed class ActiveSession(UpDownCounter<long> counter)
-{
-    private string? _kind;
-
-    public void Enter(RoleProfile role)
-    {
-        if (_kind is null)
-        {
-            _kind = OrganisationKind.Of(role);
-            counter.Add(1, new KeyValuePair<string, object?>("ers.organisation.kind", _kind));
-        }
-    }
-
-    public void Leave()
-    {
-        if (_kind is not null)
-        {
-            counter.Add(-1, new KeyValuePair<string, object?>("ers.organisation.kind", _kind));
-            _kind = null;
-        }
-    }
-}
-
-/// <summary>Which side of e-RS a role profile works on, from the homepages its activities grant.</summary>
-public static class OrganisationKind
-{
-    public const string Referrer = "referrer";
-    public const string Provider = "provider";
-    public const string Other = "other";
-
-    public static string Of(RoleProfile role)
-    {
-        var homepages = BusinessFunctions.GrantedBy(role.Activities).Select(f => f.Homepage).ToHashSet();
-        return homepages.Contains(HomepageKind.Referrer) ? Referrer
-            : homepages.Contains(HomepageKind.Provider) ? Provider
-            : Other;
     }
 }

@@ -1,17 +1,9 @@
-using Microsoft.Extensions.DependencyInjection;
-using Ers.Staff;
 using Ers.Sessions;
+using Ers.Staff;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Ers.Grains.Users;
-
-[GenerateSerializer, Alias("ers.UserState")]
-public sealed class UserState
-{
-    [Id(0)] public StaffUser? Profile { get; set; }
-    [Id(1)] public List<LiveSessionRef> LiveSessions { get; set; } = [];
-    [Id(2)] public string? LastRoleProfileId { get; set; }
-}
 
 // Called around a login and at its end, idle in between (hours): it leaves memory soon after, and a later call
 // reads its state back from storage. Only session grains stay in memory for a live session.

@@ -1,17 +1,8 @@
-using Microsoft.Extensions.DependencyInjection;
 using Ers.Sessions;
 using Ers.Workstations;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Ers.Grains.Workstations;
-
-[GenerateSerializer, Alias("ers.WorkstationState")]
-public sealed class WorkstationGrainState
-{
-    /// <summary>The last time this grain heard from the agent (a session start, or <see cref="IWorkstationGrain.HeartbeatAsync"/>).</summary>
-    [Id(0)] public DateTimeOffset? LastHeartbeatAt { get; set; }
-    [Id(1)] public HashSet<string> SessionIds { get; set; } = [];
-    [Id(2)] public bool AgentLost { get; set; }
-}
 
 /// <summary>
 /// Bookkeeping only: heartbeat deadlines live in the session grains, so this grain holds no timer and is collected

@@ -48,6 +48,3 @@ public sealed class CommandArguments
             ? int.TryParse(text, out var value) && value > 0 ? value : throw new CommandException($"--{name} must be a positive number.")
             : fallback;
 }
-
-/// <summary>The command line was wrong; the message tells the operator what to type instead.</summary>
-public sealed class CommandException(string message) : Exception(message);

@@ -2,12 +2,6 @@ using Ers.Tools.Pki;
 
 namespace Ers.Tools.Commands;
 
-/// <summary>One <c>ers</c> command group: its name, a one-line summary and its entry point.</summary>
-public sealed record CommandGroup(string Name, string Summary, Func<IReadOnlyList<string>, CommandContext, Task<int>> RunAsync);
-
-/// <summary>What a command may use: output streams and the clock.</summary>
-public sealed record CommandContext(TextWriter Out, TextWriter Error, TimeProvider Time);
-
 /// <summary>
 /// Dispatches <c>ers GROUP SUBCOMMAND --options</c>. Adding a command group is one line in <see cref="Groups"/>.
 /// Exit codes: 0 done, 1 refused or failed (message on stderr), 2 wrong usage.

@@ -5,13 +5,6 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace Ers.Tools.Pki;
 
-/// <summary>The key type of an end-entity certificate.</summary>
-public enum KeyAlgorithm
-{
-    Rsa2048 = 1,
-    EcdsaP256 = 2,
-}
-
 /// <summary>
 /// A certificate authority: its certificate with the private key. Issues CA, card, workstation and server
 /// certificates and signs CRLs. Everything here is in memory so tests can make odd certificates (expired, wrong key
@@ -220,6 +213,3 @@ public sealed class CertificateAuthority(X509Certificate2 certificate)
         value > Certificate.NotAfter ? new DateTimeOffset(Certificate.NotAfter) :
         value < Certificate.NotBefore ? new DateTimeOffset(Certificate.NotBefore) : value;
 }
-
-/// <summary>A revoked certificate as a CRL lists it. <see cref="SerialNumber"/> is upper-case hex.</summary>
-public sealed record RevokedSerial(string SerialNumber, DateTimeOffset RevokedAt, X509RevocationReason? Reason = null);

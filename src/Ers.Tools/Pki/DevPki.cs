@@ -380,34 +380,3 @@ public sealed class DevPki
         File.Move(temporary, path, overwrite: true);
     }
 }
-
-/// <summary>One certificate this PKI issued. <see cref="Issuer"/> is the CA's file name.</summary>
-public sealed record IndexEntry(string SerialNumber, string Issuer, string Kind, string Subject, DateTimeOffset? RevokedAt);
-
-/// <summary>A card certificate as written to <c>cards/USERID-ALG.json</c>: what a virtual card needs to load.</summary>
-public sealed record IssuedCard(
-    string CardId,
-    string UserId,
-    string Name,
-    string Algorithm,
-    string SerialNumber,
-    string CertificatePath,
-    string KeyPath,
-    string PfxPath,
-    DateTimeOffset NotAfter);
-
-/// <summary>A PKI command could not do what was asked; the message says why.</summary>
-public sealed class PkiException(string message) : Exception(message);
-
-public static class UserIds
-{
-    /// <summary>A user UUID is exactly 12 ASCII digits.</summary>
-    public static bool IsValid(string? value) => value is { Length: 12 } && value.All(char.IsAsciiDigit);
-}
-
-public static class WorkstationIds
-{
-    /// <summary>Workstation ids are short and plain so they are safe as grain keys, file names and CNs.</summary>
-    public static bool IsValid(string? value) =>
-        value is { Length: > 0 and <= 64 } && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_');
-}

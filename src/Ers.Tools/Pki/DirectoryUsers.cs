@@ -2,9 +2,6 @@ using Ers.Grains.Staff;
 
 namespace Ers.Tools.Pki;
 
-/// <summary>A user to issue a card for.</summary>
-public sealed record CardHolder(string UserId, string Name);
-
 /// <summary>
 /// Reads the users of a staff directory file (docs/directory-format.md) with the directory's own parser, so a card
 /// is never issued from a file the import would refuse.

@@ -40,86 +40,86 @@ public static class PkiCommands
         switch (args[0])
         {
             case "init":
-            {
-                var options = CommandArguments.Parse(rest, "out");
-                var dir = options.Get("out", DefaultDirectory);
-                var existed = DevPki.Exists(dir);
-                DevPki.Init(dir, context.Time);
-                await output.WriteLineAsync(existed ? $"PKI already exists in {dir}; nothing changed." : $"Created CAs in {dir}.");
-                return 0;
-            }
+                {
+                    var options = CommandArguments.Parse(rest, "out");
+                    var dir = options.Get("out", DefaultDirectory);
+                    var existed = DevPki.Exists(dir);
+                    DevPki.Init(dir, context.Time);
+                    await output.WriteLineAsync(existed ? $"PKI already exists in {dir}; nothing changed." : $"Created CAs in {dir}.");
+                    return 0;
+                }
 
             case "issue-cards":
-            {
-                var options = CommandArguments.Parse(rest, "out", "directory", "algorithm", "days");
-                var pki = DevPki.Open(options.Get("out", DefaultDirectory), context.Time);
-                var algorithms = ParseAlgorithms(options.Get("algorithm", "rsa"));
-                foreach (var holder in DirectoryUsers.Read(options.Require("directory")))
                 {
-                    foreach (var algorithm in algorithms)
+                    var options = CommandArguments.Parse(rest, "out", "directory", "algorithm", "days");
+                    var pki = DevPki.Open(options.Get("out", DefaultDirectory), context.Time);
+                    var algorithms = ParseAlgorithms(options.Get("algorithm", "rsa"));
+                    foreach (var holder in DirectoryUsers.Read(options.Require("directory")))
                     {
-                        var card = pki.IssueCard(holder.UserId, holder.Name, algorithm, validDays: options.GetInt("days", 365));
-                        await output.WriteLineAsync($"{card.UserId} {card.Algorithm} card {card.CardId} serial {card.SerialNumber} -> {card.CertificatePath}");
+                        foreach (var algorithm in algorithms)
+                        {
+                            var card = pki.IssueCard(holder.UserId, holder.Name, algorithm, validDays: options.GetInt("days", 365));
+                            await output.WriteLineAsync($"{card.UserId} {card.Algorithm} card {card.CardId} serial {card.SerialNumber} -> {card.CertificatePath}");
+                        }
                     }
-                }
 
-                return 0;
-            }
+                    return 0;
+                }
 
             case "issue-workstation":
-            {
-                var options = CommandArguments.Parse(rest, "out", "id", "days");
-                var pki = DevPki.Open(options.Get("out", DefaultDirectory), context.Time);
-                var certificate = pki.IssueWorkstation(options.Require("id"), options.GetInt("days", 365));
-                await output.WriteLineAsync($"Workstation {options.Require("id")} serial {certificate.SerialNumber}");
-                return 0;
-            }
+                {
+                    var options = CommandArguments.Parse(rest, "out", "id", "days");
+                    var pki = DevPki.Open(options.Get("out", DefaultDirectory), context.Time);
+                    var certificate = pki.IssueWorkstation(options.Require("id"), options.GetInt("days", 365));
+                    await output.WriteLineAsync($"Workstation {options.Require("id")} serial {certificate.SerialNumber}");
+                    return 0;
+                }
 
             case "issue-server":
-            {
-                var options = CommandArguments.Parse(rest, "out", "days");
-                var pki = DevPki.Open(options.Get("out", DefaultDirectory), context.Time);
-                var certificate = pki.IssueServer(options.GetInt("days", 365));
-                await output.WriteLineAsync($"Server certificate serial {certificate.SerialNumber}");
-                return 0;
-            }
+                {
+                    var options = CommandArguments.Parse(rest, "out", "days");
+                    var pki = DevPki.Open(options.Get("out", DefaultDirectory), context.Time);
+                    var certificate = pki.IssueServer(options.GetInt("days", 365));
+                    await output.WriteLineAsync($"Server certificate serial {certificate.SerialNumber}");
+                    return 0;
+                }
 
             case "revoke":
-            {
-                var options = CommandArguments.Parse(rest, "out", "serial");
-                var pki = DevPki.Open(options.Get("out", DefaultDirectory), context.Time);
-                var serial = options.Require("serial");
-                await output.WriteLineAsync(pki.Revoke(serial)
-                    ? $"Revoked {DevPki.NormaliseSerial(serial)}; run 'ers pki crl' to publish it."
-                    : $"{DevPki.NormaliseSerial(serial)} was already revoked.");
-                return 0;
-            }
+                {
+                    var options = CommandArguments.Parse(rest, "out", "serial");
+                    var pki = DevPki.Open(options.Get("out", DefaultDirectory), context.Time);
+                    var serial = options.Require("serial");
+                    await output.WriteLineAsync(pki.Revoke(serial)
+                        ? $"Revoked {DevPki.NormaliseSerial(serial)}; run 'ers pki crl' to publish it."
+                        : $"{DevPki.NormaliseSerial(serial)} was already revoked.");
+                    return 0;
+                }
 
             case "crl":
-            {
-                var options = CommandArguments.Parse(rest, "out", "days");
-                var pki = DevPki.Open(options.Get("out", DefaultDirectory), context.Time);
-                foreach (var path in pki.WriteCrls(TimeSpan.FromDays(options.GetInt("days", (int)CrlValidity.TotalDays))))
                 {
-                    await output.WriteLineAsync($"Wrote {path}");
-                }
+                    var options = CommandArguments.Parse(rest, "out", "days");
+                    var pki = DevPki.Open(options.Get("out", DefaultDirectory), context.Time);
+                    foreach (var path in pki.WriteCrls(TimeSpan.FromDays(options.GetInt("days", (int)CrlValidity.TotalDays))))
+                    {
+                        await output.WriteLineAsync($"Wrote {path}");
+                    }
 
-                return 0;
-            }
+                    return 0;
+                }
 
             case "dev":
-            {
-                var options = CommandArguments.Parse(rest, "out", "directory", "workstation");
-                var report = DevSetup.Ensure(
-                    options.Get("out", DefaultDirectory), options.Get("directory"),
-                    options.Get("workstation", DefaultWorkstation), context.Time);
-                foreach (var line in report)
                 {
-                    await output.WriteLineAsync(line);
-                }
+                    var options = CommandArguments.Parse(rest, "out", "directory", "workstation");
+                    var report = DevSetup.Ensure(
+                        options.Get("out", DefaultDirectory), options.Get("directory"),
+                        options.Get("workstation", DefaultWorkstation), context.Time);
+                    foreach (var line in report)
+                    {
+                        await output.WriteLineAsync(line);
+                    }
 
-                return 0;
-            }
+                    return 0;
+                }
 
             default:
                 await context.Error.WriteLineAsync(Usage);

@@ -103,5 +103,5 @@ public static class AgentApi
 
     // Typed as Delegate so minimal APIs write the returned IResult (a bare RequestDelegate would discard it).
     private static RouteHandlerBuilder Post(RouteGroupBuilder group, string route, Func<HttpContext, Task<IResult>> handler) =>
-        group.MapPost(route, (Delegate)handler);
+        group.MapPost(route, handler);
 }

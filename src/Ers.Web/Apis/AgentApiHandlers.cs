@@ -1,11 +1,10 @@
 using Ers.Api;
 using Ers.Audit;
 using Ers.Cards;
-using Ers.Staff;
 using Ers.Sessions;
+using Ers.Staff;
 using Ers.Web.Security;
 using Ers.Web.Security.RateLimits;
-using Ers.Workstations;
 
 namespace Ers.Web.Apis;
 
@@ -283,12 +282,12 @@ internal sealed class AgentApiHandlers(
             catch (Exception e) when (e is IOException or InvalidOperationException or TimeoutException or StoreUnavailableException)
             {
                 // The refusal stands either way; it changed nothing, so there is no unaudited action.
-                logger.LogError(e, "Could not audit refusal {Code}", code);
+                logger.RefusalNotAudited(e, code);
             }
         }
         else
         {
-            logger.LogWarning("Refused {Code} (no audit trail in this host)", code);
+            logger.RefusedWithoutAuditTrail(code);
         }
 
         return Problem(status, code, message);
@@ -321,7 +320,7 @@ internal sealed class AgentApiHandlers(
 
     public IResult Unavailable(Exception e, HttpContext context)
     {
-        logger.LogWarning(e, "Cluster unavailable for {Path}", context.Request.Path);
+        logger.ClusterUnavailable(e, context.Request.Path);
         return Problem(StatusCodes.Status503ServiceUnavailable, ApiErrorCodes.StoreUnavailable,
             "Ers cannot reach its session store just now. Try again in a moment.");
     }

@@ -48,7 +48,7 @@ public sealed class SessionEndSubscription(
                 var current = await hub.SubscribeAsync(_reference);
                 if (activation is { } previous && previous != current)
                 {
-                    logger.LogWarning("The session-end hub restarted; re-checking this node's sessions for missed ends");
+                    logger.SessionEndHubRestarted();
                     await view.RefreshAllLiveAsync();
                 }
 
@@ -59,7 +59,7 @@ public sealed class SessionEndSubscription(
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // The cluster may still be starting or a silo may be failing over: try again on the next beat.
-                logger.LogWarning(e, "Could not subscribe to session ends; retrying");
+                logger.SessionEndSubscribeFailed(e);
             }
 
             try
@@ -86,7 +86,7 @@ public sealed class SessionEndSubscription(
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // Shutting down: the hub forgets this node when its subscription expires anyway.
-                logger.LogDebug(e, "Could not unsubscribe from session ends");
+                logger.SessionEndUnsubscribeFailed(e);
             }
         }
     }

@@ -1,30 +1,9 @@
 using System.Collections.Concurrent;
-using Ers.Staff;
-using Ers.Grains;
 using Ers.Sessions;
+using Ers.Staff;
 using Microsoft.Extensions.Options;
 
 namespace Ers.Web.Browser;
-
-/// <summary>What a web node knows of one session at <see cref="CheckedAt"/>: enough to render and guard a page.</summary>
-public sealed record SessionStatus(
-    string SessionId,
-    bool IsLive,
-    SessionEndReason? EndReason,
-    string UserId,
-    string UserName,
-    RoleProfile? Role,
-    BusinessFunction? Function,
-    SessionDeadlines Deadlines,
-    DateTimeOffset CheckedAt)
-{
-    public BusinessFunctionInfo? FunctionInfo => Function is { } f ? BusinessFunctions.Get(f) : null;
-
-    public HomepageKind? Homepage => FunctionInfo?.Homepage;
-
-    public IReadOnlyList<BusinessFunctionInfo> GrantedFunctions =>
-        Role is null ? [] : BusinessFunctions.GrantedBy(Role.Activities);
-}
 
 /// <summary>
 /// The node-local view of session validity that every page view consults instead of a grain call.

@@ -17,7 +17,7 @@ public static class StoreOutagePages
         catch (Exception e) when (!context.Response.HasStarted && StoreFailures.IsUnavailable(e))
         {
             context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(StoreOutagePages))
-                .LogWarning(e, "A store is unavailable for {Path}", context.Request.Path);
+                .StoreUnavailable(e, context.Request.Path);
             context.Response.Clear();
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         }

@@ -1,5 +1,5 @@
-using Ers.Staff;
 using Ers.Sessions;
+using Ers.Staff;
 using Ers.Web.Browser;
 using Microsoft.AspNetCore.Mvc;
 

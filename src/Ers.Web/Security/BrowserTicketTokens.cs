@@ -1,8 +1,5 @@
 namespace Ers.Web.Security;
 
-/// <summary>What a browser ticket token carries.</summary>
-public sealed record BrowserTicketClaims(string SessionId, string TicketId, DateTimeOffset ExpiresAt);
-
 /// <summary>
 /// The token in the one-time browser login URL (<c>/login?ticket=TOKEN</c>): the session id and the ticket id the
 /// session grain issued, authenticated with the shared token key under its own purpose. A token that fails

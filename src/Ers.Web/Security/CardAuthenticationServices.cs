@@ -6,7 +6,6 @@ using Ers.Web.Apis;
 using Ers.Web.Security.RateLimits;
 using Microsoft.AspNetCore.Authentication.Certificate;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Ers.Web.Security;
 
@@ -152,13 +151,6 @@ public static class CardAuthenticationServices
 
         return collection;
     }
-}
-
-/// <summary>The proxies (addresses or CIDR ranges: ingress pods change address) allowed to forward a client certificate.</summary>
-public sealed record TrustedProxies(IReadOnlyList<IPNetwork> Networks)
-{
-    public bool Contains(IPAddress? address) =>
-        address is not null && Networks.Any(n => n.Contains(CardAuthenticationServices.Normalise(address)));
 }
 
 /// <summary>

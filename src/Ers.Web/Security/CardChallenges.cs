@@ -2,18 +2,6 @@ using System.Security.Cryptography;
 
 namespace Ers.Web.Security;
 
-/// <summary>What a challenge token carries; authenticated, so every field is as Ers issued it.</summary>
-public sealed record ChallengeClaims(
-    string ChallengeId,
-    byte[] Challenge,
-    string CardId,
-    string WorkstationId,
-    byte[] Certificate,
-    DateTimeOffset ExpiresAt);
-
-/// <summary>A challenge issued to a card.</summary>
-public sealed record IssuedChallenge(string Token, byte[] Challenge, DateTimeOffset ExpiresAt, string ChallengeId);
-
 /// <summary>
 /// Issues and reads challenge tokens. A challenge is 32 fresh random bytes bound to the card id, the workstation and
 /// the certificate (its DER bytes travel inside the authenticated token, so any node can finish the login without

@@ -19,23 +19,23 @@ public static class CardSignatures
         switch (card.Algorithm)
         {
             case CardKeyAlgorithm.RsaPkcs1Sha256:
-            {
-                using var rsa = card.Certificate.GetRSAPublicKey()!;
-                return rsa.VerifyData(challenge, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-            }
+                {
+                    using var rsa = card.Certificate.GetRSAPublicKey()!;
+                    return rsa.VerifyData(challenge, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+                }
 
             case CardKeyAlgorithm.EcdsaP256Sha256:
-            {
-                using var ecdsa = card.Certificate.GetECDsaPublicKey()!;
-                // A PIV card returns DER; software keys often give r||s (IEEE P1363, always 64 bytes). A 64-byte
-                // value not starting with a SEQUENCE tag is P1363; one that does may be either, so both are tried.
-                var format = signature.Length == 64 && signature[0] != 0x30
-                    ? DSASignatureFormat.IeeeP1363FixedFieldConcatenation
-                    : DSASignatureFormat.Rfc3279DerSequence;
-                return ecdsa.VerifyData(challenge, signature, HashAlgorithmName.SHA256, format)
-                    || (format == DSASignatureFormat.Rfc3279DerSequence && signature.Length == 64
-                        && ecdsa.VerifyData(challenge, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
-            }
+                {
+                    using var ecdsa = card.Certificate.GetECDsaPublicKey()!;
+                    // A PIV card returns DER; software keys often give r||s (IEEE P1363, always 64 bytes). A 64-byte
+                    // value not starting with a SEQUENCE tag is P1363; one that does may be either, so both are tried.
+                    var format = signature.Length == 64 && signature[0] != 0x30
+                        ? DSASignatureFormat.IeeeP1363FixedFieldConcatenation
+                        : DSASignatureFormat.Rfc3279DerSequence;
+                    return ecdsa.VerifyData(challenge, signature, HashAlgorithmName.SHA256, format)
+                        || (format == DSASignatureFormat.Rfc3279DerSequence && signature.Length == 64
+                            && ecdsa.VerifyData(challenge, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
+                }
 
             default:
                 return false;

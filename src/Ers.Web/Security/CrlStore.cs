@@ -1,21 +1,10 @@
 using System.Collections.Frozen;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Microsoft.Extensions.Logging;
 using Org.BouncyCastle.X509;
 using BcCertificate = Org.BouncyCastle.X509.X509Certificate;
 
 namespace Ers.Web.Security;
-
-/// <summary>The revocation status of one certificate according to the CRLs held now.</summary>
-public enum RevocationStatus
-{
-    Good = 0,
-    Revoked = 1,
-
-    /// <summary>No CRL from the issuer, or only a stale one under <see cref="StaleCrlPolicy.FailClosed"/>.</summary>
-    Unknown = 2,
-}
 
 /// <summary>
 /// The certificate revocation lists of a set of CAs. Each CRL is read from a file or URL, its signature is verified
@@ -104,7 +93,7 @@ public sealed class CrlStore
                     or Org.BouncyCastle.Security.Certificates.CrlException or UnauthorizedAccessException
                     or TaskCanceledException or ArgumentException or InvalidOperationException)
                 {
-                    _logger.LogWarning("CRL source {Source} not used: {Reason}", source, e.Message);
+                    _logger.CrlSourceNotUsed(source, e.Message);
                 }
             }
 
@@ -190,22 +179,4 @@ public sealed class CrlStore
     private sealed record CrlEntry(DateTimeOffset ThisUpdate, DateTimeOffset NextUpdate, FrozenSet<string> Revoked);
 
     private sealed record Snapshot(FrozenDictionary<string, CrlEntry> ByIssuer, long Generation);
-}
-
-public static class CertificateIds
-{
-    /// <summary>SHA-256 of a certificate's DER bytes, upper-case hex.</summary>
-    public static string HashOf(X509Certificate2 certificate) => Convert.ToHexString(SHA256.HashData(certificate.RawData));
-
-    /// <summary>A serial as upper-case hex without leading zero bytes, so CRL and certificate forms compare equal.</summary>
-    public static string NormaliseSerial(ReadOnlySpan<byte> bigEndian)
-    {
-        var start = 0;
-        while (start < bigEndian.Length - 1 && bigEndian[start] == 0)
-        {
-            start++;
-        }
-
-        return Convert.ToHexString(bigEndian[start..]);
-    }
 }

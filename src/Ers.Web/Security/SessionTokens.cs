@@ -1,18 +1,5 @@
 namespace Ers.Web.Security;
 
-/// <summary>
-/// What a session token carries: the session, the workstation it was issued to (a token presented by another
-/// workstation is refused), the card and user, and the certificate the card proved itself with (so a later
-/// revocation ends the session on any node).
-/// </summary>
-public sealed record SessionClaims(
-    string SessionId,
-    string WorkstationId,
-    string CardId,
-    string UserId,
-    CertificateId Certificate,
-    DateTimeOffset ExpiresAt);
-
 /// <summary>Issues and reads the agent's session tokens. A token that fails here never reaches a grain.</summary>
 public sealed class SessionTokens(TokenProtector protector, TimeProvider time, TimeSpan lifetime)
 {

@@ -1,4 +1,4 @@
-namespace Ers.EndToEnd.Quickstart;
+namespace Ers.EndToEnd.Tests.Quickstart;
 
 /// <summary>
 /// Runs on its own, after the parallel collections and never beside the end-to-end one: both start the one pcscd

@@ -8,7 +8,7 @@ using Ers.Testing.Processes;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
-namespace Ers.EndToEnd.Quickstart;
+namespace Ers.EndToEnd.Tests.Quickstart;
 
 /// <summary>
 /// The README's quickstart as a user runs it, on the configuration it ships: <c>ers pki dev</c> with the arguments
@@ -41,7 +41,7 @@ public sealed partial class QuickstartTests
         var agentPort = FreePort.Next();
         var shipped = Shipped();
         // scripts/start-local.sh, step 3: 'dotnet run --no-build --project src/Ers.Web' runs Ers.Web.dll from the
-        // project directory (the content root, against which appsettings.json's ../../.ers paths resolve). Only
+        // project directory (the content root, against which appsettings.json's paths into the repository's .ers/ folder resolve). Only
         // these are overridden: the fixed ports 5080, 5443, 11111 and 30000 would collide with a quickstart the
         // developer has running (or another checkout's test run on the machine), so the shipped addresses are kept
         // with only their ports changed; and the audit trail goes to a file of this test's own instead of being

@@ -1,7 +1,7 @@
 using Ers.Audit;
 using Ers.Cards;
-using Ers.Staff;
 using Ers.Sessions;
+using Ers.Staff;
 
 namespace Ers.Grains.Tests.Grains;
 

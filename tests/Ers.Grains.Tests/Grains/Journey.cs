@@ -1,6 +1,6 @@
 using Ers.Cards;
-using Ers.Staff;
 using Ers.Sessions;
+using Ers.Staff;
 using Ers.Workstations;
 
 namespace Ers.Grains.Tests.Grains;

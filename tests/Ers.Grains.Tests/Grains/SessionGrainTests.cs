@@ -1,6 +1,6 @@
 using Ers.Audit;
-using Ers.Staff;
 using Ers.Sessions;
+using Ers.Staff;
 
 namespace Ers.Grains.Tests.Grains;
 

@@ -201,6 +201,7 @@ public sealed class EndToEndStack : IAsyncDisposable
     }
 
     /// <summary>The virtual card of a sample user, with the key and certificate <c>ers pki dev</c> issued for them.</summary>
+    /// <param name="userId">The sample user's 12-digit UUID.</param>
     /// <param name="cardId">
     /// A card id other than the issued one: the same user's certificate on another card, so a test can block or break
     /// it without changing the state Ers keeps for the user's own card, which other tests log in with.
@@ -316,31 +317,4 @@ public sealed class EndToEndStack : IAsyncDisposable
             .Set("Ers:AgentApi:BrowserBaseUrl", browserUrl.ToString().TrimEnd('/'))
             .Set("Ers:Sessions:MaxSessionsPerUser", "50");
     }
-}
-
-/// <summary>
-/// A card in reader 0 whose user is logged in, the login URL the agent opened, and how long it all took. Disposing
-/// pulls the card if it is still in.
-/// </summary>
-public sealed record CardLogin(EndToEndStack Stack, VpcdCardLink Link, Uri LoginUrl, LoginTiming Timing) : IAsyncDisposable
-{
-    /// <summary>Pulls the card and waits until the agent has handled the removal (so the next card is a new one).</summary>
-    public Task RemoveAsync() => Stack.RemoveCardAsync(Link);
-
-    public async ValueTask DisposeAsync()
-    {
-        if (Link.IsInserted)
-        {
-            await RemoveAsync();
-        }
-    }
-}
-
-/// <summary>A login URL the agent opened, and when (Stopwatch timestamp).</summary>
-public sealed record OpenedUrl(Uri Url, long Timestamp);
-
-/// <summary>The agent's "open the browser" step, handing the URL to the Playwright-driven Chromium instead of xdg-open.</summary>
-public sealed class PlaywrightBrowserLauncher(ChannelWriter<OpenedUrl> opened) : IBrowserLauncher
-{
-    public void Open(Uri loginUrl) => opened.TryWrite(new OpenedUrl(loginUrl, Stopwatch.GetTimestamp()));
 }

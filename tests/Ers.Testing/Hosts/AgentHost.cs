@@ -10,7 +10,6 @@ using Ers.Tools.Pki;
 using Ers.Web.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using Orleans.Runtime;
 using Xunit;
 
 namespace Ers.Testing.Hosts;

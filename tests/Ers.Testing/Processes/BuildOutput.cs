@@ -4,7 +4,7 @@ namespace Ers.Testing.Processes;
 public static class BuildOutput
 {
     /// <summary>
-    /// A project's output in the configuration and framework of the running assembly (tests/X or perf/X:
+    /// A project's output in the configuration and framework of the running assembly (a project under tests/ or perf/,
     /// X/bin/&lt;Configuration&gt;/&lt;framework&gt;/ -> P/bin/&lt;Configuration&gt;/&lt;framework&gt;/). A bare project
     /// name is one of src/ (<c>Ers.Silo</c>); others are named by their folder (<c>tests/Ers.VirtualCard</c>).
     /// </summary>

@@ -80,15 +80,15 @@ public sealed class ErsCluster : IAsyncDisposable
 
     /// <summary>What every silo of this cluster is started with (environment-variable form).</summary>
     public IReadOnlyDictionary<string, string> SiloSettings => new ErsSettings
-        {
-            ["Ers:Cluster:ShutdownTimeout"] = "00:00:15",
-            // The test logs in without an agent: no heartbeats, so the fail-safe must not end sessions mid-test.
-            ["Ers:Sessions:HeartbeatTimeout"] = "01:00:00",
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Logging:LogLevel:Orleans"] = "Warning",
-            ["DOTNET_ENVIRONMENT"] = "Production",
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-        }
+    {
+        ["Ers:Cluster:ShutdownTimeout"] = "00:00:15",
+        // The test logs in without an agent: no heartbeats, so the fail-safe must not end sessions mid-test.
+        ["Ers:Sessions:HeartbeatTimeout"] = "01:00:00",
+        ["Logging:LogLevel:Default"] = "Warning",
+        ["Logging:LogLevel:Orleans"] = "Warning",
+        ["DOTNET_ENVIRONMENT"] = "Production",
+        ["ASPNETCORE_ENVIRONMENT"] = "Production",
+    }
         .RedisCluster(Redis.ConnectionString, _clusterId)
         .PostgresAudit(Postgres.ConnectionString)
         .Set(_overrides)

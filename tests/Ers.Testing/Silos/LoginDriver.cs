@@ -1,15 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Ers.Cards;
-using Ers.Staff;
 using Ers.Sessions;
+using Ers.Staff;
 
 namespace Ers.Testing.Silos;
-
-/// <summary>One login attempt: what was tried, when it ended, and how.</summary>
-public sealed record LoginAttempt(
-    string UserId, string CardId, string WorkstationId, string SessionId, string RoleProfileId,
-    TimeSpan StartedAt, TimeSpan EndedAt, bool Succeeded, Exception? Error, string? RefusalCode);
 
 /// <summary>
 /// Drives logins continuously at grain level, as the web API would for a card that proved itself: import a user with

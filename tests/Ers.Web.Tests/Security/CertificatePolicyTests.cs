@@ -4,7 +4,6 @@ using System.Security.Cryptography.X509Certificates;
 using Ers.Api;
 using Ers.Tools.Pki;
 using Ers.Web.Security;
-using Ers.Testing.Pki;
 
 namespace Ers.Web.Tests.Security;
 

@@ -1,8 +1,7 @@
-using Ers.Grains;
+using Ers.Web.Browser;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.FileProviders;
-using Ers.Web.Browser;
 
 // In the namespace Program.cs already imports, so wiring the pages in costs Program.cs one line each.
 namespace Ers.Web.Extensions;
@@ -18,7 +17,11 @@ public static class BrowserFrontEndExtensions
             .Validate(o => !o.Validate().Any(), $"Invalid {BrowserOptions.Section} settings")
             .ValidateOnStart();
         // The web node reads the session rules (warning lengths) from the same settings as the silo.
-        services.AddOptions<Ers.Grains.SessionOptions>().Bind(builder.Configuration.GetSection(Ers.Grains.SessionOptions.SectionName));
+        // A web-only node (a cluster client) checks them at start like the silo does.
+        services.AddOptions<Ers.Grains.SessionOptions>()
+            .Bind(builder.Configuration.GetSection(Ers.Grains.SessionOptions.SectionName))
+            .Validate(o => !o.Validate().Any(), $"Invalid {Ers.Grains.SessionOptions.SectionName} settings")
+            .ValidateOnStart();
         services.TryAddSingletonTimeProvider();
 
         builder.AddErsDataProtection();

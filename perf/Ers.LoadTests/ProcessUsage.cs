@@ -1,0 +1,3 @@
+namespace Ers.LoadTests;
+
+public sealed record ProcessUsage(int Pid, double AvgCpuPercentOfOneCore, double MaxRssMb, double LastRssMb, double CpuSeconds);

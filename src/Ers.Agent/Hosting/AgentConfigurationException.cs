@@ -1,0 +1,3 @@
+namespace Ers.Agent.Hosting;
+
+public sealed class AgentConfigurationException(string message) : Exception(message);

@@ -1,0 +1,8 @@
+namespace Ers.Agent.Journey;
+
+public enum NoticeLevel
+{
+    Info,
+    Warning,
+    Error,
+}

@@ -1,0 +1,8 @@
+namespace Ers.Agent.Piv;
+
+public enum PinState
+{
+    Verified,
+    NotVerified,
+    Blocked,
+}

@@ -1,0 +1,3 @@
+namespace Ers.Api;
+
+public sealed record CardRemovedRequest(string CardId);

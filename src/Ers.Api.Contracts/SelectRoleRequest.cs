@@ -1,0 +1,3 @@
+namespace Ers.Api;
+
+public sealed record SelectRoleRequest(string SessionToken, string RoleProfileId);

@@ -1,0 +1,23 @@
+namespace Ers.Audit;
+
+/// <summary>What happened, in the vocabulary auditors use (FHIR AuditEvent: 110114 User Authentication).</summary>
+public enum AuditEvent
+{
+    /// <summary>Anything that was refused; <see cref="AuditRecord.Reason"/> carries the refusal code.</summary>
+    Refused = 1,
+    SessionCreated = 2,
+    RoleChosen = 3,
+    BusinessFunctionChosen = 4,
+    SessionEnded = 5,
+    CardInserted = 6,
+    CardRemoved = 7,
+    CardRevoked = 8,
+    CardBlocked = 9,
+    DirectoryImported = 10,
+
+    /// <summary>
+    /// A browser holding a live session was, at its user's explicit choice, logged in to another session by a login
+    /// link; one record names the session signed out of the browser, one the session signed in.
+    /// </summary>
+    BrowserSessionReplaced = 11,
+}

@@ -1,0 +1,7 @@
+namespace Ers.Audit;
+
+public enum AuditOutcome
+{
+    Success = 0,
+    Failure = 1,
+}

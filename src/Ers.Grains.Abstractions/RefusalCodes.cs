@@ -1,0 +1,24 @@
+namespace Ers;
+
+/// <summary>The stable refusal codes of the grains. Each has one meaning forever.</summary>
+public static class RefusalCodes
+{
+    public const string UserUnknown = "user.unknown";
+    public const string UserHasNoRoleProfiles = "user.no-role-profiles";
+    public const string ConcurrentSessionDenied = "session.concurrent-limit";
+    public const string RoleNotHeld = "role.not-held";
+    public const string RoleAlreadyChosen = "role.already-chosen";
+    public const string RoleNotChosen = "role.not-chosen";
+    public const string BusinessFunctionNotGranted = "business-function.not-granted";
+    public const string NoBusinessFunction = "business-function.none-granted";
+    public const string SessionUnknown = "session.unknown";
+    public const string SessionEnded = "session.ended";
+    public const string SessionAlreadyStarted = "session.already-started";
+    public const string CardBlocked = "card.blocked";
+    public const string CardRevoked = "card.revoked";
+    public const string CardNotInserted = "card.not-inserted";
+    public const string CardInOtherWorkstation = "card.other-workstation";
+    public const string TicketUsed = "ticket.used";
+    public const string TicketUnknown = "ticket.unknown";
+    public const string TicketExpired = "ticket.expired";
+}

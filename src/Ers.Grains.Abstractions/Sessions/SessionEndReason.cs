@@ -1,0 +1,17 @@
+namespace Ers.Sessions;
+
+/// <summary>Why a session ended. Values are stable: they are stored and audited.</summary>
+public enum SessionEndReason
+{
+    CardRemoved = 1,
+    Logout = 2,
+    IdleTimeout = 3,
+    AbsoluteTimeout = 4,
+    Superseded = 5,
+    AgentLost = 6,
+    Revoked = 7,
+    RoleChanged = 8,
+
+    /// <summary>The embedded single-process Ers stopped: its in-memory state could not outlive the stop.</summary>
+    ServerStopped = 9,
+}

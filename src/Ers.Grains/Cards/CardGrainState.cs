@@ -1,0 +1,20 @@
+using Ers.Cards;
+
+namespace Ers.Grains.Cards;
+
+[GenerateSerializer, Alias("ers.CardState")]
+public sealed class CardGrainState
+{
+    [Id(0)] public CardState State { get; set; }
+    [Id(1)] public string? WorkstationId { get; set; }
+    [Id(2)] public string? UserId { get; set; }
+    [Id(3)] public string? SessionId { get; set; }
+    [Id(4)] public DateTimeOffset? ChangedAt { get; set; }
+    [Id(5)] public Dictionary<string, DateTimeOffset> ConsumedChallenges { get; set; } = [];
+
+    /// <summary>
+    /// Workstations that reported the card inserted while another held it, until when that report counts: the card
+    /// moves to one of them only when it signs there (issue 13, defect 2).
+    /// </summary>
+    [Id(6)] public Dictionary<string, DateTimeOffset> ReportedElsewhere { get; set; } = [];
+}

@@ -1,0 +1,4 @@
+namespace Ers.Tools.Commands;
+
+/// <summary>What a command may use: output streams and the clock.</summary>
+public sealed record CommandContext(TextWriter Out, TextWriter Error, TimeProvider Time);

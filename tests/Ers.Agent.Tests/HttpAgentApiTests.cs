@@ -1,0 +1,54 @@
+using Ers.Agent.Api;
+using Ers.Api;
+
+namespace Ers.Agent.Tests;
+
+public sealed class HttpAgentApiTests
+{
+    [Fact]
+    public async Task Server_not_signed_by_the_configured_ca_is_refused()
+    {
+        var pki = new TestPki();
+        var other = new TestPki("Some Other CA");
+        await using var ers = await FakeErs.StartAsync(pki);
+        using var api = new HttpAgentApi(ers.BaseAddress, pki.Workstation, [other.Ca]);
+        var ex = await Assert.ThrowsAsync<AgentApiException>(() => api.HeartbeatAsync(new HeartbeatRequest([]), default));
+        Assert.Equal(AgentApiException.Unreachable, ex.Code);
+        Assert.Empty(ers.Heartbeats);
+    }
+
+    [Fact]
+    public async Task Server_certificate_without_server_authentication_is_refused()
+    {
+        // Signed by the trusted CA for the right address, but with no EKU at all ("any purpose", which Kestrel
+        // serves; one naming only clientAuth it refuses to serve, so the agent's check is for this case).
+        var pki = new TestPki(serverEku: null);
+        await using var ers = await FakeErs.StartAsync(pki);
+        using var api = new HttpAgentApi(ers.BaseAddress, pki.Workstation, [pki.Ca]);
+        var ex = await Assert.ThrowsAsync<AgentApiException>(() => api.HeartbeatAsync(new HeartbeatRequest([]), default));
+        Assert.Equal(AgentApiException.Unreachable, ex.Code);
+        Assert.Empty(ers.Heartbeats);
+    }
+
+    [Fact]
+    public async Task Workstation_not_signed_by_the_servers_ca_is_refused()
+    {
+        var pki = new TestPki();
+        var other = new TestPki("Rogue CA");
+        await using var ers = await FakeErs.StartAsync(pki);
+        using var api = new HttpAgentApi(ers.BaseAddress, other.Workstation, [pki.Ca]);
+        await Assert.ThrowsAsync<AgentApiException>(() => api.HeartbeatAsync(new HeartbeatRequest([]), default));
+        Assert.Empty(ers.Heartbeats);
+    }
+
+    [Fact]
+    public async Task Problem_details_code_comes_back_typed()
+    {
+        var pki = new TestPki();
+        await using var ers = await FakeErs.StartAsync(pki);
+        ers.RefuseInsertionWith = ApiErrorCodes.CertificateExpired;
+        using var api = new HttpAgentApi(ers.BaseAddress, pki.Workstation, [pki.Ca]);
+        var ex = await Assert.ThrowsAsync<AgentApiException>(() => api.CardInsertedAsync(new CardInsertedRequest("00", [1]), default));
+        Assert.Equal((403, ApiErrorCodes.CertificateExpired), (ex.Status, ex.Code));
+    }
+}
