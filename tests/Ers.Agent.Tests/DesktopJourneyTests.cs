@@ -37,7 +37,7 @@ public sealed class DesktopJourneyTests(PcscdFixture pcscd, ITestOutputHelper lo
     public async Task InitializeAsync()
     {
         _ = pcscd;
-        XvfbDisplay.Require(Pinentry, "pinentry-gtk2");
+        ProcessRunner.RequireFile(Pinentry, "pinentry-gtk2");
         _x = await XvfbDisplay.StartAsync();
         await PcscTests.WaitUntilEmptyAsync(_readers, 0);
         _ers = await FakeErs.StartAsync(_pki);
@@ -70,6 +70,8 @@ public sealed class DesktopJourneyTests(PcscdFixture pcscd, ITestOutputHelper lo
         var inserted = Stopwatch.StartNew();
         await link.InsertAsync();
 
+        // First the agent asks (the card was seen and read), then its dialog shows: a miss names which step stalled.
+        await WaitForAsync(n => n.State == JourneyState.AwaitingPin);
         var window = await _x.WaitForWindowAsync("Ers smartcard");
         var dialogVisible = inserted.Elapsed;
         await _x.RunAsync("/usr/bin/xdotool", "type", "--delay", "20", "123456");

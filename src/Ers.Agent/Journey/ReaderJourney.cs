@@ -62,6 +62,7 @@ internal sealed class ReaderJourney(
         var connection = await readers.ConnectAsync(reader, removed);
         var card = new PivCard(connection);
         var pinVerified = false;
+        var verifiedOnce = false;
         var cardGone = false;
         try
         {
@@ -82,6 +83,7 @@ internal sealed class ReaderJourney(
                 return;
             }
             pinVerified = true;
+            verifiedOnce = true;
             Notify(JourneyState.Authenticating, NoticeLevel.Info, "Passcode accepted. Logging in...");
             if (challenge.ExpiresAt <= timeProvider.GetUtcNow())
             {
@@ -105,10 +107,12 @@ internal sealed class ReaderJourney(
             {
                 await ForgetPinAsync(card);
             }
-            // Ending the VERIFY-to-signature transaction and disconnecting reset the card, so nothing verified
-            // outlives the agent's use even if the card ignored the VERIFY reset. Not for a card being pulled:
-            // resetting one stalls the reader (see ICardConnection.ResetOnDispose).
-            connection.ResetOnDispose = !cardGone && !removed.IsCancellationRequested;
+            // Ending the VERIFY-to-signature transaction and disconnecting reset a card whose passcode was verified,
+            // so nothing verified outlives the agent's use even if the card ignored the VERIFY reset. A card never
+            // verified (wrong passcode, blocked, cancelled) has nothing to forget, and a card being pulled is not
+            // reset either: resetting one stalls the virtual reader for about 10 s (see ICardConnection.ResetOnDispose),
+            // which is what the next insertion then waited on.
+            connection.ResetOnDispose = verifiedOnce && !cardGone && !removed.IsCancellationRequested;
             await connection.DisposeAsync();
         }
         await ChooseRoleAndOpenAsync(session, removed);
