@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Ers.VirtualCard;
@@ -76,24 +75,14 @@ public sealed class OpenScInteropTests(PcscdFixture pcscd)
         {
             throw new InvalidOperationException($"{Pkcs11Module} is missing: OpenSC's PKCS#11 module is not installed (apt-get install opensc-pkcs11).");
         }
-        var start = new ProcessStartInfo(path) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await process.WaitForExitAsync(timeout.Token);
-        var text = await stdout + await stderr;
+        var (exitCode, text) = await ProcessRunner.RunForResultAsync(path, args);
         if (expectSuccess)
         {
-            Assert.True(process.ExitCode == 0, $"{tool} failed ({process.ExitCode}): {text}");
+            Assert.True(exitCode == 0, $"{tool} failed ({exitCode}): {text}");
         }
         else
         {
-            Assert.NotEqual(0, process.ExitCode);
+            Assert.NotEqual(0, exitCode);
         }
         return text;
     }

@@ -15,7 +15,7 @@ public sealed class PinentryDialogTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        XvfbDisplay.Require(Pinentry, "pinentry-gtk2");
+        ProcessRunner.RequireFile(Pinentry, "pinentry-gtk2");
         _x = await XvfbDisplay.StartAsync();
     }
 

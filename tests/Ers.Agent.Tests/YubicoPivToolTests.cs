@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
 using Ers.Agent.PcSc;
 using Ers.VirtualCard;
 
@@ -69,32 +67,32 @@ public sealed class YubicoPivToolTests(PcscdFixture pcscd)
             await PcscTests.WaitUntilEmptyAsync(_service, 0);
             await using var probe = new EventProbe(_service);
 
-            await using (var program = CardProgram.Start(pem, state))
+            await using (var program = StartCardProgram(pem, state))
             {
-                await program.WaitForOutputAsync("inserted");
+                await WaitInsertedAsync(program);
                 await probe.WaitForAsync(ReaderEventKind.CardInserted, "Virtual PCD 00 00");
                 Assert.Contains("tries left", await RunAsync(false, "-r", "Virtual PCD 00 00", "-a", "verify-pin", "-P", "000000"), StringComparison.Ordinal);
                 Assert.Equal("2", (await File.ReadAllTextAsync(state)).Trim());
 
-                await program.Input.WriteLineAsync(); // Enter: removed
+                await program.WriteLineAsync(""); // Enter: removed
                 await probe.WaitForAsync(ReaderEventKind.CardRemoved, "Virtual PCD 00 00");
-                await program.Input.WriteLineAsync(); // Enter: inserted again
+                await program.WriteLineAsync(""); // Enter: inserted again
                 await probe.WaitForAsync(ReaderEventKind.CardInserted, "Virtual PCD 00 00");
                 Assert.Contains("PIN tries left:\t2", await RunAsync(true, "-r", "Virtual PCD 00 00", "-a", "status"), StringComparison.Ordinal);
                 Assert.Contains("tries left", await RunAsync(false, "-r", "Virtual PCD 00 00", "-a", "verify-pin", "-P", "000000"), StringComparison.Ordinal);
-                await program.Input.WriteLineAsync("q");
+                await program.WriteLineAsync("q");
                 await probe.WaitForAsync(ReaderEventKind.CardRemoved, "Virtual PCD 00 00");
-                await program.WaitForExitAsync();
+                await WaitEndedAsync(program);
             }
 
-            await using (var restarted = CardProgram.Start(pem, state))
+            await using (var restarted = StartCardProgram(pem, state))
             {
-                await restarted.WaitForOutputAsync("inserted");
+                await WaitInsertedAsync(restarted);
                 await probe.WaitForAsync(ReaderEventKind.CardInserted, "Virtual PCD 00 00");
                 Assert.Contains("PIN tries left:\t1", await RunAsync(true, "-r", "Virtual PCD 00 00", "-a", "status"), StringComparison.Ordinal);
-                restarted.Input.Close(); // end of stdin quits
+                restarted.CloseInput(); // end of stdin quits
                 await probe.WaitForAsync(ReaderEventKind.CardRemoved, "Virtual PCD 00 00");
-                await restarted.WaitForExitAsync();
+                await WaitEndedAsync(restarted);
             }
         }
         finally
@@ -117,95 +115,22 @@ public sealed class YubicoPivToolTests(PcscdFixture pcscd)
         {
             throw new InvalidOperationException($"{Tool} is missing. The test command installs it (apt-get install -y --no-install-recommends yubico-piv-tool).");
         }
-        var start = new ProcessStartInfo(Tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await process.WaitForExitAsync(timeout.Token);
-        var text = await stdout + await stderr;
-        Assert.True(expectSuccess == (process.ExitCode == 0), $"yubico-piv-tool {string.Join(' ', args)} exited {process.ExitCode}: {text}");
+        var (exitCode, text) = await ProcessRunner.RunForResultAsync(Tool, args);
+        Assert.True(expectSuccess == (exitCode == 0), $"yubico-piv-tool {string.Join(' ', args)} exited {exitCode}: {text}");
         return text;
     }
 
-    /// <summary>The Ers.VirtualCard program, run as a user runs it, with its stdin to type into.</summary>
-    private sealed class CardProgram : IAsyncDisposable
+    /// <summary>The Ers.VirtualCard program, run as a user runs it, with its standard input to type into.</summary>
+    private static HostProcess StartCardProgram(string pem, string state)
     {
-        private readonly Process _process;
-        private readonly StringBuilder _output = new();
-
-        private CardProgram(Process process)
-        {
-            _process = process;
-            process.OutputDataReceived += (_, e) => { lock (_output) { _output.AppendLine(e.Data); } };
-            process.ErrorDataReceived += (_, e) => { lock (_output) { _output.AppendLine(e.Data); } };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-        }
-
-        public StreamWriter Input => _process.StandardInput;
-
-        /// <summary>Waits (generously: a cold start of the program on a loaded machine) for a line of its output.</summary>
-        public async Task WaitForOutputAsync(string text)
-        {
-            if (!await Eventually.TryAsync(() => Output.Contains(text, StringComparison.Ordinal) || _process.HasExited, TimeSpan.FromSeconds(60))
-                || !Output.Contains(text, StringComparison.Ordinal))
-            {
-                throw new TimeoutException($"The card program did not print '{text}'. Its output: {Output}");
-            }
-        }
-
-        private string Output
-        {
-            get
-            {
-                lock (_output)
-                {
-                    return _output.ToString();
-                }
-            }
-        }
-
-        public static CardProgram Start(string pem, string state)
-        {
-            var dll = typeof(VirtualPivCard).Assembly.Location;
-            var start = new ProcessStartInfo("dotnet")
-            {
-                ArgumentList = { dll, "--cert", pem, "--state", state },
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            var process = Process.Start(start)!;
-            process.StandardInput.AutoFlush = true;
-            return new CardProgram(process);
-        }
-
-        public async Task WaitForExitAsync()
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await _process.WaitForExitAsync(timeout.Token);
-            string output;
-            lock (_output)
-            {
-                output = _output.ToString();
-            }
-            Assert.True(_process.ExitCode == 0, $"The card program exited {_process.ExitCode}: {output}");
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill();
-                await _process.WaitForExitAsync();
-            }
-            _process.Dispose();
-        }
+        var dll = typeof(VirtualPivCard).Assembly.Location;
+        return HostProcess.StartDotnet("card program", dll, Path.GetDirectoryName(dll)!, ["--cert", pem, "--state", state]);
     }
+
+    // Generous: a cold start of the program on a loaded machine.
+    private static Task WaitInsertedAsync(HostProcess program) =>
+        program.WaitForLineAsync(l => l.Contains("inserted", StringComparison.Ordinal), TimeSpan.FromSeconds(60), "'inserted'");
+
+    private static async Task WaitEndedAsync(HostProcess program) =>
+        Assert.Equal(0, await program.WaitForExitAsync(TimeSpan.FromSeconds(30)));
 }

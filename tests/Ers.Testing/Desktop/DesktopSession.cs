@@ -1,6 +1,6 @@
-using System.Diagnostics;
+using Ers.Testing.Processes;
 
-namespace Ers.Agent.Tests;
+namespace Ers.Testing.Desktop;
 
 /// <summary>
 /// A desktop session of the test's own: Xvfb, a private session D-Bus (<c>dbus-daemon --session</c> on a socket in
@@ -8,7 +8,7 @@ namespace Ers.Agent.Tests;
 /// </summary>
 public sealed class DesktopSession : IAsyncDisposable
 {
-    private readonly List<Process> _processes = [];
+    private readonly List<HostProcess> _processes = [];
     private readonly DirectoryInfo _directory;
 
     private DesktopSession(XvfbDisplay x, DirectoryInfo directory)
@@ -24,8 +24,8 @@ public sealed class DesktopSession : IAsyncDisposable
 
     public static async Task<DesktopSession> StartAsync()
     {
-        XvfbDisplay.Require("/usr/bin/dbus-daemon", "dbus-daemon");
-        XvfbDisplay.Require("/usr/bin/dunst", "dunst");
+        ProcessRunner.RequireFile("/usr/bin/dbus-daemon", "dbus-daemon");
+        ProcessRunner.RequireFile("/usr/bin/dunst", "dunst");
         var session = new DesktopSession(await XvfbDisplay.StartAsync(), Directory.CreateTempSubdirectory("ers-desktop-"));
         try
         {
@@ -52,51 +52,27 @@ public sealed class DesktopSession : IAsyncDisposable
         }
     }
 
-    private void Start(string program, params string[] args)
+    private Dictionary<string, string> Environment => new()
     {
-        var start = NewStart(program, args);
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        _processes.Add(process);
-    }
+        ["DISPLAY"] = X.Display,
+        ["DBUS_SESSION_BUS_ADDRESS"] = BusAddress,
+    };
 
-    private ProcessStartInfo NewStart(string program, string[] args)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.Environment["DISPLAY"] = X.Display;
-        start.Environment["DBUS_SESSION_BUS_ADDRESS"] = BusAddress;
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        return start;
-    }
+    private void Start(string program, params string[] args) =>
+        _processes.Add(HostProcess.Start(Path.GetFileName(program), program, "/", args,
+            Environment.ToDictionary(e => e.Key, e => (string?)e.Value)));
 
     /// <summary>Runs a client (dunstctl, dbus-send) in this session; returns its exit code and output.</summary>
-    public async Task<(int ExitCode, string Output)> RunAsync(string program, params string[] args)
-    {
-        using var process = Process.Start(NewStart(program, args))!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
-    }
+    public Task<(int ExitCode, string Output)> RunAsync(string program, params string[] args) =>
+        ProcessRunner.RunForResultAsync(program, args, Environment);
 
     public async ValueTask DisposeAsync()
     {
         foreach (var process in Enumerable.Reverse(_processes))
         {
-            if (!process.HasExited)
-            {
-                process.Kill();
-                await process.WaitForExitAsync();
-            }
-            process.Dispose();
+            await process.DisposeAsync();
         }
+
         await X.DisposeAsync();
         _directory.Delete(recursive: true);
     }

@@ -156,6 +156,9 @@ public sealed class HostProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Ends the program's standard input, as Ctrl+D at a terminal does.</summary>
+    public void CloseInput() => _process.StandardInput.Close();
+
     /// <summary>Types a line at the program, as a user would.</summary>
     public async Task WriteLineAsync(string line)
     {

@@ -73,6 +73,38 @@ public static class ProcessRunner
         return await stdout;
     }
 
+    /// <summary>
+    /// Runs <paramref name="file"/> to completion (at most <paramref name="timeout"/>, 30 s by default) with
+    /// <paramref name="environment"/> added, and answers its exit code and output (standard output, then standard
+    /// error), for callers that judge the exit code themselves.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> RunForResultAsync(string file, IEnumerable<string> args,
+        IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null)
+    {
+        var info = new ProcessStartInfo(file)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {file}.");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(cancel.Token);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
     public static void RequireFile(string path, string package)
     {
         if (!File.Exists(path))
