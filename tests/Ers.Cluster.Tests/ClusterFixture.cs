@@ -43,13 +43,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     }
 
     /// <summary>Brings the cluster back to three silos after a test took one away.</summary>
-    internal async Task EnsureSilosAsync(int count = 3)
-    {
-        while (Cluster.Silos.Count < count)
-        {
-            await Cluster.AddSiloAsync();
-        }
-    }
+    internal Task EnsureSilosAsync(int count = 3) => Cluster.EnsureSilosAsync(count);
 
     public async Task DisposeAsync()
     {

@@ -34,13 +34,7 @@ public sealed class OrphanedSessionFixture : IAsyncLifetime
         }
     }
 
-    internal async Task EnsureSilosAsync(int count = 3)
-    {
-        while (Cluster.Silos.Count < count)
-        {
-            await Cluster.AddSiloAsync();
-        }
-    }
+    internal Task EnsureSilosAsync(int count = 3) => Cluster.EnsureSilosAsync(count);
 
     public async Task DisposeAsync()
     {

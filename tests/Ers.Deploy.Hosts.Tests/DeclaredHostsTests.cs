@@ -130,16 +130,11 @@ public sealed class DeclaredHostsTests(ITestOutputHelper output)
         }
         catch (Exception e) when (hosts.Count > 0 && e is not Xunit.Sdk.XunitException)
         {
-            throw new InvalidOperationException(
-                $"{e.Message}{Environment.NewLine}{string.Join(Environment.NewLine, hosts.Select(h => $"--- {h.Name} ---{Environment.NewLine}{h.Output}"))}", e);
+            throw HostProcess.WithOutputs(e, hosts);
         }
         finally
         {
-            foreach (var host in hosts)
-            {
-                await host.DisposeAsync();
-            }
-
+            await HostProcess.DisposeAllAsync(hosts);
             Directory.Delete(work, recursive: true);
         }
     }

@@ -259,6 +259,22 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// <paramref name="failure"/> with the output of every host in <paramref name="hosts"/>, so a test of several
+    /// processes that fails says what each of them printed.
+    /// </summary>
+    public static InvalidOperationException WithOutputs(Exception failure, IEnumerable<HostProcess> hosts) =>
+        new($"{failure.Message}{Environment.NewLine}{string.Join(Environment.NewLine, hosts.Select(h => $"--- {h.Name} ---{Environment.NewLine}{h.Output}"))}", failure);
+
+    /// <summary>Stops every host in <paramref name="hosts"/>, in order.</summary>
+    public static async Task DisposeAllAsync(IEnumerable<HostProcess> hosts)
+    {
+        foreach (var host in hosts)
+        {
+            await host.DisposeAsync();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

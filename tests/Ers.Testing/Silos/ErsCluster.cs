@@ -153,6 +153,15 @@ public sealed class ErsCluster : IAsyncDisposable
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Brings the cluster back to <paramref name="count"/> silos after a test took some away.</summary>
+    public async Task EnsureSilosAsync(int count)
+    {
+        while (Silos.Count < count)
+        {
+            await AddSiloAsync();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var client in _clients)
