@@ -176,9 +176,11 @@ public sealed class DeclaredHostsTests(ITestOutputHelper output)
         return code!;
     }
 
-    private static async Task AssertALoginThroughTheClusterWorksAsync(IReadOnlyDictionary<string, string> webDeclared)
+    /// <summary>
+    /// An Orleans client configured from the web's declared environment, as the web builds its own; not started.
+    /// </summary>
+    internal static IHost ClusterClientFor(IReadOnlyDictionary<string, string> webDeclared)
     {
-        // An Orleans client configured from the web's declared environment, as the web builds its own.
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(webDeclared.Select(e =>
             new KeyValuePair<string, string?>(e.Key.Replace("__", ":", StringComparison.Ordinal), e.Value)));
@@ -187,7 +189,12 @@ public sealed class DeclaredHostsTests(ITestOutputHelper output)
         // connection) on a loaded two-core machine can take longer than a web node's 2 s per call.
         builder.Configuration["Ers:Cluster:ClientResponseTimeout"] = "00:00:10";
         builder.AddErsClusterClient();
-        using var host = builder.Build();
+        return builder.Build();
+    }
+
+    private static async Task AssertALoginThroughTheClusterWorksAsync(IReadOnlyDictionary<string, string> webDeclared)
+    {
+        using var host = ClusterClientFor(webDeclared);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await host.StartAsync(timeout.Token);
         try

@@ -3,7 +3,6 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Ers.Audit.Postgres;
 using Ers.Cards;
-using Ers.Cluster;
 using Ers.Deploy.Tests;
 using Ers.Sessions;
 using Ers.Staff;
@@ -12,10 +11,7 @@ using Ers.Testing.Processes;
 using Ers.Testing.Servers;
 using Ers.Web.Browser;
 using Ers.Web.Security;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 using Xunit.Abstractions;
 
@@ -208,15 +204,7 @@ public sealed partial class SharedKeyRingTests(ITestOutputHelper output)
     /// <summary>A user with one role of two business functions logs in as the agents' API would; returns the login link's token.</summary>
     private static async Task<string> LogInAtGrainLevelAsync(IReadOnlyDictionary<string, string> webDeclared, string tokenKey)
     {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddInMemoryCollection(webDeclared.Select(e =>
-            new KeyValuePair<string, string?>(e.Key.Replace("__", ":", StringComparison.Ordinal), e.Value)));
-        builder.Logging.SetMinimumLevel(LogLevel.Error);
-        // The test's own client, not the web's: the first login on a cold cluster (activations, the first audit
-        // connection) on a loaded two-core machine can take longer than a web node's 2 s per call.
-        builder.Configuration["Ers:Cluster:ClientResponseTimeout"] = "00:00:10";
-        builder.AddErsClusterClient();
-        using var host = builder.Build();
+        using var host = DeclaredHostsTests.ClusterClientFor(webDeclared);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await host.StartAsync(timeout.Token);
         try
