@@ -21,8 +21,8 @@ mkdir -p "$results"
 suites=(
   "tests/Ers.Cluster.Tests/Ers.Cluster.Tests.csproj||"
   "tests/Ers.Deploy.Hosts.Tests/Ers.Deploy.Hosts.Tests.csproj||"
-  "tests/Ers.Agent.Tests/Ers.Agent.Tests.csproj|Name~pcscd_restarts|lock"
-  "tests/Ers.EndToEnd.Tests/Ers.EndToEnd.Tests.csproj|Name~pcscd_restarts|lock"
+  "tests/Ers.Agent.Tests/Ers.Agent.Tests.csproj|FullyQualifiedName~pcscd_restarts|lock"
+  "tests/Ers.EndToEnd.Tests/Ers.EndToEnd.Tests.csproj|FullyQualifiedName~pcscd_restarts|lock"
 )
 
 echo "Building ..."
