@@ -13,12 +13,22 @@ public static class GrainServices
 {
     public const string AuditFilePathKey = "Ers:Audit:FilePath";
 
-    public static IServiceCollection AddErsGrainServices(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>
+    /// The session rules' settings (<c>Ers:Sessions</c>), checked at start: the silo enforces them, and a web node
+    /// reads their warning lengths.
+    /// </summary>
+    public static IServiceCollection AddErsSessionOptions(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<SessionOptions>()
             .Bind(configuration.GetSection(SessionOptions.SectionName))
-            .Validate(o => !o.Validate().Any(), "Invalid Ers:Sessions settings")
+            .Validate(o => !o.Validate().Any(), $"Invalid {SessionOptions.SectionName} settings")
             .ValidateOnStart();
+        return services;
+    }
+
+    public static IServiceCollection AddErsGrainServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddErsSessionOptions(configuration);
         services.TryAddKeyedSingleton(ErsTime.Key, TimeProvider.System);
         services.AddMetrics().TryAddSingleton<ErsMetrics>();
         services.TryAddSingleton<Workstations.ClusterChanges>();

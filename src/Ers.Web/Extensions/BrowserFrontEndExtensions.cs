@@ -16,12 +16,8 @@ public static class BrowserFrontEndExtensions
             .Bind(builder.Configuration.GetSection(BrowserOptions.Section))
             .Validate(o => !o.Validate().Any(), $"Invalid {BrowserOptions.Section} settings")
             .ValidateOnStart();
-        // The web node reads the session rules (warning lengths) from the same settings as the silo.
-        // A web-only node (a cluster client) checks them at start like the silo does.
-        services.AddOptions<Ers.Grains.SessionOptions>()
-            .Bind(builder.Configuration.GetSection(Ers.Grains.SessionOptions.SectionName))
-            .Validate(o => !o.Validate().Any(), $"Invalid {Ers.Grains.SessionOptions.SectionName} settings")
-            .ValidateOnStart();
+        // The web node reads the session rules (warning lengths) from the silo's settings, checked at start the same way.
+        Ers.Grains.GrainServices.AddErsSessionOptions(services, builder.Configuration);
         services.TryAddSingletonTimeProvider();
 
         builder.AddErsDataProtection();
