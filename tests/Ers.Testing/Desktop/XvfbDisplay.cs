@@ -10,6 +10,7 @@ namespace Ers.Testing.Desktop;
 public sealed class XvfbDisplay : IAsyncDisposable
 {
     private readonly HostProcess _xvfb;
+    private int _number;
 
     private XvfbDisplay(HostProcess xvfb, string display)
     {
@@ -25,7 +26,7 @@ public sealed class XvfbDisplay : IAsyncDisposable
         ProcessRunner.RequireFile("/usr/bin/Xvfb", "xvfb");
         for (var number = 90; number < 200; number++)
         {
-            if (File.Exists($"/tmp/.X{number}-lock") || File.Exists($"/tmp/.X11-unix/X{number}"))
+            if (InUse(number))
             {
                 continue;
             }
@@ -35,7 +36,7 @@ public sealed class XvfbDisplay : IAsyncDisposable
             var ready = await Eventually.TryAsync(() => File.Exists(socket) || process.HasExited, TimeSpan.FromSeconds(20));
             if (ready && !process.HasExited)
             {
-                return new XvfbDisplay(process, $":{number}");
+                return new XvfbDisplay(process, $":{number}") { _number = number };
             }
             // Another test took the number between the check and the start: try the next one.
             await process.DisposeAsync();
@@ -79,5 +80,66 @@ public sealed class XvfbDisplay : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync() => _xvfb.DisposeAsync();
+    /// <summary>
+    /// Stops the server with SIGTERM, so it removes its own lock file and socket; a killed one leaves both behind,
+    /// and display numbers ran out after a few suites on one machine.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _xvfb.StopAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (OperationCanceledException)
+        {
+            // Did not stop in time: killed below, and its files removed.
+        }
+
+        await _xvfb.DisposeAsync();
+        RemoveFiles(_number);
+    }
+
+    /// <summary>
+    /// A display number is in use when its lock file names a live process; a lock file of a dead one (a server
+    /// killed earlier) is stale, and it and its socket are removed, as the X server itself would.
+    /// </summary>
+    private static bool InUse(int number)
+    {
+        var lockFile = $"/tmp/.X{number}-lock";
+        if (!File.Exists(lockFile))
+        {
+            return File.Exists($"/tmp/.X11-unix/X{number}");
+        }
+
+        try
+        {
+            var pid = int.Parse(File.ReadAllText(lockFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            if (Directory.Exists($"/proc/{pid}"))
+            {
+                return true;
+            }
+        }
+        catch (Exception e) when (e is IOException or FormatException or OverflowException or UnauthorizedAccessException)
+        {
+            return true;
+        }
+
+        RemoveFiles(number);
+        return false;
+    }
+
+    private static void RemoveFiles(int number)
+    {
+        foreach (var path in new[] { $"/tmp/.X{number}-lock", $"/tmp/.X11-unix/X{number}" })
+        {
+            try
+            {
+                File.Delete(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Another process's file, or already gone.
+            }
+        }
+    }
 }
