@@ -9,6 +9,10 @@ namespace Ers.Testing.Desktop;
 /// </summary>
 public sealed class XvfbDisplay : IAsyncDisposable
 {
+    // The first GTK program a suite starts on a fresh display was seen to take over 30 s to map its window on this
+    // 2-core machine (no window at all yet, twice in seven clean-clone runs): the bound is generous, not a timing.
+    private static readonly TimeSpan WindowTimeout = TimeSpan.FromSeconds(90);
+
     private readonly HostProcess _xvfb;
     private int _number;
 
@@ -58,14 +62,14 @@ public sealed class XvfbDisplay : IAsyncDisposable
             var (code, output) = await RunAsync("/usr/bin/xdotool", "search", "--onlyvisible", "--name", $"^{title}$");
             id = code == 0 ? output.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() : null;
             return id is not null;
-        }, TimeSpan.FromSeconds(30));
+        }, WindowTimeout);
         if (found)
         {
             return id!;
         }
         // For diagnosis: the names of all windows on the display (a dialog under another title, or none at all).
         var (_, all) = await RunAsync("/usr/bin/xdotool", "search", "--name", ".", "getwindowname", "%@");
-        throw new TimeoutException($"No window titled '{title}' appeared on {Display} within 30 s. Windows: {all.ReplaceLineEndings(" | ")}");
+        throw new TimeoutException($"No window titled '{title}' appeared on {Display} within {WindowTimeout.TotalSeconds:0} s. Windows: {all.ReplaceLineEndings(" | ")}");
     }
 
     /// <summary>Saves the whole screen as a PNG.</summary>
