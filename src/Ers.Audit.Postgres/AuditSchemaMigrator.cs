@@ -50,6 +50,7 @@ public sealed class AuditSchemaMigrator(NpgsqlDataSource dataSource)
 
         if (appRole is not null)
         {
+            await RequireAppendOnlyAsync(connection, transaction, appRole, cancellationToken);
             // Grants are idempotent; re-stating them on every run also repairs a hand-edited role.
             var role = QuoteIdentifier(appRole);
             await ExecuteAsync(connection, transaction, $"""
@@ -76,6 +77,33 @@ public sealed class AuditSchemaMigrator(NpgsqlDataSource dataSource)
 
         await using var max = dataSource.CreateCommand($"SELECT coalesce(max(version), 0) FROM {AuditSchema.MigrationsTable}");
         return Convert.ToInt32(await max.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// Grants and the trigger bind only a role that neither owns the table nor is a superuser: an owner can drop the
+    /// append-only trigger, a superuser ignores both. Such an application role is refused, nothing is committed.
+    /// </summary>
+    private static async Task RequireAppendOnlyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string appRole, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            $"""
+            SELECT (SELECT tableowner FROM pg_tables WHERE schemaname = '{AuditSchema.Schema}' AND tablename = 'audit_record') = $1,
+                   coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = $1), false),
+                   (SELECT nspowner::regrole::text FROM pg_namespace WHERE nspname = '{AuditSchema.Schema}') = $1
+            """, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = appRole });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        if (reader.GetBoolean(0) || reader.GetBoolean(2))
+        {
+            throw new InvalidOperationException(
+                $"The application role '{appRole}' owns the audit schema or table, so it could drop the append-only trigger: give them to the migration's role first (ALTER SCHEMA {AuditSchema.Schema} OWNER TO <owner>; ALTER TABLE {AuditSchema.Table} OWNER TO <owner>; ALTER TABLE {AuditSchema.MigrationsTable} OWNER TO <owner>; ALTER FUNCTION {AuditSchema.Schema}.reject_audit_change() OWNER TO <owner>).");
+        }
+
+        if (reader.GetBoolean(1))
+        {
+            throw new InvalidOperationException($"The application role '{appRole}' is a superuser: no grant or trigger binds it. Use a role without SUPERUSER.");
+        }
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)

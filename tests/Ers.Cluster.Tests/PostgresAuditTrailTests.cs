@@ -119,6 +119,25 @@ public sealed class PostgresAuditTrailTests(PostgresFixture postgres) : IClassFi
     }
 
     [Fact]
+    public async Task An_application_role_that_owns_the_table_or_is_a_superuser_is_refused_and_nothing_is_granted()
+    {
+        await using var db = await MigratedAsync();
+        var owner = "ers_owner_" + Guid.NewGuid().ToString("N")[..8];
+        await ExecuteAsync(db, $"CREATE ROLE {owner} LOGIN");
+        var super = "ers_super_" + Guid.NewGuid().ToString("N")[..8];
+        await ExecuteAsync(db, $"CREATE ROLE {super} LOGIN SUPERUSER");
+        await ExecuteAsync(db, $"ALTER TABLE {AuditSchema.Table} OWNER TO {owner}");
+
+        var owns = await Assert.ThrowsAsync<InvalidOperationException>(() => new AuditSchemaMigrator(db).MigrateAsync(appRole: owner));
+        var superuser = await Assert.ThrowsAsync<InvalidOperationException>(() => new AuditSchemaMigrator(db).MigrateAsync(appRole: super));
+
+        Assert.Contains("could drop the append-only trigger", owns.Message, StringComparison.Ordinal);
+        Assert.Contains("superuser", superuser.Message, StringComparison.Ordinal);
+        Assert.Equal(0, await ScalarAsync<long>(db,
+            $"SELECT count(*) FROM information_schema.role_table_grants WHERE grantee = '{owner}' AND table_name = 'audit_record' AND privilege_type = 'INSERT' AND grantor <> '{owner}'"));
+    }
+
+    [Fact]
     public async Task Queries_answer_the_auditors_questions_newest_last_within_the_limit()
     {
         await using var db = await MigratedAsync();

@@ -46,7 +46,10 @@ public sealed class DeclaredHostsTests(ITestOutputHelper output)
         var hosts = new List<HostProcess>();
         try
         {
-            var secrets = DeclaredEnvironment.ErsSecrets(redis.ConnectionString, postgres.ConnectionString);
+            // Two database roles, as k8s/README.md tells a site to create: the owner (here the cluster's superuser) for the
+            // migration Job, and the role every host writes with.
+            var appConnection = await CreateApplicationRoleAsync(postgres, "ers_app");
+            var secrets = DeclaredEnvironment.ErsSecrets(redis.ConnectionString, appConnection, auditPostgresOwner: postgres.ConnectionString);
             var pki = Path.Combine(work, "pki");
             await RunToolAsync(work, new Dictionary<string, string>(), "pki", "dev", "--out", pki);
             // The Secret volume's file, from the same stand-in value the Secret would hold.
@@ -126,6 +129,7 @@ public sealed class DeclaredHostsTests(ITestOutputHelper output)
             output.WriteLine($"agent API refused the card with {code}");
             await AssertALoginThroughTheClusterWorksAsync(webDeclared);
             output.WriteLine($"login through the cluster done after {watch.Elapsed.TotalSeconds:0.0} s");
+            await AssertTheHostsRoleCannotRewriteTheTrailAsync(appConnection);
             Assert.True(watch.Elapsed < TimeSpan.FromMinutes(2), $"took {watch.Elapsed}");
         }
         catch (Exception e) when (hosts.Count > 0 && e is not Xunit.Sdk.XunitException)
@@ -206,6 +210,42 @@ public sealed class DeclaredHostsTests(ITestOutputHelper output)
         {
             await host.StopAsync(CancellationToken.None);
         }
+    }
+
+    private static async Task<string> CreateApplicationRoleAsync(PostgresServer postgres, string role)
+    {
+        await using (var admin = postgres.CreateDataSource())
+        await using (var create = admin.CreateCommand($"CREATE ROLE {role} LOGIN"))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        return new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { Username = role }.ConnectionString;
+    }
+
+    /// <summary>
+    /// What the hosts' credential may not do, whoever holds it: change or delete rows, or drop or disable the
+    /// append-only trigger (only the owner could, and the migration refuses an application role that owns the table).
+    /// </summary>
+    private static async Task AssertTheHostsRoleCannotRewriteTheTrailAsync(string appConnection)
+    {
+        await using var app = NpgsqlDataSource.Create(appConnection + ";Pooling=false");
+        string[] attempts =
+        [
+            $"DELETE FROM {AuditSchema.Table}",
+            $"UPDATE {AuditSchema.Table} SET reason = 'rewritten'",
+            $"DROP TRIGGER audit_record_no_update_delete ON {AuditSchema.Table}",
+            $"ALTER TABLE {AuditSchema.Table} DISABLE TRIGGER ALL",
+            $"CREATE TABLE {AuditSchema.Schema}.planted (id int)",
+        ];
+        foreach (var sql in attempts)
+        {
+            await using var command = app.CreateCommand(sql);
+            var refused = await Assert.ThrowsAsync<PostgresException>(async () => await command.ExecuteNonQueryAsync());
+            Assert.True(refused.SqlState == PostgresErrorCodes.InsufficientPrivilege, $"{sql}: {refused.SqlState} {refused.MessageText}");
+        }
+
+        Assert.True(await AuditCountAsync(app) > 0, "the hosts' role reads the trail");
     }
 
     private static async Task<long> AuditCountAsync(NpgsqlDataSource audit)

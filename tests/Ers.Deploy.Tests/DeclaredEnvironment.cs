@@ -27,26 +27,31 @@ public static class DeclaredEnvironment
     public const string RedisKey = "redis";
     public const string AuditPostgresKey = "audit-postgres";
 
+    /// <summary>The connection string of the role that owns the audit schema: the migration Job's only (see k8s/README.md).</summary>
+    public const string AuditPostgresOwnerKey = "audit-postgres-owner";
+
     /// <summary>The web's token HMAC key (base64 of 32 random bytes or more, <c>Ers:Tokens:Key</c>).</summary>
     public const string TokenSigningKey = "token-signing-key";
 
     /// <summary>The AES key (base64 of 32 random bytes) that encrypts the web's Data Protection key ring in Redis, mounted as a file.</summary>
     public const string DataProtectionKey = "data-protection-key";
 
-    public static readonly IReadOnlyList<string> ErsSecretKeys = [RedisKey, AuditPostgresKey, TokenSigningKey, DataProtectionKey];
+    public static readonly IReadOnlyList<string> ErsSecretKeys = [RedisKey, AuditPostgresKey, AuditPostgresOwnerKey, TokenSigningKey, DataProtectionKey];
 
     /// <summary>
     /// Local values for the keys of <see cref="SecretName"/>; without <paramref name="tokenSigningKey"/> a fresh random
-    /// key is used (generated, never committed).
+    /// key is used (generated, never committed); without <paramref name="auditPostgresOwner"/> the owner's connection
+    /// is the application's (enough for tests that only read the declared environment).
     /// </summary>
     public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> ErsSecrets(
-        string redis, string auditPostgres, string? tokenSigningKey = null) =>
+        string redis, string auditPostgres, string? tokenSigningKey = null, string? auditPostgresOwner = null) =>
         new Dictionary<string, IReadOnlyDictionary<string, string>>
         {
             [SecretName] = new Dictionary<string, string>
             {
                 [RedisKey] = redis,
                 [AuditPostgresKey] = auditPostgres,
+                [AuditPostgresOwnerKey] = auditPostgresOwner ?? auditPostgres,
                 [TokenSigningKey] = tokenSigningKey ?? Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
                 [DataProtectionKey] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             },
