@@ -82,15 +82,16 @@ public static class ErsTelemetry
             telemetry.UseOtlpExporter();
         }
 
-        // The scrape endpoint is added by a startup filter so each host's Program.cs needs only this one call.
+        // The scrape endpoint is added by a startup filter so each host's Program.cs needs only this one call; the
+        // operations-port gate is registered first so it runs before the scrape endpoint.
+        _ = OperationsPort.From(builder.Configuration);
+        builder.Services.AddSingleton<IStartupFilter, OperationsPort.StartupFilter>();
         builder.Services.AddSingleton<IStartupFilter, PrometheusEndpointStartupFilter>();
         return builder;
     }
 
     /// <summary>Probes and scrapes are not traced: they would drown the traces operators look for.</summary>
-    private static bool IsOperationsEndpoint(PathString path) =>
-        path.StartsWithSegments(MetricsPath, StringComparison.Ordinal) ||
-        path.StartsWithSegments("/health", StringComparison.Ordinal);
+    private static bool IsOperationsEndpoint(PathString path) => OperationsPort.IsOperationsPath(path);
 
     private sealed class PrometheusEndpointStartupFilter : IStartupFilter
     {

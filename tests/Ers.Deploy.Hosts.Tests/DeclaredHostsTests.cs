@@ -29,7 +29,9 @@ namespace Ers.Deploy.Hosts.Tests;
 public sealed class DeclaredHostsTests(ITestOutputHelper output)
 {
     /// <summary>Settings a test may replace; anything else would mean the manifests and the hosts disagree.</summary>
-    private static readonly HashSet<string> PortSettings = ["Urls", "Ers__Cluster__SiloPort", "Ers__Cluster__GatewayPort"];
+    private static readonly HashSet<string> PortSettings = ["Urls", "Ers__Cluster__SiloPort", "Ers__Cluster__GatewayPort", OperationsPortSetting];
+
+    private const string OperationsPortSetting = "Ers__Operations__Port";
 
     private const string TrustedProxySetting = "Ers__Workstations__TrustedProxies__0";
 
@@ -89,9 +91,11 @@ public sealed class DeclaredHostsTests(ITestOutputHelper output)
                 Fields = EnvironmentSources.PodFields("ers-web-0", "127.0.0.4"),
             });
             var webPort = FreePort.Next();
+            var webOperationsPort = FreePort.Next();
             var webOverrides = new Dictionary<string, string?>
             {
-                ["Urls"] = $"http://127.0.0.1:{webPort}",
+                ["Urls"] = $"http://127.0.0.1:{webPort};http://127.0.0.1:{webOperationsPort}",
+                [OperationsPortSetting] = webOperationsPort.ToString(CultureInfo.InvariantCulture),
                 [TrustedProxySetting] = "127.0.0.1",
             };
             // Every /etc/ers/... file the web is told to read, replaced by its dev PKI counterpart.
@@ -115,6 +119,8 @@ public sealed class DeclaredHostsTests(ITestOutputHelper output)
             Assert.Equal(devFiles.Count, pathSettings.Count);
             AssertOnlyAllowedOverrides(webDeclared, webOverrides, allowed: new HashSet<string>([.. PortSettings, .. pathSettings, TrustedProxySetting]));
             var web = Start("ers-web-0", "Ers.Web", new Uri($"http://127.0.0.1:{webPort}"), webDeclared, webOverrides);
+            // The kubelet probes the `ops` port; the ingress (this test's requests) reaches only the public one.
+            web.OperationsAddress = new Uri($"http://127.0.0.1:{webOperationsPort}");
             hosts.Add(web);
 
             // The kubelet's view: startup, then ready, on every pod.

@@ -72,9 +72,11 @@ public sealed partial class SharedKeyRingTests(ITestOutputHelper output)
                 webDeclared = DeclaredEnvironment.Resolve(manifests, "ers-web", "web",
                     new EnvironmentSources { Secrets = secrets, Fields = EnvironmentSources.PodFields(name, "127.0.0.4") });
                 var port = FreePort.Next();
+                var operationsPort = FreePort.Next();
                 var overrides = new Dictionary<string, string?>
                 {
-                    ["Urls"] = $"http://127.0.0.1:{port}",
+                    ["Urls"] = $"http://127.0.0.1:{port};http://127.0.0.1:{operationsPort}",
+                    ["Ers__Operations__Port"] = operationsPort.ToString(CultureInfo.InvariantCulture),
                     // This machine's loopback stands in for the ingress controller's pods, which send X-Forwarded-Proto.
                     [TrustedProxySetting] = "127.0.0.1",
                     ["Ers__CardAuthentication__TrustedRoots__0"] = Path.Combine(pki, "smartcard-root-ca.crt.pem"),
@@ -85,6 +87,7 @@ public sealed partial class SharedKeyRingTests(ITestOutputHelper output)
                 };
                 Assert.All(overrides.Keys, k => Assert.True(webDeclared.ContainsKey(k), $"{k} is not declared by the web Deployment"));
                 var web = DeclaredHostsTests.Start(name, "Ers.Web", new Uri($"http://127.0.0.1:{port}"), webDeclared, overrides);
+                web.OperationsAddress = new Uri($"http://127.0.0.1:{operationsPort}");
                 hosts.Add(web);
                 webs.Add(web);
             }

@@ -32,9 +32,17 @@ public sealed class ListeningAddressTests
             ? [$"http://+:{Lookup(environment, "ASPNETCORE_HTTP_PORTS") ?? "8080"}"]
             : urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-        var url = Assert.Single(bound);
-        Assert.Matches(@"^http://(\+|\*|0\.0\.0\.0|\[::\]):\d+/?$", url);
-        Assert.EndsWith($":{httpPort}", url.TrimEnd('/'));
+        // The HTTP ports (`http`, and the web's `ops` port of Ers__Operations__Port) are bound on every interface, and
+        // nothing else is; the Orleans ports are the silo's own listeners.
+        var container = manifests.PodTemplate(workload).Spec.Containers.Single();
+        var expected = container.Ports.Where(p => p.Name is "http" or "ops").Select(p => p.ContainerPort).Order().ToList();
+        Assert.All(bound, url => Assert.Matches(@"^http://(\+|\*|0\.0\.0\.0|\[::\]):\d+/?$", url));
+        Assert.Equal(expected, bound.Select(u => int.Parse(u.TrimEnd('/').Split(':')[^1], System.Globalization.CultureInfo.InvariantCulture)).Order().ToList());
+        Assert.Contains(httpPort, expected);
+        if (Lookup(environment, "Ers__Operations__Port") is { } operations)
+        {
+            Assert.Equal(Renders.NamedPort(container, "ops").ContainerPort.ToString(System.Globalization.CultureInfo.InvariantCulture), operations);
+        }
     }
 
     private static string? Lookup(IReadOnlyDictionary<string, string> environment, string key) =>

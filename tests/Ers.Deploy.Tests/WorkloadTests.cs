@@ -317,17 +317,32 @@ public sealed class WorkloadTests
 
     [Theory]
     [MemberData(nameof(Renders.All), MemberType = typeof(Renders))]
-    public void Prometheus_scrapes_metrics_on_the_http_port(string source)
+    public void Prometheus_scrapes_metrics_on_the_operations_port(string source)
     {
         var manifests = Kustomize.Render(source);
-        foreach (var workload in new[] { Renders.Silo, Renders.Web })
+        // The silo has no public HTTP surface: its `http` port is its operations port. The web's is `ops`.
+        foreach (var (workload, port) in new[] { (Renders.Silo, "http"), (Renders.Web, "ops") })
         {
             var pod = manifests.PodTemplate(workload);
             var annotations = pod.Template.Metadata.Annotations;
             Assert.Equal("true", annotations["prometheus.io/scrape"]);
             Assert.Equal("/metrics", annotations["prometheus.io/path"]);
-            Assert.Equal(Renders.NamedPort(pod.Spec.Containers.Single(), "http").ContainerPort.ToString(), annotations["prometheus.io/port"]);
+            Assert.Equal(Renders.NamedPort(pod.Spec.Containers.Single(), port).ContainerPort.ToString(), annotations["prometheus.io/port"]);
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(Renders.All), MemberType = typeof(Renders))]
+    public void The_web_serves_operations_endpoints_on_the_ops_port_which_its_service_does_not_expose(string source)
+    {
+        var manifests = Kustomize.Render(source);
+        var container = manifests.PodTemplate(Renders.Web).Spec.Containers.Single();
+        var declared = Renders.EnvironmentOf(manifests, Renders.Web);
+        var service = manifests.Services.Single(s => s.Metadata.Name == Renders.Web);
+
+        Assert.Equal(Renders.NamedPort(container, "ops").ContainerPort.ToString(System.Globalization.CultureInfo.InvariantCulture), declared["Ers__Operations__Port"]);
+        Assert.All(new[] { container.StartupProbe, container.ReadinessProbe, container.LivenessProbe }, p => Assert.Equal("ops", p.HttpGet.Port.Value));
+        Assert.Equal(["http"], service.Spec.Ports.Select(p => p.TargetPort.Value));
     }
 
     private static void AssertHttpProbe(V1Container container, V1Probe? probe, string path, string where)

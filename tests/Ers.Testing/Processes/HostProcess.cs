@@ -38,6 +38,12 @@ public sealed class HostProcess : IAsyncDisposable
     /// <summary>The HTTP address its health endpoints answer on, when it serves HTTP.</summary>
     public Uri? BaseAddress { get; }
 
+    /// <summary>
+    /// Where the probes are asked, when the host serves them on an operations port of their own
+    /// (<c>Ers:Operations:Port</c>); else <see cref="BaseAddress"/>.
+    /// </summary>
+    public Uri? OperationsAddress { get; set; }
+
     public int Pid => _process.Id;
 
     public bool HasExited => _process.HasExited;
@@ -193,7 +199,7 @@ public sealed class HostProcess : IAsyncDisposable
     {
         try
         {
-            var address = BaseAddress ?? throw new InvalidOperationException($"{Name} serves no HTTP: no health probe.");
+            var address = OperationsAddress ?? BaseAddress ?? throw new InvalidOperationException($"{Name} serves no HTTP: no health probe.");
             using var response = await Http.GetAsync(new Uri(address, $"/health/{probe}"));
             return (int)response.StatusCode;
         }
