@@ -69,6 +69,11 @@ public static class ClusterHosting
             {
                 silo.Configure<SiloOptions>(o => o.SiloName = cluster.SiloName);
             }
+
+            if (cluster.Tls is { } tls)
+            {
+                silo.UseTls(tls.Configure);
+            }
         });
 
         // Grain state in Orleans' own binary format (the state types carry [Id]s for version tolerance), not the
@@ -124,6 +129,11 @@ public static class ClusterHosting
                 return true;
             });
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = cluster.ClientResponseTimeout);
+            if (cluster.Tls is { } tls)
+            {
+                client.UseTls(tls.Configure);
+            }
+
             if (cluster.ClientRetryWindow > TimeSpan.Zero)
             {
                 client.AddOutgoingGrainCallFilter<ClientRetryFilter>();

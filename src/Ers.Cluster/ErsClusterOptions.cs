@@ -17,7 +17,8 @@ public sealed record ErsClusterOptions(
     TimeSpan ShutdownTimeout,
     TimeSpan ClientRetryWindow,
     TimeSpan ResponseTimeout,
-    TimeSpan ClientResponseTimeout)
+    TimeSpan ClientResponseTimeout,
+    ClusterTls? Tls = null)
 {
     public const string Section = "Ers:Cluster";
 
@@ -50,7 +51,9 @@ public sealed record ErsClusterOptions(
             Duration(section, "ResponseTimeout", TimeSpan.FromSeconds(10)),
             // One attempt of a client's call (idempotent reads declare a shorter one, IdempotentAttribute): a person is
             // waiting, and a call lost with a killed silo must not hold the page for longer than the retry window.
-            Duration(section, "ClientResponseTimeout", TimeSpan.FromSeconds(2)));
+            Duration(section, "ClientResponseTimeout", TimeSpan.FromSeconds(2)),
+            // Mutual TLS on every Orleans connection when configured (the manifests do): src/Ers.Cluster/ClusterTls.cs.
+            ClusterTls.From(configuration));
     }
 
     private static int Port(IConfigurationSection section, string key, int fallback) =>

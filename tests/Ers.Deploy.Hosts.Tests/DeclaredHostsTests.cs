@@ -81,7 +81,9 @@ public sealed class DeclaredHostsTests(ITestOutputHelper output)
                     ["Ers__Cluster__SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
                     ["Ers__Cluster__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
                 };
-                AssertOnlyAllowedOverrides(declared, overrides, allowed: PortSettings);
+                // The Orleans TLS member files: every /etc/ers/... path a silo is told to read, from the dev PKI.
+                var siloPaths = ReplaceMountedFiles(declared, overrides, ClusterTlsStandIns(pki));
+                AssertOnlyAllowedOverrides(declared, overrides, allowed: new HashSet<string>([.. PortSettings, .. siloPaths]));
                 hosts.Add(Start($"ers-silo-{i}", "Ers.Silo", new Uri($"http://{ip}:{http}"), declared, overrides));
             }
 
@@ -99,7 +101,7 @@ public sealed class DeclaredHostsTests(ITestOutputHelper output)
                 [TrustedProxySetting] = "127.0.0.1",
             };
             // Every /etc/ers/... file the web is told to read, replaced by its dev PKI counterpart.
-            var devFiles = new Dictionary<string, string>
+            var devFiles = new Dictionary<string, string>(ClusterTlsStandIns(pki))
             {
                 ["/etc/ers/card-pki/root-ca.pem"] = Path.Combine(pki, "smartcard-root-ca.crt.pem"),
                 ["/etc/ers/card-pki/issuing-ca.pem"] = Path.Combine(pki, "smartcard-issuing-ca.crt.pem"),
@@ -107,15 +109,7 @@ public sealed class DeclaredHostsTests(ITestOutputHelper output)
                 ["/etc/ers/workstation-ca/ca.crl"] = Path.Combine(pki, "crl", "workstation-ca.crl"),
                 ["/etc/ers/data-protection/key"] = dataProtectionKey,
             };
-            var pathSettings = new HashSet<string>();
-            foreach (var (name, value) in webDeclared.Where(e => e.Value.StartsWith("/etc/ers/", StringComparison.Ordinal)))
-            {
-                Assert.True(devFiles.TryGetValue(value, out var local), $"{name} names {value}, which this test has no stand-in for");
-                Assert.True(File.Exists(local), $"no stand-in file {local}");
-                webOverrides[name] = local;
-                pathSettings.Add(name);
-            }
-
+            var pathSettings = ReplaceMountedFiles(webDeclared, webOverrides, devFiles);
             Assert.Equal(devFiles.Count, pathSettings.Count);
             AssertOnlyAllowedOverrides(webDeclared, webOverrides, allowed: new HashSet<string>([.. PortSettings, .. pathSettings, TrustedProxySetting]));
             var web = Start("ers-web-0", "Ers.Web", new Uri($"http://127.0.0.1:{webPort}"), webDeclared, webOverrides);
@@ -133,7 +127,7 @@ public sealed class DeclaredHostsTests(ITestOutputHelper output)
             output.WriteLine($"all three hosts ready after {watch.Elapsed.TotalSeconds:0.0} s");
             var code = await AssertAgentApiAuthenticatesTheForwardedWorkstationAndAuditsItsRefusalAsync(web, pki, postgres);
             output.WriteLine($"agent API refused the card with {code}");
-            await AssertALoginThroughTheClusterWorksAsync(webDeclared);
+            await AssertALoginThroughTheClusterWorksAsync(WithOverrides(webDeclared, webOverrides));
             output.WriteLine($"login through the cluster done after {watch.Elapsed.TotalSeconds:0.0} s");
             await AssertTheHostsRoleCannotRewriteTheTrailAsync(appConnection);
             Assert.True(watch.Elapsed < TimeSpan.FromMinutes(2), $"took {watch.Elapsed}");
@@ -216,6 +210,52 @@ public sealed class DeclaredHostsTests(ITestOutputHelper output)
         {
             await host.StopAsync(CancellationToken.None);
         }
+    }
+
+    /// <summary>The development PKI's Orleans TLS files standing in for the Secret <c>ers-cluster-tls</c>.</summary>
+    internal static IReadOnlyDictionary<string, string> ClusterTlsStandIns(string pki) => new Dictionary<string, string>
+    {
+        ["/etc/ers/cluster-tls/tls.crt"] = Path.Combine(pki, "cluster.crt.pem"),
+        ["/etc/ers/cluster-tls/tls.key"] = Path.Combine(pki, "cluster.key.pem"),
+        ["/etc/ers/cluster-tls/ca.crt"] = Path.Combine(pki, "cluster-ca.crt.pem"),
+    };
+
+    /// <summary>
+    /// Points every declared <c>/etc/ers/...</c> path at its local stand-in (failing on one without); returns the
+    /// settings it replaced.
+    /// </summary>
+    internal static HashSet<string> ReplaceMountedFiles(
+        IReadOnlyDictionary<string, string> declared, Dictionary<string, string?> overrides, IReadOnlyDictionary<string, string> standIns)
+    {
+        var replaced = new HashSet<string>();
+        foreach (var (name, value) in declared.Where(e => e.Value.StartsWith("/etc/ers/", StringComparison.Ordinal)))
+        {
+            Assert.True(standIns.TryGetValue(value, out var local), $"{name} names {value}, which this test has no stand-in for");
+            Assert.True(File.Exists(local), $"no stand-in file {local}");
+            overrides[name] = local;
+            replaced.Add(name);
+        }
+
+        return replaced;
+    }
+
+    /// <summary>The environment a host process gets: declared, with the test's overrides applied.</summary>
+    internal static IReadOnlyDictionary<string, string> WithOverrides(IReadOnlyDictionary<string, string> declared, IReadOnlyDictionary<string, string?> overrides)
+    {
+        var merged = new Dictionary<string, string>(declared);
+        foreach (var (name, value) in overrides)
+        {
+            if (value is null)
+            {
+                merged.Remove(name);
+            }
+            else
+            {
+                merged[name] = value;
+            }
+        }
+
+        return merged;
     }
 
     private static async Task<string> CreateApplicationRoleAsync(PostgresServer postgres, string role)

@@ -57,15 +57,18 @@ public sealed partial class SharedKeyRingTests(ITestOutputHelper output)
                 var declared = DeclaredEnvironment.Resolve(manifests, "ers-silo", "silo",
                     new EnvironmentSources { Secrets = secrets, Fields = EnvironmentSources.PodFields($"ers-silo-{i}", ip) });
                 var http = FreePort.Next();
-                hosts.Add(DeclaredHostsTests.Start($"ers-silo-{i}", "Ers.Silo", new Uri($"http://{ip}:{http}"), declared, new Dictionary<string, string?>
+                var siloOverrides = new Dictionary<string, string?>
                 {
                     ["Urls"] = $"http://{ip}:{http}",
                     ["Ers__Cluster__SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
                     ["Ers__Cluster__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-                }));
+                };
+                DeclaredHostsTests.ReplaceMountedFiles(declared, siloOverrides, DeclaredHostsTests.ClusterTlsStandIns(pki));
+                hosts.Add(DeclaredHostsTests.Start($"ers-silo-{i}", "Ers.Silo", new Uri($"http://{ip}:{http}"), declared, siloOverrides));
             }
 
             IReadOnlyDictionary<string, string> webDeclared = new Dictionary<string, string>();
+            IReadOnlyDictionary<string, string?> webOverrides = new Dictionary<string, string?>();
             var webs = new List<HostProcess>();
             foreach (var name in new[] { "ers-web-a", "ers-web-b" })
             {
@@ -85,6 +88,12 @@ public sealed partial class SharedKeyRingTests(ITestOutputHelper output)
                     ["Ers__Workstations__CrlSources__0"] = Path.Combine(pki, "crl", "workstation-ca.crl"),
                     ["Ers__Web__Browser__DataProtectionKeyFile"] = dataProtectionKey,
                 };
+                foreach (var (setting, file) in new[] { ("CertificatePath", "tls.crt"), ("KeyPath", "tls.key"), ("CaPath", "ca.crt") })
+                {
+                    overrides[$"Ers__Cluster__Tls__{setting}"] = DeclaredHostsTests.ClusterTlsStandIns(pki)[$"/etc/ers/cluster-tls/{file}"];
+                }
+
+                webOverrides = overrides;
                 Assert.All(overrides.Keys, k => Assert.True(webDeclared.ContainsKey(k), $"{k} is not declared by the web Deployment"));
                 var web = DeclaredHostsTests.Start(name, "Ers.Web", new Uri($"http://127.0.0.1:{port}"), webDeclared, overrides);
                 web.OperationsAddress = new Uri($"http://127.0.0.1:{operationsPort}");
@@ -98,7 +107,7 @@ public sealed partial class SharedKeyRingTests(ITestOutputHelper output)
                 await host.WaitHealthyAsync("ready", TimeSpan.FromSeconds(60));
             }
 
-            var token = await LogInAtGrainLevelAsync(webDeclared, secrets[DeclaredEnvironment.SecretName][DeclaredEnvironment.TokenSigningKey]);
+            var token = await LogInAtGrainLevelAsync(DeclaredHostsTests.WithOverrides(webDeclared, webOverrides), secrets[DeclaredEnvironment.SecretName][DeclaredEnvironment.TokenSigningKey]);
             using var nodeA = new Browser(webs[0].BaseAddress!);
             using var nodeB = new Browser(webs[1].BaseAddress!);
 

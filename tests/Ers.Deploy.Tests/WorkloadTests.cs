@@ -250,7 +250,30 @@ public sealed class WorkloadTests
 
         Assert.DoesNotContain(declared.Keys, k => k.StartsWith("Ers__CardAuthentication__", StringComparison.Ordinal)
             || k.StartsWith("Ers__Workstations__", StringComparison.Ordinal) || k.StartsWith("Ers__Tokens__", StringComparison.Ordinal));
-        Assert.All(pod.Spec.Volumes, v => Assert.NotNull(v.EmptyDir));
+        // Only a scratch directory and the Orleans TLS member certificate (which both workloads mount).
+        Assert.All(pod.Spec.Volumes, v => Assert.True(v.EmptyDir is not null || v.Secret?.SecretName == "ers-cluster-tls", v.Name));
+    }
+
+    [Theory]
+    [MemberData(nameof(Renders.All), MemberType = typeof(Renders))]
+    public void Silos_and_web_speak_mutual_tls_to_each_other_with_the_mounted_cluster_certificate(string source)
+    {
+        var manifests = Kustomize.Render(source);
+        foreach (var workload in new[] { Renders.Silo, Renders.Web })
+        {
+            var pod = manifests.PodTemplate(workload);
+            var container = pod.Spec.Containers.Single();
+            var declared = Renders.EnvironmentOf(manifests, workload);
+            var mount = Assert.Single(container.VolumeMounts, m => m.MountPath == "/etc/ers/cluster-tls");
+            var volume = Assert.Single(pod.Spec.Volumes, v => v.Name == mount.Name);
+
+            Assert.True(mount.ReadOnlyProperty);
+            Assert.Equal("ers-cluster-tls", volume.Secret.SecretName);
+            Assert.Equal("/etc/ers/cluster-tls/tls.crt", declared["Ers__Cluster__Tls__CertificatePath"]);
+            Assert.Equal("/etc/ers/cluster-tls/tls.key", declared["Ers__Cluster__Tls__KeyPath"]);
+            Assert.Equal("/etc/ers/cluster-tls/ca.crt", declared["Ers__Cluster__Tls__CaPath"]);
+            Assert.Equal(["ca.crt", "tls.crt", "tls.key"], volume.Secret.Items.Select(i => i.Path).Order());
+        }
     }
 
     [Theory]

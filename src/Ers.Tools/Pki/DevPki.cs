@@ -18,6 +18,8 @@ public sealed class DevPki
     public const string WorkstationCaName = "workstation-ca";
     public const string ServerCaName = "server-ca";
     public const string ServerName = "server";
+    public const string ClusterCaName = "cluster-ca";
+    public const string ClusterMemberName = "cluster";
     public const string IndexFile = "issued.json";
     public const string TokenKeyFile = "token-signing.key";
 
@@ -220,22 +222,45 @@ public sealed class DevPki
         return stale;
     }
 
-    private CertificateAuthority LoadOrCreateServerCa()
+    /// <summary>
+    /// Issues the certificate every silo and cluster client presents to the others over Orleans TLS
+    /// (<c>Ers:Cluster:Tls</c>, see src/Ers.Cluster/ClusterTls.cs): serverAuth and clientAuth, signed by a CA that issues
+    /// nothing else, written as <c>cluster.crt.pem</c> and <c>cluster.key.pem</c> beside <c>cluster-ca.crt.pem</c>. The CA
+    /// is made on first use.
+    /// </summary>
+    public X509Certificate2 IssueClusterMember(int validDays = 365)
     {
-        if (File.Exists(CertificatePath(Directory, ServerCaName)) && File.Exists(KeyPath(Directory, ServerCaName)))
+        var ca = LoadOrCreateCa(ClusterCaName, "CN=Ers Development Cluster CA, O=Ers",
+            [new X509EnhancedKeyUsageExtension([new Oid(CertificateAuthority.ServerAuthOid), new Oid(CertificateAuthority.ClientAuthOid)], false)]);
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var now = _time.GetUtcNow();
+        var certificate = ca.Issue(
+            new X500DistinguishedName("CN=ers-cluster-member, O=Ers"), key, now.AddMinutes(-5), now.AddDays(validDays),
+            X509KeyUsageFlags.DigitalSignature, [CertificateAuthority.ServerAuthOid, CertificateAuthority.ClientAuthOid], null);
+        WritePair(Directory, ClusterMemberName, certificate, pfx: false);
+        Record(new IndexEntry(certificate.SerialNumber, ClusterCaName, "cluster", certificate.Subject, null));
+        return certificate;
+    }
+
+    private CertificateAuthority LoadOrCreateCa(string name, string subject, X509Extension[] extensions)
+    {
+        if (File.Exists(CertificatePath(Directory, name)) && File.Exists(KeyPath(Directory, name)))
         {
-            return new CertificateAuthority(LoadPair(Directory, ServerCaName));
+            return new CertificateAuthority(LoadPair(Directory, name));
         }
 
         var now = _time.GetUtcNow();
-        var ca = CertificateAuthority.CreateRoot("CN=Ers Development Server CA, O=Ers", now.AddDays(-1), now.AddYears(10),
+        var ca = CertificateAuthority.CreateRoot(subject, now.AddDays(-1), now.AddYears(10), extensions);
+        WritePair(Directory, name, ca.Certificate, pfx: false);
+        return ca;
+    }
+
+    private CertificateAuthority LoadOrCreateServerCa() =>
+        LoadOrCreateCa(ServerCaName, "CN=Ers Development Server CA, O=Ers",
         [
             CertificateAuthority.LoopbackNameConstraints(),
             new X509EnhancedKeyUsageExtension([new Oid(CertificateAuthority.ServerAuthOid)], false),
         ]);
-        WritePair(Directory, ServerCaName, ca.Certificate, pfx: false);
-        return ca;
-    }
 
     private static bool SignedBy(X509Certificate2 certificate, X509Certificate2 issuer)
     {

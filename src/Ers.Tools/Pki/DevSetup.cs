@@ -39,6 +39,12 @@ public static class DevSetup
             }
         }
 
+        if (!File.Exists(DevPki.CertificatePath(directory, DevPki.ClusterMemberName)) || !File.Exists(DevPki.KeyPath(directory, DevPki.ClusterMemberName)))
+        {
+            pki.IssueClusterMember();
+            report.Add($"Cluster TLS certificate (Ers:Cluster:Tls, for silos and their clients): created, CA {DevPki.CertificatePath(directory, DevPki.ClusterCaName)}");
+        }
+
         var workstations = Path.Combine(directory, "workstations");
         if (!File.Exists(DevPki.PfxPath(workstations, workstationId)))
         {

@@ -107,27 +107,33 @@ public sealed class ErsCluster : IAsyncDisposable
     /// A cluster client as Ers.Web builds it; <paramref name="retryWindow"/> zero shows raw failover errors, null keeps
     /// Ers.Web's default, and so does a null <paramref name="responseTimeout"/> (one attempt's timeout).
     /// </summary>
-    public async Task<IClusterClient> ConnectClientAsync(TimeSpan? retryWindow, TimeSpan? responseTimeout = null)
+    /// <param name="retryWindow">The client's retry window (<c>Ers:Cluster:ClientRetryWindow</c>).</param>
+    /// <param name="responseTimeout">One attempt's timeout (<c>Ers:Cluster:ClientResponseTimeout</c>).</param>
+    /// <param name="settings">More client settings (configuration form), e.g. <c>Ers:Cluster:Tls:*</c>.</param>
+    /// <param name="startTimeout">How long connecting may take (default 60 s) before the start fails.</param>
+    public async Task<IClusterClient> ConnectClientAsync(
+        TimeSpan? retryWindow, TimeSpan? responseTimeout = null, IReadOnlyDictionary<string, string>? settings = null, TimeSpan? startTimeout = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        var settings = new ErsSettings().RedisCluster(Redis.ConnectionString, _clusterId);
+        var client = new ErsSettings().RedisCluster(Redis.ConnectionString, _clusterId).Set(settings ?? new Dictionary<string, string>());
         if (retryWindow is { } window)
         {
-            settings.Set("Ers:Cluster:ClientRetryWindow", window.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
+            client.Set("Ers:Cluster:ClientRetryWindow", window.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
         }
 
         if (responseTimeout is { } attempt)
         {
-            settings.Set("Ers:Cluster:ClientResponseTimeout", attempt.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
+            client.Set("Ers:Cluster:ClientResponseTimeout", attempt.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
         }
 
-        builder.Configuration.AddInMemoryCollection(settings.Select(e => new KeyValuePair<string, string?>(e.Key, e.Value)));
+        builder.Configuration.AddInMemoryCollection(client.Select(e => new KeyValuePair<string, string?>(e.Key, e.Value)));
         builder.Logging.SetMinimumLevel(LogLevel.Error);
         builder.AddErsClusterClient();
         var host = builder.Build();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await host.StartAsync(timeout.Token);
+        // Kept even when the start fails, so the cluster's disposal stops it.
         _clients.Add(host);
+        using var timeout = new CancellationTokenSource(startTimeout ?? TimeSpan.FromSeconds(60));
+        await host.StartAsync(timeout.Token);
         return host.Services.GetRequiredService<IClusterClient>();
     }
 
