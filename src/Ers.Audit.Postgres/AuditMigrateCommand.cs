@@ -16,16 +16,16 @@ public static class AuditMigrateCommand
 {
     public const string Usage = "usage: ers audit migrate [--connection <connection string>] [--app-role <role>]";
 
-    /// <summary>The <c>ers audit</c> command group: <c>migrate</c> is its one subcommand.</summary>
-    public static async Task<int> RunGroupAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error)
-    {
-        if (args.Count == 0 || args[0] != "migrate")
-        {
-            await error.WriteLineAsync(Usage);
-            return 2;
-        }
+    /// <summary>The <c>ers audit</c> command group: <c>migrate</c> and <c>verify</c> (<see cref="AuditVerifyCommand"/>).</summary>
+    public static async Task<int> RunGroupAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error) =>
+        args.Count > 0 && args[0] == "migrate" ? await RunAsync([.. args.Skip(1)], output, error)
+        : args.Count > 0 && args[0] == "verify" ? await AuditVerifyCommand.RunAsync([.. args.Skip(1)], output, error)
+        : await UsageAsync(error);
 
-        return await RunAsync([.. args.Skip(1)], output, error);
+    private static async Task<int> UsageAsync(TextWriter error)
+    {
+        await error.WriteLineAsync($"{Usage}{Environment.NewLine}{AuditVerifyCommand.Usage}");
+        return 2;
     }
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)

@@ -9,6 +9,7 @@ public static class AuditSchema
     public const string Schema = "ers_audit";
     public const string Table = "ers_audit.audit_record";
     public const string MigrationsTable = "ers_audit.schema_migrations";
+    public const string ChainTable = "ers_audit.audit_chain";
 
     /// <summary>
     /// Key of the transaction-scoped advisory lock every migrator run takes first, so concurrent runs (two pods
@@ -64,6 +65,31 @@ public static class AuditSchema
                 FOR EACH STATEMENT EXECUTE FUNCTION ers_audit.reject_audit_change();
 
             REVOKE UPDATE, DELETE, TRUNCATE ON ers_audit.audit_record FROM PUBLIC;
+            """),
+        new(2, "audit_chain: one hash chain per writer over every record it stores", """
+            -- No foreign key to audit_record: it would stop a TRUNCATE before the append-only trigger could refuse it,
+            -- and `ers audit verify` finds a link whose record is gone as a gap anyway.
+            CREATE TABLE ers_audit.audit_chain (
+                chain      uuid   NOT NULL,
+                seq        bigint NOT NULL,
+                record_id  uuid   NOT NULL UNIQUE,
+                prev_hash  bytea  NOT NULL,
+                hash       bytea  NOT NULL,
+                PRIMARY KEY (chain, seq)
+            );
+
+            COMMENT ON TABLE ers_audit.audit_chain IS
+                'Link seq of a writer''s chain: hash = MAC(prev_hash, the record). Checked by `ers audit verify`. Append-only.';
+
+            CREATE TRIGGER audit_chain_no_update_delete
+                BEFORE UPDATE OR DELETE ON ers_audit.audit_chain
+                FOR EACH ROW EXECUTE FUNCTION ers_audit.reject_audit_change();
+
+            CREATE TRIGGER audit_chain_no_truncate
+                BEFORE TRUNCATE ON ers_audit.audit_chain
+                FOR EACH STATEMENT EXECUTE FUNCTION ers_audit.reject_audit_change();
+
+            REVOKE UPDATE, DELETE, TRUNCATE ON ers_audit.audit_chain FROM PUBLIC;
             """),
     ];
 

@@ -57,6 +57,8 @@ public sealed class AuditSchemaMigrator(NpgsqlDataSource dataSource)
                 GRANT USAGE ON SCHEMA {AuditSchema.Schema} TO {role};
                 GRANT SELECT, INSERT ON {AuditSchema.Table} TO {role};
                 REVOKE UPDATE, DELETE, TRUNCATE ON {AuditSchema.Table} FROM {role};
+                GRANT SELECT, INSERT ON {AuditSchema.ChainTable} TO {role};
+                REVOKE UPDATE, DELETE, TRUNCATE ON {AuditSchema.ChainTable} FROM {role};
                 GRANT SELECT ON {AuditSchema.MigrationsTable} TO {role};
                 """, cancellationToken);
         }

@@ -18,7 +18,7 @@ public sealed class PostgresAuditTrail : IAuditTrail, IDisposable
     // outage is the caller's to report.
     private static readonly TimeSpan[] RetryDelays = [TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(250)];
 
-    private const string Columns =
+    internal const string Columns =
         "id, time, event, outcome, reason, user_id, role_profile_id, ods_code, business_function, session_id, workstation_id, card_id";
 
     // Bounds one INSERT to 12 x 256 parameters, well under PostgreSQL's 65,535.
@@ -27,11 +27,18 @@ public sealed class PostgresAuditTrail : IAuditTrail, IDisposable
     private readonly NpgsqlDataSource _dataSource;
     private readonly ILogger _logger;
     private readonly GroupCommit<AuditRecord> _commits;
+    private readonly AuditChain _chain;
 
-    public PostgresAuditTrail(NpgsqlDataSource dataSource, ILogger<PostgresAuditTrail>? logger = null)
+    // This writer's chain (src/Ers.Audit.Postgres/AuditChain.cs). Only the group commit's one writer loop touches it.
+    private Guid _chainId = Guid.NewGuid();
+    private long _sequence;
+    private byte[] _head = AuditChain.Genesis;
+
+    public PostgresAuditTrail(NpgsqlDataSource dataSource, ILogger<PostgresAuditTrail>? logger = null, AuditChain? chain = null)
     {
         _dataSource = dataSource;
         _logger = logger ?? NullLogger<PostgresAuditTrail>.Instance;
+        _chain = chain ?? new AuditChain(null);
         _commits = new GroupCommit<AuditRecord>(CommitAsync, MaxBatch);
     }
 
@@ -75,6 +82,9 @@ public sealed class PostgresAuditTrail : IAuditTrail, IDisposable
             {
                 // Pooled connections may all be dead after a database restart: drop them before trying again.
                 _dataSource.Clear();
+                // The failed transaction may have committed after all: a new chain never collides with its links, and
+                // records it did store are not returned by the retry's INSERT, so they are never chained twice.
+                StartNewChain();
                 if (attempt >= RetryDelays.Length || !IsTransient(e))
                 {
                     _logger.RecordsNotStored(e, records.Count, records[0].Id.ToString(), records[0].Event.ToString());
@@ -161,11 +171,20 @@ public sealed class PostgresAuditTrail : IAuditTrail, IDisposable
         _ => "the database cannot be reached",
     };
 
+    private void StartNewChain()
+    {
+        _chainId = Guid.NewGuid();
+        _sequence = 0;
+        _head = AuditChain.Genesis;
+    }
+
     private async Task InsertAsync(IReadOnlyList<AuditRecord> records)
     {
-        // A retried append (same id) is one row: the first commit wins and the retry changes nothing. One statement is
-        // one transaction: the whole batch is committed or none of it.
-        await using var command = _dataSource.CreateCommand();
+        // A retried append (same id) is one row: the first commit wins and the retry changes nothing. The records and
+        // their links are one transaction: the whole batch is committed with its chain, or none of it.
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var command = new NpgsqlCommand(null, connection, transaction);
         var sql = new StringBuilder($"INSERT INTO {AuditSchema.Table} ({Columns}) VALUES ");
         var seen = new HashSet<Guid>();
         foreach (var r in records)
@@ -184,7 +203,7 @@ public sealed class PostgresAuditTrail : IAuditTrail, IDisposable
 
             sql.Append(')');
             command.Parameters.Add(new NpgsqlParameter { Value = r.Id, NpgsqlDbType = NpgsqlDbType.Uuid });
-            command.Parameters.Add(new NpgsqlParameter { Value = r.Time.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            command.Parameters.Add(new NpgsqlParameter { Value = AuditChain.Normalise(r.Time), NpgsqlDbType = NpgsqlDbType.TimestampTz });
             command.Parameters.Add(Text(r.Event.ToString()));
             command.Parameters.Add(Text(r.Outcome.ToString()));
             command.Parameters.Add(Text(r.Reason));
@@ -197,9 +216,44 @@ public sealed class PostgresAuditTrail : IAuditTrail, IDisposable
             command.Parameters.Add(Text(r.CardId));
         }
 
-        command.CommandText = sql.Append(" ON CONFLICT (id) DO NOTHING").ToString();
-        // Autocommit: when this returns the rows are committed (and, with synchronous_commit on, flushed to WAL).
-        await command.ExecuteNonQueryAsync();
+        command.CommandText = sql.Append(" ON CONFLICT (id) DO NOTHING RETURNING id").ToString();
+        var stored = new HashSet<Guid>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                stored.Add(reader.GetGuid(0));
+            }
+        }
+
+        // Links for the rows this INSERT stored, in batch order; the chain advances only once they are committed.
+        var sequence = _sequence;
+        var head = _head;
+        if (stored.Count > 0)
+        {
+            await using var link = new NpgsqlCommand(null, connection, transaction);
+            var links = new StringBuilder($"INSERT INTO {AuditSchema.ChainTable} (chain, seq, record_id, prev_hash, hash) VALUES ");
+            foreach (var r in records.Where(r => stored.Remove(r.Id)))
+            {
+                var hash = _chain.Link(_chainId, ++sequence, head, r);
+                var first = link.Parameters.Count + 1;
+                links.Append(first == 1 ? "(" : ", (").Append($"${first}, ${first + 1}, ${first + 2}, ${first + 3}, ${first + 4})");
+                link.Parameters.Add(new NpgsqlParameter { Value = _chainId, NpgsqlDbType = NpgsqlDbType.Uuid });
+                link.Parameters.Add(new NpgsqlParameter { Value = sequence, NpgsqlDbType = NpgsqlDbType.Bigint });
+                link.Parameters.Add(new NpgsqlParameter { Value = r.Id, NpgsqlDbType = NpgsqlDbType.Uuid });
+                link.Parameters.Add(new NpgsqlParameter { Value = head, NpgsqlDbType = NpgsqlDbType.Bytea });
+                link.Parameters.Add(new NpgsqlParameter { Value = hash, NpgsqlDbType = NpgsqlDbType.Bytea });
+                head = hash;
+            }
+
+            link.CommandText = links.ToString();
+            await link.ExecuteNonQueryAsync();
+        }
+
+        // When this returns the rows are committed (and, with synchronous_commit on, flushed to WAL).
+        await transaction.CommitAsync();
+        _sequence = sequence;
+        _head = head;
     }
 
     /// <summary>Commits what is already queued, then stops (a graceful shutdown loses no acknowledged-to-be record).</summary>
@@ -207,14 +261,15 @@ public sealed class PostgresAuditTrail : IAuditTrail, IDisposable
 
     private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
 
-    private static AuditRecord Read(NpgsqlDataReader reader)
+    /// <summary>A record from <see cref="Columns"/>, starting at column <paramref name="offset"/>.</summary>
+    internal static AuditRecord Read(NpgsqlDataReader reader, int offset = 0)
     {
-        string? Nullable(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+        string? Nullable(int i) => reader.IsDBNull(offset + i) ? null : reader.GetString(offset + i);
         return new AuditRecord(
-            reader.GetGuid(0),
-            reader.GetFieldValue<DateTimeOffset>(1),
-            Enum.Parse<AuditEvent>(reader.GetString(2)),
-            Enum.Parse<AuditOutcome>(reader.GetString(3)),
+            reader.GetGuid(offset),
+            reader.GetFieldValue<DateTimeOffset>(offset + 1),
+            Enum.Parse<AuditEvent>(reader.GetString(offset + 2)),
+            Enum.Parse<AuditOutcome>(reader.GetString(offset + 3)),
             Nullable(4),
             Nullable(5),
             Nullable(6),

@@ -26,6 +26,7 @@ public static class AuditStoreHosting
         {
             var connectionString = builder.Configuration.GetRequired(ConnectionStringKey);
             builder.Services.AddSingleton(_ => PostgresAuditTrail.CreateDataSource(connectionString));
+            builder.Services.AddSingleton(ChainFrom(builder.Configuration[AuditChain.KeySetting]));
             builder.Services.AddSingleton<IAuditTrail, PostgresAuditTrail>();
             if (readinessCheck)
             {
@@ -36,6 +37,18 @@ public static class AuditStoreHosting
         }
 
         return store;
+    }
+
+    private static AuditChain ChainFrom(string? key)
+    {
+        try
+        {
+            return AuditChain.FromSetting(key);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ErsConfigurationException(e.Message);
+        }
     }
 }
 

@@ -130,6 +130,16 @@ public sealed class DeclaredHostsTests(ITestOutputHelper output)
             await AssertALoginThroughTheClusterWorksAsync(WithOverrides(webDeclared, webOverrides));
             output.WriteLine($"login through the cluster done after {watch.Elapsed.TotalSeconds:0.0} s");
             await AssertTheHostsRoleCannotRewriteTheTrailAsync(appConnection);
+
+            // What the hosts wrote is chained with the declared key: `ers audit verify`, as an auditor runs it with the
+            // hosts' credential and key, finds it intact.
+            var auditor = DeclaredEnvironment.Resolve(manifests, "ers-silo", "silo", new EnvironmentSources
+            {
+                Secrets = secrets,
+                Fields = EnvironmentSources.PodFields("auditor", "127.0.0.6"),
+            }).Where(e => e.Key is "ConnectionStrings__Audit" or "Ers__Audit__ChainKey").ToDictionary();
+            Assert.Equal(2, auditor.Count);
+            await RunToolAsync(work, auditor, "audit", "verify");
             Assert.True(watch.Elapsed < TimeSpan.FromMinutes(2), $"took {watch.Elapsed}");
         }
         catch (Exception e) when (hosts.Count > 0 && e is not Xunit.Sdk.XunitException)

@@ -30,13 +30,16 @@ public static class DeclaredEnvironment
     /// <summary>The connection string of the role that owns the audit schema: the migration Job's only (see k8s/README.md).</summary>
     public const string AuditPostgresOwnerKey = "audit-postgres-owner";
 
+    /// <summary>The HMAC key of the audit hash chain (base64 of 32 random bytes, <c>Ers:Audit:ChainKey</c>).</summary>
+    public const string AuditChainKey = "audit-chain-key";
+
     /// <summary>The web's token HMAC key (base64 of 32 random bytes or more, <c>Ers:Tokens:Key</c>).</summary>
     public const string TokenSigningKey = "token-signing-key";
 
     /// <summary>The AES key (base64 of 32 random bytes) that encrypts the web's Data Protection key ring in Redis, mounted as a file.</summary>
     public const string DataProtectionKey = "data-protection-key";
 
-    public static readonly IReadOnlyList<string> ErsSecretKeys = [RedisKey, AuditPostgresKey, AuditPostgresOwnerKey, TokenSigningKey, DataProtectionKey];
+    public static readonly IReadOnlyList<string> ErsSecretKeys = [RedisKey, AuditPostgresKey, AuditPostgresOwnerKey, AuditChainKey, TokenSigningKey, DataProtectionKey];
 
     /// <summary>
     /// Local values for the keys of <see cref="SecretName"/>; without <paramref name="tokenSigningKey"/> a fresh random
@@ -52,6 +55,7 @@ public static class DeclaredEnvironment
                 [RedisKey] = redis,
                 [AuditPostgresKey] = auditPostgres,
                 [AuditPostgresOwnerKey] = auditPostgresOwner ?? auditPostgres,
+                [AuditChainKey] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
                 [TokenSigningKey] = tokenSigningKey ?? Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
                 [DataProtectionKey] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             },

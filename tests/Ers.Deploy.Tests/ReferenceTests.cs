@@ -121,6 +121,7 @@ public sealed class ReferenceTests
         Assert.Contains($"--from-literal={DeclaredEnvironment.RedisKey}=", readme);
         Assert.Contains($"--from-literal={DeclaredEnvironment.AuditPostgresKey}=", readme);
         Assert.Contains($"--from-literal={DeclaredEnvironment.AuditPostgresOwnerKey}=", readme);
+        Assert.Contains($"--from-literal={DeclaredEnvironment.AuditChainKey}=", readme);
         Assert.Contains($"--from-literal={DeclaredEnvironment.TokenSigningKey}=", readme);
         Assert.Contains("kubectl apply -k k8s/overlays/example", readme);
     }

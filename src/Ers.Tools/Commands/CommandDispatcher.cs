@@ -11,7 +11,7 @@ public static class CommandDispatcher
     public static IReadOnlyList<CommandGroup> Groups { get; } =
     [
         new("pki", "Development PKI: CAs, card, workstation and server certificates, CRLs.", PkiCommands.RunAsync),
-        new("audit", "Audit trail: `migrate` creates or upgrades the PostgreSQL schema (idempotent).", (a, c) => Ers.Audit.Postgres.AuditMigrateCommand.RunGroupAsync(a, c.Out, c.Error)),
+        new("audit", "Audit trail: `migrate` creates or upgrades the PostgreSQL schema (idempotent); `verify` checks the hash chain over every record.", (a, c) => Ers.Audit.Postgres.AuditMigrateCommand.RunGroupAsync(a, c.Out, c.Error)),
     ];
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, CommandContext context)
