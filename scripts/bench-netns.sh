@@ -13,7 +13,7 @@
 set -euo pipefail
 
 ACTION="${1:?usage: bench-netns.sh up|cut|restore|down ID [HOST_IP NS_IP]}"
-ID="${2:?an id (the caller's PID) is required}"
+ID="${2:?an id, the PID of the caller, is required}"
 NS="ersbench-$ID"; VH="ersh$ID"; VN="ersn$ID"
 
 case "$ACTION" in

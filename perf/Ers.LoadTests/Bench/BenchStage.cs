@@ -69,6 +69,21 @@ public sealed class BenchStage
             .TrustPki(Pki)
             .Set("Ers:Web:Browser:DataProtectionKeysPath", Path.Combine(Environment.WorkDirectory, "keys"));
 
+    /// <summary>
+    /// Ers.Web as a client of a Redis cluster: the shared Data Protection key ring in Redis needs its encryption key
+    /// (Ers:Web:Browser:DataProtectionKeyFile), one file of 32 random bytes that every web node would share.
+    /// </summary>
+    public ErsSettings ClusterWebSettings(int pagesPort, int agentPort)
+    {
+        var keyFile = Path.Combine(Environment.WorkDirectory, "data-protection.key");
+        if (!File.Exists(keyFile))
+        {
+            File.WriteAllText(keyFile, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        }
+
+        return WebSettings(pagesPort, agentPort).Set("Ers:Web:Browser:DataProtectionKeyFile", keyFile).Set("Ers:Web:CoHostSilo", "false");
+    }
+
     /// <summary>Ers.Web as the local run hosts it: the silo co-hosted in the web process, in-memory grain state, a file audit trail.</summary>
     public ErsSettings CoHostedWebSettings(int pagesPort, int agentPort, string auditFile) =>
         WebSettings(pagesPort, agentPort)

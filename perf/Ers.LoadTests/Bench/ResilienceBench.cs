@@ -85,7 +85,7 @@ public static class ResilienceBench
         await Eventually.TrueAsync(() => siloB.IsHealthyAsync("ready"), "silo B /health/ready", TimeSpan.FromMinutes(2));
         var (pagesPort, agentPort) = (FreePort.Next(), FreePort.Next());
         await using var web = await stage.StartWebAsync("ers-web",
-            stage.WebSettings(pagesPort, agentPort).Set(Cluster(host, "127.0.0.1", "web")).Set("Ers:Web:CoHostSilo", "false"), pagesPort, agentPort);
+            stage.ClusterWebSettings(pagesPort, agentPort).Set(Cluster(host, "127.0.0.1", "web")), pagesPort, agentPort);
 
         // Stores come back after 5 s; the network after 15 s, long enough for the cluster to declare silo B dead.
         var (description, recovery, faults) = fault switch

@@ -46,9 +46,9 @@ public static class ScaleBench
             new Uri($"http://127.0.0.1:{siloHttp}")), "ready");
 
         var (pagesPort, agentPort) = (FreePort.Next(), FreePort.Next());
-        var webSettings = stage.WebSettings(pagesPort, agentPort)
+        var webSettings = (redis is null ? stage.WebSettings(pagesPort, agentPort).Set("Ers:Web:CoHostSilo", "false") : stage.ClusterWebSettings(pagesPort, agentPort))
             .Set("Ers:Cluster:SiloPort", siloPort).Set("Ers:Cluster:GatewayPort", gatewayPort)
-            .Set(store).Set("Ers:Web:CoHostSilo", "false");
+            .Set(store);
         await using var web = await stage.StartWebAsync("ers-web", webSettings, pagesPort, agentPort, probe: "live");
 
         var label = env.Label ?? "scale";
