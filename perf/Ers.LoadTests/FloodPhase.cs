@@ -17,4 +17,5 @@ public sealed record FloodPhase(
     double WebCpuPercentOfOneCore,
     double WebCpuMsPerLogin,
     double GeneratorCpuPercentOfOneCore,
+    double FloodSourceCpuPercentOfOneCore,
     string LoadAverageAtEnd);

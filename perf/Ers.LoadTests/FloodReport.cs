@@ -34,15 +34,8 @@ public sealed record FloodReport(string Label, DateTimeOffset FinishedAt, IReadO
 
     public bool WithinBar => P99Ratio.Median <= Bar;
 
-    public (string Json, string Markdown) Write(string directory)
-    {
-        Directory.CreateDirectory(directory);
-        var json = Path.Combine(directory, Label + ".json");
-        var markdown = Path.Combine(directory, Label + ".md");
-        File.WriteAllText(json, JsonSerializer.Serialize(this, Json));
-        File.WriteAllText(markdown, ToMarkdown());
-        return (json, markdown);
-    }
+    public (string Json, string Markdown) Write(string directory) =>
+        ReportFiles.Write(directory, Label, JsonSerializer.Serialize(this, Json), ToMarkdown());
 
     public string ToMarkdown()
     {
@@ -54,7 +47,7 @@ public sealed record FloodReport(string Label, DateTimeOffset FinishedAt, IReadO
         md.AppendLine(i, $"- finished {FinishedAt:u}; {Runs.Count} run(s), each on a fresh Ers.Web; command of the first: `{first.Command}`");
         md.AppendLine(i, $"- machine: {first.Machine.Processors} CPUs, {first.Machine.MemoryTotal}, {first.Machine.Runtime}, {first.Machine.Os}");
         md.AppendLine(i, $"- each run: {s.WarmupSeconds} s warm-up, then {s.PhaseSeconds} s quiet and {s.PhaseSeconds} s flood, full card logins (insert, sign, authenticate, role) at **{s.Rate}/s open loop** in both, {s.Workstations} mutual-TLS workstations from 127.0.0.1");
-        md.AppendLine(i, $"- the flood: `POST cards/inserted` over {s.FloodConcurrency} keep-alive connections, one request in flight on each, as fast as answers come ({string.Join(" and ", s.FloodKinds)}, connections split evenly), from {s.FloodSource} (a client address of its own)");
+        md.AppendLine(i, $"- the flood: `POST cards/inserted` over {s.FloodConcurrency} keep-alive connections, one request in flight on each, as fast as answers come, from a process of its own (`ers-load flood-source`) ({string.Join(" and ", s.FloodKinds)}, connections split evenly), from {s.FloodSource} (a client address of its own)");
         if (Note is not null)
         {
             md.AppendLine(i, $"- {Note}");
@@ -62,13 +55,13 @@ public sealed record FloodReport(string Label, DateTimeOffset FinishedAt, IReadO
 
         md.AppendLine().AppendLine(i, $"**p99 during the flood / quiet p99: median {P99Ratio.Median:F2}x (runs {P99Ratio.Min:F2}..{P99Ratio.Max:F2}); the bar is {Bar}x: {(WithinBar ? "within it" : "NOT within it")}.** Quiet p99 {QuietP99Ms.Median:F1} ms ({QuietP99Ms.Min:F1}..{QuietP99Ms.Max:F1}), flood p99 {FloodP99Ms.Median:F1} ms ({FloodP99Ms.Min:F1}..{FloodP99Ms.Max:F1}); p95 ratio {P95Ratio.Median:F2}x, p50 ratio {P50Ratio.Median:F2}x; flood {FloodRequestsPerSecond.Median:F0} req/s ({FloodRequestsPerSecond.Min:F0}..{FloodRequestsPerSecond.Max:F0}).").AppendLine();
 
-        md.AppendLine("| run | phase | logins | logins/s | p50 ms | p95 ms | p99 ms | max ms | login errors | flood req/s | Ers.Web CPU % of a core | Ers.Web CPU ms per login | generator CPU % | load average at the end |");
-        md.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        md.AppendLine("| run | phase | logins | logins/s | p50 ms | p95 ms | p99 ms | max ms | login errors | flood req/s | Ers.Web CPU % of a core | Ers.Web CPU ms per login | generator CPU % | flood process CPU % | load average at the end |");
+        md.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         for (var r = 0; r < Runs.Count; r++)
         {
             foreach (var p in new[] { Runs[r].Quiet, Runs[r].Flood })
             {
-                md.AppendLine(i, $"| {r + 1} | {p.Name} | {p.LoginsCompleted} | {p.LoginsCompleted / p.Seconds:F1} | {p.Login.P50Ms:F1} | {p.Login.P95Ms:F1} | {p.Login.P99Ms:F1} | {p.Login.MaxMs:F1} | {p.LoginErrors.Values.Sum()} | {p.FloodRequestsPerSecond:F0} | {p.WebCpuPercentOfOneCore:F0} | {p.WebCpuMsPerLogin:F2} | {p.GeneratorCpuPercentOfOneCore:F0} | {p.LoadAverageAtEnd} |");
+                md.AppendLine(i, $"| {r + 1} | {p.Name} | {p.LoginsCompleted} | {p.LoginsCompleted / p.Seconds:F1} | {p.Login.P50Ms:F1} | {p.Login.P95Ms:F1} | {p.Login.P99Ms:F1} | {p.Login.MaxMs:F1} | {p.LoginErrors.Values.Sum()} | {p.FloodRequestsPerSecond:F0} | {p.WebCpuPercentOfOneCore:F0} | {p.WebCpuMsPerLogin:F2} | {p.GeneratorCpuPercentOfOneCore:F0} | {p.FloodSourceCpuPercentOfOneCore:F0} | {p.LoadAverageAtEnd} |");
             }
         }
 

@@ -30,6 +30,7 @@ public sealed record FloodSettings(
           --flood-kinds LIST         no-certificate,untrusted-certificate (default both, the connections split evenly)
           --flood-source ADDRESS     the flood's source address (default 127.0.0.2: another client than the workstations)
           --users N --workstations N --watch ers-web=PID,... --out DIR --label TEXT
+        ers-load flood-source --pki DIR --agent-url URL [--flood-* options]   the flood alone (ers-load flood starts it)
         """;
 
     public static FloodSettings From(Arguments a, string command)

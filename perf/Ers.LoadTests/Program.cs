@@ -23,6 +23,7 @@ try
         "journeys" => await new JourneyRun(JourneySettings.From(new Arguments(args.Skip(1)), commandLine)).RunAsync(cancel.Token),
         "scale" => await new ScaleRun(ScaleSettings.From(new Arguments(args.Skip(1)), commandLine)).RunAsync(cancel.Token),
         "flood" => await WriteFloodAsync(FloodSettings.From(new Arguments(args.Skip(1)), commandLine), cancel.Token),
+        "flood-source" => await new FloodSource(FloodSettings.From(new Arguments(args.Skip(1)), commandLine) with { Label = "flood-source" }).RunAsync(cancel.Token),
         "silo" => await MeasuredSilo.RunAsync(args.Skip(1).ToArray()),
         "bench" => await BenchCommand.RunAsync(args.Skip(1).ToList(), cancel.Token),
         _ => Help(),
