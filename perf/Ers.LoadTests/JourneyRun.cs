@@ -9,7 +9,13 @@ namespace Ers.LoadTests;
 /// Runs many simulated workstations through full card journeys (open or closed loop), then a page-view phase that
 /// loads Ers's session check and the Redis baseline in alternating slices, and writes the report.
 /// </summary>
-public sealed class JourneyRun(JourneySettings settings)
+/// <param name="settings">What to run.</param>
+/// <param name="faults">
+/// The fault and recovery as actions of the harness (<c>ers-load bench resilience</c>), run at
+/// <see cref="JourneySettings.FaultAt"/> and <see cref="JourneySettings.RecoverAt"/> instead of the shell commands
+/// <see cref="JourneySettings.Fault"/> and <see cref="JourneySettings.Recover"/>, which then only describe them.
+/// </param>
+public sealed class JourneyRun(JourneySettings settings, RunFaults? faults = null)
 {
     private const int MaxInFlight = 20_000;
 
@@ -90,9 +96,13 @@ public sealed class JourneyRun(JourneySettings settings)
         await ticker;
         var report = RunReport.Build(settings, _metrics, _series, _slices, _sampler.Totals(), journeyPhaseEnd, resilience, threads.Finish());
         var (json, markdown) = report.Write(settings.OutputDirectory, settings.Label);
+        Report = report;
         Console.WriteLine($"Report: {markdown} and {json}");
         return 0;
     }
+
+    /// <summary>The report, once <see cref="RunAsync"/> has written it.</summary>
+    public RunReport? Report { get; private set; }
 
     private async Task OpenLoopAsync(Journey journey, ConcurrentQueue<SimulatedCard> freeCards, SimulatedWorkstation[] workstations, CancellationToken cancellationToken)
     {
@@ -351,12 +361,16 @@ public sealed class JourneyRun(JourneySettings settings)
     private double? _faultRanAt;
     private double? _recoverRanAt;
 
-    /// <summary>Runs the fault command, then the recovery command, at their times (shell commands from bench.sh).</summary>
+    /// <summary>Runs the fault, then the recovery, at their times (the harness's actions, or shell commands).</summary>
     private async Task FaultsAsync(CancellationToken cancellationToken)
     {
-        foreach (var (at, command, isFault) in new[] { (settings.FaultAt, settings.Fault, true), (settings.RecoverAt, settings.Recover, false) })
+        foreach (var (at, command, action, isFault) in new[]
         {
-            if (command is null)
+            (settings.FaultAt, settings.Fault, faults?.Fault, true),
+            (settings.RecoverAt, settings.Recover, faults?.Recover, false),
+        })
+        {
+            if (command is null && action is null)
             {
                 continue;
             }
@@ -367,9 +381,27 @@ public sealed class JourneyRun(JourneySettings settings)
             }
 
             var ranAt = Math.Round(_clock.Elapsed.TotalSeconds, 2);
-            using var process = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", command]) { UseShellExecute = false })!;
-            await process.WaitForExitAsync(CancellationToken.None);
-            Console.WriteLine($"[{ranAt:F1}s] {(isFault ? "FAULT" : "RECOVER")}: {command} (exit {process.ExitCode})");
+            string outcome;
+            if (action is not null)
+            {
+                try
+                {
+                    await action(CancellationToken.None);
+                    outcome = "done";
+                }
+                catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException or OperationCanceledException)
+                {
+                    outcome = "failed: " + e.Message.Split('\n')[0];
+                }
+            }
+            else
+            {
+                using var process = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", command!]) { UseShellExecute = false })!;
+                await process.WaitForExitAsync(CancellationToken.None);
+                outcome = $"exit {process.ExitCode}";
+            }
+
+            Console.WriteLine($"[{ranAt:F1}s] {(isFault ? "FAULT" : "RECOVER")}: {command} ({outcome})");
             _phase = isFault ? "after fault" : "after recovery";
             if (isFault)
             {

@@ -51,7 +51,7 @@ public sealed record JourneySettings(
         var settings = new JourneySettings(
             a.Required("pki"),
             new Uri(a.String("agent-url", "https://127.0.0.1:5443")),
-            // An empty value switches a part off (bench.sh passes both; `--ers-url ""` after it wins).
+            // An empty value switches a part off (the harness passes both; `--ers-url ""` after it wins).
             a.Optional("ers-url") is { Length: > 0 } ers ? new Uri(ers) : null,
             a.String("ers-page", "/"),
             a.Optional("business-function-path"),

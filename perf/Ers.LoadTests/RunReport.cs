@@ -51,15 +51,8 @@ public sealed record RunReport(
             PageViewComparison.From(slices), processes, resilience, cpuByThread, series);
     }
 
-    public (string Json, string Markdown) Write(string directory, string label)
-    {
-        Directory.CreateDirectory(directory);
-        var json = Path.Combine(directory, label + ".json");
-        var markdown = Path.Combine(directory, label + ".md");
-        File.WriteAllText(json, JsonSerializer.Serialize(this, Json));
-        File.WriteAllText(markdown, ToMarkdown());
-        return (json, markdown);
-    }
+    public (string Json, string Markdown) Write(string directory, string label) =>
+        ReportFiles.Write(directory, label, JsonSerializer.Serialize(this, Json), ToMarkdown());
 
     public string ToMarkdown()
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
 namespace Ers.Testing.Processes;
@@ -15,6 +16,7 @@ public sealed class HostProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly List<TaskCompletionSource> _waiters = [];
+    private HttpClient _probe = Http;
 
     private HostProcess(string name, Uri? baseAddress, ProcessStartInfo startInfo)
     {
@@ -192,6 +194,28 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Health probes over HTTPS trust <paramref name="root"/> (a development server CA, which the system store does not
+    /// hold) and only it; for a host whose <see cref="BaseAddress"/> is <c>https</c>.
+    /// </summary>
+    public HostProcess TrustForProbes(X509Certificate2 root)
+    {
+        _probe = new HttpClient(new SocketsHttpHandler
+        {
+            SslOptions = new System.Net.Security.SslClientAuthenticationOptions
+            {
+                CertificateChainPolicy = new X509ChainPolicy
+                {
+                    TrustMode = X509ChainTrustMode.CustomRootTrust,
+                    CustomTrustStore = { root },
+                    RevocationMode = X509RevocationMode.NoCheck,
+                },
+            },
+        })
+        { Timeout = Http.Timeout };
+        return this;
+    }
+
     public async Task<bool> IsHealthyAsync(string probe) => await ProbeAsync(probe) is >= 200 and < 300;
 
     /// <summary>The status code of <c>/health/{probe}</c>, 0 when nothing answered.</summary>
@@ -200,7 +224,7 @@ public sealed class HostProcess : IAsyncDisposable
         try
         {
             var address = OperationsAddress ?? BaseAddress ?? throw new InvalidOperationException($"{Name} serves no HTTP: no health probe.");
-            using var response = await Http.GetAsync(new Uri(address, $"/health/{probe}"));
+            using var response = await _probe.GetAsync(new Uri(address, $"/health/{probe}"));
             return (int)response.StatusCode;
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
@@ -287,6 +311,11 @@ public sealed class HostProcess : IAsyncDisposable
         {
             _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync();
+        }
+
+        if (_probe != Http)
+        {
+            _probe.Dispose();
         }
 
         _process.Dispose();

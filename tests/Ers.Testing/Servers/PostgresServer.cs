@@ -11,19 +11,27 @@ public sealed class PostgresServer : IAsyncDisposable
 {
     private const string BinDirectory = "/usr/lib/postgresql/15/bin";
 
-    private PostgresServer(string directory, int port)
+    private readonly PostgresServerOptions _options;
+
+    private PostgresServer(string directory, int port, PostgresServerOptions options)
     {
         Directory = directory;
         Port = port;
+        _options = options;
     }
 
     public string Directory { get; }
 
     public int Port { get; }
 
-    public string ConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres";
+    public string ConnectionString => ConnectionStringFor("127.0.0.1");
 
-    public static async Task<PostgresServer> StartAsync()
+    /// <summary>The connection string through <paramref name="address"/> (127.0.0.1 or one of <see cref="PostgresServerOptions.ExtraListenAddresses"/>).</summary>
+    public string ConnectionStringFor(string address) => $"Host={address};Port={Port};Username=postgres;Database=postgres";
+
+    public static Task<PostgresServer> StartAsync() => StartAsync(new PostgresServerOptions());
+
+    public static async Task<PostgresServer> StartAsync(PostgresServerOptions options)
     {
         ProcessRunner.RequireFile(Path.Combine(BinDirectory, "initdb"), "postgresql");
         var directory = System.IO.Directory.CreateTempSubdirectory("ers-pg-").FullName;
@@ -33,8 +41,13 @@ public sealed class PostgresServer : IAsyncDisposable
             await ProcessRunner.RunAsync("chown", "postgres:postgres", directory);
         }
 
-        var server = new PostgresServer(directory, FreePort.Next());
+        var server = new PostgresServer(directory, FreePort.Next(), options);
         await server.AsPostgresAsync("initdb", "-D", server.DataDirectory, "--auth=trust", "--username=postgres", "--no-sync", "-E", "UTF8");
+        if (options.TrustedNetworks.Count > 0)
+        {
+            await File.AppendAllLinesAsync(Path.Combine(server.DataDirectory, "pg_hba.conf"),
+                options.TrustedNetworks.Select(network => $"host all all {network} trust"));
+        }
         await server.StartAgainAsync();
         return server;
     }
@@ -44,7 +57,7 @@ public sealed class PostgresServer : IAsyncDisposable
     public async Task StartAgainAsync()
     {
         await AsPostgresAsync("pg_ctl", "-D", DataDirectory, "-l", Path.Combine(Directory, "server.log"), "-w", "-t", "30",
-            "-o", $"-p {Port} -k {Directory} -c listen_addresses=127.0.0.1 -c fsync=off", "start");
+            "-o", $"-p {Port} -k {Directory} -c listen_addresses={string.Join(',', _options.ExtraListenAddresses.Prepend("127.0.0.1"))} -c fsync={(_options.Fsync ? "on" : "off")}", "start");
     }
 
     /// <summary>A fast shutdown: sessions are cut, the port closes (what an outage looks like to Ers).</summary>

@@ -10,41 +10,60 @@ public sealed class RedisServer : IAsyncDisposable
 {
     private readonly string _server;
     private readonly string _cli;
+    private readonly RedisServerOptions _options;
 
-    private RedisServer(string server, string cli, string directory, int port)
+    private RedisServer(string server, string cli, string directory, int port, RedisServerOptions options)
     {
         _server = server;
         _cli = cli;
         Directory = directory;
         Port = port;
+        _options = options;
     }
 
     public string Directory { get; }
 
     public int Port { get; }
 
-    public string ConnectionString => $"127.0.0.1:{Port},abortConnect=false";
+    public string ConnectionString => ConnectionStringFor("127.0.0.1");
 
-    public static async Task<RedisServer> StartAsync()
+    /// <summary>The process id of the running server (from its pidfile).</summary>
+    public int Pid => int.Parse(File.ReadAllText(Path.Combine(Directory, "redis.pid")), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The connection string through <paramref name="address"/>, one of <see cref="RedisServerOptions.BindAddresses"/>.</summary>
+    public string ConnectionStringFor(string address) => $"{address}:{Port},abortConnect=false";
+
+    public static Task<RedisServer> StartAsync() => StartAsync(new RedisServerOptions());
+
+    public static async Task<RedisServer> StartAsync(RedisServerOptions options)
     {
         var server = ProcessRunner.Which("redis-server", "redis-server");
         var cli = ProcessRunner.Which("redis-cli", "redis-server");
         var directory = System.IO.Directory.CreateTempSubdirectory("ers-redis-").FullName;
-        var redis = new RedisServer(server, cli, directory, FreePort.Next());
+        var redis = new RedisServer(server, cli, directory, FreePort.Next(), options);
         await redis.StartAgainAsync();
         return redis;
     }
 
-    /// <summary>Starts (again) on the same port and directory: the AOF brings the data back.</summary>
+    /// <summary>Starts (again) on the same port and directory: the AOF, when on, brings the data back.</summary>
     public async Task StartAgainAsync()
     {
+        var addresses = _options.BindAddresses.Prepend("127.0.0.1").Distinct(StringComparer.Ordinal).ToList();
         await ProcessRunner.RunAsync(_server,
-            "--bind", "127.0.0.1", "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--bind", string.Join(' ', addresses), "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--daemonize", "yes", "--dir", Directory, "--pidfile", Path.Combine(Directory, "redis.pid"),
-            "--logfile", Path.Combine(Directory, "redis.log"), "--appendonly", "yes", "--appendfsync", "everysec",
-            "--save", "", "--protected-mode", "yes");
+            "--logfile", Path.Combine(Directory, "redis.log"), "--appendonly", _options.AppendOnly ? "yes" : "no",
+            "--appendfsync", _options.AppendFsync, "--save", "",
+            // Protected mode refuses clients from any address but loopback when no password is set: a throwaway
+            // server bound to a namespace's link must let that namespace in.
+            "--protected-mode", addresses.Count > 1 ? "no" : "yes");
         await Eventually.TrueAsync(PingAsync, $"redis-server on port {Port} to answer PING", TimeSpan.FromSeconds(15));
     }
+
+    /// <summary>The server's <c>INFO</c> text of <paramref name="section"/> (e.g. <c>memory</c>, <c>keyspace</c>).</summary>
+    public async Task<string> InfoAsync(string section) =>
+        (await ProcessRunner.RunAsync(_cli, "-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "info", section))
+            .Replace("\r", "", StringComparison.Ordinal);
 
     /// <summary>Stops the server the way an outage looks to clients: connections drop, the port closes.</summary>
     public async Task StopAsync()

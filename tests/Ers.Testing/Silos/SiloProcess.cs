@@ -36,7 +36,15 @@ public sealed class SiloProcess : IAsyncDisposable
     public string Output => _host.Output;
 
     /// <summary>Starts a silo with <paramref name="settings"/> (environment-variable form, see <see cref="Hosts.ErsSettings.ToEnvironment"/>) and waits until it joined.</summary>
-    public static async Task<SiloProcess> StartAsync(string name, IEnumerable<KeyValuePair<string, string>> settings)
+    public static Task<SiloProcess> StartAsync(string name, IEnumerable<KeyValuePair<string, string>> settings) =>
+        StartAsync(name, settings, new SiloLaunch());
+
+    /// <summary>
+    /// Starts a silo as <see cref="StartAsync(string, IEnumerable{KeyValuePair{string, string}})"/> does, where and
+    /// through what <paramref name="launch"/> says. A <c>DOTNET_gcServer</c> in <paramref name="settings"/> is kept
+    /// (the tests' default is workstation GC, to spare memory).
+    /// </summary>
+    public static async Task<SiloProcess> StartAsync(string name, IEnumerable<KeyValuePair<string, string>> settings, SiloLaunch launch)
     {
         // A free port is free when picked, not when the silo binds it: another test on this machine can take it in
         // between. Such a start is tried again on new ports; any other failure is the silo's own.
@@ -45,7 +53,7 @@ public sealed class SiloProcess : IAsyncDisposable
         {
             try
             {
-                return await StartOnFreePortsAsync(name, given);
+                return await StartOnFreePortsAsync(name, given, launch);
             }
             catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
             {
@@ -53,7 +61,7 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
-    private static async Task<SiloProcess> StartOnFreePortsAsync(string name, IEnumerable<KeyValuePair<string, string>> settings)
+    private static async Task<SiloProcess> StartOnFreePortsAsync(string name, IEnumerable<KeyValuePair<string, string>> settings, SiloLaunch launch)
     {
         var siloPort = FreePort.Next();
         var gatewayPort = FreePort.Next();
@@ -63,10 +71,14 @@ public sealed class SiloProcess : IAsyncDisposable
             ["Ers__Cluster__SiloName"] = name,
             ["Ers__Cluster__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
             ["Ers__Cluster__GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture),
-            ["Urls"] = $"http://127.0.0.1:{httpPort}",
-            ["DOTNET_gcServer"] = "0",
+            ["Urls"] = $"http://{launch.Address}:{httpPort}",
         };
-        var host = HostProcess.StartDotnet(name, BuildOutput.Silo, new Uri($"http://127.0.0.1:{httpPort}"), environment);
+        environment.TryAdd("DOTNET_gcServer", "0");
+        var baseAddress = new Uri($"http://{launch.Address}:{httpPort}");
+        var host = launch.Through.Count == 0
+            ? HostProcess.StartDotnet(name, BuildOutput.Silo, baseAddress, environment)
+            : HostProcess.Start(name, launch.Through[0], Path.GetDirectoryName(BuildOutput.Silo)!,
+                [.. launch.Through.Skip(1), "dotnet", BuildOutput.Silo], environment.ToDictionary(e => e.Key, e => (string?)e.Value), baseAddress);
         var silo = new SiloProcess(name, host, siloPort, gatewayPort, httpPort);
         try
         {
