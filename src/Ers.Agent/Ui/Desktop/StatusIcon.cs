@@ -55,6 +55,10 @@ public sealed class StatusIcon : IStatusNotifierItem
             case { State: JourneyState.Blocked }:
                 Set("dialog-error", "Card blocked", notice.Message, "NeedsAttention");
                 break;
+            case { State: JourneyState.Ended } when notice.Message.EndsWith(AgentJourney.LogInAgainHint, StringComparison.Ordinal):
+                // Ended by the server or a logout with the card still in: the next login is one menu click away.
+                Set("security-low", "Session ended", notice.Message, "NeedsAttention");
+                break;
             case { Level: NoticeLevel.Error } when notice.Message == AgentMessages.Unreachable:
                 Set("network-offline", "Ers unreachable", notice.Message, "NeedsAttention");
                 break;
