@@ -35,6 +35,12 @@ public static class AgentHost
             e.Cancel = true;
             stop.Cancel();
         };
+        // systemd stops the user service with SIGTERM: the same orderly stop as Ctrl+C.
+        using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c =>
+        {
+            c.Cancel = true;
+            stop.Cancel();
+        });
 
         using var api = new HttpAgentApi(server.Server, server.Workstation, server.Trust);
         using var input = options.Input is null ? null : new StreamReader(options.Input);
