@@ -52,6 +52,18 @@ public sealed class AgentJourney(
         }
     }
 
+    /// <summary>Whether some reader's card is in with its journey over (for the status icon's "Log in again").</summary>
+    public bool CanLogInAgain
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _journeys.Values.Any(r => r.IsOver);
+            }
+        }
+    }
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         using var stopHeartbeat = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
