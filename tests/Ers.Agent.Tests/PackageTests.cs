@@ -13,7 +13,8 @@ namespace Ers.Agent.Tests;
 /// the installed agent runs exactly as its user unit's ExecStart says, with the workstation's settings from
 /// /etc/ers-agent overridden by the user's ~/.config/ers-agent (here $XDG_CONFIG_HOME), on a desktop session (Xvfb,
 /// session D-Bus, dunst) against the real Ers.Web, and logs the virtual card in through the real pinentry dialog;
-/// then apt-get remove --purge leaves nothing behind. Needs root, as CI and scripts/test.sh run.
+/// then apt-get remove --purge leaves nothing behind, and lintian finds nothing to say about the package. Needs root,
+/// as CI and scripts/test.sh run.
 /// </summary>
 [Collection(PcscdCollection.Name)]
 public sealed class PackageTests(PcscdFixture pcscd, AgentHost ers, ITestOutputHelper log) : IClassFixture<AgentHost>
@@ -37,6 +38,8 @@ public sealed class PackageTests(PcscdFixture pcscd, AgentHost ers, ITestOutputH
             var deb = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Single(l => l.EndsWith(".deb", StringComparison.Ordinal) && l.StartsWith('/'));
             Assert.Matches(@"/ers-agent_\d+\.\d+\.\d+_amd64\.deb$", deb);
             var built = clock.Elapsed;
+            // lintian reads only the .deb: it checks it while the package is installed and run (it takes 15-30 s).
+            var lint = ProcessRunner.RunForResultAsync("/usr/bin/lintian", ["--fail-on", "error,warning,info,pedantic", "--info", deb], timeout: TimeSpan.FromMinutes(3));
             await AptAsync("install", "-y", deb);
             var files = (await ProcessRunner.RunAsync("/usr/bin/dpkg-query", "-L", "ers-agent")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
             Assert.Contains("/etc/ers-agent/agent.json", files);
@@ -52,6 +55,8 @@ public sealed class PackageTests(PcscdFixture pcscd, AgentHost ers, ITestOutputH
             // Every file the package had is gone, and so are its own folders (shared ones such as /usr/bin stay).
             Assert.DoesNotContain(files, f => !Directory.Exists(f) && Exists(f));
             Assert.DoesNotContain(files, f => f.Contains("ers-agent", StringComparison.Ordinal) && Exists(f));
+            var (lintCode, lintOutput) = await lint;
+            Assert.True(lintCode == 0, "lintian: " + lintOutput);
             log.WriteLine($"built {built.TotalSeconds:F1} s, installed {(installed - built).TotalSeconds:F1} s, logged in {(loggedIn - installed).TotalSeconds:F1} s, purged {(clock.Elapsed - loggedIn).TotalSeconds:F1} s");
         }
         finally

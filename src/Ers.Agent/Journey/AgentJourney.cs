@@ -276,9 +276,11 @@ public sealed class AgentJourney(
         {
             Interlocked.Exchange(ref _periodTicks, Bounded(answer.HeartbeatPeriod).Ticks);
         }
-        for (var i = 0; i < sent.Count && i < answer.Sessions.Count; i++)
+        // An answer from an older Ers (or a malformed one) may lack the list: then nothing is known to have ended.
+        var sessions = answer.Sessions ?? [];
+        for (var i = 0; i < sent.Count && i < sessions.Count; i++)
         {
-            var status = answer.Sessions[i];
+            var status = sessions[i];
             if (!status.Active && sent[i].Running.End(sent[i].Token))
             {
                 var reason = status.Message is { Length: > 0 } message ? message : "Your session has ended.";
