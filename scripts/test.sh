@@ -5,7 +5,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-packages=(pcscd vsmartcard-vpcd opensc libpcsclite1 yubico-piv-tool pinentry-gtk2 xvfb xdotool imagemagick dunst dbus-daemon dbus-bin redis-server postgresql chromium prometheus libnss3-tools)
+packages=(pcscd vsmartcard-vpcd opensc libpcsclite1 yubico-piv-tool pinentry-gtk2 xvfb xdotool imagemagick dunst dbus-daemon dbus-bin redis-server postgresql chromium prometheus libnss3-tools lintian)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

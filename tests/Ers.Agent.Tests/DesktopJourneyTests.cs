@@ -72,7 +72,7 @@ public sealed class DesktopJourneyTests(PcscdFixture pcscd, ITestOutputHelper lo
 
         // First the agent asks (the card was seen and read), then its dialog shows: a miss names which step stalled.
         await WaitForAsync(n => n.State == JourneyState.AwaitingPin);
-        var window = await _x.WaitForWindowAsync("Ers smartcard");
+        var window = await _x.WaitForWindowAsync("Ers smartcard", _agent);
         var dialogVisible = inserted.Elapsed;
         await _x.RunAsync("/usr/bin/xdotool", "type", "--delay", "20", "123456");
         var (code, output) = await _x.RunAsync("/usr/bin/xdotool", "key", "Return");

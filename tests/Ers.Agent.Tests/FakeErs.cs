@@ -151,7 +151,8 @@ internal sealed class FakeErs : IAsyncDisposable
         app.MapPost(AgentApiRoutes.Heartbeat, (HeartbeatRequest request) =>
         {
             Heartbeats.Enqueue(request);
-            return Results.NoContent();
+            return Results.Ok(new HeartbeatResponse(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10),
+                [.. request.SessionTokens.Select(_ => new HeartbeatSessionStatus(true, null, null))]));
         });
     }
 

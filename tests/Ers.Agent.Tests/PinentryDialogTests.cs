@@ -45,7 +45,7 @@ public sealed class PinentryDialogTests : IAsyncLifetime
     {
         var client = NewClient();
         var asking = client.AskPinAsync("Virtual PCD 00 00", 2, CancellationToken.None);
-        var window = await _x.WaitForWindowAsync(Title);
+        var window = await _x.WaitForWindowAsync(Title, asking);
         await _x.ScreenshotAsync(ScreenshotPath("passcode-dialog.png"));
 
         await TypeAsync(window, "123456");
@@ -63,10 +63,10 @@ public sealed class PinentryDialogTests : IAsyncLifetime
         var dialogs = 0;
         client.DialogRequested += _ => Interlocked.Increment(ref dialogs);
         var asking = client.AskPinAsync("Virtual PCD 00 00", 3, CancellationToken.None);
-        var window = await _x.WaitForWindowAsync(Title);
+        var window = await _x.WaitForWindowAsync(Title, asking);
         await TypeAsync(window, "1234");
         Assert.True(await Eventually.TryAsync(() => Volatile.Read(ref dialogs) == 2, TimeSpan.FromSeconds(30)), "the dialog was not shown again");
-        window = await _x.WaitForWindowAsync(Title);
+        window = await _x.WaitForWindowAsync(Title, asking);
         await _x.ScreenshotAsync(ScreenshotPath("passcode-dialog-length.png"));
         await TypeAsync(window, "87654321");
 
@@ -81,7 +81,7 @@ public sealed class PinentryDialogTests : IAsyncLifetime
     {
         var client = NewClient();
         var asking = client.AskPinAsync("Virtual PCD 00 00", 3, CancellationToken.None);
-        var window = await _x.WaitForWindowAsync(Title);
+        var window = await _x.WaitForWindowAsync(Title, asking);
         Assert.NotEmpty(window);
         var (code, output) = await _x.RunAsync("/usr/bin/xdotool", "key", "Escape");
         Assert.True(code == 0, output);
@@ -96,7 +96,7 @@ public sealed class PinentryDialogTests : IAsyncLifetime
         var client = NewClient();
         using var removed = new CancellationTokenSource();
         var asking = client.AskPinAsync("Virtual PCD 00 00", 3, removed.Token);
-        await _x.WaitForWindowAsync(Title);
+        await _x.WaitForWindowAsync(Title, asking);
 
         await removed.CancelAsync();
 

@@ -50,6 +50,13 @@ public sealed class StatusIconTests : IAsyncLifetime
         Assert.Contains("\"dialog-error\"", await GetAsync("IconName"), StringComparison.Ordinal);
         Assert.Contains("Card blocked", await GetAsync("ToolTip"), StringComparison.Ordinal);
 
+        // A session the server ended (or a logout) with the card still in: the icon asks for attention, says why.
+        var ended = $"Your session has ended: you logged in somewhere else. {AgentJourney.LogInAgainHint}";
+        icon.Follow(new AgentNotice("Virtual PCD 00 00", JourneyState.Ended, NoticeLevel.Warning, ended));
+        Assert.Contains("\"NeedsAttention\"", await GetAsync("Status"), StringComparison.Ordinal);
+        Assert.Contains("\"Session ended\"", await GetAsync("ToolTip"), StringComparison.Ordinal);
+        Assert.Equal(("Session ended", ended, false, -1), DesktopAgentUi.NotificationFor(new AgentNotice("Virtual PCD 00 00", JourneyState.Ended, NoticeLevel.Warning, ended)));
+
         icon.Follow(new AgentNotice("Virtual PCD 00 00", JourneyState.Waiting, NoticeLevel.Info, AgentMessages.CardRemoved));
         Assert.Contains("\"security-low\"", await GetAsync("IconName"), StringComparison.Ordinal);
     }

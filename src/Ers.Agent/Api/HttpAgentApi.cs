@@ -55,8 +55,8 @@ public sealed class HttpAgentApi : IAgentApi, IDisposable
     public Task CardBlockedAsync(CardRemovedRequest request, CancellationToken cancellationToken) =>
         PostAsync(AgentApiRoutes.CardBlocked, request, cancellationToken);
 
-    public Task HeartbeatAsync(HeartbeatRequest request, CancellationToken cancellationToken) =>
-        PostAsync(AgentApiRoutes.Heartbeat, request, cancellationToken);
+    public Task<HeartbeatResponse> HeartbeatAsync(HeartbeatRequest request, CancellationToken cancellationToken) =>
+        PostAsync<HeartbeatRequest, HeartbeatResponse>(AgentApiRoutes.Heartbeat, request, cancellationToken);
 
     public Task LogoutAsync(SessionRequest request, CancellationToken cancellationToken) =>
         PostAsync(AgentApiRoutes.Logout, request, cancellationToken);

@@ -21,7 +21,8 @@ public interface IAgentApi
     /// <summary>The card in a reader is PIN-blocked. The contract has no record of its own: the body is the card id.</summary>
     Task CardBlockedAsync(CardRemovedRequest request, CancellationToken cancellationToken);
 
-    Task HeartbeatAsync(HeartbeatRequest request, CancellationToken cancellationToken);
+    /// <summary>Keeps the sessions alive; the answer names the period to beat at and which sessions have ended.</summary>
+    Task<HeartbeatResponse> HeartbeatAsync(HeartbeatRequest request, CancellationToken cancellationToken);
 
     Task LogoutAsync(SessionRequest request, CancellationToken cancellationToken);
 }

@@ -35,17 +35,25 @@ public static class AgentHost
             e.Cancel = true;
             stop.Cancel();
         };
+        // systemd stops the user service with SIGTERM: the same orderly stop as Ctrl+C.
+        using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c =>
+        {
+            c.Cancel = true;
+            stop.Cancel();
+        });
 
         using var api = new HttpAgentApi(server.Server, server.Workstation, server.Trust);
         using var input = options.Input is null ? null : new StreamReader(options.Input);
         IAgentUi ui = options.NonInteractive
             ? new LineAgentUi(input ?? Console.In, Console.Out)
             : new SpectreAgentUi(AnsiConsole.Console);
+        Ui.Desktop.DesktopNotifier? notifier = null;
+        Ui.Desktop.StatusIcon? icon = null;
         if (options.UiMode == "desktop")
         {
             // Notifications need a session bus; without one the desktop mode still has the passcode dialog.
-            var notifier = Environment.GetEnvironmentVariable("DBUS_SESSION_BUS_ADDRESS") is { Length: > 0 } ? new Ui.Desktop.DesktopNotifier() : null;
-            var icon = notifier is null ? null : await PublishStatusIconAsync(ui);
+            notifier = Environment.GetEnvironmentVariable("DBUS_SESSION_BUS_ADDRESS") is { Length: > 0 } ? new Ui.Desktop.DesktopNotifier() : null;
+            icon = notifier is null ? null : await PublishStatusIconAsync(ui);
             ui = new Ui.Desktop.DesktopAgentUi(ui, new Ui.Desktop.PinentryClient(options.Pinentry), notifier, icon);
         }
         IBrowserLauncher? browser = options.OpensBrowser(Environment.GetEnvironmentVariable)
@@ -54,6 +62,7 @@ public static class AgentHost
         var agent = new AgentJourney(
             new PcScCardReaderService(TimeProvider.System), api, ui, browser,
             TimeSpan.FromSeconds(Math.Max(1, options.HeartbeatSeconds)), TimeProvider.System);
+        icon?.Menu.Attach(Ui.Desktop.StatusMenuActions.For(agent, icon, notifier, stop));
         ui.Show(new AgentNotice("", JourneyState.Waiting, NoticeLevel.Info, $"Ers agent for {server.Server}. {AgentMessages.WaitingForCard}"));
         await agent.RunAsync(stop.Token);
         (ui as IDisposable)?.Dispose();

@@ -3,8 +3,9 @@ using Microsoft.Extensions.Configuration;
 
 namespace Ers.Agent.Hosting;
 
-/// <summary>The agent's settings: <c>appsettings.json</c> beside the agent, then <c>ERS_AGENT_*</c> environment
-/// variables, then the command line, each overriding the one before.</summary>
+/// <summary>The agent's settings: <c>appsettings.json</c> beside the agent, then the workstation's
+/// <c>/etc/ers-agent/agent.json</c>, then the user's <c>~/.config/ers-agent/agent.json</c> (<c>$XDG_CONFIG_HOME</c>),
+/// then <c>ERS_AGENT_*</c> environment variables, then the command line, each overriding the one before.</summary>
 public sealed class AgentOptions
 {
     /// <summary>Base address of Ers's agents' API, e.g. https://127.0.0.1:5443.</summary>
@@ -75,12 +76,37 @@ public sealed class AgentOptions
         ["--non-interactive"] = nameof(NonInteractive),
     };
 
-    public static AgentOptions Load(string[] args)
+    /// <summary>The workstation-wide settings folder (the package installs its <c>agent.json</c> as a conffile).</summary>
+    public const string SystemDirectory = "/etc/ers-agent";
+
+    public const string SettingsFileName = "agent.json";
+
+    public static AgentOptions Load(string[] args) => Load(args, Environment.GetEnvironmentVariable, SystemDirectory);
+
+    /// <summary>The settings files read, lowest precedence first (each optional).</summary>
+    public static IReadOnlyList<string> SettingsFiles(Func<string, string?> environment, string systemDirectory)
+    {
+        var files = new List<string> { Path.Combine(AppContext.BaseDirectory, "appsettings.json"), Path.Combine(systemDirectory, SettingsFileName) };
+        // The XDG base directory rule: $XDG_CONFIG_HOME when set and absolute, otherwise ~/.config.
+        var configHome = environment("XDG_CONFIG_HOME") is { Length: > 0 } xdg && Path.IsPathRooted(xdg) ? xdg
+            : environment("HOME") is { Length: > 0 } home ? Path.Combine(home, ".config") : null;
+        if (configHome is not null)
+        {
+            files.Add(Path.Combine(configHome, "ers-agent", SettingsFileName));
+        }
+        return files;
+    }
+
+    public static AgentOptions Load(string[] args, Func<string, string?> environment, string systemDirectory)
     {
         // Flags take no value; the configuration command-line provider wants one, so they are rewritten first.
         var rewritten = args.Select(a => Flags.TryGetValue(a, out var key) ? $"--{key}=true" : a).ToArray();
-        var configuration = new ConfigurationBuilder()
-            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+        var builder = new ConfigurationBuilder();
+        foreach (var file in SettingsFiles(environment, systemDirectory))
+        {
+            builder.AddJsonFile(file, optional: true, reloadOnChange: false);
+        }
+        var configuration = builder
             .AddEnvironmentVariables("ERS_AGENT_")
             .AddCommandLine(rewritten, Switches)
             .Build();

@@ -52,13 +52,21 @@ public sealed class XvfbDisplay : IAsyncDisposable
     public Task<(int ExitCode, string Output)> RunAsync(string program, params string[] args) =>
         ProcessRunner.RunForResultAsync(program, args, new Dictionary<string, string> { ["DISPLAY"] = Display });
 
-    /// <summary>Waits until a window with this exact title is mapped; returns its id.</summary>
-    public async Task<string> WaitForWindowAsync(string title)
+    /// <summary>
+    /// Waits until a window with this exact title is mapped; returns its id. <paramref name="shownBy"/>, the task
+    /// that shows the window (a pinentry question), fails the wait at once when it ends first, with its exception.
+    /// </summary>
+    public async Task<string> WaitForWindowAsync(string title, Task? shownBy = null)
     {
         ProcessRunner.RequireFile("/usr/bin/xdotool", "xdotool");
         string? id = null;
         var found = await Eventually.TryAsync(async () =>
         {
+            if (shownBy is { IsCompleted: true })
+            {
+                await shownBy; // a fault surfaces here, with its reason
+                throw new InvalidOperationException($"The task that shows '{title}' ended before its window appeared on {Display}.");
+            }
             var (code, output) = await RunAsync("/usr/bin/xdotool", "search", "--onlyvisible", "--name", $"^{title}$");
             id = code == 0 ? output.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() : null;
             return id is not null;

@@ -28,8 +28,8 @@ public sealed class TimedAgentApi(IAgentApi inner) : IAgentApi
     public Task CardBlockedAsync(CardRemovedRequest request, CancellationToken cancellationToken) =>
         TimeAsync("blocked", async () => { await inner.CardBlockedAsync(request, cancellationToken); return true; });
 
-    public Task HeartbeatAsync(HeartbeatRequest request, CancellationToken cancellationToken) =>
-        TimeAsync("heartbeat", async () => { await inner.HeartbeatAsync(request, cancellationToken); return true; });
+    public Task<HeartbeatResponse> HeartbeatAsync(HeartbeatRequest request, CancellationToken cancellationToken) =>
+        TimeAsync("heartbeat", () => inner.HeartbeatAsync(request, cancellationToken));
 
     public Task LogoutAsync(SessionRequest request, CancellationToken cancellationToken) =>
         TimeAsync("logout", async () => { await inner.LogoutAsync(request, cancellationToken); return true; });

@@ -34,6 +34,8 @@ public sealed class DesktopAgentUi(IAgentUi inner, PinentryClient pinentry, Desk
     {
         { State: JourneyState.Active, Level: NoticeLevel.Info } when notice.Message.StartsWith(AgentMessages.ActivePrefix, StringComparison.Ordinal) =>
             ("Logged in", $"Logged in as {notice.Message[AgentMessages.ActivePrefix.Length..]}.", false, ConfirmationMilliseconds),
+        { State: JourneyState.Ended } when notice.Message.EndsWith(AgentJourney.LogInAgainHint, StringComparison.Ordinal) =>
+            ("Session ended", notice.Message, false, -1),
         { Message: AgentMessages.SessionEndedByRemoval } => ("Session ended", AgentMessages.SessionEndedNotification, false, ConfirmationMilliseconds),
         { Level: NoticeLevel.Error } => ("Ers smartcard", notice.Message, true, -1),
         { Level: NoticeLevel.Warning, State: JourneyState.Active } => ("Ers smartcard", notice.Message, false, -1),

@@ -54,7 +54,20 @@ public sealed class PinentryClient(string program, IReadOnlyDictionary<string, s
             throw new PinentryException($"{program} could not be started ({ex.Message}). Install pinentry-gtk2, pinentry-gnome3 or pinentry-qt.");
         }
         using var _ = process;
-        process.ErrorDataReceived += (_, _) => { }; // drained, never logged: it could echo input on some builds
+        // pinentry's stderr is kept (bounded) only until the first GETPIN, and only to explain a dialog that never
+        // came (no display, a broken install); from GETPIN on it is drained unread: it could echo input on some builds.
+        var stderr = new StringBuilder();
+        var beforeGetPin = true;
+        process.ErrorDataReceived += (_, e) =>
+        {
+            lock (stderr)
+            {
+                if (e.Data is { } text && beforeGetPin && stderr.Length < 2000)
+                {
+                    stderr.Append(text).Append(' ');
+                }
+            }
+        };
         process.BeginErrorReadLine();
         await using var registration = cancellationToken.Register(() => Kill(process));
         var line = new byte[MaxLine];
@@ -73,6 +86,11 @@ public sealed class PinentryClient(string program, IReadOnlyDictionary<string, s
             }
             while (true)
             {
+                lock (stderr)
+                {
+                    beforeGetPin = false;
+                    stderr.Clear();
+                }
                 DialogRequested?.Invoke(process.Id);
                 var pin = await GetPinAsync(input, output, line, cancellationToken);
                 if (PivPin.IsWellFormed(pin))
@@ -91,6 +109,25 @@ public sealed class PinentryClient(string program, IReadOnlyDictionary<string, s
         catch (PinentryException) when (cancellationToken.IsCancellationRequested)
         {
             throw new OperationCanceledException(cancellationToken);
+        }
+        catch (Exception ex) when (ex is PinentryException or IOException && beforeGetPin)
+        {
+            // The dialog never came: say what pinentry said. Its stderr is complete once it has exited.
+            using var exited = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            try
+            {
+                await process.WaitForExitAsync(exited.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // Still running: what it printed so far.
+            }
+            string said;
+            lock (stderr)
+            {
+                said = stderr.Length > 0 ? stderr.ToString().Trim() : "nothing";
+            }
+            throw new PinentryException($"{(ex is PinentryException ? ex.Message : "pinentry's pipe broke: " + ex.Message)} {program} said on stderr: {said}");
         }
         finally
         {

@@ -7,7 +7,7 @@ namespace Ers.Agent.Ui.Desktop;
 /// The agent's status icon (StatusNotifierItem at <c>/StatusNotifierItem</c> on the session bus): its icon and
 /// tooltip follow the journey (no card, reading, passcode needed, active with name and role, blocked, Ers
 /// unreachable). <see cref="Follow"/> maps a notice to the icon; the icon registers with the desktop's
-/// StatusNotifierWatcher when there is one.
+/// StatusNotifierWatcher when there is one. Its menu is <see cref="StatusMenu"/>.
 /// </summary>
 public sealed class StatusIcon : IStatusNotifierItem
 {
@@ -21,9 +21,25 @@ public sealed class StatusIcon : IStatusNotifierItem
 
     public ObjectPath ObjectPath { get; } = new("/StatusNotifierItem");
 
+    /// <summary>The icon's menu, published beside it (the <c>Menu</c> property names it).</summary>
+    public StatusMenu Menu { get; } = new();
+
+    /// <summary>The tooltip's title and text: what "Show status" says.</summary>
+    public (string Title, string Text) Status
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return (_properties.ToolTip.Item3, _properties.ToolTip.Item4);
+            }
+        }
+    }
+
     /// <summary>Publishes the icon on <paramref name="connection"/> and registers it with the watcher, if any.</summary>
     public async Task PublishAsync(Connection connection)
     {
+        await connection.RegisterObjectAsync(Menu);
         await connection.RegisterObjectAsync(this);
         var name = $"org.kde.StatusNotifierItem-{Environment.ProcessId}-1";
         await connection.RegisterServiceAsync(name);
@@ -55,6 +71,10 @@ public sealed class StatusIcon : IStatusNotifierItem
             case { State: JourneyState.Blocked }:
                 Set("dialog-error", "Card blocked", notice.Message, "NeedsAttention");
                 break;
+            case { State: JourneyState.Ended } when notice.Message.EndsWith(AgentJourney.LogInAgainHint, StringComparison.Ordinal):
+                // Ended by the server or a logout with the card still in: the next login is one menu click away.
+                Set("security-low", "Session ended", notice.Message, "NeedsAttention");
+                break;
             case { Level: NoticeLevel.Error } when notice.Message == AgentMessages.Unreachable:
                 Set("network-offline", "Ers unreachable", notice.Message, "NeedsAttention");
                 break;
@@ -79,6 +99,7 @@ public sealed class StatusIcon : IStatusNotifierItem
         }
         NewIcon?.Invoke();
         NewToolTip?.Invoke();
+        Menu.Refresh();
         if (statusChanged)
         {
             NewStatus?.Invoke(status);
@@ -110,6 +131,7 @@ public sealed class StatusIcon : IStatusNotifierItem
                 nameof(StatusNotifierItemProperties.IconName) => _properties.IconName,
                 nameof(StatusNotifierItemProperties.ToolTip) => _properties.ToolTip,
                 nameof(StatusNotifierItemProperties.ItemIsMenu) => _properties.ItemIsMenu,
+                nameof(StatusNotifierItemProperties.Menu) => _properties.Menu,
                 _ => throw new DBusException("org.freedesktop.DBus.Error.UnknownProperty", $"No property {prop}."),
             };
             return Task.FromResult(value);
@@ -129,6 +151,7 @@ public sealed class StatusIcon : IStatusNotifierItem
                 IconName = _properties.IconName,
                 ToolTip = _properties.ToolTip,
                 ItemIsMenu = _properties.ItemIsMenu,
+                Menu = _properties.Menu,
             });
         }
     }

@@ -20,5 +20,9 @@ public sealed class StatusNotifierItemProperties
     /// <summary>Icon name, icon pixmaps (none), title, text.</summary>
     public (string, (int, int, byte[])[], string, string) ToolTip { get; set; } = ("", [], "", "");
 
+    /// <summary>False: a click activates, the menu is for the context click (what KDE and the AppIndicator host expect).</summary>
     public bool ItemIsMenu { get; set; }
+
+    /// <summary>The com.canonical.dbusmenu object of the icon's menu.</summary>
+    public ObjectPath Menu { get; set; } = new("/MenuBar");
 }

@@ -1,0 +1,171 @@
+using System.IO.Pipelines;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Threading.Channels;
+using Ers.Agent.Api;
+using Ers.Agent.Journey;
+using Ers.Agent.PcSc;
+using Ers.Agent.Ui;
+using Ers.Agent.Ui.Desktop;
+using Ers.Cards;
+using Ers.Sessions;
+using Ers.Testing.Hosts;
+using Ers.Tools.Pki;
+using Ers.VirtualCard;
+
+namespace Ers.Agent.Tests;
+
+/// <summary>
+/// The status icon's menu (com.canonical.dbusmenu) driven over a real session D-Bus by dbus-send, as a tray host
+/// drives it, with the agent on the real pcscd and virtual card against the real Ers.Web: Log out ends the session
+/// at Ers, Log in again logs the card left in back in, Show status pops up a notification (read back from dunst),
+/// Quit logs out and stops the agent.
+/// </summary>
+[Collection(PcscdCollection.Name)]
+public sealed class StatusMenuTests(PcscdFixture pcscd, AgentHost ers) : IClassFixture<AgentHost>, IAsyncLifetime
+{
+    private const string AmeliaHart = "555294209105";
+    private readonly PcScCardReaderService _readers = new(TimeProvider.System);
+    private readonly Pipe _input = new();
+    private readonly StringWriter _output = new();
+    private readonly Channel<AgentNotice> _notices = Channel.CreateUnbounded<AgentNotice>();
+    private readonly List<AgentNotice> _seen = [];
+    private readonly CancellationTokenSource _stop = new();
+    private DesktopSession _desktop = null!;
+    private Tmds.DBus.Connection _connection = null!;
+    private DesktopNotifier _notifier = null!;
+    private StatusIcon _icon = null!;
+    private HttpAgentApi _http = null!;
+    private LineAgentUi _lines = null!;
+    private AgentJourney _agent = null!;
+    private Task _running = Task.CompletedTask;
+
+    private string Item => $"org.kde.StatusNotifierItem-{Environment.ProcessId}-1";
+
+    public async Task InitializeAsync()
+    {
+        _ = pcscd;
+        await PcscTests.WaitUntilEmptyAsync(_readers, 0);
+        _desktop = await DesktopSession.StartAsync();
+        _connection = new Tmds.DBus.Connection(_desktop.BusAddress);
+        await _connection.ConnectAsync();
+        _icon = new StatusIcon();
+        await _icon.PublishAsync(_connection);
+        _notifier = new DesktopNotifier(_desktop.BusAddress);
+        _http = new HttpAgentApi(ers.AgentUrl, ers.Workstation1,
+            [X509CertificateLoader.LoadCertificateFromFile(DevPki.CertificatePath(ers.Directory, DevPki.ServerCaName))]);
+        _lines = new LineAgentUi(new StreamReader(_input.Reader.AsStream()), TextWriter.Synchronized(_output));
+        _lines.Shown += n => _notices.Writer.TryWrite(n);
+        _agent = new AgentJourney(_readers, _http, new IconFollowingUi(_lines, _icon), browser: null, TimeSpan.FromSeconds(30), TimeProvider.System);
+        // The same actions the agent's host attaches.
+        _icon.Menu.Attach(StatusMenuActions.For(_agent, _icon, _notifier, _stop));
+        _running = Task.Run(() => _agent.RunAsync(_stop.Token));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _running;
+        await _input.Writer.CompleteAsync();
+        _http.Dispose();
+        _lines.Dispose();
+        await _notifier.DisposeAsync();
+        _connection.Dispose();
+        await _desktop.DisposeAsync();
+        Assert.DoesNotContain("123456", _output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Log_out_log_in_again_show_status_and_quit_from_the_icons_menu_over_dbus()
+    {
+        Assert.Contains("object path \"/MenuBar\"", await DBusAsync("/StatusNotifierItem", "org.freedesktop.DBus.Properties.Get",
+            "string:org.kde.StatusNotifierItem", "string:Menu"), StringComparison.Ordinal);
+        var layout = await DBusAsync("/MenuBar", "com.canonical.dbusmenu.GetLayout", "int32:0", "int32:-1", "array:string:label,enabled");
+        var labels = new[] { "Show status", "Log in again", "Log out", "Quit" };
+        Assert.Equal(labels, labels.OrderBy(l => layout.IndexOf($"string \"{l}\"", StringComparison.Ordinal)).Where(l => layout.Contains($"string \"{l}\"", StringComparison.Ordinal)));
+        Assert.False(await EnabledAsync(StatusMenu.LogOutId));
+        Assert.False(await EnabledAsync(StatusMenu.LogInAgainId));
+
+        var issued = ers.IssueCard(AmeliaHart, "Amelia Hart");
+        await using var link = new VpcdCardLink(new VirtualPivCard(new VirtualCardOptions
+        {
+            Certificate = issued.Certificate,
+            PrivateKey = issued.Certificate.GetRSAPrivateKey()!,
+            CardGuid = VirtualCardOptions.CardGuidFrom(Guid.Parse(issued.CardId)),
+        }), 0);
+        await TypeAsync("123456");
+        await link.InsertAsync();
+        await WaitForActiveAsync();
+        var first = (await ers.Grains.GetGrain<ICardGrain>(issued.CardId).GetAsync()).SessionId!;
+        Assert.True(await EnabledAsync(StatusMenu.LogOutId));
+
+        // Log out: the session ends at Ers (as a logout), the card stays in, the icon says so.
+        await ClickAsync(StatusMenu.LogOutId);
+        var ended = await WaitForAsync(n => n.State == JourneyState.Ended, "logged out");
+        Assert.StartsWith(AgentJourney.LoggedOut, ended.Message, StringComparison.Ordinal);
+        Assert.Equal((SessionState.Ended, SessionEndReason.Logout), await StateAsync(first));
+        Assert.Contains("\"Session ended\"", await DBusAsync("/StatusNotifierItem", "org.freedesktop.DBus.Properties.Get",
+            "string:org.kde.StatusNotifierItem", "string:ToolTip"), StringComparison.Ordinal);
+        Assert.False(await EnabledAsync(StatusMenu.LogOutId));
+        Assert.True(await EnabledAsync(StatusMenu.LogInAgainId));
+
+        // Log in again, with the card never pulled.
+        await TypeAsync("123456");
+        await ClickAsync(StatusMenu.LogInAgainId);
+        await WaitForActiveAsync();
+        var second = (await ers.Grains.GetGrain<ICardGrain>(issued.CardId).GetAsync()).SessionId!;
+        Assert.NotEqual(first, second);
+        Assert.Equal((SessionState.Active, null), await StateAsync(second));
+
+        // Show status: the tooltip as a notification, as dunst received it.
+        await ClickAsync(StatusMenu.ShowStatusId);
+        // dunst lists a notification in its history once it is closed.
+        await Eventually.TrueAsync(async () => (await _desktop.RunAsync("/usr/bin/dunstctl", "close-all")).ExitCode == 0
+                && (await _desktop.RunAsync("/usr/bin/dunstctl", "history")).Output.Contains("Dr Amelia Hart", StringComparison.Ordinal),
+            "the status notification in dunst's history", TimeSpan.FromSeconds(15));
+
+        // Quit: logs out first, then the agent stops.
+        await ClickAsync(StatusMenu.QuitId);
+        await _running.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal((SessionState.Ended, SessionEndReason.Logout), await StateAsync(second));
+    }
+
+    private async Task<string> DBusAsync(string path, string method, params string[] args)
+    {
+        var (code, output) = await _desktop.RunAsync("/usr/bin/dbus-send", ["--print-reply", $"--dest={Item}", path, method, .. args]);
+        Assert.True(code == 0, output);
+        return output;
+    }
+
+    private async Task<bool> EnabledAsync(int id)
+    {
+        var answer = await DBusAsync("/MenuBar", "com.canonical.dbusmenu.GetGroupProperties", $"array:int32:{id}", "array:string:enabled");
+        Assert.True(answer.Contains("boolean true", StringComparison.Ordinal) ^ answer.Contains("boolean false", StringComparison.Ordinal), answer);
+        return answer.Contains("boolean true", StringComparison.Ordinal);
+    }
+
+    private async Task ClickAsync(int id)
+    {
+        await DBusAsync("/MenuBar", "com.canonical.dbusmenu.Event", $"int32:{id}", "string:clicked", "variant:int32:0", "uint32:0");
+        await _icon.Menu.LastAction.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    private async Task<(SessionState, SessionEndReason?)> StateAsync(string sessionId)
+    {
+        var snapshot = await ers.Grains.GetGrain<ISessionGrain>(sessionId).GetAsync();
+        return (snapshot!.State, snapshot.EndReason);
+    }
+
+    private async Task TypeAsync(string line)
+    {
+        await _input.Writer.WriteAsync(Encoding.UTF8.GetBytes(line + "\n"));
+        await _input.Writer.FlushAsync();
+    }
+
+    private Task<AgentNotice> WaitForActiveAsync() =>
+        WaitForAsync(n => n.State == JourneyState.Active && n.Message.StartsWith(AgentMessages.ActivePrefix, StringComparison.Ordinal), "Active");
+
+    private Task<AgentNotice> WaitForAsync(Func<AgentNotice, bool> match, string what) =>
+        Eventually.MatchAsync(_notices.Reader, match, $"notice '{what}'", TimeSpan.FromSeconds(30), _seen.Add,
+            () => $"Output:\n{_output}\nAgent: {_running.Status} {_running.Exception}");
+}
