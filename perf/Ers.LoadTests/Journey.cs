@@ -30,7 +30,9 @@ public sealed class Journey(RunMetrics metrics, JourneyOptions options)
             inserted = true;
 
             t = Stopwatch.GetTimestamp();
-            var signature = card.Sign(challenge.Challenge);
+            // The agent's work: the login statement from its own server origin, workstation and card, then the card.
+            var signature = card.Sign(LoginStatement.Build(LoginStatement.Origin(workstation.Client.BaseAddress!), workstation.Id,
+                card.CardId, challenge.ChallengeId, challenge.Nonce));
             metrics.Record(Steps.Sign, t);
 
             t = Stopwatch.GetTimestamp();

@@ -7,7 +7,8 @@ namespace Ers.Agent.Journey;
 /// <summary>
 /// The agent: watches every reader and runs one independent <see cref="ReaderJourney"/> per card. On removal it
 /// tells Ers at once (which ends every session bound to the card) and waits for the next card. While cards are in,
-/// it sends a heartbeat every <paramref name="heartbeatInterval"/>.
+/// it sends a heartbeat every <paramref name="heartbeatInterval"/>. Login links are opened only on
+/// <paramref name="browserOrigin"/> (by default the origin of the API's server).
 /// </summary>
 public sealed class AgentJourney(
     ICardReaderService readers,
@@ -15,11 +16,13 @@ public sealed class AgentJourney(
     IAgentUi ui,
     IBrowserLauncher? browser,
     TimeSpan heartbeatInterval,
-    TimeProvider timeProvider)
+    TimeProvider timeProvider,
+    Uri? browserOrigin = null)
 {
     private static readonly TimeSpan RemovalReportTimeout = TimeSpan.FromSeconds(5);
     private readonly Dictionary<string, Running> _journeys = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
+    private readonly string _browserOrigin = browserOrigin is null ? api.ServerOrigin : LoginStatement.Origin(browserOrigin);
 
     /// <summary>Every reader event as it is handled (for measurements and tests).</summary>
     public event Action<ReaderEvent>? ReaderEventHandled;
@@ -61,7 +64,7 @@ public sealed class AgentJourney(
         {
             case ReaderEventKind.CardInserted:
                 await EndAsync(item.Reader);
-                var journey = new ReaderJourney(item.Reader, readers, api, ui, browser, timeProvider);
+                var journey = new ReaderJourney(item.Reader, readers, api, ui, browser, timeProvider, _browserOrigin);
                 var removed = new CancellationTokenSource();
                 lock (_lock)
                 {
