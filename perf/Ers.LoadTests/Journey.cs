@@ -25,7 +25,7 @@ public sealed class Journey(RunMetrics metrics, JourneyOptions options)
         {
             var t = Stopwatch.GetTimestamp();
             var challenge = await PostAsync<CardInsertedResponse>(workstation.Client, AgentApiRoutes.CardInserted,
-                new CardInsertedRequest(card.CardId, card.Certificate), Steps.Insert, cancellationToken);
+                new CardInsertedRequest(card.CardId, card.Certificate, LoginStatement.Protocol), Steps.Insert, cancellationToken);
             metrics.Record(Steps.Insert, t);
             inserted = true;
 

@@ -6,4 +6,4 @@ namespace Ers.Api;
 /// (one that signs the challenge's raw bytes, from before login statements) is refused with
 /// <see cref="ApiErrorCodes.AgentOutdated"/> before any challenge is issued.
 /// </summary>
-public sealed record CardInsertedRequest(string CardId, byte[] Certificate, string? LoginProtocol = LoginStatement.Protocol);
+public sealed record CardInsertedRequest(string CardId, byte[] Certificate, string? LoginProtocol = null);

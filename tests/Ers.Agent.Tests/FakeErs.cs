@@ -50,6 +50,9 @@ internal sealed class FakeErs : IAsyncDisposable
     /// <summary>Awaited inside cards/inserted with the call's number (1 for the first), before it answers.</summary>
     public Func<int, Task>? OnCardInserted { get; set; }
 
+    /// <summary>The path of every call, in order.</summary>
+    public ConcurrentQueue<string> Routes { get; } = new();
+
     public ConcurrentQueue<string> RemovedCards { get; } = new();
 
     public ConcurrentQueue<string> BlockedCards { get; } = new();
@@ -101,6 +104,7 @@ internal sealed class FakeErs : IAsyncDisposable
         app.Use(async (context, next) =>
         {
             ClientCertificates.Enqueue(context.Connection.ClientCertificate?.Subject);
+            Routes.Enqueue(context.Request.Path);
             TraceParents.Enqueue(context.Request.Headers.TraceParent.ToString() is { Length: > 0 } traceParent ? traceParent : null);
             await next(context);
             _calls.Writer.TryWrite(context.Request.Path);

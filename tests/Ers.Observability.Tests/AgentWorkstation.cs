@@ -48,7 +48,7 @@ public sealed class AgentWorkstation : IDisposable
     public async Task<CardInsertedResponse> InsertAsync(Card card)
     {
         using var response = await Http.PostAsJsonAsync(AgentApiRoutes.CardInserted.TrimStart('/'),
-            new CardInsertedRequest(card.CardId, card.Certificate.RawData));
+            new CardInsertedRequest(card.CardId, card.Certificate.RawData, LoginStatement.Protocol));
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<CardInsertedResponse>())!;
     }

@@ -356,7 +356,7 @@ public sealed class AgentApiRefusalTests(AgentHost host) : IClassFixture<AgentHo
         using var client = host.AgentClient(host.Workstation1);
         var before = await host.ErsActivationsAsync();
 
-        var response = await client.PostAsJsonAsync(AgentApiRoutes.CardInserted, new CardInsertedRequest(card.CardId, card.CertificateDer));
+        var response = await client.PostAsJsonAsync(AgentApiRoutes.CardInserted, new CardInsertedRequest(card.CardId, card.CertificateDer, LoginStatement.Protocol));
 
         await AssertRefusedAsync(response, HttpStatusCode.Forbidden, code, Ws1, card.CardId);
         Assert.Equal(before, await host.ErsActivationsAsync());

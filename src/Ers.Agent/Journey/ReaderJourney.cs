@@ -75,7 +75,9 @@ internal sealed class ReaderJourney(
             await card.SelectAsync(removed);
             _cardId = await card.ReadCardIdAsync(removed);
             certificate = await card.ReadAuthenticationCertificateAsync(removed);
-            challenge = await api.CardInsertedAsync(new CardInsertedRequest(_cardId, certificate.Der), removed);
+            challenge = await api.CardInsertedAsync(new CardInsertedRequest(_cardId, certificate.Der, LoginStatement.Protocol), removed);
+            // Checked before the passcode is asked for: a challenge the card would not sign is not worth a try.
+            var statement = Statement(challenge);
             if (challenge.Warning is { } warning)
             {
                 Notify(JourneyState.Reading, NoticeLevel.Warning, warning.Message);
@@ -91,9 +93,10 @@ internal sealed class ReaderJourney(
             if (challenge.ExpiresAt <= timeProvider.GetUtcNow())
             {
                 // The user took long over the passcode: ask for a fresh challenge rather than fail.
-                challenge = await api.CardInsertedAsync(new CardInsertedRequest(_cardId, certificate.Der), removed);
+                challenge = await api.CardInsertedAsync(new CardInsertedRequest(_cardId, certificate.Der, LoginStatement.Protocol), removed);
+                statement = Statement(challenge);
             }
-            var signature = await card.SignAsync(certificate, Statement(challenge), removed);
+            var signature = await card.SignAsync(certificate, statement, removed);
             session = await api.AuthenticateAsync(new CardAuthenticateRequest(challenge.ChallengeToken, signature), removed);
             _sessionToken = session.SessionToken;
         }

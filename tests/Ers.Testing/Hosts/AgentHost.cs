@@ -176,7 +176,7 @@ public class AgentHost : IAsyncLifetime
 
     public async Task<CardInsertedResponse> InsertAsync(HttpClient client, TestCard card)
     {
-        var response = await client.PostAsJsonAsync(AgentApiRoutes.CardInserted, new CardInsertedRequest(card.CardId, card.CertificateDer));
+        var response = await client.PostAsJsonAsync(AgentApiRoutes.CardInserted, new CardInsertedRequest(card.CardId, card.CertificateDer, LoginStatement.Protocol));
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<CardInsertedResponse>())!;
     }
