@@ -43,7 +43,7 @@ public static class LoginLatency
                 var challenge = await host.InsertAsync(client, card);
                 inserts[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                 var response = await client.PostAsJsonAsync(AgentApiRoutes.CardAuthenticate,
-                    new CardAuthenticateRequest(challenge.ChallengeToken, card.Sign(challenge.Challenge)));
+                    new CardAuthenticateRequest(challenge.ChallengeToken, host.Sign(client, card, challenge)));
                 samples[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                 if (!response.IsSuccessStatusCode)
                 {

@@ -25,12 +25,14 @@ public sealed class Journey(RunMetrics metrics, JourneyOptions options)
         {
             var t = Stopwatch.GetTimestamp();
             var challenge = await PostAsync<CardInsertedResponse>(workstation.Client, AgentApiRoutes.CardInserted,
-                new CardInsertedRequest(card.CardId, card.Certificate), Steps.Insert, cancellationToken);
+                new CardInsertedRequest(card.CardId, card.Certificate, LoginStatement.Protocol), Steps.Insert, cancellationToken);
             metrics.Record(Steps.Insert, t);
             inserted = true;
 
             t = Stopwatch.GetTimestamp();
-            var signature = card.Sign(challenge.Challenge);
+            // The agent's work: the login statement from its own server origin, workstation and card, then the card.
+            var signature = card.Sign(LoginStatement.Build(LoginStatement.Origin(workstation.Client.BaseAddress!), workstation.Id,
+                card.CardId, challenge.ChallengeId, challenge.Nonce));
             metrics.Record(Steps.Sign, t);
 
             t = Stopwatch.GetTimestamp();

@@ -9,7 +9,7 @@ public sealed class SimulatedCard(string cardId, string userId, byte[] certifica
     public string UserId { get; } = userId;
     public byte[] Certificate { get; } = certificate;
 
-    /// <summary>Signs the challenge as a PIV card does (ECDSA P-256 over SHA-256, DER-encoded signature).</summary>
-    public byte[] Sign(byte[] challenge) =>
-        key.SignData(challenge, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+    /// <summary>Signs a login statement (Ers.Api's LoginStatement) as a PIV card does (ECDSA P-256 over SHA-256, DER-encoded signature).</summary>
+    public byte[] Sign(byte[] statement) =>
+        key.SignData(statement, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
 }

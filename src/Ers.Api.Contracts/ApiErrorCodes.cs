@@ -28,6 +28,18 @@ public static class ApiErrorCodes
     public const string ChallengeExpired = "challenge.expired";
     public const string ChallengeUsed = "challenge.used";
     public const string ChallengeOtherWorkstation = "challenge.other-workstation";
+
+    /// <summary>
+    /// The agent does not sign login statements (<see cref="LoginStatement.Protocol"/>): it would sign the challenge's
+    /// raw bytes. Refused at <c>cards/inserted</c>, before a challenge is issued; the agent must be updated.
+    /// </summary>
+    public const string AgentOutdated = "agent.outdated";
+
+    /// <summary>
+    /// The signature does not verify over the login statement the server rebuilds (its own origin, the workstation of
+    /// the client certificate, the card and challenge of the token): a forged one, one by another key, or one over
+    /// another statement or over the challenge's raw bytes.
+    /// </summary>
     public const string SignatureInvalid = "signature.invalid";
     public const string SessionTokenInvalid = "session.token-invalid";
     public const string StoreUnavailable = "service.store-unavailable";

@@ -17,13 +17,14 @@ namespace Ers.Agent.Tests;
 
 /// <summary>
 /// A small stand-in for Ers's agents' API on real Kestrel with real mutual TLS, just enough to drive the agent's
-/// HTTP client and journey: it checks the card's signature for real. The end-to-end test against Ers itself lives
-/// with Ers.Web.
+/// HTTP client and journey: it checks the card's signature over the login statement for real (its own origin, the
+/// CN of the client certificate, the card id reported). It also stands in for a compromised server: the hooks below
+/// answer challenges and login links of hostile shapes. The end-to-end test against Ers itself lives with Ers.Web.
 /// </summary>
 internal sealed class FakeErs : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly ConcurrentDictionary<string, (byte[] Challenge, X509Certificate2 Certificate)> _challenges = new();
+    private readonly ConcurrentDictionary<string, (byte[] Statement, X509Certificate2 Certificate)> _challenges = new();
     private readonly Channel<string> _calls = Channel.CreateUnbounded<string>();
 
     private int _insertions;
@@ -40,8 +41,17 @@ internal sealed class FakeErs : IAsyncDisposable
     /// <summary>When set, every challenge expires at this time (the agent then asks again before signing).</summary>
     public DateTimeOffset? ChallengeExpiresAt { get; set; }
 
+    /// <summary>When set, rewrites every challenge before it is sent (a hostile server's shapes).</summary>
+    public Func<CardInsertedResponse, CardInsertedResponse>? ShapeChallenge { get; set; }
+
+    /// <summary>When set, the login link sessions/ticket answers (a hostile server's); else one on this server.</summary>
+    public Uri? LoginUrl { get; set; }
+
     /// <summary>Awaited inside cards/inserted with the call's number (1 for the first), before it answers.</summary>
     public Func<int, Task>? OnCardInserted { get; set; }
+
+    /// <summary>The path of every call, in order.</summary>
+    public ConcurrentQueue<string> Routes { get; } = new();
 
     public ConcurrentQueue<string> RemovedCards { get; } = new();
 
@@ -94,11 +104,12 @@ internal sealed class FakeErs : IAsyncDisposable
         app.Use(async (context, next) =>
         {
             ClientCertificates.Enqueue(context.Connection.ClientCertificate?.Subject);
+            Routes.Enqueue(context.Request.Path);
             TraceParents.Enqueue(context.Request.Headers.TraceParent.ToString() is { Length: > 0 } traceParent ? traceParent : null);
             await next(context);
             _calls.Writer.TryWrite(context.Request.Path);
         });
-        app.MapPost(AgentApiRoutes.CardInserted, async (CardInsertedRequest request) =>
+        app.MapPost(AgentApiRoutes.CardInserted, async (CardInsertedRequest request, HttpContext context) =>
         {
             if (OnCardInserted is { } hook)
             {
@@ -110,10 +121,13 @@ internal sealed class FakeErs : IAsyncDisposable
             }
             var certificate = X509CertificateLoader.LoadCertificate(request.Certificate);
             var token = Guid.NewGuid().ToString("N");
-            var challenge = RandomNumberGenerator.GetBytes(32);
-            _challenges[token] = (challenge, certificate);
+            var challengeId = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+            var nonce = RandomNumberGenerator.GetBytes(LoginStatement.NonceSize);
+            var workstation = context.Connection.ClientCertificate!.GetNameInfo(X509NameType.SimpleName, false);
+            _challenges[token] = (LoginStatement.Build(LoginStatement.Origin(BaseAddress), workstation, request.CardId, challengeId, nonce), certificate);
             var algorithm = certificate.GetRSAPublicKey() is null ? "ES256" : "RS256";
-            return Results.Ok(new CardInsertedResponse(token, challenge, ChallengeExpiresAt ?? DateTimeOffset.UtcNow.AddMinutes(2), algorithm, null));
+            var challenge = new CardInsertedResponse(token, challengeId, nonce, ChallengeExpiresAt ?? DateTimeOffset.UtcNow.AddMinutes(2), algorithm, null);
+            return Results.Ok(ShapeChallenge is { } shape ? shape(challenge) : challenge);
         });
         app.MapPost(AgentApiRoutes.CardAuthenticate, (CardAuthenticateRequest request) =>
         {
@@ -123,8 +137,8 @@ internal sealed class FakeErs : IAsyncDisposable
             }
             var rsa = issued.Certificate.GetRSAPublicKey();
             var valid = rsa is not null
-                ? rsa.VerifyData(issued.Challenge, request.Signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
-                : issued.Certificate.GetECDsaPublicKey()!.VerifyData(issued.Challenge, request.Signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+                ? rsa.VerifyData(issued.Statement, request.Signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
+                : issued.Certificate.GetECDsaPublicKey()!.VerifyData(issued.Statement, request.Signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
             return valid
                 ? Results.Ok(new SessionResponse("session-" + Guid.NewGuid().ToString("N"), "AwaitingRole", "Dr Ada Test", Roles, null, null))
                 : Problem(ApiErrorCodes.SignatureInvalid);
@@ -137,7 +151,7 @@ internal sealed class FakeErs : IAsyncDisposable
                 : Results.Ok(new SessionResponse(request.SessionToken, "Active", "Dr Ada Test", Roles, role, null));
         });
         app.MapPost(AgentApiRoutes.BrowserTicket, (SessionRequest request) =>
-            Results.Ok(new BrowserTicketResponse(new Uri("https://127.0.0.1/login?ticket=" + request.SessionToken), DateTimeOffset.UtcNow.AddMinutes(1))));
+            Results.Ok(new BrowserTicketResponse(LoginUrl ?? new Uri(BaseAddress, "/login?ticket=" + request.SessionToken), DateTimeOffset.UtcNow.AddMinutes(1))));
         app.MapPost(AgentApiRoutes.CardRemoved, (CardRemovedRequest request) =>
         {
             RemovedCards.Enqueue(request.CardId);

@@ -48,7 +48,7 @@ public sealed class HttpAgentApiTests
         await using var ers = await FakeErs.StartAsync(pki);
         ers.RefuseInsertionWith = ApiErrorCodes.CertificateExpired;
         using var api = new HttpAgentApi(ers.BaseAddress, pki.Workstation, [pki.Ca]);
-        var ex = await Assert.ThrowsAsync<AgentApiException>(() => api.CardInsertedAsync(new CardInsertedRequest("00", [1]), default));
+        var ex = await Assert.ThrowsAsync<AgentApiException>(() => api.CardInsertedAsync(new CardInsertedRequest("00", [1], LoginStatement.Protocol), default));
         Assert.Equal((403, ApiErrorCodes.CertificateExpired), (ex.Status, ex.Code));
     }
 }

@@ -96,7 +96,7 @@ public sealed class JourneyTests(PcscdFixture pcscd) : IAsyncLifetime
         var active = await WaitForAsync(n => n.State == JourneyState.Active && n.Message.StartsWith("Active:", StringComparison.Ordinal), "active");
         Assert.Equal("Active: Dr Ada Test - Medical Secretary Access Role - Kent Community Health (RYY)", active.Message);
         var url = await WaitForAsync(n => n.Message.StartsWith("Open this address", StringComparison.Ordinal), "login URL");
-        Assert.Contains("https://127.0.0.1/login?ticket=session-", url.Message, StringComparison.Ordinal);
+        Assert.Contains(new Uri(_ers.BaseAddress, "/login?ticket=session-").AbsoluteUri, url.Message, StringComparison.Ordinal);
         Assert.Equal(2, card.PinPresentationCount);
         Assert.False(card.PinVerified); // cleared as soon as the challenge was signed
         Assert.All(_ers.ClientCertificates, subject => Assert.Equal("CN=workstation-01", subject));

@@ -14,6 +14,10 @@ internal sealed class RecordingAgentApi(IAgentApi inner) : IAgentApi
 
     public string? LastSessionToken { get; private set; }
 
+    public string ServerOrigin => inner.ServerOrigin;
+
+    public string WorkstationId => inner.WorkstationId;
+
     public Task<CardInsertedResponse> CardInsertedAsync(CardInsertedRequest request, CancellationToken cancellationToken) =>
         inner.CardInsertedAsync(request, cancellationToken);
 

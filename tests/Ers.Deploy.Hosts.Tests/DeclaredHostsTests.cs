@@ -167,7 +167,7 @@ public sealed class DeclaredHostsTests(ITestOutputHelper output)
             // A well-formed certificate that no smartcard CA issued: the workstation gets through, the card is refused by
             // the chain check against the declared card roots.
             Content = new StringContent(
-                JsonSerializer.Serialize(new CardInsertedRequest(Guid.NewGuid().ToString(), notACard.RawData), JsonSerializerOptions.Web),
+                JsonSerializer.Serialize(new CardInsertedRequest(Guid.NewGuid().ToString(), notACard.RawData, LoginStatement.Protocol), JsonSerializerOptions.Web),
                 System.Text.Encoding.UTF8, "application/json"),
         };
         // What ingress-nginx sends after verifying the workstation: the URL-encoded PEM in ssl-client-cert.

@@ -48,15 +48,19 @@ public sealed class AgentWorkstation : IDisposable
     public async Task<CardInsertedResponse> InsertAsync(Card card)
     {
         using var response = await Http.PostAsJsonAsync(AgentApiRoutes.CardInserted.TrimStart('/'),
-            new CardInsertedRequest(card.CardId, card.Certificate.RawData));
+            new CardInsertedRequest(card.CardId, card.Certificate.RawData, LoginStatement.Protocol));
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<CardInsertedResponse>())!;
     }
 
-    /// <summary>cards/authenticate with <paramref name="signature"/> over the challenge (the card's own if null).</summary>
+    /// <summary>cards/authenticate with <paramref name="signature"/> (if null, the card's over the login statement, as the agent builds it).</summary>
     public Task<HttpResponseMessage> AuthenticateAsync(Card card, CardInsertedResponse challenge, byte[]? signature = null) =>
         Http.PostAsJsonAsync(AgentApiRoutes.CardAuthenticate.TrimStart('/'),
-            new CardAuthenticateRequest(challenge.ChallengeToken, signature ?? card.Sign(challenge.Challenge)));
+            new CardAuthenticateRequest(challenge.ChallengeToken, signature ?? card.Sign(Statement(card, challenge))));
+
+    /// <summary>The login statement of <paramref name="challenge"/> as this workstation's agent builds it.</summary>
+    public byte[] Statement(Card card, CardInsertedResponse challenge) =>
+        LoginStatement.Build(LoginStatement.Origin(Http.BaseAddress!), WorkstationId, card.CardId, challenge.ChallengeId, challenge.Nonce);
 
     public void Dispose()
     {

@@ -22,7 +22,7 @@ public sealed class LoginRefusalMetricsTests
 
         // A signature by another key: refused by the API before any grain decides the login.
         var forger = workstation.IssueCard(user.UserId, user.Name);
-        using (var forged = await workstation.AuthenticateAsync(card, challenge, forger.Sign(challenge.Challenge)))
+        using (var forged = await workstation.AuthenticateAsync(card, challenge, forger.Sign(workstation.Statement(card, challenge))))
         {
             Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
             Assert.Contains(ApiErrorCodes.SignatureInvalid, await forged.Content.ReadAsStringAsync(), StringComparison.Ordinal);

@@ -24,6 +24,7 @@ public sealed class VirtualPivCard
     private int _pendingOffset;
     private byte[] _chainedData = [];
     private int _verifyCommands;
+    private int _authenticateCommands;
     private int _pinPresentations;
     private int _commands;
 
@@ -73,6 +74,9 @@ public sealed class VirtualPivCard
     public int PinPresentationCount => Volatile.Read(ref _pinPresentations);
 
     public int CommandCount => Volatile.Read(ref _commands);
+
+    /// <summary>GENERAL AUTHENTICATE commands received (asked to sign), answered or not.</summary>
+    public int AuthenticateCommandCount => Volatile.Read(ref _authenticateCommands);
 
     /// <summary>Power off, power on or reset: the card forgets the selected application and the verified PIN.</summary>
     public void Reset()
@@ -217,6 +221,7 @@ public sealed class VirtualPivCard
 
     private byte[] GeneralAuthenticate(CommandApdu command, byte[] data)
     {
+        Interlocked.Increment(ref _authenticateCommands);
         if (command.P2 != 0x9A)
         {
             return Sw(0x6A88);

@@ -25,7 +25,7 @@ public sealed class AgentApiLoginTests(AgentHost host) : IClassFixture<AgentHost
         var (response, challenge) = await host.LoginAsync(client, card);
 
         Assert.Equal("RSA-PKCS1-SHA256", challenge.SignatureAlgorithm);
-        Assert.True(challenge.Challenge.Length >= 32);
+        Assert.Equal(LoginStatement.NonceSize, challenge.Nonce.Length);
         Assert.Null(challenge.Warning);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var session = (await response.Content.ReadFromJsonAsync<SessionResponse>())!;
@@ -81,7 +81,7 @@ public sealed class AgentApiLoginTests(AgentHost host) : IClassFixture<AgentHost
         var card = host.IssueCard("555294209107", "Sam Okafor", KeyAlgorithm.EcdsaP256);
         var challenge = await host.InsertAsync(client, card);
         using var key = card.Certificate.GetECDsaPrivateKey()!;
-        var p1363 = key.SignData(challenge.Challenge, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var p1363 = key.SignData(host.Statement(client, card.CardId, challenge), System.Security.Cryptography.HashAlgorithmName.SHA256);
 
         var response = await client.PostAsJsonAsync(AgentApiRoutes.CardAuthenticate, new CardAuthenticateRequest(challenge.ChallengeToken, p1363));
 

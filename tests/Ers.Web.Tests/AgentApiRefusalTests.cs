@@ -138,7 +138,7 @@ public sealed class AgentApiRefusalTests(AgentHost host) : IClassFixture<AgentHo
         var before = await StateAsync(card);
 
         var response = await client.PostAsJsonAsync(AgentApiRoutes.CardAuthenticate, new CardAuthenticateRequest(
-            challenge.ChallengeToken, other.SignData(challenge.Challenge, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)));
+            challenge.ChallengeToken, other.SignData(host.Statement(client, card.CardId, challenge), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)));
 
         await AssertRefusedAsync(response, HttpStatusCode.Unauthorized, ApiErrorCodes.SignatureInvalid, Ws1, card.CardId, "555294209106");
         Assert.Equal(before, await StateAsync(card));
@@ -155,7 +155,7 @@ public sealed class AgentApiRefusalTests(AgentHost host) : IClassFixture<AgentHo
         var before = await StateAsync(card);
 
         var response = await client.PostAsJsonAsync(AgentApiRoutes.CardAuthenticate,
-            new CardAuthenticateRequest(challenge.ChallengeToken, otherCard.Sign(challenge.Challenge)));
+            new CardAuthenticateRequest(challenge.ChallengeToken, otherCard.Sign(host.Statement(client, card.CardId, challenge))));
 
         await AssertRefusedAsync(response, HttpStatusCode.Unauthorized, ApiErrorCodes.SignatureInvalid, Ws1, card.CardId);
         Assert.Equal(before, await StateAsync(card));
@@ -167,7 +167,7 @@ public sealed class AgentApiRefusalTests(AgentHost host) : IClassFixture<AgentHo
         using var client = host.AgentClient(host.Workstation1);
         var card = host.IssueCard("555294209105", "Dr Amelia Hart");
         var challenge = await host.InsertAsync(client, card);
-        var answer = new CardAuthenticateRequest(challenge.ChallengeToken, card.Sign(challenge.Challenge));
+        var answer = new CardAuthenticateRequest(challenge.ChallengeToken, host.Sign(client, card, challenge));
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync(AgentApiRoutes.CardAuthenticate, answer)).StatusCode);
         var before = await StateAsync(card);
         var activations = await host.ErsActivationsAsync();
@@ -190,7 +190,7 @@ public sealed class AgentApiRefusalTests(AgentHost host) : IClassFixture<AgentHo
         host.Time.Advance(TimeSpan.FromSeconds(61));
 
         var response = await client.PostAsJsonAsync(AgentApiRoutes.CardAuthenticate,
-            new CardAuthenticateRequest(challenge.ChallengeToken, card.Sign(challenge.Challenge)));
+            new CardAuthenticateRequest(challenge.ChallengeToken, host.Sign(client, card, challenge)));
 
         await AssertRefusedAsync(response, HttpStatusCode.Unauthorized, ApiErrorCodes.ChallengeExpired, Ws1, card.CardId);
         Assert.Equal(before, await StateAsync(card));
@@ -206,7 +206,7 @@ public sealed class AgentApiRefusalTests(AgentHost host) : IClassFixture<AgentHo
         var before = await StateAsync(card);
 
         var response = await client2.PostAsJsonAsync(AgentApiRoutes.CardAuthenticate,
-            new CardAuthenticateRequest(challenge.ChallengeToken, card.Sign(challenge.Challenge)));
+            new CardAuthenticateRequest(challenge.ChallengeToken, host.Sign(client2, card, challenge)));
 
         await AssertRefusedAsync(response, HttpStatusCode.Forbidden, ApiErrorCodes.ChallengeOtherWorkstation, "WS-TEST-0002", card.CardId);
         Assert.Equal(before, await StateAsync(card));
@@ -236,7 +236,7 @@ public sealed class AgentApiRefusalTests(AgentHost host) : IClassFixture<AgentHo
         var tampered = (challenge.ChallengeToken[0] == 'A' ? "B" : "A") + challenge.ChallengeToken[1..];
 
         var response = await client.PostAsJsonAsync(AgentApiRoutes.CardAuthenticate,
-            new CardAuthenticateRequest(tampered, card.Sign(challenge.Challenge)));
+            new CardAuthenticateRequest(tampered, host.Sign(client, card, challenge)));
 
         await AssertRefusedAsync(response, HttpStatusCode.Unauthorized, ApiErrorCodes.ChallengeInvalid, Ws1);
         Assert.Equal(before, await host.ErsActivationsAsync());
@@ -356,7 +356,7 @@ public sealed class AgentApiRefusalTests(AgentHost host) : IClassFixture<AgentHo
         using var client = host.AgentClient(host.Workstation1);
         var before = await host.ErsActivationsAsync();
 
-        var response = await client.PostAsJsonAsync(AgentApiRoutes.CardInserted, new CardInsertedRequest(card.CardId, card.CertificateDer));
+        var response = await client.PostAsJsonAsync(AgentApiRoutes.CardInserted, new CardInsertedRequest(card.CardId, card.CertificateDer, LoginStatement.Protocol));
 
         await AssertRefusedAsync(response, HttpStatusCode.Forbidden, code, Ws1, card.CardId);
         Assert.Equal(before, await host.ErsActivationsAsync());

@@ -99,7 +99,7 @@ public sealed class CardHolderApiTests(AgentHost host) : IClassFixture<AgentHost
             await host.InsertAsync(hostile, card);
 
             var response = await holder.PostAsJsonAsync(AgentApiRoutes.CardAuthenticate,
-                new CardAuthenticateRequest(challenge.ChallengeToken, card.Sign(challenge.Challenge)));
+                new CardAuthenticateRequest(challenge.ChallengeToken, host.Sign(holder, card, challenge)));
 
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             var state = await StateAsync(card);

@@ -41,7 +41,7 @@ public sealed class RateLimitTests(RateLimitedHost host) : IClassFixture<RateLim
 
         var before = await host.Grains.GetGrain<ICardGrain>(card.CardId).GetAsync();
 
-        await AssertLimitedAsync("card", () => client.PostAsJsonAsync(AgentApiRoutes.CardInserted, new CardInsertedRequest(card.CardId, card.CertificateDer)));
+        await AssertLimitedAsync("card", () => client.PostAsJsonAsync(AgentApiRoutes.CardInserted, new CardInsertedRequest(card.CardId, card.CertificateDer, LoginStatement.Protocol)));
         Assert.Equal(before, await host.Grains.GetGrain<ICardGrain>(card.CardId).GetAsync());
     }
 
@@ -55,7 +55,7 @@ public sealed class RateLimitTests(RateLimitedHost host) : IClassFixture<RateLim
         }
 
         var card = host.IssueCard("555294209107", "Sam Okafor");
-        await AssertLimitedAsync("user", () => client.PostAsJsonAsync(AgentApiRoutes.CardInserted, new CardInsertedRequest(card.CardId, card.CertificateDer)));
+        await AssertLimitedAsync("user", () => client.PostAsJsonAsync(AgentApiRoutes.CardInserted, new CardInsertedRequest(card.CardId, card.CertificateDer, LoginStatement.Protocol)));
         Assert.Equal(CardState.Absent, (await host.Grains.GetGrain<ICardGrain>(card.CardId).GetAsync()).State);
     }
 

@@ -14,7 +14,7 @@ public sealed class StoreUnavailableTests(AuditStoreDownHost host) : IClassFixtu
         using var client = host.AgentClient(host.Workstation1);
         var card = host.IssueCard("555294209105", "Dr Amelia Hart");
 
-        var response = await client.PostAsJsonAsync(AgentApiRoutes.CardInserted, new CardInsertedRequest(card.CardId, card.Certificate.RawData));
+        var response = await client.PostAsJsonAsync(AgentApiRoutes.CardInserted, new CardInsertedRequest(card.CardId, card.Certificate.RawData, LoginStatement.Protocol));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());

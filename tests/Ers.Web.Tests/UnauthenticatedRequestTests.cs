@@ -22,7 +22,7 @@ public sealed class UnauthenticatedRequestTests(AgentHost host) : IClassFixture<
         var card = host.IssueCard("555294209105", "Dr Amelia Hart");
 
         await AssertCountedAsync(HttpStatusCode.Unauthorized, ApiErrorCodes.ClientCertificateMissing,
-            () => client.PostAsJsonAsync(AgentApiRoutes.CardInserted, new CardInsertedRequest(card.CardId, card.CertificateDer)));
+            () => client.PostAsJsonAsync(AgentApiRoutes.CardInserted, new CardInsertedRequest(card.CardId, card.CertificateDer, LoginStatement.Protocol)));
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public sealed class UnauthenticatedRequestTests(AgentHost host) : IClassFixture<
         var card = host.IssueCard("555294209105", "Dr Amelia Hart");
 
         await AssertCountedAsync(HttpStatusCode.Forbidden, ApiErrorCodes.ClientCertificateInvalid,
-            () => client.PostAsJsonAsync(AgentApiRoutes.CardInserted, new CardInsertedRequest(card.CardId, card.CertificateDer)));
+            () => client.PostAsJsonAsync(AgentApiRoutes.CardInserted, new CardInsertedRequest(card.CardId, card.CertificateDer, LoginStatement.Protocol)));
     }
 
     [Fact]

@@ -24,6 +24,10 @@ public sealed class HttpAgentApi : IAgentApi, IDisposable
             throw new ArgumentException("The workstation certificate has no private key.", nameof(workstationCertificate));
         }
         _serverTrust = serverTrust;
+        ServerOrigin = LoginStatement.Origin(server);
+        WorkstationId = workstationCertificate.GetNameInfo(X509NameType.SimpleName, false) is { Length: > 0 } id
+            ? id
+            : throw new ArgumentException("The workstation certificate names no workstation (CN).", nameof(workstationCertificate));
         var handler = new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
@@ -36,6 +40,10 @@ public sealed class HttpAgentApi : IAgentApi, IDisposable
         };
         _client = new HttpClient(handler) { BaseAddress = server, Timeout = timeout ?? TimeSpan.FromSeconds(30) };
     }
+
+    public string ServerOrigin { get; }
+
+    public string WorkstationId { get; }
 
     public Task<CardInsertedResponse> CardInsertedAsync(CardInsertedRequest request, CancellationToken cancellationToken) =>
         PostAsync<CardInsertedRequest, CardInsertedResponse>(AgentApiRoutes.CardInserted, request, cancellationToken);

@@ -8,6 +8,15 @@ namespace Ers.Agent.Api;
 /// </summary>
 public interface IAgentApi
 {
+    /// <summary>
+    /// The origin of the server this client talks to (<see cref="LoginStatement.Origin"/> of its configured
+    /// address), which every login statement the card signs names: never one the server tells the agent.
+    /// </summary>
+    string ServerOrigin { get; }
+
+    /// <summary>The workstation id (CN) of the client certificate this client presents, as the server reads it.</summary>
+    string WorkstationId { get; }
+
     Task<CardInsertedResponse> CardInsertedAsync(CardInsertedRequest request, CancellationToken cancellationToken);
 
     Task<SessionResponse> AuthenticateAsync(CardAuthenticateRequest request, CancellationToken cancellationToken);

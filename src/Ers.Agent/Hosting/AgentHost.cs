@@ -61,7 +61,7 @@ public static class AgentHost
             : null;
         var agent = new AgentJourney(
             new PcScCardReaderService(TimeProvider.System), api, ui, browser,
-            TimeSpan.FromSeconds(Math.Max(1, options.HeartbeatSeconds)), TimeProvider.System);
+            TimeSpan.FromSeconds(Math.Max(1, options.HeartbeatSeconds)), TimeProvider.System, options.BrowserOrigin);
         icon?.Menu.Attach(Ui.Desktop.StatusMenuActions.For(agent, icon, notifier, stop));
         ui.Show(new AgentNotice("", JourneyState.Waiting, NoticeLevel.Info, $"Ers agent for {server.Server}. {AgentMessages.WaitingForCard}"));
         await agent.RunAsync(stop.Token);

@@ -27,6 +27,12 @@ public sealed class AgentOptions
     /// </summary>
     public int HeartbeatSeconds { get; set; } = 10;
 
+    /// <summary>
+    /// The origin of Ers's browser pages (<c>https://host[:port]</c>), e.g. https://127.0.0.1:5080: the only origin
+    /// whose login links the agent opens or prints. Empty: the origin of <see cref="Server"/>.
+    /// </summary>
+    public Uri? BrowserOrigin { get; set; }
+
     public const string DefaultBrowserCommand = "xdg-open";
 
     public string BrowserCommand { get; set; } = DefaultBrowserCommand;
@@ -65,6 +71,7 @@ public sealed class AgentOptions
         ["--server-ca"] = nameof(ServerCa),
         ["--heartbeat-seconds"] = nameof(HeartbeatSeconds),
         ["--browser"] = nameof(BrowserCommand),
+        ["--browser-origin"] = nameof(BrowserOrigin),
         ["--input"] = nameof(Input),
         ["--ui"] = nameof(UiMode),
         ["--pinentry"] = nameof(Pinentry),
@@ -120,6 +127,14 @@ public sealed class AgentOptions
     public (Uri Server, X509Certificate2 Workstation, X509Certificate2Collection ServerTrust) RequireServer()
     {
         var server = Server ?? throw new AgentConfigurationException("Set the Ers address: --server https://host:port (or ERS_AGENT_SERVER).");
+        foreach (var (name, address) in new[] { ("--server", server), ("--browser-origin", BrowserOrigin) })
+        {
+            // The login statements name the server's origin and login links must be on the browsers' one: https only.
+            if (address is not null && !(address.IsAbsoluteUri && address.Scheme == Uri.UriSchemeHttps && address.Host.Length > 0))
+            {
+                throw new AgentConfigurationException($"{name} must be an https address (https://host:port), not {address}.");
+            }
+        }
         var certPath = WorkstationCertificate ?? throw new AgentConfigurationException("Set the workstation certificate: --workstation-cert path (or ERS_AGENT_WORKSTATIONCERTIFICATE).");
         var caPath = ServerCa ?? throw new AgentConfigurationException("Set the CA that signs Ers's server certificate: --server-ca path.pem (or ERS_AGENT_SERVERCA).");
         try

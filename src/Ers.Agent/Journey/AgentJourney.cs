@@ -11,6 +11,7 @@ namespace Ers.Agent.Journey;
 /// until the first answer, or when Ers cannot be reached), and a session the answer reports ended is shown as ended
 /// with the server's reason; the card can stay in: <see cref="LogInAgainAsync"/> (the status icon's "Log in again")
 /// or a re-insertion starts the next login.
+/// Login links are opened only on <paramref name="browserOrigin"/> (by default the origin of the API's server).
 /// </summary>
 public sealed class AgentJourney(
     ICardReaderService readers,
@@ -18,7 +19,8 @@ public sealed class AgentJourney(
     IAgentUi ui,
     IBrowserLauncher? browser,
     TimeSpan heartbeatInterval,
-    TimeProvider timeProvider)
+    TimeProvider timeProvider,
+    Uri? browserOrigin = null)
 {
     /// <summary>What a clinician does after a session ended with the card still in.</summary>
     public const string LogInAgainHint = "To log in again, choose \"Log in again\" in the Ers icon's menu, or remove the card and insert it again.";
@@ -33,6 +35,7 @@ public sealed class AgentJourney(
     private readonly Dictionary<string, Running> _journeys = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private long _periodTicks = Bounded(heartbeatInterval).Ticks;
+    private readonly string _browserOrigin = browserOrigin is null ? api.ServerOrigin : LoginStatement.Origin(browserOrigin);
 
     /// <summary>Every reader event as it is handled (for measurements and tests).</summary>
     public event Action<ReaderEvent>? ReaderEventHandled;
@@ -189,7 +192,7 @@ public sealed class AgentJourney(
     // Under _lock.
     private void Start(string reader)
     {
-        var journey = new ReaderJourney(reader, readers, api, ui, browser, timeProvider);
+        var journey = new ReaderJourney(reader, readers, api, ui, browser, timeProvider, _browserOrigin);
         var removed = new CancellationTokenSource();
         _journeys[reader] = new Running(journey, removed, Task.Run(() => journey.RunAsync(removed.Token)));
     }

@@ -45,6 +45,7 @@ public static class AgentMessages
         SmartCardException { Error: SmartCardError.CardInUse } => "Another program is using the card. Close it and re-insert the card.",
         SmartCardException => "The card could not be read. Remove it and try again.",
         AgentApiException api => DescribeApi(api),
+        UnacceptableChallengeException => ChallengeRefused,
         PasscodeCancelledException => "No passcode was entered. Remove the card and insert it again to log in.",
         Ui.Desktop.PinentryException => "The passcode dialog (pinentry) could not be shown. Please contact IT support.",
         EndOfStreamException => "The agent's input has ended, so it cannot ask for the passcode or the role.",
@@ -57,6 +58,18 @@ public static class AgentMessages
         : $"Ers could not log you in (error {api.Status}). Remove the card and try again; if it happens again, contact IT support.";
 
     public const string Unreachable = "Cannot reach Ers. Check the network and try again.";
+
+    /// <summary>The server's challenge was not of the shape the agent signs, so the card signed nothing.</summary>
+    public const string ChallengeRefused =
+        "Ers sent a login challenge this agent does not accept, so your card was not used. Remove the card; if it happens again, contact IT support.";
+
+    /// <summary>
+    /// A login link not on the browsers' origin was neither opened nor shown. Names only the link's scheme and host
+    /// (its query would hold the one-time ticket) beside the origin expected, for IT support.
+    /// </summary>
+    public static string LoginLinkRefused(Uri? link, string expected) =>
+        $"Ers sent a browser login address that is not on {expected}, so it was not opened "
+        + $"({(link is { IsAbsoluteUri: true } ? $"{link.Scheme}://{link.Authority}" : "not an absolute address")}). Please contact IT support.";
 
     /// <summary>
     /// A plain sentence for every refusal code the agents' API can return: its own (<see cref="ApiErrorCodes"/>) and
@@ -86,6 +99,7 @@ public static class AgentMessages
         [ApiErrorCodes.ChallengeExpired] = RetryLogin,
         [ApiErrorCodes.ChallengeUsed] = RetryLogin,
         [ApiErrorCodes.ChallengeOtherWorkstation] = RetryLogin,
+        [ApiErrorCodes.AgentOutdated] = "This agent is too old for Ers. Please contact IT support to update it.",
         [ApiErrorCodes.SignatureInvalid] = "The card could not prove its identity. Remove it and try again.",
         [ApiErrorCodes.SessionTokenInvalid] = SessionOver,
         [ApiErrorCodes.StoreUnavailable] = "Ers is temporarily unavailable. Please try again shortly.",

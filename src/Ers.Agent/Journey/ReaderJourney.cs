@@ -7,8 +7,10 @@ using Ers.Api;
 namespace Ers.Agent.Journey;
 
 /// <summary>
-/// One card in one reader, from insertion to removal: read, register, passcode, sign the challenge, role, active.
-/// Removal cancels <see cref="RunAsync"/>'s token; nothing of a journey is reused by the next insertion.
+/// One card in one reader, from insertion to removal: read, register, passcode, sign the login statement, role,
+/// active, browser. Removal cancels <see cref="RunAsync"/>'s token; nothing of a journey is reused by the next
+/// insertion. The agent trusts the server no further than it must: the card signs only a
+/// <see cref="LoginStatement"/> the agent builds itself, and only login links on <paramref name="browserOrigin"/> open.
 /// </summary>
 internal sealed class ReaderJourney(
     string reader,
@@ -16,7 +18,8 @@ internal sealed class ReaderJourney(
     IAgentApi api,
     IAgentUi ui,
     IBrowserLauncher? browser,
-    TimeProvider timeProvider)
+    TimeProvider timeProvider,
+    string browserOrigin)
 {
     private volatile string? _cardId;
     private volatile string? _sessionToken;
@@ -72,7 +75,9 @@ internal sealed class ReaderJourney(
             await card.SelectAsync(removed);
             _cardId = await card.ReadCardIdAsync(removed);
             certificate = await card.ReadAuthenticationCertificateAsync(removed);
-            challenge = await api.CardInsertedAsync(new CardInsertedRequest(_cardId, certificate.Der), removed);
+            challenge = await api.CardInsertedAsync(new CardInsertedRequest(_cardId, certificate.Der, LoginStatement.Protocol), removed);
+            // Checked before the passcode is asked for: a challenge the card would not sign is not worth a try.
+            var statement = Statement(challenge);
             if (challenge.Warning is { } warning)
             {
                 Notify(JourneyState.Reading, NoticeLevel.Warning, warning.Message);
@@ -88,9 +93,10 @@ internal sealed class ReaderJourney(
             if (challenge.ExpiresAt <= timeProvider.GetUtcNow())
             {
                 // The user took long over the passcode: ask for a fresh challenge rather than fail.
-                challenge = await api.CardInsertedAsync(new CardInsertedRequest(_cardId, certificate.Der), removed);
+                challenge = await api.CardInsertedAsync(new CardInsertedRequest(_cardId, certificate.Der, LoginStatement.Protocol), removed);
+                statement = Statement(challenge);
             }
-            var signature = await card.SignAsync(certificate, challenge.Challenge, removed);
+            var signature = await card.SignAsync(certificate, statement, removed);
             session = await api.AuthenticateAsync(new CardAuthenticateRequest(challenge.ChallengeToken, signature), removed);
             _sessionToken = session.SessionToken;
         }
@@ -116,6 +122,28 @@ internal sealed class ReaderJourney(
             await connection.DisposeAsync();
         }
         await ChooseRoleAndOpenAsync(session, removed);
+    }
+
+    /// <summary>
+    /// The statement the card signs, from this agent's own server origin and workstation id, the card id it read, and
+    /// the challenge's id and nonce. A challenge of another shape never reaches the card.
+    /// </summary>
+    private byte[] Statement(CardInsertedResponse challenge)
+    {
+        if (challenge.ChallengeToken is not { Length: > 0 } || challenge.Nonce is not { Length: LoginStatement.NonceSize } ||
+            challenge.ChallengeId is not { Length: > 0 and <= 64 } id || !id.All(char.IsAsciiLetterOrDigit))
+        {
+            throw new UnacceptableChallengeException();
+        }
+
+        try
+        {
+            return LoginStatement.Build(api.ServerOrigin, api.WorkstationId, _cardId!, id, challenge.Nonce);
+        }
+        catch (ArgumentException)
+        {
+            throw new UnacceptableChallengeException();
+        }
     }
 
     private static async Task ForgetPinAsync(PivCard card)
@@ -199,6 +227,13 @@ internal sealed class ReaderJourney(
         }
         Notify(JourneyState.Active, NoticeLevel.Info, AgentMessages.Active(session, role));
         var ticket = await api.BrowserTicketAsync(new SessionRequest(session.SessionToken), removed);
+        if (ticket.LoginUrl is not { } loginUrl || !LoginStatement.IsOn(loginUrl, browserOrigin))
+        {
+            // Neither opened nor printed: the address is the server's choice and could be any scheme or site. Only
+            // its scheme and host are named (its query would hold a ticket).
+            Notify(JourneyState.Active, NoticeLevel.Error, AgentMessages.LoginLinkRefused(ticket.LoginUrl, browserOrigin));
+            return;
+        }
         if (browser is null)
         {
             Notify(JourneyState.Active, NoticeLevel.Info, $"Open this address to log in: {ticket.LoginUrl}");

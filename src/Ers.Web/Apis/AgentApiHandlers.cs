@@ -25,6 +25,7 @@ internal sealed class AgentApiHandlers(
     CardRevocations revocations,
     CardAuthenticationOptions cardOptions,
     AgentApiOptions options,
+    AgentApiOrigin origin,
     TimeProvider time,
     ILogger<AgentApiHandlers> logger,
     Ers.Grains.Telemetry.ErsMetrics metrics,
@@ -52,6 +53,13 @@ internal sealed class AgentApiHandlers(
         }
 
         var subject = new AuditSubject(workstationId, request.CardId);
+        if (request.LoginProtocol != LoginStatement.Protocol)
+        {
+            // An agent from before login statements would have its card sign the nonce's raw bytes: it gets no challenge.
+            return await RefuseLoginAsync(subject, StatusCodes.Status400BadRequest, ApiErrorCodes.AgentOutdated,
+                $"This agent does not sign {LoginStatement.Protocol} login statements. Update the agent.");
+        }
+
         var validation = validator.Validate(request.Certificate);
         metrics.CertificateValidated(validation.ErrorCode ?? "valid"); // ers.certificate.validations (telemetry)
         if (validation.Card is not { } card)
@@ -80,7 +88,7 @@ internal sealed class AgentApiHandlers(
 
         var challenge = challenges.Issue(request.CardId, workstationId, request.Certificate);
         return Results.Ok(new CardInsertedResponse(
-            challenge.Token, challenge.Challenge, challenge.ExpiresAt, card.Algorithm.Name(), validation.Warning));
+            challenge.Token, challenge.ChallengeId, challenge.Challenge, challenge.ExpiresAt, card.Algorithm.Name(), validation.Warning));
     }
 
     public async Task<IResult> CardAuthenticateAsync(HttpContext context)
@@ -130,7 +138,10 @@ internal sealed class AgentApiHandlers(
         }
 
         subject = subject with { UserId = card.UserId };
-        if (!CardSignatures.Verify(card, claims.Challenge, request.Signature))
+        // The statement is rebuilt from what this node knows itself: its configured origin, the workstation of the
+        // mutual-TLS certificate (equal to the token's, checked above), and the card and challenge the token binds.
+        var statement = LoginStatement.Build(origin.Value, workstationId, claims.CardId, claims.ChallengeId, claims.Challenge);
+        if (!CardSignatures.Verify(card, statement, request.Signature))
         {
             return await RefuseLoginAsync(subject, StatusCodes.Status401Unauthorized, ApiErrorCodes.SignatureInvalid,
                 "The card's signature does not match its certificate.");

@@ -9,6 +9,14 @@ public sealed class AgentApiOptions
     public int MaxRequestBodyBytes { get; set; } = 64 * 1024;
 
     /// <summary>
+    /// The origin the agents reach this API at (<c>https://host[:port]</c>, e.g. <c>https://ers.example.org</c>): every
+    /// card's login statement names it, and a signature over a statement naming another origin is refused. Empty: the
+    /// origin of <see cref="HttpsUrl"/> (which must then name one host), else that of <see cref="BrowserBaseUrl"/>.
+    /// See <see cref="AgentApiOrigin"/>.
+    /// </summary>
+    public string? PublicOrigin { get; set; }
+
+    /// <summary>
     /// The browsers' base URL for the one-time login link (e.g. <c>https://127.0.0.1:5080</c>). Empty: the agent
     /// request's own scheme and host.
     /// </summary>

@@ -15,7 +15,7 @@ namespace Ers.Web.Security;
 /// </summary>
 internal static class AgentListener
 {
-    public static void Configure(WebApplicationBuilder builder, AgentApiOptions api)
+    public static void Configure(WebApplicationBuilder builder, AgentApiOptions api, AgentApiOrigin origin)
     {
         X509Certificate2 certificate;
         try
@@ -47,12 +47,17 @@ internal static class AgentListener
                 });
             }
 
-            Listen(kestrel, api.HttpsUrl!, listen => listen.UseHttps(certificate, https =>
+            Listen(kestrel, api.HttpsUrl!, listen =>
             {
-                https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
-                // Trust is decided by the certificate handler against the workstation CAs, which Kestrel does not know.
-                https.AllowAnyClientCertificate();
-            }));
+                // With port 0 the login statements name the port this listener is bound to.
+                origin.Listening(listen);
+                listen.UseHttps(certificate, https =>
+                {
+                    https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+                    // Trust is decided by the certificate handler against the workstation CAs, which Kestrel does not know.
+                    https.AllowAnyClientCertificate();
+                });
+            });
         });
     }
 

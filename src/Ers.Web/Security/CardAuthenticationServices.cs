@@ -65,6 +65,7 @@ public static class CardAuthenticationServices
             problems.Add(e.Message);
         }
 
+        var origin = AgentApiOrigin.From(api, problems);
         RequiredSettings.ThrowIfAny(problems);
 
         var services = builder.Services;
@@ -72,6 +73,7 @@ public static class CardAuthenticationServices
         services.AddSingleton(workstations);
         services.AddSingleton(tokens);
         services.AddSingleton(api);
+        services.AddSingleton(origin);
         services.AddSingleton(new TrustedProxies(proxies));
         services.AddHttpClient(nameof(CrlStore), c => c.Timeout = TimeSpan.FromSeconds(10));
         services.AddSingleton(sp => new CardCrls(new CrlStore(cards.CrlSources, [.. cardRoots, .. intermediates], Clock(sp),
@@ -112,7 +114,7 @@ public static class CardAuthenticationServices
         });
         if (api.HttpsUrl is { Length: > 0 })
         {
-            AgentListener.Configure(builder, api);
+            AgentListener.Configure(builder, api, origin);
         }
         services.AddSingleton<AgentApiHandlers>(sp => ActivatorUtilities.CreateInstance<AgentApiHandlers>(sp, Clock(sp)));
         services.AddOpenApi(o => o.AddOperationTransformer(AgentRequestBody.DescribeAsync));

@@ -9,7 +9,7 @@ namespace Ers.Web.Security;
 /// </summary>
 public sealed class CardChallenges(TokenProtector protector, TimeProvider time, TimeSpan lifetime)
 {
-    public const int ChallengeSize = 32;
+    public const int ChallengeSize = Ers.Api.LoginStatement.NonceSize;
     private const byte Version = 1;
 
     public IssuedChallenge Issue(string cardId, string workstationId, ReadOnlySpan<byte> certificate)

@@ -78,10 +78,11 @@ public sealed partial class QuickstartTests
     {
 
         // The README's agent command; --non-interactive because no terminal types here. DISPLAY and WAYLAND_DISPLAY
-        // are removed: on a headless machine the agent prints the login link instead of trying xdg-open.
+        // are removed: on a headless machine the agent prints the login link instead of trying xdg-open. The pages
+        // are on a free port, not the shipped 5080, so the agent is told their origin (it shows no link elsewhere).
         var agent = HostProcess.StartDotnet("Ers.Agent", BuildOutput.Of("src/Ers.Agent", "Ers.Agent.dll"), Repo,
             ["--server", $"https://127.0.0.1:{agentPort}", "--workstation-cert", ".ers/pki/workstations/WS-DEV-0001.pfx",
-             "--server-ca", ".ers/pki/server-ca.crt.pem", "--non-interactive"],
+             "--server-ca", ".ers/pki/server-ca.crt.pem", "--non-interactive", "--browser-origin", $"https://127.0.0.1:{browserPort}"],
             new Dictionary<string, string?> { ["DISPLAY"] = null, ["WAYLAND_DISPLAY"] = null });
         await using var _agent = agent;
         await agent.WaitForLineAsync(l => l.Contains("Ers agent for", StringComparison.Ordinal), TimeSpan.FromMinutes(1), "its start");

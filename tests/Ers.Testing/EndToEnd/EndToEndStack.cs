@@ -108,7 +108,7 @@ public sealed class EndToEndStack : IAsyncDisposable
         _lineUi = new LineAgentUi(_agentInput, TextWriter.Synchronized(output));
         Ui = new TimedAgentUi(_lineUi);
         var journey = new AgentJourney(new PcScCardReaderService(TimeProvider.System), Api, Ui,
-            new PlaywrightBrowserLauncher(OpenedUrls.Writer), TimeSpan.FromSeconds(30), TimeProvider.System);
+            new PlaywrightBrowserLauncher(OpenedUrls.Writer), TimeSpan.FromSeconds(30), TimeProvider.System, BrowserUrl);
         journey.ReaderEventHandled += e =>
         {
             if (e.Kind == ReaderEventKind.CardInserted)

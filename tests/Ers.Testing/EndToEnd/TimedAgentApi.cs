@@ -10,6 +10,10 @@ public sealed class TimedAgentApi(IAgentApi inner) : IAgentApi
 {
     public ConcurrentQueue<TimedCall> Calls { get; } = new();
 
+    public string ServerOrigin => inner.ServerOrigin;
+
+    public string WorkstationId => inner.WorkstationId;
+
     public Task<CardInsertedResponse> CardInsertedAsync(CardInsertedRequest request, CancellationToken cancellationToken) =>
         TimeAsync("inserted", () => inner.CardInsertedAsync(request, cancellationToken));
 

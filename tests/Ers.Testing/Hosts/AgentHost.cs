@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography.X509Certificates;
 using Ers.Api;
 using Ers.Audit;
@@ -23,6 +24,7 @@ public class AgentHost : IAsyncLifetime
 {
     public const string ProxyAddress = "127.0.0.2";
 
+    private readonly ConditionalWeakTable<HttpClient, string> _workstationOf = [];
     private ErsWebFactory? _factory;
 
     private ErsWebFactory Factory => _factory ?? throw new InvalidOperationException("Not started.");
@@ -93,9 +95,29 @@ public class AgentHost : IAsyncLifetime
     }
 
     /// <summary>An HTTPS client of the agent endpoint presenting <paramref name="clientCertificate"/> (or none).</summary>
-    public HttpClient AgentClient(X509Certificate2? clientCertificate) =>
-        AgentHttpClient.Create(AgentUrl, clientCertificate,
+    public HttpClient AgentClient(X509Certificate2? clientCertificate)
+    {
+        var client = AgentHttpClient.Create(AgentUrl, clientCertificate,
             X509CertificateLoader.LoadCertificateFromFile(DevPki.CertificatePath(Directory, DevPki.ServerCaName)));
+        if (clientCertificate is not null)
+        {
+            _workstationOf.Add(client, clientCertificate.GetNameInfo(X509NameType.SimpleName, false));
+        }
+
+        return client;
+    }
+
+    /// <summary>The workstation id (CN) of the certificate <paramref name="client"/> presents.</summary>
+    public string WorkstationOf(HttpClient client) =>
+        _workstationOf.TryGetValue(client, out var id) ? id : throw new InvalidOperationException("Not a client of AgentClient with a certificate.");
+
+    /// <summary>The login statement of <paramref name="challenge"/> for <paramref name="cardId"/>, as a genuine agent on <paramref name="client"/> builds it.</summary>
+    public byte[] Statement(HttpClient client, string cardId, CardInsertedResponse challenge) =>
+        LoginStatement.Build(LoginStatement.Origin(client.BaseAddress!), WorkstationOf(client), cardId, challenge.ChallengeId, challenge.Nonce);
+
+    /// <summary>The card's signature over the login statement of <paramref name="challenge"/>, as a genuine agent on <paramref name="client"/> makes it.</summary>
+    public byte[] Sign(HttpClient client, TestCard card, CardInsertedResponse challenge) =>
+        card.SignStatement(client.BaseAddress!, WorkstationOf(client), challenge);
 
     /// <summary>A plain-HTTP client of the browser endpoint whose connections come from <paramref name="localAddress"/>.</summary>
     public HttpClient ProxyClient(string localAddress)
@@ -148,13 +170,13 @@ public class AgentHost : IAsyncLifetime
     {
         var challenge = await InsertAsync(client, card);
         var response = await client.PostAsJsonAsync(AgentApiRoutes.CardAuthenticate,
-            new CardAuthenticateRequest(challenge.ChallengeToken, card.Sign(challenge.Challenge)));
+            new CardAuthenticateRequest(challenge.ChallengeToken, Sign(client, card, challenge)));
         return (response, challenge);
     }
 
     public async Task<CardInsertedResponse> InsertAsync(HttpClient client, TestCard card)
     {
-        var response = await client.PostAsJsonAsync(AgentApiRoutes.CardInserted, new CardInsertedRequest(card.CardId, card.CertificateDer));
+        var response = await client.PostAsJsonAsync(AgentApiRoutes.CardInserted, new CardInsertedRequest(card.CardId, card.CertificateDer, LoginStatement.Protocol));
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<CardInsertedResponse>())!;
     }

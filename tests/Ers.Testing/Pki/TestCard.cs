@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Ers.Api;
 using Ers.Tools.Pki;
 
 namespace Ers.Testing.Pki;
@@ -18,6 +19,14 @@ public sealed class TestCard(string cardId, X509Certificate2 certificate)
 
     public string SerialNumber => Certificate.SerialNumber;
 
+    /// <summary>
+    /// Signs the login statement of <paramref name="challenge"/> as the agent builds it: the origin of
+    /// <paramref name="server"/> (the address the workstation talks to), the workstation id and this card's id.
+    /// </summary>
+    public byte[] SignStatement(Uri server, string workstationId, CardInsertedResponse challenge) =>
+        Sign(LoginStatement.Build(LoginStatement.Origin(server), workstationId, CardId, challenge.ChallengeId, challenge.Nonce));
+
+    /// <summary>Signs <paramref name="challenge"/> as given (a raw challenge, or a statement a test built).</summary>
     public byte[] Sign(byte[] challenge)
     {
         using var rsa = Certificate.GetRSAPrivateKey();

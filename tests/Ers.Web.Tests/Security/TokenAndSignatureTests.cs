@@ -16,7 +16,7 @@ public sealed class TokenAndSignatureTests
         var challenges = new CardChallenges(new TokenProtector([Key], "challenge"), _time, TimeSpan.FromSeconds(60));
         var issued = challenges.Issue("card-1", "WS-1", [1, 2, 3]);
 
-        Assert.True(issued.Challenge.Length >= 32);
+        Assert.Equal(Ers.Api.LoginStatement.NonceSize, issued.Challenge.Length);
         Assert.True(challenges.TryRead(issued.Token, out var claims));
         Assert.Equal(("card-1", "WS-1", issued.ChallengeId), (claims.CardId, claims.WorkstationId, claims.ChallengeId));
         Assert.Equal(issued.Challenge, claims.Challenge);
