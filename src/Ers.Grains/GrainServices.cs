@@ -34,9 +34,11 @@ public static class GrainServices
     {
         foreach (var (name, section) in new[] { (Revocation.CrlOptions.Card, Revocation.CrlOptions.CardSection), (Revocation.CrlOptions.Workstation, Revocation.CrlOptions.WorkstationSection) })
         {
+            // The message names each problem as configured now; the check itself runs on the bound options at start.
+            var problems = (configuration.GetSection(section).Get<Revocation.CrlOptions>() ?? new()).Validate(section);
             services.AddOptions<Revocation.CrlOptions>(name)
                 .Bind(configuration.GetSection(section))
-                .Validate(o => !o.Validate(section).Any(), $"Invalid CRL settings in {section}")
+                .Validate(o => !o.Validate(section).Any(), $"Invalid CRL settings: {string.Join(" ", problems)}")
                 .ValidateOnStart();
         }
 

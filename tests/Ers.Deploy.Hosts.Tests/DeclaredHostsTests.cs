@@ -59,6 +59,16 @@ public sealed class DeclaredHostsTests(ITestOutputHelper output)
                 new EnvironmentSources { Secrets = secrets, Fields = EnvironmentSources.PodFields("ers-audit-migrate-x", "127.0.0.5") });
             await RunToolAsync(work, jobEnvironment, [.. job.Args]);
 
+            // Every /etc/ers/... file a pod is told to read, replaced by its dev PKI counterpart.
+            var devFiles = new Dictionary<string, string>
+            {
+                ["/etc/ers/card-pki/root-ca.pem"] = Path.Combine(pki, "smartcard-root-ca.crt.pem"),
+                ["/etc/ers/card-pki/issuing-ca.pem"] = Path.Combine(pki, "smartcard-issuing-ca.crt.pem"),
+                ["/etc/ers/workstation-ca/ca.crt"] = Path.Combine(pki, "workstation-ca.crt.pem"),
+                ["/etc/ers/workstation-ca/ca.crl"] = Path.Combine(pki, "crl", "workstation-ca.crl"),
+                ["/etc/ers/data-protection/key"] = dataProtectionKey,
+            };
+
             // Two silo pods on their own loopback addresses; silos with an advertised address listen on every interface,
             // so each also gets its own ports.
             for (var i = 0; i < 2; i++)
@@ -76,7 +86,16 @@ public sealed class DeclaredHostsTests(ITestOutputHelper output)
                     ["Ers__Cluster__SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
                     ["Ers__Cluster__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
                 };
-                AssertOnlyAllowedOverrides(declared, overrides, allowed: PortSettings);
+                // The silo reads the CAs and CRLs (it owns revocation): the same stand-ins as the web's.
+                var siloPaths = new HashSet<string>();
+                foreach (var (name, value) in declared.Where(e => e.Value.StartsWith("/etc/ers/", StringComparison.Ordinal)))
+                {
+                    Assert.True(devFiles.TryGetValue(value, out var local), $"{name} names {value}, which this test has no stand-in for");
+                    overrides[name] = local;
+                    siloPaths.Add(name);
+                }
+
+                AssertOnlyAllowedOverrides(declared, overrides, allowed: new HashSet<string>([.. PortSettings, .. siloPaths]));
                 hosts.Add(Start($"ers-silo-{i}", "Ers.Silo", new Uri($"http://{ip}:{http}"), declared, overrides));
             }
 
@@ -90,15 +109,6 @@ public sealed class DeclaredHostsTests(ITestOutputHelper output)
             {
                 ["Urls"] = $"http://127.0.0.1:{webPort}",
                 [TrustedProxySetting] = "127.0.0.1",
-            };
-            // Every /etc/ers/... file the web is told to read, replaced by its dev PKI counterpart.
-            var devFiles = new Dictionary<string, string>
-            {
-                ["/etc/ers/card-pki/root-ca.pem"] = Path.Combine(pki, "smartcard-root-ca.crt.pem"),
-                ["/etc/ers/card-pki/issuing-ca.pem"] = Path.Combine(pki, "smartcard-issuing-ca.crt.pem"),
-                ["/etc/ers/workstation-ca/ca.crt"] = Path.Combine(pki, "workstation-ca.crt.pem"),
-                ["/etc/ers/workstation-ca/ca.crl"] = Path.Combine(pki, "crl", "workstation-ca.crl"),
-                ["/etc/ers/data-protection/key"] = dataProtectionKey,
             };
             var pathSettings = new HashSet<string>();
             foreach (var (name, value) in webDeclared.Where(e => e.Value.StartsWith("/etc/ers/", StringComparison.Ordinal)))

@@ -76,5 +76,11 @@ public sealed class CrlOptions
         {
             yield return $"{section}:CrlSources is set but no CA certificate (TrustedRoots, IntermediateCertificates) can verify them.";
         }
+
+        foreach (var path in TrustedRoots.Concat(IntermediateCertificates).Where(p => !File.Exists(p)))
+        {
+            // The silo verifies CRLs with these: without them it would hold no CRL and every login would fail closed.
+            yield return $"{section}: the CA certificate file '{path}' (TrustedRoots/IntermediateCertificates) does not exist on this silo.";
+        }
     }
 }

@@ -98,12 +98,9 @@ public static class CardAuthenticationServices
 
         // No default scheme: the agent API authenticates workstations explicitly, and browser pages keep their own.
         // Each agent request would otherwise build the workstation chain twice; the cache keys results by the
-        // certificate's SHA-256, and WorkstationIdentity re-checks revocation and expiry on every request.
-        services.AddAuthentication().AddCertificate().AddCertificateCache(o =>
-        {
-            o.CacheSize = 65_536;
-            o.CacheEntryExpiration = TimeSpan.FromMinutes(5);
-        });
+        // certificate's SHA-256 (successes only), and WorkstationIdentity re-checks revocation and expiry on every request.
+        services.AddAuthentication().AddCertificate();
+        services.AddSingleton<ICertificateValidationCache>(_ => new WorkstationCertificateCache(TimeProvider.System));
         services.AddOptions<CertificateAuthenticationOptions>(WorkstationIdentity.Scheme)
             .Configure<IServiceProvider>((options, sp) => WorkstationIdentity.Configure(
                 options, workstationRoots, () => sp.GetRequiredService<WorkstationCrls>().Store, () => workstations.StaleCrl));
