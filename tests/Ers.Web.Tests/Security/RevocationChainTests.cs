@@ -120,6 +120,47 @@ public sealed class RevocationChainTests : IDisposable
         Assert.Equal(CrlReadErrors.TooLarge, largeRead.Error);
     }
 
+    [Fact]
+    public async Task An_unchanged_crl_url_costs_a_conditional_get_answered_not_modified()
+    {
+        var crl = await File.ReadAllBytesAsync(DevPki.CrlPath(_pki.Directory, DevPki.SmartcardIssuingName));
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var requests = new List<string>();
+        var serve = Task.Run(async () =>
+        {
+            for (var i = 0; i < 2; i++)
+            {
+                using var client = await listener.AcceptTcpClientAsync();
+                var buffer = new byte[8192];
+                var read = await client.GetStream().ReadAsync(buffer);
+                var request = System.Text.Encoding.ASCII.GetString(buffer, 0, read);
+                requests.Add(request);
+                if (request.Contains("If-None-Match: \"v1\"", StringComparison.OrdinalIgnoreCase))
+                {
+                    await WriteAsync(client, "HTTP/1.1 304 Not Modified\r\nETag: \"v1\"\r\nConnection: close\r\n\r\n");
+                }
+                else
+                {
+                    await WriteAsync(client, $"HTTP/1.1 200 OK\r\nETag: \"v1\"\r\nContent-Length: {crl.Length}\r\nConnection: close\r\n\r\n");
+                    await client.GetStream().WriteAsync(crl);
+                }
+            }
+        });
+        using var http = new HttpClient();
+        var reader = new CrlReader(http);
+        var url = $"http://127.0.0.1:{port}/ca.crl";
+
+        var first = await reader.ReadAsync(url, null, new CrlOptions(), CancellationToken.None);
+        var second = await reader.ReadAsync(url, first.Validators, new CrlOptions(), CancellationToken.None);
+        await serve;
+
+        Assert.Equal(crl, first.Bytes);
+        Assert.True(second.Unchanged, second.Error);
+        Assert.Contains("If-None-Match: \"v1\"", requests[1], StringComparison.OrdinalIgnoreCase);
+    }
+
     private static async Task WriteAsync(System.Net.Sockets.TcpClient client, string text) =>
         await client.GetStream().WriteAsync(System.Text.Encoding.ASCII.GetBytes(text));
 
