@@ -11,7 +11,7 @@ public static class CrlCommands
 {
     private const string Usage = """
         Usage: ers crl refresh --silo URL     (URL: a silo's HTTP port, e.g. http://127.0.0.1:8080;
-                                               in Kubernetes: kubectl port-forward to an ers-silo pod)
+                                               in Kubernetes: kubectl port-forward deploy/ers-silo 8080)
         """;
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, CommandContext context)
