@@ -26,7 +26,7 @@ public class CardAuthenticationBenchmarks
     public void Setup()
     {
         _pki = new TestPki();
-        _pki.Crls.RefreshAsync().GetAwaiter().GetResult();
+        _pki.RefreshCrlsAsync().GetAwaiter().GetResult();
         var rsa = _pki.Card(algorithm: KeyAlgorithm.Rsa2048);
         var p256 = _pki.Card(algorithm: KeyAlgorithm.EcdsaP256);
         _rsaCertificate = rsa.CertificateDer;

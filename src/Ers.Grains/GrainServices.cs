@@ -26,6 +26,31 @@ public static class GrainServices
         return services;
     }
 
+    /// <summary>
+    /// What the revocation owner needs: the CRL settings of <c>Ers:CardAuthentication</c> and <c>Ers:Workstations</c>
+    /// (checked at start), the CAs that verify them and a bounded reader.
+    /// </summary>
+    public static IServiceCollection AddErsRevocation(this IServiceCollection services, IConfiguration configuration)
+    {
+        foreach (var (name, section) in new[] { (Revocation.CrlOptions.Card, Revocation.CrlOptions.CardSection), (Revocation.CrlOptions.Workstation, Revocation.CrlOptions.WorkstationSection) })
+        {
+            // The message names each problem as configured now; the check itself runs on the bound options at start.
+            var problems = (configuration.GetSection(section).Get<Revocation.CrlOptions>() ?? new()).Validate(section);
+            services.AddOptions<Revocation.CrlOptions>(name)
+                .Bind(configuration.GetSection(section))
+                .Validate(o => !o.Validate(section).Any(), $"Invalid CRL settings: {string.Join(" ", problems)}")
+                .ValidateOnStart();
+        }
+
+        services.TryAddSingleton<Revocation.RevocationSettings>();
+        // The reader sets its own per-read timeout (CrlDownloadTimeout); redirects are not followed to another host's CRL.
+        services.TryAddSingleton(_ => new Revocation.CrlReader(new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false })
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        }));
+        return services;
+    }
+
     public static IServiceCollection AddErsGrainServices(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddErsSessionOptions(configuration);
@@ -35,6 +60,7 @@ public static class GrainServices
         // The cluster host replaces it with the Redis index before this runs (Ers.Cluster's SessionSweeper).
         services.TryAddSingleton<Sessions.ISessionDeadlineIndex, Sessions.ProcessLocalSessionIndex>();
         services.AddHostedService(sp => sp.GetRequiredService<Workstations.ClusterChanges>());
+        services.AddErsRevocation(configuration);
         services.TryAddSingleton<IAuditTrail>(_ => new FileAuditTrail(configuration[AuditFilePathKey] ?? ".ers/audit.jsonl"));
         services.AddTransient(sp => new StaffDirectoryImporter(
             sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<IAuditTrail>(), sp.GetRequiredKeyedService<TimeProvider>(ErsTime.Key)));

@@ -1,5 +1,6 @@
 using Ers.Cluster;
 using Ers.ServiceDefaults;
+using Ers.Silo;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddErsSilo();
@@ -7,4 +8,5 @@ builder.AddErsTelemetry();
 
 var app = builder.Build();
 app.MapErsHealthEndpoints();
+app.MapErsRevocationEndpoints();
 app.Run();

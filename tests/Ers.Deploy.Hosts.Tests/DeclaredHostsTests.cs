@@ -64,6 +64,16 @@ public sealed class DeclaredHostsTests(ITestOutputHelper output)
                 new EnvironmentSources { Secrets = secrets, Fields = EnvironmentSources.PodFields("ers-audit-migrate-x", "127.0.0.5") });
             await RunToolAsync(work, jobEnvironment, [.. job.Args]);
 
+            // Every /etc/ers/... file a pod is told to read, replaced by its dev PKI counterpart.
+            var devFiles = new Dictionary<string, string>(ClusterTlsStandIns(pki))
+            {
+                ["/etc/ers/card-pki/root-ca.pem"] = Path.Combine(pki, "smartcard-root-ca.crt.pem"),
+                ["/etc/ers/card-pki/issuing-ca.pem"] = Path.Combine(pki, "smartcard-issuing-ca.crt.pem"),
+                ["/etc/ers/workstation-ca/ca.crt"] = Path.Combine(pki, "workstation-ca.crt.pem"),
+                ["/etc/ers/workstation-ca/ca.crl"] = Path.Combine(pki, "crl", "workstation-ca.crl"),
+                ["/etc/ers/data-protection/key"] = dataProtectionKey,
+            };
+
             // Two silo pods on their own loopback addresses; silos with an advertised address listen on every interface,
             // so each also gets its own ports.
             for (var i = 0; i < 2; i++)
@@ -81,8 +91,9 @@ public sealed class DeclaredHostsTests(ITestOutputHelper output)
                     ["Ers__Cluster__SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
                     ["Ers__Cluster__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
                 };
-                // The Orleans TLS member files: every /etc/ers/... path a silo is told to read, from the dev PKI.
-                var siloPaths = ReplaceMountedFiles(declared, overrides, ClusterTlsStandIns(pki));
+                // The silo reads the CAs and CRLs (it owns revocation) and the Orleans TLS member files: the same
+                // stand-ins as the web's.
+                var siloPaths = ReplaceMountedFiles(declared, overrides, devFiles);
                 AssertOnlyAllowedOverrides(declared, overrides, allowed: new HashSet<string>([.. PortSettings, .. siloPaths]));
                 hosts.Add(Start($"ers-silo-{i}", "Ers.Silo", new Uri($"http://{ip}:{http}"), declared, overrides));
             }
@@ -99,15 +110,6 @@ public sealed class DeclaredHostsTests(ITestOutputHelper output)
                 ["Urls"] = $"http://127.0.0.1:{webPort};http://127.0.0.1:{webOperationsPort}",
                 [OperationsPortSetting] = webOperationsPort.ToString(CultureInfo.InvariantCulture),
                 [TrustedProxySetting] = "127.0.0.1",
-            };
-            // Every /etc/ers/... file the web is told to read, replaced by its dev PKI counterpart.
-            var devFiles = new Dictionary<string, string>(ClusterTlsStandIns(pki))
-            {
-                ["/etc/ers/card-pki/root-ca.pem"] = Path.Combine(pki, "smartcard-root-ca.crt.pem"),
-                ["/etc/ers/card-pki/issuing-ca.pem"] = Path.Combine(pki, "smartcard-issuing-ca.crt.pem"),
-                ["/etc/ers/workstation-ca/ca.crt"] = Path.Combine(pki, "workstation-ca.crt.pem"),
-                ["/etc/ers/workstation-ca/ca.crl"] = Path.Combine(pki, "crl", "workstation-ca.crl"),
-                ["/etc/ers/data-protection/key"] = dataProtectionKey,
             };
             var pathSettings = ReplaceMountedFiles(webDeclared, webOverrides, devFiles);
             Assert.Equal(devFiles.Count, pathSettings.Count);

@@ -62,6 +62,11 @@ public sealed partial class SharedKeyRingTests(ITestOutputHelper output)
                     ["Urls"] = $"http://{ip}:{http}",
                     ["Ers__Cluster__SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
                     ["Ers__Cluster__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+                    // The silo owns revocation: it reads the CAs and the workstation CRL (the dev PKI's stand-ins).
+                    ["Ers__CardAuthentication__TrustedRoots__0"] = Path.Combine(pki, "smartcard-root-ca.crt.pem"),
+                    ["Ers__CardAuthentication__IntermediateCertificates__0"] = Path.Combine(pki, "smartcard-issuing-ca.crt.pem"),
+                    ["Ers__Workstations__TrustedRoots__0"] = Path.Combine(pki, "workstation-ca.crt.pem"),
+                    ["Ers__Workstations__CrlSources__0"] = Path.Combine(pki, "crl", "workstation-ca.crl"),
                 };
                 DeclaredHostsTests.ReplaceMountedFiles(declared, siloOverrides, DeclaredHostsTests.ClusterTlsStandIns(pki));
                 hosts.Add(DeclaredHostsTests.Start($"ers-silo-{i}", "Ers.Silo", new Uri($"http://{ip}:{http}"), declared, siloOverrides));

@@ -103,8 +103,9 @@ public sealed class NetworkPolicyTests
         var redisPorts = new[] { "TCP/6379", "TCP/6380" };
         var expected = new Dictionary<string, string[]>
         {
-            [Renders.Silo] = ["UDP/53", "TCP/53", "TCP/11111", "TCP/30000", "TCP/5432", "TCP/4317", "TCP/4318"],
-            [Renders.Web] = ["UDP/53", "TCP/53", "TCP/30000", "TCP/5432", "TCP/4317", "TCP/4318", "TCP/80"],
+            // The silos read the card CRLs (they own revocation); the web reads none.
+            [Renders.Silo] = ["UDP/53", "TCP/53", "TCP/11111", "TCP/30000", "TCP/5432", "TCP/4317", "TCP/4318", "TCP/80"],
+            [Renders.Web] = ["UDP/53", "TCP/53", "TCP/30000", "TCP/5432", "TCP/4317", "TCP/4318"],
             [Renders.AuditMigrate] = ["UDP/53", "TCP/53", "TCP/5432"],
         };
 

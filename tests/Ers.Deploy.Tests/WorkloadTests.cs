@@ -242,16 +242,32 @@ public sealed class WorkloadTests
 
     [Theory]
     [MemberData(nameof(Renders.All), MemberType = typeof(Renders))]
-    public void Silos_check_no_certificates_so_they_get_no_card_or_workstation_settings_or_mounts(string source)
+    public void Silos_own_revocation_so_they_get_the_ca_and_crl_settings_and_read_only_mounts_and_nothing_else_of_the_web(string source)
     {
         var manifests = Kustomize.Render(source);
         var pod = manifests.PodTemplate(Renders.Silo);
+        var container = pod.Spec.Containers.Single();
         var declared = Renders.EnvironmentOf(manifests, Renders.Silo);
+        var web = Renders.EnvironmentOf(manifests, Renders.Web);
 
-        Assert.DoesNotContain(declared.Keys, k => k.StartsWith("Ers__CardAuthentication__", StringComparison.Ordinal)
-            || k.StartsWith("Ers__Workstations__", StringComparison.Ordinal) || k.StartsWith("Ers__Tokens__", StringComparison.Ordinal));
-        // Only a scratch directory and the Orleans TLS member certificate (which both workloads mount).
-        Assert.All(pod.Spec.Volumes, v => Assert.True(v.EmptyDir is not null || v.Secret?.SecretName == "ers-cluster-tls", v.Name));
+        // The settings src/Ers.Grains/Revocation/CrlOptions.cs binds, the same values as the web's; no token key, no
+        // proxy trust, no other web setting.
+        string[] revocation =
+        [
+            "Ers__CardAuthentication__TrustedRoots__0", "Ers__CardAuthentication__IntermediateCertificates__0",
+            "Ers__CardAuthentication__CrlSources__0", "Ers__Workstations__TrustedRoots__0", "Ers__Workstations__CrlSources__0",
+        ];
+        var certificateSettings = declared.Keys.Where(k => k.StartsWith("Ers__CardAuthentication__", StringComparison.Ordinal)
+            || k.StartsWith("Ers__Workstations__", StringComparison.Ordinal)).ToList();
+        Assert.Equal(revocation.Order(), certificateSettings.Order());
+        Assert.All(revocation, k => Assert.Equal(web[k], declared[k]));
+        Assert.DoesNotContain(declared.Keys, k => k.StartsWith("Ers__Tokens__", StringComparison.Ordinal) || k.StartsWith("Ers__Web__", StringComparison.Ordinal));
+        foreach (var mount in container.VolumeMounts.Where(m => m.MountPath.StartsWith("/etc/ers/", StringComparison.Ordinal)))
+        {
+            Assert.True(mount.ReadOnlyProperty, $"{mount.MountPath} is writable");
+            var volume = Assert.Single(pod.Spec.Volumes, v => v.Name == mount.Name);
+            Assert.Contains(volume.ConfigMap?.Name ?? volume.Secret?.SecretName, new[] { "ers-card-pki", "workstation-ca", "ers-cluster-tls" });
+        }
     }
 
     [Theory]

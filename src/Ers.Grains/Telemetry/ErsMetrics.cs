@@ -31,6 +31,7 @@ public sealed class ErsMetrics
     private readonly Counter<long> _heartbeatsLost;
     private readonly Counter<long> _unidentifiedRequests;
     private readonly Counter<long> _rateLimitedRequests;
+    private readonly Counter<long> _crlRefusals;
     private readonly TimeProvider _time;
     private long _crlThisUpdateTicks = long.MinValue;
 
@@ -61,6 +62,8 @@ public sealed class ErsMetrics
             "Requests refused before their workstation (or browser ticket) was identified, by code: counted, not audited one each.");
         _rateLimitedRequests = meter.CreateCounter<long>("ers.requests.rate_limited", "{request}",
             "Requests refused by a rate limit, by limit (address, workstation, card, user): counted, not audited one each.");
+        _crlRefusals = meter.CreateCounter<long>("ers.crl.refusals", "{read}",
+            "CRL reads refused (too large, too slow, unreadable, not verified), by reason: the CRL held before is kept.");
     }
 
     /// <summary>A login was decided: <paramref name="refusalCode"/> is null for success, else the stable refusal code.</summary>
@@ -105,6 +108,9 @@ public sealed class ErsMetrics
     public void CrlLoaded(DateTimeOffset thisUpdate) => Interlocked.Exchange(ref _crlThisUpdateTicks, thisUpdate.UtcTicks);
 
     public void HeartbeatLost() => _heartbeatsLost.Add(1);
+
+    /// <summary>A CRL read was refused; <paramref name="reason"/> is its stable code (<c>crl.too-large</c>, ...).</summary>
+    public void CrlRefused(string reason) => _crlRefusals.Add(1, new KeyValuePair<string, object?>("ers.reason", reason));
 
     /// <summary>A request refused before anyone was identified; <paramref name="code"/> is its stable refusal code.</summary>
     public void RequestUnidentified(string code) =>

@@ -14,11 +14,11 @@ public sealed class CardAuthenticationOptions
     /// <summary>PEM files of issuing (intermediate) CAs, used to build chains and to verify their CRLs.</summary>
     public List<string> IntermediateCertificates { get; set; } = [];
 
-    /// <summary>CRL sources: file paths or http(s) URLs, DER or PEM. Each is verified against the CA that signed it.</summary>
-    public List<string> CrlSources { get; set; } = [];
+    // CrlSources, CrlRefreshInterval, CrlMaxStaleness, CrlMaxBytes, CrlDownloadTimeout and CrlRetryMaxDelay of this
+    // section are read by the silo, which owns revocation (src/Ers.Grains/Revocation/CrlOptions.cs).
 
-    /// <summary>How often CRLs are re-read (also at each CRL's nextUpdate, whichever comes first).</summary>
-    public TimeSpan CrlRefreshInterval { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>How often this node asks the cluster whether the CRLs changed (a version compare; the CRLs come only when they did).</summary>
+    public TimeSpan RevocationPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     public StaleCrlPolicy StaleCrl { get; set; } = StaleCrlPolicy.FailClosed;
 

@@ -54,6 +54,12 @@ public static class CardAuthenticationServices
                 .Select(oid => $"{CardAuthenticationOptions.Section}:{name}: '{oid}' is not a dotted OID (e.g. 1.3.6.1.5.5.7.3.2)."));
         }
 
+        if (cards.RevocationPollInterval <= TimeSpan.Zero || cards.RevocationPollInterval > TimeSpan.FromSeconds(5))
+        {
+            // A revocation must act within seconds (issue 13): a node polling less often than this would not.
+            problems.Add($"{CardAuthenticationOptions.Section}:RevocationPollInterval must be more than zero and at most 5 seconds.");
+        }
+
         IReadOnlyList<byte[]> keys = [];
         try
         {
@@ -75,11 +81,8 @@ public static class CardAuthenticationServices
         services.AddSingleton(api);
         services.AddSingleton(origin);
         services.AddSingleton(new TrustedProxies(proxies));
-        services.AddHttpClient(nameof(CrlStore), c => c.Timeout = TimeSpan.FromSeconds(10));
-        services.AddSingleton(sp => new CardCrls(new CrlStore(cards.CrlSources, [.. cardRoots, .. intermediates], Clock(sp),
-            sp.GetRequiredService<ILogger<CardCrls>>(), sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(CrlStore)))));
-        services.AddSingleton(sp => new WorkstationCrls(new CrlStore(workstations.CrlSources, workstationRoots, Clock(sp),
-            sp.GetRequiredService<ILogger<WorkstationCrls>>(), sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(CrlStore)))));
+        services.AddSingleton(sp => new CardCrls(new CrlStore(Clock(sp))));
+        services.AddSingleton(sp => new WorkstationCrls(new CrlStore(Clock(sp))));
         services.AddSingleton(sp => new CardCertificateValidator(cards, cardRoots, intermediates,
             sp.GetRequiredService<CardCrls>().Store, Clock(sp)));
         services.AddSingleton(sp => new CardChallenges(new TokenProtector(keys, "challenge"), Clock(sp), cards.ChallengeLifetime));
@@ -90,19 +93,16 @@ public static class CardAuthenticationServices
         // to count the logins its API refuses and the certificates it checks.
         services.AddMetrics().TryAddSingleton(sp => new Ers.Grains.Telemetry.ErsMetrics(
             sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), Clock(sp)));
-        services.AddSingleton(sp => new CrlRefreshService(sp.GetRequiredService<CardCrls>(), sp.GetRequiredService<WorkstationCrls>(),
-            sp.GetRequiredService<CardRevocations>(), cards, Clock(sp), sp.GetRequiredService<ILogger<CrlRefreshService>>(),
+        services.AddSingleton(sp => new CrlRefreshService(sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<CardCrls>(),
+            sp.GetRequiredService<WorkstationCrls>(), cards, sp.GetRequiredService<ILogger<CrlRefreshService>>(),
             sp.GetService<Ers.Grains.Telemetry.ErsMetrics>()));
         services.AddHostedService(sp => sp.GetRequiredService<CrlRefreshService>());
 
         // No default scheme: the agent API authenticates workstations explicitly, and browser pages keep their own.
         // Each agent request would otherwise build the workstation chain twice; the cache keys results by the
-        // certificate's SHA-256, and WorkstationIdentity re-checks revocation and expiry on every request.
-        services.AddAuthentication().AddCertificate().AddCertificateCache(o =>
-        {
-            o.CacheSize = 65_536;
-            o.CacheEntryExpiration = TimeSpan.FromMinutes(5);
-        });
+        // certificate's SHA-256 (successes only), and WorkstationIdentity re-checks revocation and expiry on every request.
+        services.AddAuthentication().AddCertificate();
+        services.AddSingleton<ICertificateValidationCache>(_ => new WorkstationCertificateCache(TimeProvider.System));
         services.AddOptions<CertificateAuthenticationOptions>(WorkstationIdentity.Scheme)
             .Configure<IServiceProvider>((options, sp) => WorkstationIdentity.Configure(
                 options, workstationRoots, () => sp.GetRequiredService<WorkstationCrls>().Store, () => workstations.StaleCrl));

@@ -8,8 +8,9 @@ namespace Ers.Web.Security;
 /// <summary>
 /// Checks a card's PIV Authentication certificate: chain to a configured smartcard root (no system trust), validity
 /// period, key usage, revocation by CRL and the user UUID. Successful results are cached by SHA-256 of the
-/// certificate bytes (no parse on a hit) until NotAfter; a CRL change re-checks revocation of cached entries and a
-/// revocation evicts them.
+/// certificate bytes (no parse on a hit) until NotAfter; every hit re-checks the revocation of the whole chain it was
+/// built on (the card certificate and each issuing CA a CRL covers: a hash lookup each), so a revoked issuing CA or a
+/// CRL gone stale refuses a cached card at once, and a revocation evicts it.
 /// </summary>
 public sealed class CardCertificateValidator
 {
@@ -22,6 +23,10 @@ public sealed class CardCertificateValidator
     private readonly TimeProvider _time;
     private readonly string _userIdOid;
     private readonly ConcurrentDictionary<string, CacheEntry> _cache = new(StringComparer.Ordinal);
+
+    // For each configured CA (by hash), the certificates above it below the root: what a session token's issuer
+    // hash leads to when a CA is revoked after the login.
+    private readonly Dictionary<string, CertificateId[]> _caChains = new(StringComparer.Ordinal);
 
     public CardCertificateValidator(CardAuthenticationOptions options, X509Certificate2Collection roots,
         X509Certificate2Collection intermediates, CrlStore crls, TimeProvider time)
@@ -39,6 +44,10 @@ public sealed class CardCertificateValidator
         _time = time;
         _userIdOid = AttributeOid(options.UserIdAttribute);
         crls.CertificatesRevoked += Evict;
+        foreach (var ca in roots.Concat(intermediates))
+        {
+            _caChains[CertificateIds.HashOf(ca)] = [.. CaChain(ca, roots, intermediates)];
+        }
     }
 
     /// <summary>Cached validations (for tests and metrics).</summary>
@@ -71,14 +80,25 @@ public sealed class CardCertificateValidator
                 _cache.Clear();
             }
 
-            _cache[key] = new CacheEntry(card, _crls.Generation);
+            _cache[key] = new CacheEntry(card, result.Chain);
         }
 
         return result;
     }
 
-    /// <summary>The revocation status of an already validated certificate (e.g. one a session token names).</summary>
-    public RevocationStatus CheckRevocation(CertificateId id) => _crls.Check(id, _options.StaleCrl);
+    /// <summary>
+    /// The revocation status of an already validated certificate (e.g. one a session token names), its issuing CAs
+    /// included: <see cref="RevocationStatus.Revoked"/> when a CRL revokes the certificate or a CA above it.
+    /// </summary>
+    public RevocationStatus CheckRevocation(CertificateId id)
+    {
+        if (_caChains.TryGetValue(id.IssuerHash, out var cas) && cas.Any(ca => _crls.Revokes(ca.IssuerHash, ca.SerialNumber)))
+        {
+            return RevocationStatus.Revoked;
+        }
+
+        return _crls.Check(id, _options.StaleCrl);
+    }
 
     private CardValidationResult? Revalidate(CacheEntry entry, DateTimeOffset now)
     {
@@ -88,14 +108,11 @@ public sealed class CardCertificateValidator
             return null;
         }
 
-        if (entry.CrlGeneration != _crls.Generation || _options.StaleCrl == StaleCrlPolicy.FailClosed)
+        // The whole chain, on every hit: a hash lookup per certificate, so a revoked issuing CA or a stale CRL
+        // refuses a cached card as it would an uncached one.
+        if (ChainRevocation(entry.Chain) is not null)
         {
-            // The revocation check is a hash lookup: cheap enough to repeat on every hit so a stale CRL fails closed.
-            var revocation = _crls.Check(card.Id, _options.StaleCrl);
-            if (revocation != RevocationStatus.Good)
-            {
-                return null;
-            }
+            return null;
         }
 
         return CardValidationResult.Valid(card, Warning(card, now));
@@ -157,29 +174,20 @@ public sealed class CardCertificateValidator
         }
 
         // Revocation of every certificate below the root that a CRL covers; the leaf must be covered.
-        CertificateId? leafId = null;
-        for (var i = 0; i < chain.ChainElements.Count - 1; i++)
+        var chainIds = new CertificateId[chain.ChainElements.Count - 1];
+        for (var i = 0; i < chainIds.Length; i++)
         {
             var subject = chain.ChainElements[i].Certificate;
             var issuerHash = CertificateIds.HashOf(chain.ChainElements[i + 1].Certificate);
-            var id = new CertificateId(issuerHash, CertificateIds.NormaliseSerial(subject.SerialNumberBytes.Span));
-            leafId ??= id;
-            if (i > 0 && !_crls.HasCrlFor(issuerHash))
-            {
-                continue;
-            }
-
-            switch (_crls.Check(id, _options.StaleCrl))
-            {
-                case RevocationStatus.Revoked:
-                    return CardValidationResult.Invalid(ApiErrorCodes.CertificateRevoked,
-                        i == 0 ? "The card certificate has been revoked." : "The card's issuing CA has been revoked.");
-                case RevocationStatus.Unknown:
-                    return CardValidationResult.Invalid(ApiErrorCodes.CertificateRevocationUnknown,
-                        "The card certificate's revocation status cannot be checked now.");
-            }
+            chainIds[i] = new CertificateId(issuerHash, CertificateIds.NormaliseSerial(subject.SerialNumberBytes.Span));
         }
 
+        if (ChainRevocation(chainIds) is { } refused)
+        {
+            return refused;
+        }
+
+        var leafId = chainIds[0];
         var userId = SubjectAttribute(certificate, _userIdOid);
         if (userId is not { Length: 12 } || !userId.All(char.IsAsciiDigit))
         {
@@ -195,8 +203,57 @@ public sealed class CardCertificateValidator
         }
 
         var name = certificate.GetNameInfo(X509NameType.SimpleName, false);
-        var card = new ValidatedCard(certificate, hash, userId, name, cardUuid, leafId!.Value, algorithm.Value);
-        return CardValidationResult.Valid(card, Warning(card, now));
+        var card = new ValidatedCard(certificate, hash, userId, name, cardUuid, leafId, algorithm.Value);
+        return CardValidationResult.Valid(card, Warning(card, now)) with { Chain = chainIds };
+    }
+
+    /// <summary>
+    /// Null when no certificate of the chain (card first, then its issuing CAs up to below the root) is revoked or of
+    /// unknown status; the card certificate must be covered by a CRL, a CA only when a CRL from its issuer is held.
+    /// </summary>
+    private CardValidationResult? ChainRevocation(IReadOnlyList<CertificateId> chain)
+    {
+        for (var i = 0; i < chain.Count; i++)
+        {
+            if (i > 0 && !_crls.HasCrlFor(chain[i].IssuerHash))
+            {
+                continue;
+            }
+
+            switch (_crls.Check(chain[i], _options.StaleCrl))
+            {
+                case RevocationStatus.Revoked:
+                    return CardValidationResult.Invalid(ApiErrorCodes.CertificateRevoked,
+                        i == 0 ? "The card certificate has been revoked." : "The card's issuing CA has been revoked.");
+                case RevocationStatus.Unknown:
+                    return CardValidationResult.Invalid(ApiErrorCodes.CertificateRevocationUnknown,
+                        "The card certificate's revocation status cannot be checked now (no current revocation list).");
+            }
+        }
+
+        return null;
+    }
+
+    private static IEnumerable<CertificateId> CaChain(X509Certificate2 ca, X509Certificate2Collection roots, X509Certificate2Collection intermediates)
+    {
+        // Up from a CA by issuer name, to the root (excluded) or to a CA not configured; bounded against a name loop.
+        var current = ca;
+        for (var depth = 0; depth < 8; depth++)
+        {
+            if (current.SubjectName.RawData.AsSpan().SequenceEqual(current.IssuerName.RawData))
+            {
+                yield break;
+            }
+
+            var issuer = roots.Concat(intermediates).FirstOrDefault(c => c.SubjectName.RawData.AsSpan().SequenceEqual(current.IssuerName.RawData));
+            if (issuer is null)
+            {
+                yield break;
+            }
+
+            yield return new CertificateId(CertificateIds.HashOf(issuer), CertificateIds.NormaliseSerial(current.SerialNumberBytes.Span));
+            current = issuer;
+        }
     }
 
     private CertificateWarning? Warning(ValidatedCard card, DateTimeOffset now) =>
@@ -346,5 +403,5 @@ public sealed class CardCertificateValidator
             $"{CardAuthenticationOptions.Section}:UserIdAttribute must be SERIALNUMBER, CN, UID or an OID, not '{attribute}'."),
     };
 
-    private sealed record CacheEntry(ValidatedCard Card, long CrlGeneration);
+    private sealed record CacheEntry(ValidatedCard Card, IReadOnlyList<CertificateId> Chain);
 }

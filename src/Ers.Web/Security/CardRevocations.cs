@@ -1,51 +1,15 @@
-using Ers.Cards;
+using Ers.Revocation;
 
 namespace Ers.Web.Security;
 
 /// <summary>
-/// Remembers which cards authenticated with which certificate on this node, so that a CRL refresh that revokes a
-/// certificate ends those cards' sessions at once. (Any node also ends a session whose token names a revoked
-/// certificate on the agent's next call: see the agent API.)
+/// Tells the cluster which card logged in with which certificate (<see cref="ICertificateGrain"/>, one-way), so the
+/// revocation owner on the silo side ends that card's session when a CRL revokes the certificate, whichever node
+/// served the login. (Any node also ends a session whose token names a revoked certificate or CA on the agent's next
+/// call: see the agent API.)
 /// </summary>
-public sealed class CardRevocations(IGrainFactory grains, CardAuthenticationOptions options, ILogger<CardRevocations> logger)
+public sealed class CardRevocations(IGrainFactory grains)
 {
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<CertificateId, HashSet<string>> _cards = new();
-
-    public void Remember(CertificateId certificate, string cardId)
-    {
-        if (_cards.Count >= options.ValidationCacheCapacity)
-        {
-            // Bounded like the validation cache; what is forgotten here is still caught through session tokens.
-            _cards.Clear();
-        }
-
-        var cards = _cards.GetOrAdd(certificate, _ => []);
-        lock (cards)
-        {
-            cards.Add(cardId);
-        }
-    }
-
-    public async Task RevokeAsync(IReadOnlyList<CertificateId> revoked)
-    {
-        foreach (var certificate in revoked)
-        {
-            if (!_cards.TryRemove(certificate, out var cards))
-            {
-                continue;
-            }
-
-            string[] ids;
-            lock (cards)
-            {
-                ids = [.. cards];
-            }
-
-            foreach (var cardId in ids)
-            {
-                logger.CardCertificateRevoked(certificate.SerialNumber, cardId);
-                await grains.GetGrain<ICardGrain>(cardId).RevokeAsync();
-            }
-        }
-    }
+    public void Remember(CertificateId certificate, string cardId) =>
+        _ = grains.GetGrain<ICertificateGrain>($"{certificate.IssuerHash}/{certificate.SerialNumber}").BindAsync(cardId);
 }

@@ -7,6 +7,9 @@ public sealed record CardValidationResult(ValidatedCard? Card, string? ErrorCode
 {
     public bool IsValid => Card is not null;
 
+    /// <summary>The card certificate and its issuing CAs below the root, as CRLs name them (for the validation cache).</summary>
+    internal IReadOnlyList<CertificateId> Chain { get; init; } = [];
+
     public static CardValidationResult Valid(ValidatedCard card, CertificateWarning? warning) => new(card, null, null, warning);
 
     public static CardValidationResult Invalid(string code, string message) => new(null, code, message, null);

@@ -1,64 +1,121 @@
+using Ers.Revocation;
+
 namespace Ers.Web.Security;
 
 /// <summary>
-/// Loads the card and workstation CRLs at start-up (before the API serves) and refreshes them every
-/// <see cref="CardAuthenticationOptions.CrlRefreshInterval"/> or at the earliest nextUpdate, whichever is sooner.
+/// Keeps this node's CRL stores equal to the cluster's revocation snapshot: asks the revocation owner (a grain on
+/// the silo side, src/Ers.Grains/Revocation/RevocationGrain.cs) every <see cref="CardAuthenticationOptions.RevocationPollInterval"/>
+/// whether its version changed, and applies the snapshot when it did. Every node so enforces the same CRLs, within a
+/// poll of their publication; the sessions of revoked cards are ended once, by the silo, not here.
 /// </summary>
 public sealed class CrlRefreshService(
+    IGrainFactory grains,
     CardCrls cardCrls,
     WorkstationCrls workstationCrls,
-    CardRevocations revocations,
     CardAuthenticationOptions options,
-    TimeProvider time,
     ILogger<CrlRefreshService> logger,
     Ers.Grains.Telemetry.ErsMetrics? metrics = null) : BackgroundService
 {
+    // At start-up the cluster may still be joining; logins fail closed (no CRL: revocation unknown) until then.
+    private static readonly TimeSpan StartupWait = TimeSpan.FromSeconds(30);
+
+    private long _version = -1;
+
+    /// <summary>The version of the snapshot applied here (-1 before the first).</summary>
+    public long Version => Interlocked.Read(ref _version);
+
+    /// <summary>Raised after a snapshot was applied (tests wait on it instead of sleeping).</summary>
+    public event Action<RevocationSnapshot>? Applied;
+
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        await RefreshNowAsync(cancellationToken);
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        wait.CancelAfter(StartupWait);
+        while (!wait.IsCancellationRequested)
+        {
+            try
+            {
+                await PollAsync();
+                break;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                logger.CrlRefreshFailed(e);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(500), wait.Token);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    break;
+                }
+            }
+        }
+
         await base.StartAsync(cancellationToken);
     }
 
-    /// <summary>Refreshes every CRL now and revokes the cards whose certificates became revoked.</summary>
+    /// <summary>
+    /// The operator's "refresh now" from this node: the revocation owner re-reads every source at once, and this node
+    /// applies the result before returning (the other nodes within a poll).
+    /// </summary>
     public async Task RefreshNowAsync(CancellationToken cancellationToken = default)
     {
-        var revoked = await cardCrls.Store.RefreshAsync(cancellationToken);
-        if (cardCrls.Store.OldestThisUpdate is { } thisUpdate)
+        var snapshot = await grains.GetGrain<IRevocationGrain>(0).RefreshNowAsync().WaitAsync(cancellationToken);
+        Apply(snapshot);
+    }
+
+    /// <summary>Fetches the snapshot if it changed and applies it.</summary>
+    public async Task PollAsync()
+    {
+        if (await grains.GetGrain<IRevocationGrain>(0).GetIfNewerAsync(Version) is { } snapshot)
         {
-            metrics?.CrlLoaded(thisUpdate); // ers.crl.age (telemetry)
+            Apply(snapshot);
         }
-        await workstationCrls.Store.RefreshAsync(cancellationToken);
-        await revocations.RevokeAsync(revoked);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        using var timer = new PeriodicTimer(options.RevocationPollInterval);
+        try
         {
-            var now = time.GetUtcNow();
-            var due = now + options.CrlRefreshInterval;
-            foreach (var next in new[] { cardCrls.Store.EarliestNextUpdate, workstationCrls.Store.EarliestNextUpdate })
+            while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                if (next is { } n && n > now && n < due)
+                try
                 {
-                    due = n;
+                    await PollAsync();
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // The snapshot held stays; its CRLs fail closed once past their stale window.
+                    logger.CrlRefreshFailed(e);
                 }
             }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
 
-            try
-            {
-                await Task.Delay(due - now, time, stoppingToken);
-                await RefreshNowAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+    private void Apply(RevocationSnapshot snapshot)
+    {
+        lock (this)
+        {
+            if (snapshot.Version == _version)
             {
                 return;
             }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // A failed refresh keeps the CRLs held; they fail closed once stale.
-                logger.CrlRefreshFailed(e);
-            }
+
+            cardCrls.Store.Apply(snapshot.CardCrls);
+            workstationCrls.Store.Apply(snapshot.WorkstationCrls);
+            Interlocked.Exchange(ref _version, snapshot.Version);
         }
+
+        if (cardCrls.Store.OldestThisUpdate is { } thisUpdate)
+        {
+            metrics?.CrlLoaded(thisUpdate); // ers.crl.age (telemetry)
+        }
+
+        Applied?.Invoke(snapshot);
     }
 }

@@ -10,8 +10,7 @@ public sealed class WorkstationOptions
     /// <summary>PEM files of the workstation CAs; the only anchors for client certificates.</summary>
     public List<string> TrustedRoots { get; set; } = [];
 
-    /// <summary>CRL sources (files or URLs) of the workstation CAs.</summary>
-    public List<string> CrlSources { get; set; } = [];
+    // CrlSources (and the CRL reading settings) of this section are read by the silo (src/Ers.Grains/Revocation/CrlOptions.cs).
 
     public StaleCrlPolicy StaleCrl { get; set; } = StaleCrlPolicy.FailClosed;
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
+using Ers.Grains.Revocation;
 using Ers.Tools.Pki;
 using Ers.Web.Security;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Ers.Testing.Pki;
@@ -17,9 +17,16 @@ public sealed class TestPki : IDisposable
         Options = options ?? new CardAuthenticationOptions();
         Roots = Load(DevPki.SmartcardRootName);
         Intermediates = Load(DevPki.SmartcardIssuingName);
-        Crls = new CrlStore([DevPki.CrlPath(Directory, DevPki.SmartcardIssuingName)], [.. Roots, .. Intermediates], Time, NullLogger.Instance);
+        Crls = new CrlStore(Time);
+        Book = NewBook(DevPki.CrlPath(Directory, DevPki.SmartcardIssuingName));
         Validator = new CardCertificateValidator(Options, Roots, Intermediates, Crls, Time);
     }
+
+    /// <summary>The silo's CRL logic over the issuing CA's CRL file (what the revocation owner runs), without a cluster.</summary>
+    public CrlBook Book { get; }
+
+    /// <summary>The CRL reading settings the <see cref="Book"/> uses.</summary>
+    public CrlOptions CrlOptions { get; } = new();
 
     public string Directory { get; } = Path.Combine(Path.GetTempPath(), "ers-pki-tests-" + Guid.NewGuid().ToString("N"));
 
@@ -48,8 +55,36 @@ public sealed class TestPki : IDisposable
     {
         Pki.Revoke(card.SerialNumber);
         Pki.WriteCrls(TimeSpan.FromDays(1));
-        await Crls.RefreshAsync();
+        await RefreshCrlsAsync();
     }
+
+    /// <summary>A book over one more CRL source (any path), verified against this PKI's smartcard CAs.</summary>
+    public CrlBook NewBook(params string[] sources)
+    {
+        var book = new CrlBook();
+        foreach (var source in sources)
+        {
+            book.Add(CrlOptions.Card, source, CrlOptions, new CrlAuthorities([.. Roots, .. Intermediates]), Time.GetUtcNow());
+        }
+
+        return book;
+    }
+
+    /// <summary>Reads every source of <paramref name="book"/> (default <see cref="Book"/>) and applies the result to <see cref="Crls"/>, as a web node does.</summary>
+    public async Task<IReadOnlyList<string?>> RefreshCrlsAsync(CrlBook? book = null)
+    {
+        book ??= Book;
+        var errors = new List<string?>();
+        foreach (var (source, validators, options) in book.Due(Time.GetUtcNow(), force: true))
+        {
+            errors.Add(book.Record(source, await Reader.ReadAsync(source, validators, options, CancellationToken.None), Time.GetUtcNow()).Error);
+        }
+
+        Crls.Apply(book.Snapshot(0, Time.GetUtcNow()).CardCrls);
+        return errors;
+    }
+
+    private static CrlReader Reader { get; } = new(new HttpClient());
 
     public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
 

@@ -3,7 +3,6 @@ using System.Security.Cryptography.X509Certificates;
 using Ers.Api;
 using Ers.Tools.Pki;
 using Ers.Web.Security;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Ers.Web.Tests.Security;
 
@@ -14,7 +13,7 @@ public sealed class CardCertificateValidatorTests : IDisposable
     [Fact]
     public async Task A_good_card_is_valid_with_its_user_uuid_card_uuid_and_algorithm()
     {
-        await _pki.Crls.RefreshAsync();
+        await _pki.RefreshCrlsAsync();
         var card = _pki.Card(algorithm: KeyAlgorithm.EcdsaP256);
 
         var result = _pki.Validator.Validate(card.CertificateDer);
@@ -33,14 +32,14 @@ public sealed class CardCertificateValidatorTests : IDisposable
         var result = _pki.Validator.Validate(_pki.Card().CertificateDer);
 
         Assert.Equal(ApiErrorCodes.CertificateRevocationUnknown, result.ErrorCode);
-        await _pki.Crls.RefreshAsync();
+        await _pki.RefreshCrlsAsync();
         Assert.True(_pki.Validator.Validate(_pki.Card().CertificateDer).IsValid);
     }
 
     [Fact]
     public async Task A_stale_crl_fails_closed_even_for_a_cached_certificate()
     {
-        await _pki.Crls.RefreshAsync();
+        await _pki.RefreshCrlsAsync();
         var card = _pki.Card();
         Assert.True(_pki.Validator.Validate(card.CertificateDer).IsValid);
 
@@ -66,7 +65,7 @@ public sealed class CardCertificateValidatorTests : IDisposable
     [Fact]
     public async Task A_cached_validation_is_evicted_when_a_crl_refresh_revokes_the_certificate()
     {
-        await _pki.Crls.RefreshAsync();
+        await _pki.RefreshCrlsAsync();
         var card = _pki.Card();
         Assert.True(_pki.Validator.Validate(card.CertificateDer).IsValid);
         Assert.Equal(1, _pki.Validator.CachedCount);
@@ -83,7 +82,7 @@ public sealed class CardCertificateValidatorTests : IDisposable
     [Fact]
     public async Task The_cache_is_keyed_by_the_certificate_bytes_and_expires_at_not_after()
     {
-        await _pki.Crls.RefreshAsync();
+        await _pki.RefreshCrlsAsync();
         var card = _pki.Card(days: 3);
         Assert.True(_pki.Validator.Validate(card.CertificateDer).IsValid);
         Assert.True(_pki.Validator.Validate(card.CertificateDer).IsValid);
@@ -95,7 +94,7 @@ public sealed class CardCertificateValidatorTests : IDisposable
 
         _pki.Time.Advance(TimeSpan.FromHours(12));
         _pki.Pki.WriteCrls(TimeSpan.FromDays(7));
-        await _pki.Crls.RefreshAsync();
+        await _pki.RefreshCrlsAsync();
         _pki.Time.Advance(TimeSpan.FromDays(3));
         Assert.Equal(ApiErrorCodes.CertificateExpired, _pki.Validator.Validate(card.CertificateDer).ErrorCode);
     }
@@ -103,7 +102,7 @@ public sealed class CardCertificateValidatorTests : IDisposable
     [Fact]
     public async Task A_certificate_expiring_within_the_window_passes_with_a_renewal_warning()
     {
-        await _pki.Crls.RefreshAsync();
+        await _pki.RefreshCrlsAsync();
         var card = _pki.Card(days: 20);
 
         var result = _pki.Validator.Validate(card.CertificateDer);
@@ -117,7 +116,7 @@ public sealed class CardCertificateValidatorTests : IDisposable
     public async Task The_user_uuid_field_is_configurable()
     {
         using var pki = new TestPki(new CardAuthenticationOptions { UserIdAttribute = "CN", RequireCardUuid = false });
-        await pki.Crls.RefreshAsync();
+        await pki.RefreshCrlsAsync();
         var now = pki.Time.GetUtcNow();
         using var key = TestKeys.Rsa();
         var certificate = pki.Pki.SmartcardIssuing.Issue(new X500DistinguishedName("CN=555294209111"), key, now.AddMinutes(-5), now.AddDays(30),
@@ -134,7 +133,7 @@ public sealed class CardCertificateValidatorTests : IDisposable
     [Fact]
     public async Task A_certificate_for_server_authentication_only_is_refused()
     {
-        await _pki.Crls.RefreshAsync();
+        await _pki.RefreshCrlsAsync();
         var now = _pki.Time.GetUtcNow();
         using var key = TestKeys.Rsa();
         var certificate = _pki.Pki.SmartcardIssuing.Issue(CertificateAuthority.CardSubject("A", "555294209105"), key,
@@ -156,25 +155,25 @@ public sealed class CardCertificateValidatorTests : IDisposable
         var forged = Path.Combine(_pki.Directory, "forged.crl");
         // Same issuer name, other key: a forgery that would revoke nothing and refresh nothing.
         File.Copy(DevPki.CrlPath(other.Directory, DevPki.SmartcardIssuingName), forged);
-        var store = new CrlStore([forged], [.. _pki.Roots, .. _pki.Intermediates], _pki.Time, NullLogger.Instance);
+        var book = _pki.NewBook(forged);
 
-        await store.RefreshAsync();
+        var errors = await _pki.RefreshCrlsAsync(book);
 
-        Assert.Equal(0, store.Generation);
-        Assert.False(store.HasCrlFor(CertificateIds.HashOf(_pki.Intermediates[0])));
+        Assert.Equal([Ers.Grains.Revocation.CrlReadErrors.NotVerified], errors);
+        Assert.False(_pki.Crls.HasCrlFor(CertificateIds.HashOf(_pki.Intermediates[0])));
     }
 
     [Fact]
     public async Task The_crl_store_never_goes_back_to_an_older_crl()
     {
-        await _pki.Crls.RefreshAsync();
+        await _pki.RefreshCrlsAsync();
         var card = _pki.Card();
         var older = await File.ReadAllBytesAsync(DevPki.CrlPath(_pki.Directory, DevPki.SmartcardIssuingName));
         _pki.Time.Advance(TimeSpan.FromMinutes(5));
         await _pki.RevokeAsync(card);
 
         await File.WriteAllBytesAsync(DevPki.CrlPath(_pki.Directory, DevPki.SmartcardIssuingName), older);
-        await _pki.Crls.RefreshAsync();
+        await _pki.RefreshCrlsAsync();
 
         Assert.Equal(ApiErrorCodes.CertificateRevoked, _pki.Validator.Validate(card.CertificateDer).ErrorCode);
     }

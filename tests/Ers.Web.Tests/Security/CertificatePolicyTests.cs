@@ -21,7 +21,7 @@ public sealed class CertificatePolicyTests : IDisposable
     [Fact]
     public async Task A_certificate_without_any_extended_key_usage_is_refused()
     {
-        await _pki.Crls.RefreshAsync();
+        await _pki.RefreshCrlsAsync();
 
         var result = _pki.Validator.Validate(Issue(_pki, ekus: [], policies: []).RawData);
 
@@ -31,7 +31,7 @@ public sealed class CertificatePolicyTests : IDisposable
     [Fact]
     public async Task A_piv_card_authentication_style_certificate_is_refused()
     {
-        await _pki.Crls.RefreshAsync();
+        await _pki.RefreshCrlsAsync();
 
         var result = _pki.Validator.Validate(Issue(_pki, ekus: [PivCardAuthEku], policies: []).RawData);
 
@@ -41,7 +41,7 @@ public sealed class CertificatePolicyTests : IDisposable
     [Fact]
     public async Task A_certificate_without_a_card_uuid_is_refused()
     {
-        await _pki.Crls.RefreshAsync();
+        await _pki.RefreshCrlsAsync();
 
         var result = _pki.Validator.Validate(Issue(_pki, ekus: [CertificateAuthority.ClientAuthOid], policies: [], withCardId: false).RawData);
 
@@ -52,7 +52,7 @@ public sealed class CertificatePolicyTests : IDisposable
     public async Task Required_policy_oids_are_checked_when_configured()
     {
         using var pki = new TestPki(new CardAuthenticationOptions { RequiredPolicyOids = [PivAuthenticationPolicy] });
-        await pki.Crls.RefreshAsync();
+        await pki.RefreshCrlsAsync();
 
         var without = pki.Validator.Validate(Issue(pki, ekus: [CertificateAuthority.ClientAuthOid], policies: ["2.16.840.1.101.3.2.1.3.6"]).RawData);
         var with = pki.Validator.Validate(Issue(pki, ekus: [CertificateAuthority.ClientAuthOid], policies: ["2.16.840.1.101.3.2.1.3.6", PivAuthenticationPolicy]).RawData);
@@ -65,7 +65,7 @@ public sealed class CertificatePolicyTests : IDisposable
     public async Task The_required_extended_key_usages_are_configurable()
     {
         using var pki = new TestPki(new CardAuthenticationOptions { RequiredExtendedKeyUsages = [CertificateAuthority.SmartCardLogonOid] });
-        await pki.Crls.RefreshAsync();
+        await pki.RefreshCrlsAsync();
 
         Assert.Equal(ApiErrorCodes.CertificateKeyUsage,
             pki.Validator.Validate(Issue(pki, ekus: [CertificateAuthority.ClientAuthOid], policies: []).RawData).ErrorCode);
@@ -75,7 +75,7 @@ public sealed class CertificatePolicyTests : IDisposable
     [Fact]
     public async Task A_dev_pki_card_still_passes_the_defaults()
     {
-        await _pki.Crls.RefreshAsync();
+        await _pki.RefreshCrlsAsync();
 
         Assert.True(_pki.Validator.Validate(_pki.Card().CertificateDer).IsValid);
     }

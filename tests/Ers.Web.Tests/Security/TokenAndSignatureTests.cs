@@ -107,7 +107,7 @@ public sealed class TokenAndSignatureTests
     public async Task Card_signatures_verify_for_the_right_challenge_and_key_only(KeyAlgorithm algorithm, bool p1363)
     {
         using var pki = new TestPki();
-        await pki.Crls.RefreshAsync();
+        await pki.RefreshCrlsAsync();
         var card = pki.Card(algorithm: algorithm);
         var validated = pki.Validator.Validate(card.CertificateDer).Card!;
         var challenge = RandomNumberGenerator.GetBytes(32);

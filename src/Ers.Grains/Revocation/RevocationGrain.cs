@@ -1,0 +1,137 @@
+using Ers.Grains.Telemetry;
+using Ers.Revocation;
+using Microsoft.Extensions.Logging;
+
+namespace Ers.Grains.Revocation;
+
+/// <summary>
+/// The cluster's one revocation owner. Reads the CRL sources when due (<see cref="CrlBook"/>), and when a CRL newly
+/// revokes a card certificate, revokes the cards bound to it (<see cref="ICertificateGrain"/>); web nodes poll
+/// <see cref="GetIfNewerAsync"/> each second and enforce the snapshot.
+/// </summary>
+public sealed class RevocationGrain(
+    [PersistentState("revocation", ErsStorage.State)] IPersistentState<RevocationGrainState> state,
+    RevocationSettings settings,
+    CrlReader reader,
+    ErsMetrics metrics,
+    ILogger<RevocationGrain> logger) : Grain, IRevocationGrain
+{
+    // How often the schedule is looked at; each source is read only when it is due.
+    private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
+    private const int RevocationParallelism = 16;
+
+    // When to read is operations, not a rule: it runs on the machine's clock, so a test that holds the rules' clock
+    // still sees a republished CRL within seconds. What a CRL means (its nextUpdate, the stale window) is judged by
+    // the web nodes on the rules' clock.
+    private static readonly TimeProvider Schedule = TimeProvider.System;
+
+    private readonly CrlBook _book = new();
+    private RevocationSnapshot _snapshot = null!;
+    private long _version;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var now = Schedule.GetUtcNow();
+        foreach (var (kind, options, authorities) in settings.Kinds)
+        {
+            foreach (var source in options.CrlSources)
+            {
+                _book.Add(kind, source, options, authorities, now);
+            }
+        }
+
+        _snapshot = _book.Snapshot(_version, now);
+        await RefreshAsync(force: true, cancellationToken);
+        this.RegisterGrainTimer(ct => RefreshAsync(force: false, ct), new GrainTimerCreationOptions
+        {
+            DueTime = Tick,
+            Period = Tick,
+            KeepAlive = true,
+        });
+    }
+
+    public Task<RevocationSnapshot?> GetIfNewerAsync(long knownVersion) =>
+        Task.FromResult(_snapshot.Version == knownVersion ? null : _snapshot);
+
+    public async Task<RevocationSnapshot> RefreshNowAsync()
+    {
+        await RefreshAsync(force: true, CancellationToken.None);
+        return _snapshot;
+    }
+
+    private async Task RefreshAsync(bool force, CancellationToken cancellationToken)
+    {
+        var due = _book.Due(Schedule.GetUtcNow(), force);
+        if (due.Count == 0)
+        {
+            return;
+        }
+
+        var reads = await Task.WhenAll(due.Select(async d => (d.Source, Read: await reader.ReadAsync(d.Source, d.Validators, d.Options, cancellationToken))));
+        var now = Schedule.GetUtcNow();
+        var changed = false;
+        foreach (var (source, read) in reads)
+        {
+            var (sourceChanged, error, detail) = _book.Record(source, read, now);
+            changed |= sourceChanged;
+            if (error is not null)
+            {
+                metrics.CrlRefused(error); // ers.crl.refusals (telemetry)
+                logger.CrlReadRefused(source, error, detail);
+            }
+        }
+
+        if (changed)
+        {
+            // Compared for equality by the web nodes; monotonic within an activation, and a new activation starts
+            // from the clock, so a node never mistakes a new snapshot for the one it holds.
+            _version = Math.Max(_version + 1, now.UtcTicks);
+        }
+
+        _snapshot = _book.Snapshot(_version, now);
+        if (changed)
+        {
+            logger.CrlsChanged(_version, _snapshot.CardCrls.Count, _snapshot.WorkstationCrls.Count);
+            await RevokeNewlyRevokedAsync();
+        }
+    }
+
+    private async Task RevokeNewlyRevokedAsync()
+    {
+        var newly = CrlBook.TakeNewlyRevoked(_snapshot.CardCrls, state.State.Processed);
+        if (newly.Count == 0)
+        {
+            return;
+        }
+
+        var failed = new List<(string, string)>();
+        foreach (var batch in newly.Chunk(RevocationParallelism))
+        {
+            // On the grain's own scheduler, a batch at a time: a CRL that revokes thousands at once stays bounded.
+            var results = await Task.WhenAll(batch.Select(async certificate =>
+            {
+                var (issuer, serial) = certificate;
+                try
+                {
+                    logger.CertificateRevoked(serial, issuer);
+                    await GrainFactory.GetGrain<ICertificateGrain>($"{issuer}/{serial}").RevokeAsync();
+                    return true;
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    logger.CertificateRevocationFailed(e, serial);
+                    return false;
+                }
+            }));
+            failed.AddRange(batch.Where((_, i) => !results[i]));
+        }
+
+        foreach (var (issuer, serial) in failed)
+        {
+            // Not acted on: taken again at the next change (and, at latest, refused at the next agent call).
+            state.State.Processed[issuer].Remove(serial);
+        }
+
+        await state.WriteStateAsync();
+    }
+}
