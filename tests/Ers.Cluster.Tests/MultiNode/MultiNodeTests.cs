@@ -196,6 +196,9 @@ public sealed class MultiNodeTests(ITestOutputHelper output)
             // The open page on node B reconnected and still shows the live session; a new view of it works too.
             await Expect(livePage.GetByTestId("user-name")).ToBeVisibleAsync(new() { Timeout = 15_000 });
             await Expect(livePage.GetByText("Your session has ended")).ToHaveCountAsync(0);
+            // Its node was gone for a while (the page hid its data meanwhile): once the stream is back, so is the page.
+            await Expect(livePage.GetByTestId("referrals")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+            await Expect(livePage.GetByText("This page has lost its connection")).ToBeHiddenAsync();
             var again = await livePage.GotoAsync(new Uri(nodeB.PagesUrl, "/referrer").ToString());
             Assert.Equal(200, again?.Status);
             await Expect(livePage.GetByTestId("user-name")).ToBeVisibleAsync();
