@@ -31,30 +31,77 @@ internal sealed class Workstation : IAsyncDisposable
     /// <summary>Heartbeats that reached a node and were answered.</summary>
     public int HeartbeatsAnswered { get; private set; }
 
+    /// <summary>503s answered (and tried again after a moment, as an agent tells its user to), per call.</summary>
+    public List<string> Unavailable { get; } = [];
+
     /// <summary>Inserts the card at node <paramref name="node"/> and signs its challenge; returns the session.</summary>
     public async Task<SessionResponse> LogInAsync(TestCard card, int node = 0)
     {
-        using var inserted = await _nodes[node].PostAsJsonAsync(AgentApiRoutes.CardInserted, new CardInsertedRequest(card.CardId, card.CertificateDer));
-        Assert.True(inserted.IsSuccessStatusCode, await inserted.Content.ReadAsStringAsync());
-        var challenge = (await inserted.Content.ReadFromJsonAsync<CardInsertedResponse>())!;
-        using var authenticated = await _nodes[node].PostAsJsonAsync(AgentApiRoutes.CardAuthenticate,
-            new CardAuthenticateRequest(challenge.ChallengeToken, card.Sign(challenge.Challenge)));
-        Assert.True(authenticated.IsSuccessStatusCode, await authenticated.Content.ReadAsStringAsync());
-        return (await authenticated.Content.ReadFromJsonAsync<SessionResponse>())!;
+        for (var attempt = 1; ; attempt++)
+        {
+            using var inserted = await _nodes[node].PostAsJsonAsync(AgentApiRoutes.CardInserted, new CardInsertedRequest(card.CardId, card.CertificateDer));
+            if (await IsUnavailableAsync(inserted, "inserted", attempt))
+            {
+                continue;
+            }
+
+            Assert.True(inserted.IsSuccessStatusCode, await inserted.Content.ReadAsStringAsync());
+            var challenge = (await inserted.Content.ReadFromJsonAsync<CardInsertedResponse>())!;
+            using var authenticated = await _nodes[node].PostAsJsonAsync(AgentApiRoutes.CardAuthenticate,
+                new CardAuthenticateRequest(challenge.ChallengeToken, card.Sign(challenge.Challenge)));
+            if (await IsUnavailableAsync(authenticated, "authenticate", attempt))
+            {
+                continue;
+            }
+
+            Assert.True(authenticated.IsSuccessStatusCode, await authenticated.Content.ReadAsStringAsync());
+            return (await authenticated.Content.ReadFromJsonAsync<SessionResponse>())!;
+        }
     }
 
     /// <summary>A one-time login link from node <paramref name="node"/>, pointing at that node's pages.</summary>
     public async Task<Uri> LoginLinkAsync(SessionResponse session, int node = 0)
     {
-        using var response = await _nodes[node].PostAsJsonAsync(AgentApiRoutes.BrowserTicket, new SessionRequest(session.SessionToken));
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-        return (await response.Content.ReadFromJsonAsync<BrowserTicketResponse>())!.LoginUrl;
+        for (var attempt = 1; ; attempt++)
+        {
+            using var response = await _nodes[node].PostAsJsonAsync(AgentApiRoutes.BrowserTicket, new SessionRequest(session.SessionToken));
+            if (!await IsUnavailableAsync(response, "ticket", attempt))
+            {
+                Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+                return (await response.Content.ReadFromJsonAsync<BrowserTicketResponse>())!.LoginUrl;
+            }
+        }
     }
 
     public async Task LogOutAsync(SessionResponse session, int node = 0)
     {
-        using var response = await _nodes[node].PostAsJsonAsync(AgentApiRoutes.Logout, new SessionRequest(session.SessionToken));
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        for (var attempt = 1; ; attempt++)
+        {
+            using var response = await _nodes[node].PostAsJsonAsync(AgentApiRoutes.Logout, new SessionRequest(session.SessionToken));
+            if (!await IsUnavailableAsync(response, "logout", attempt))
+            {
+                Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A 503 <c>service.store-unavailable</c> is an answer Ers promises when the cluster cannot answer in time (a
+    /// cold cluster's first login on a loaded machine can take longer than a web node's 2 s per call): the agent tries
+    /// again after a moment, a few times.
+    /// </summary>
+    private async Task<bool> IsUnavailableAsync(HttpResponseMessage response, string call, int attempt)
+    {
+        if (response.StatusCode != System.Net.HttpStatusCode.ServiceUnavailable || attempt >= 5)
+        {
+            return false;
+        }
+
+        Assert.Contains(ApiErrorCodes.StoreUnavailable, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Unavailable.Add(call);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        return true;
     }
 
     /// <summary>Starts heartbeating <paramref name="session"/> from now on.</summary>
