@@ -2,13 +2,16 @@
 # Runs the fault tests N times (default 5) and reports each run's pass/fail counts, to tell a flaky fault test from
 # a fixed one: the cluster tests (silo SIGKILL and SIGTERM, Redis and PostgreSQL outages), the declared-hosts tests
 # (real silos and web nodes from the manifests' environment) and the pcscd restart tests (agent and end to end).
-# Usage: scripts/soak-tests.sh [N]. Needs what scripts/test.sh installs (redis-server, postgresql, pcscd, vpcd).
+# Usage: scripts/soak-tests.sh [N] [SELECTION]. SELECTION is 'all' (default: the suites above) or 'multinode' (only
+# the multi-node test: two web nodes, three silos, Chromium; tests/Ers.Cluster.Tests/MultiNode/MultiNodeTests.cs).
+# Needs what scripts/test.sh installs (redis-server, postgresql, pcscd, vpcd, chromium).
 # The pcscd tests run under flock /tmp/ers-pcscd.lock: only one pcscd can run on a machine.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
-if ! [[ $runs =~ ^[1-9][0-9]*$ ]]; then
-  echo "usage: $0 [N]   (N runs, a positive number; default 5)" >&2
+selection=${2:-all}
+if ! [[ $runs =~ ^[1-9][0-9]*$ ]] || ! [[ $selection =~ ^(all|multinode)$ ]]; then
+  echo "usage: $0 [N] [all|multinode]   (N runs, a positive number; default 5 of all)" >&2
   exit 2
 fi
 
@@ -24,6 +27,9 @@ suites=(
   "tests/Ers.Agent.Tests/Ers.Agent.Tests.csproj|FullyQualifiedName~pcscd_restarts|lock"
   "tests/Ers.EndToEnd.Tests/Ers.EndToEnd.Tests.csproj|FullyQualifiedName~pcscd_restarts|lock"
 )
+if [[ $selection == multinode ]]; then
+  suites=("tests/Ers.Cluster.Tests/Ers.Cluster.Tests.csproj|FullyQualifiedName~Ers.Cluster.Tests.MultiNode|")
+fi
 
 echo "Building ..."
 for suite in "${suites[@]}"; do
@@ -58,13 +64,14 @@ for run in $(seq "$runs"); do
     trx="$name-$run.trx"
     args=(test "$project" -c Release --no-build -nologo --logger "trx;LogFileName=$trx" --results-directory "$results")
     [[ -n $filter ]] && args+=(--filter "$filter")
+    started=$SECONDS
     if [[ -n $lock ]]; then
       flock /tmp/ers-pcscd.lock dotnet "${args[@]}" >"$results/$name-$run.log" 2>&1
     else
       dotnet "${args[@]}" >"$results/$name-$run.log" 2>&1
     fi
     read -r passed failed < <(counts "$results/$trx")
-    line+=" $name $passed passed $failed failed;"
+    line+=" $name $passed passed $failed failed in $((SECONDS - started)) s;"
     total_passed=$((total_passed + passed))
     total_failed=$((total_failed + failed))
     run_failed=$((run_failed + failed))

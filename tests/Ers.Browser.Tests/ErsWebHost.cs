@@ -57,6 +57,16 @@ public class ErsWebHost : IAsyncLifetime
         }
     }
 
+    /// <summary>Stops the web host (its silo too) and leaves the browser open: the server is gone for its pages.</summary>
+    public async Task StopServerAsync()
+    {
+        if (_factory is not null)
+        {
+            await _factory.DisposeAsync();
+            _factory = null;
+        }
+    }
+
     /// <summary>A fresh page in its own browser context (its own cookies), trusting the test certificate.</summary>
     public Task<Microsoft.Playwright.IPage> NewPageAsync() => _chromium!.NewPageAsync(BaseAddress);
 

@@ -376,19 +376,41 @@ public sealed class SessionGrain(
             RoleProfileId = role.RoleProfileId,
             OdsCode = role.OdsCode,
         });
+        // The one function a role grants is chosen without asking, and audited exactly as a chosen one (issue 14: a
+        // one-function login had no business function in its audit), before the state that applies it.
+        var automatic = RoleRules.AutomaticFunction(role) is { } function ? RoleRules.ChooseFunction(role, function).Value : null;
+        if (automatic is not null)
+        {
+            await _audit.RecordAsync(_audit.New(AuditEvent.BusinessFunctionChosen) with
+            {
+                UserId = S.UserId,
+                SessionId = Id,
+                WorkstationId = S.WorkstationId,
+                CardId = S.CardId,
+                RoleProfileId = role.RoleProfileId,
+                OdsCode = role.OdsCode,
+                BusinessFunction = automatic.DisplayName,
+            });
+        }
+
         S.Role = role;
         S.State = SessionState.Active;
         // A role is chosen once, so the list to choose from is not needed again: a live session carries only its role
         // (less memory per resident session, smaller stored state).
         S.AvailableRoles = [];
-        if (RoleRules.AutomaticFunction(role) is { } only)
+        if (automatic is not null)
         {
-            S.BusinessFunctions[BusinessFunctions.ReferralsApplication] = only;
+            S.BusinessFunctions[BusinessFunctions.ReferralsApplication] = automatic.Function;
         }
 
         S.LastActivityAt = time.GetUtcNow();
         await WriteAsync();
         metrics.RoleSelected(role);
+        if (automatic is not null)
+        {
+            metrics.BusinessFunctionSelected(automatic.Function);
+        }
+
         ActiveSessionMetric();
         await GrainFactory.GetGrain<IUserGrain>(S.UserId).RoleChosenAsync(role.RoleProfileId);
     }

@@ -1,3 +1,4 @@
+using Ers.Cluster;
 using Microsoft.AspNetCore.Mvc.Filters;
 
 namespace Ers.Web.Browser;
@@ -8,6 +9,12 @@ namespace Ers.Web.Browser;
 /// </summary>
 internal sealed class PageViewActivityFilter : IAsyncPageFilter
 {
+    // The session was just read (up to the client's 2.5 s retry window during a failover), so the touch may only add
+    // a little: two grain calls in a row each taking their window made a page view during a silo SIGKILL answer 503
+    // after 3.55 s (MultiNodeTests), past the 3 s promise. A touch that takes longer finishes, or fails, on its own;
+    // a lost page-view touch only makes the session idle out sooner, the safe side.
+    private static readonly TimeSpan TouchWait = TimeSpan.FromMilliseconds(300);
+
     public Task OnPageHandlerSelectionAsync(PageHandlerSelectedContext context) => Task.CompletedTask;
 
     public async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
@@ -17,10 +24,23 @@ internal sealed class PageViewActivityFilter : IAsyncPageFilter
         http.Response.Headers.Pragma = NoCache.Pragma;
         if (http.Session() is { IsLive: true } session)
         {
-            // The page then shows the deadlines this touch set, not the ones from before it.
-            if (await http.RequestServices.GetRequiredService<SessionView>().TouchIfDueAsync(session.SessionId) is { IsLive: true } touched)
+            var touch = http.RequestServices.GetRequiredService<SessionView>().TouchIfDueAsync(session.SessionId);
+            try
             {
-                http.SetSession(touched);
+                // The page then shows the deadlines this touch set, not the ones from before it.
+                if (await touch.WaitAsync(TouchWait, http.RequestServices.GetRequiredService<TimeProvider>()) is { IsLive: true } touched)
+                {
+                    http.SetSession(touched);
+                }
+            }
+            catch (TimeoutException)
+            {
+                // The page renders with the deadlines it has; its event stream sends the new ones.
+                _ = touch.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+            }
+            catch (Exception e) when (StoreFailures.IsUnavailable(e))
+            {
+                // The session was read live just before; only its activity could not be recorded (see TouchWait).
             }
         }
 

@@ -23,8 +23,11 @@ public sealed class SessionGrainTests(ClusterFixture fx)
         Assert.Equal(user.RoleProfiles[0], session.Role);
         Assert.Equal(BusinessFunction.ReferringClinician, session.BusinessFunctions[BusinessFunctions.ReferralsApplication]);
         var audit = await fx.Audit.QueryAsync(new AuditQuery(SessionId: sessionId));
-        Assert.Equal([AuditEvent.SessionCreated, AuditEvent.RoleChosen], audit.Select(a => a.Event));
+        // The automatic choice is audited like a chosen one: its own record, with the role and the function.
+        Assert.Equal([AuditEvent.SessionCreated, AuditEvent.RoleChosen, AuditEvent.BusinessFunctionChosen], audit.Select(a => a.Event));
         Assert.Equal(user.RoleProfiles[0].OdsCode, audit[1].OdsCode);
+        Assert.Equal(user.RoleProfiles[0].RoleProfileId, audit[2].RoleProfileId);
+        Assert.Equal(BusinessFunctions.Get(BusinessFunction.ReferringClinician).DisplayName, audit[2].BusinessFunction);
     }
 
     [Fact]

@@ -24,29 +24,89 @@ function startSession() {
   const token = document.querySelector('meta[name="ers-antiforgery"]')?.content ?? '';
   const warning = document.getElementById('ers-idle-warning');
   const countdown = document.getElementById('ers-idle-countdown');
+  const connectionLost = document.getElementById('ers-connection-lost');
+  const main = document.getElementById('maincontent');
+  // A dropped stream is retried by the browser after the server's `retry` (1 s): a node restarting behind the
+  // ingress or a brief blip is not worth a notice, a stream that stays away this long is.
+  const lostAfter = 3000;
+  const reconnectEvery = 2000;
   let ended = false;
   let lastActivitySent = Date.now();
+  let events = null;
+  let lostTimer = null;
 
-  const events = new EventSource('/session/events');
-  events.addEventListener('ended', (e) => {
-    let message = 'Your session has ended.';
-    try { message = JSON.parse(e.data).message; } catch { /* keep the plain sentence */ }
-    showEnded(message);
-  });
+  connect();
 
-  events.addEventListener('deadlines', (e) => {
+  // The stream is the only way this page learns that its session ended. While it is down (server gone, or refused)
+  // the page cannot know, so it says so and hides patient data until the stream is back (issue 14).
+  function connect() {
+    if (ended) return;
+    events = new EventSource('/session/events');
+    events.addEventListener('open', () => {
+      clearTimeout(lostTimer);
+      lostTimer = null;
+      showConnected();
+    });
+    events.addEventListener('ended', (e) => {
+      let message = 'Your session has ended.';
+      try { message = JSON.parse(e.data).message; } catch { /* keep the plain sentence */ }
+      showEnded(message);
+    });
+    events.addEventListener('deadlines', (e) => {
+      try {
+        const d = JSON.parse(e.data);
+        idleWarningAt = Date.parse(d.idleWarningAt);
+        idleExpiresAt = Date.parse(d.idleExpiresAt);
+        tick();
+      } catch { /* keep the deadlines this page had */ }
+    });
+    events.addEventListener('error', () => {
+      if (ended) return;
+      if (events.readyState === EventSource.CLOSED) {
+        // Refused (not an event stream: a 401 after a restart lost the session, a 503, a proxy's error page): the
+        // browser never retries such a stream by itself. Ask why, then decide.
+        showLost();
+        probe();
+      } else if (lostTimer === null) {
+        // The browser retries by itself; say so only if it stays down.
+        lostTimer = setTimeout(showLost, lostAfter);
+      }
+    });
+  }
+
+  async function probe() {
+    const abort = new AbortController();
     try {
-      const d = JSON.parse(e.data);
-      idleWarningAt = Date.parse(d.idleWarningAt);
-      idleExpiresAt = Date.parse(d.idleExpiresAt);
-      tick();
-    } catch { /* keep the deadlines this page had */ }
-  });
+      const response = await fetch('/session/events', { credentials: 'same-origin', signal: abort.signal, cache: 'no-store' });
+      abort.abort();
+      if (response.status === 401) {
+        // The server does not know this page's session any more (restart, session lost): it is over.
+        showEnded('Your session has ended.');
+        return;
+      }
+    } catch { /* server gone: try again below */ }
+    if (!ended) setTimeout(connect, reconnectEvery);
+  }
+
+  function showLost() {
+    if (ended) return;
+    main.classList.add('ers-hidden');
+    connectionLost.classList.remove('ers-hidden');
+  }
+
+  function showConnected() {
+    if (ended) return;
+    connectionLost.classList.add('ers-hidden');
+    main.classList.remove('ers-hidden');
+  }
 
   function showEnded(message) {
     if (ended) return;
     ended = true;
-    events.close();
+    clearTimeout(lostTimer);
+    events?.close();
+    connectionLost.classList.add('ers-hidden');
+    main.classList.remove('ers-hidden');
     warning.classList.add('ers-hidden');
     absoluteWarning.classList.add('ers-hidden');
     document.getElementById('ers-session-bar')?.remove();
