@@ -14,12 +14,14 @@ namespace Ers.Cluster.Tests.MultiNode;
 internal sealed class Workstation : IAsyncDisposable
 {
     private readonly HttpClient[] _nodes;
+    private readonly string _workstationId;
     private readonly List<string> _held = [];
     private readonly CancellationTokenSource _stop = new();
     private Task _heartbeats = Task.CompletedTask;
 
     public Workstation(IReadOnlyList<Uri> agentUrls, X509Certificate2 certificate, X509Certificate2 serverCa)
     {
+        _workstationId = certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false);
         _nodes = [.. agentUrls.Select(u =>
         {
             var client = AgentHttpClient.Create(u, certificate, serverCa);
@@ -39,7 +41,7 @@ internal sealed class Workstation : IAsyncDisposable
     {
         for (var attempt = 1; ; attempt++)
         {
-            using var inserted = await _nodes[node].PostAsJsonAsync(AgentApiRoutes.CardInserted, new CardInsertedRequest(card.CardId, card.CertificateDer));
+            using var inserted = await _nodes[node].PostAsJsonAsync(AgentApiRoutes.CardInserted, new CardInsertedRequest(card.CardId, card.CertificateDer, LoginStatement.Protocol));
             if (await IsUnavailableAsync(inserted, "inserted", attempt))
             {
                 continue;
@@ -48,7 +50,7 @@ internal sealed class Workstation : IAsyncDisposable
             Assert.True(inserted.IsSuccessStatusCode, await inserted.Content.ReadAsStringAsync());
             var challenge = (await inserted.Content.ReadFromJsonAsync<CardInsertedResponse>())!;
             using var authenticated = await _nodes[node].PostAsJsonAsync(AgentApiRoutes.CardAuthenticate,
-                new CardAuthenticateRequest(challenge.ChallengeToken, card.Sign(challenge.Challenge)));
+                new CardAuthenticateRequest(challenge.ChallengeToken, card.SignStatement(_nodes[node].BaseAddress!, _workstationId, challenge)));
             if (await IsUnavailableAsync(authenticated, "authenticate", attempt))
             {
                 continue;
