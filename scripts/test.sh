@@ -38,7 +38,7 @@ fi
 
 status=0
 for project in tests/*/*.csproj; do
-  grep -q 'Microsoft.NET.Test.Sdk' "$project" || continue
+  grep -q "Include=\"Microsoft.NET.Test.Sdk\"" "$project" || continue
   name=$(basename "$project" .csproj)
   echo "=== $name"
   dotnet test "$project" -c Release --no-build -nologo \

@@ -47,7 +47,7 @@ public sealed partial class DashboardTests(DrivenPrometheus driven, ITestOutputH
         await AssertByLabelAsync("sum by (ers_session_end_reason) (ers_sessions_ended_total)", "ers_session_end_reason", Load.Ended);
         await AssertByLabelAsync("sum by (ers_organisation_kind) (ers_role_selections_total)", "ers_organisation_kind", Load.RoleSelections);
         await AssertByLabelAsync("sum by (ers_business_function) (ers_business_function_selections_total)", "ers_business_function",
-            new Dictionary<string, int> { ["B1115"] = Load.BusinessFunctionSelections });
+            Load.FunctionSelections);
         await AssertByLabelAsync("sum by (ers_result) (ers_certificate_validations_total)", "ers_result",
             new Dictionary<string, int> { ["valid"] = Load.CertificatesValid, ["revoked"] = Load.CertificatesRevoked });
         await AssertValueAsync("sum(ers_pin_lockouts_total)", Load.PinLockouts);

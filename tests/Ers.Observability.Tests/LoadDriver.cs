@@ -32,6 +32,12 @@ public sealed class LoadDriver(ErsWebHost host)
 
     public int BusinessFunctionSelections { get; private set; }
 
+    /// <summary>
+    /// Business functions selected, by code: the chosen ones and those of one-function roles, which the session
+    /// chooses without asking and counts alike (src/Ers.Grains/Sessions/SessionGrain.cs).
+    /// </summary>
+    public Dictionary<string, int> FunctionSelections { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Every user created, for the personal-data check.</summary>
     public List<StaffUser> Users { get; } = [];
 
@@ -112,7 +118,10 @@ public sealed class LoadDriver(ErsWebHost host)
         var chosen = await Grains.GetGrain<ISessionGrain>(login.SessionId).SelectBusinessFunctionAsync(BusinessFunctions.ReferralsApplication, function);
         Assert.True(chosen.IsSuccess, chosen.Refusal?.Code);
         BusinessFunctionSelections++;
+        Count(BusinessFunctions.Get(function).ActivityCode);
     }
+
+    private void Count(string code) => FunctionSelections[code] = FunctionSelections.GetValueOrDefault(code) + 1;
 
     public async Task RemoveCardAsync(Login login, string kind)
     {
@@ -166,6 +175,7 @@ public sealed class LoadDriver(ErsWebHost host)
         {
             referrers.Add(await LoginAsync(await NewUserAsync($"Dr Referrer {Guid.NewGuid():N}", ["B1101"]), OrganisationKind.Referrer));
             RoleSelections[OrganisationKind.Referrer]++;
+            Count("B1101");
         }
 
         var providers = new List<Login>();
@@ -181,9 +191,11 @@ public sealed class LoadDriver(ErsWebHost host)
         var awaiting = await LoginAsync(both, kind: null);
         await SelectRoleAsync(awaiting, both.RoleProfiles[1], OrganisationKind.Provider);
         RoleSelections[OrganisationKind.Provider]++;
+        Count("B1110");
 
         await HttpLoginAsync(http, await NewUserAsync($"Dr Http {Guid.NewGuid():N}", ["B1101"]));
         RoleSelections[OrganisationKind.Referrer]++;
+        Count("B1101");
 
         for (var i = 0; i < 2 + round % 3; i++)
         {

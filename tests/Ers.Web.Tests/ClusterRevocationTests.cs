@@ -63,7 +63,7 @@ public sealed class ClusterRevocationTests(ClusterRevocationTests.TwoNodes nodes
             {
                 foreach (var card in new[] { cardA, cardB })
                 {
-                    var refused = await client.PostAsJsonAsync(AgentApiRoutes.CardInserted, new CardInsertedRequest(card.CardId, card.CertificateDer));
+                    var refused = await client.PostAsJsonAsync(AgentApiRoutes.CardInserted, new CardInsertedRequest(card.CardId, card.CertificateDer, LoginStatement.Protocol));
                     Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
                     // certificate.revoked by the node's CRLs, or card.revoked by the card grain when the node has not
                     // polled the new snapshot yet (within a second): refused either way.
@@ -97,7 +97,7 @@ public sealed class ClusterRevocationTests(ClusterRevocationTests.TwoNodes nodes
             foreach (var client in new[] { atA, atB })
             {
                 // The workstation CA's CRL is as stale as the card CA's: the edge refuses the workstation first.
-                var refused = await client.PostAsJsonAsync(AgentApiRoutes.CardInserted, new CardInsertedRequest(card.CardId, card.CertificateDer));
+                var refused = await client.PostAsJsonAsync(AgentApiRoutes.CardInserted, new CardInsertedRequest(card.CardId, card.CertificateDer, LoginStatement.Protocol));
                 Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
                 Assert.Equal(ApiErrorCodes.ClientCertificateInvalid, await AgentApiLoginTests.ProblemCodeAsync(refused));
             }
@@ -111,7 +111,7 @@ public sealed class ClusterRevocationTests(ClusterRevocationTests.TwoNodes nodes
         foreach (var client in new[] { atA, atB })
         {
             await Eventually.TrueAsync(async () =>
-                (await client.PostAsJsonAsync(AgentApiRoutes.CardInserted, new CardInsertedRequest(card.CardId, card.CertificateDer))).IsSuccessStatusCode,
+                (await client.PostAsJsonAsync(AgentApiRoutes.CardInserted, new CardInsertedRequest(card.CardId, card.CertificateDer, LoginStatement.Protocol))).IsSuccessStatusCode,
                 "a card to be admitted again after a fresh CRL", Promise, TimeSpan.FromMilliseconds(50));
         }
 

@@ -367,30 +367,13 @@ public sealed class SessionGrain(
 
     private async Task ApplyRoleAsync(RoleProfile role)
     {
-        await _audit.RecordAsync(_audit.New(AuditEvent.RoleChosen) with
-        {
-            UserId = S.UserId,
-            SessionId = Id,
-            WorkstationId = S.WorkstationId,
-            CardId = S.CardId,
-            RoleProfileId = role.RoleProfileId,
-            OdsCode = role.OdsCode,
-        });
+        await _audit.RecordAsync(WithRole(_audit.New(AuditEvent.RoleChosen), role));
         // The one function a role grants is chosen without asking, and audited exactly as a chosen one (issue 14: a
         // one-function login had no business function in its audit), before the state that applies it.
         var automatic = RoleRules.AutomaticFunction(role) is { } function ? RoleRules.ChooseFunction(role, function).Value : null;
         if (automatic is not null)
         {
-            await _audit.RecordAsync(_audit.New(AuditEvent.BusinessFunctionChosen) with
-            {
-                UserId = S.UserId,
-                SessionId = Id,
-                WorkstationId = S.WorkstationId,
-                CardId = S.CardId,
-                RoleProfileId = role.RoleProfileId,
-                OdsCode = role.OdsCode,
-                BusinessFunction = automatic.DisplayName,
-            });
+            await _audit.RecordAsync(WithRole(_audit.New(AuditEvent.BusinessFunctionChosen), role) with { BusinessFunction = automatic.DisplayName });
         }
 
         S.Role = role;
@@ -546,6 +529,10 @@ public sealed class SessionGrain(
         RoleProfileId = S.Role?.RoleProfileId,
         OdsCode = S.Role?.OdsCode,
     };
+
+    /// <summary>The session's record for a role being applied (not yet in the state).</summary>
+    private AuditRecord WithRole(AuditRecord record, RoleProfile role) =>
+        WithSession(record) with { RoleProfileId = role.RoleProfileId, OdsCode = role.OdsCode };
 
     private Task AuditRefusalAsync(Refusal refusal, SessionStart? start = null, string? roleProfileId = null, string? businessFunction = null) =>
         _audit.RefusedAsync(refusal, r => (start is null ? WithSession(r) : r with

@@ -44,16 +44,16 @@ public sealed class MultiNodeTests(ITestOutputHelper output)
     public async Task A_browser_session_moves_between_web_nodes_and_outlives_a_silo_kill_and_a_rolling_restart_with_one_end_record_per_ended_session()
     {
         var work = Directory.CreateTempSubdirectory("ers-multinode-").FullName;
-        await using var cluster = await ErsCluster.StartAsync(silos: 3, new Dictionary<string, string>
-        {
-            ["Ers:Sessions:HeartbeatTimeout"] = Text(HeartbeatTimeout),
-            ["Ers:Cluster:ShutdownTimeout"] = "00:00:10",
-        });
+        var pki = TestPkiMaker.Create(Path.Combine(work, "pki"), TimeProvider.System);
+        // The silos own revocation: they read the CAs and CRLs the web nodes check certificates against.
+        var siloSettings = new ErsSettings().TrustPki(pki.Directory).ToDictionary(e => e.Key, e => e.Value);
+        siloSettings["Ers:Sessions:HeartbeatTimeout"] = Text(HeartbeatTimeout);
+        siloSettings["Ers:Cluster:ShutdownTimeout"] = "00:00:10";
+        await using var cluster = await ErsCluster.StartAsync(silos: 3, siloSettings);
         var webs = new List<WebNodeProcess>();
         try
         {
             Log("three silos up");
-            var pki = TestPkiMaker.Create(Path.Combine(work, "pki"), TimeProvider.System);
             var keyFile = Path.Combine(work, "data-protection-key");
             await File.WriteAllTextAsync(keyFile, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
             var webSettings = new Dictionary<string, string> { ["Ers:Sessions:HeartbeatTimeout"] = Text(HeartbeatTimeout) };
