@@ -28,24 +28,50 @@ public sealed class XvfbDisplay : IAsyncDisposable
     public static async Task<XvfbDisplay> StartAsync()
     {
         ProcessRunner.RequireFile("/usr/bin/Xvfb", "xvfb");
-        for (var number = 90; number < 200; number++)
+        // One start at a time in this process: two tests that both saw :N free started two servers on it.
+        await Starting.WaitAsync();
+        try
         {
-            if (InUse(number))
+            for (var number = 90; number < 200; number++)
             {
-                continue;
+                if (InUse(number))
+                {
+                    continue;
+                }
+                var process = HostProcess.Start($"Xvfb :{number}", "/usr/bin/Xvfb", "/",
+                    [$":{number}", "-screen", "0", "1024x768x24", "-nolisten", "tcp"]);
+                var socket = $"/tmp/.X11-unix/X{number}";
+                var ready = await Eventually.TryAsync(() => (File.Exists(socket) && OwnsLock(number, process.Pid)) || process.HasExited, TimeSpan.FromSeconds(20));
+                if (ready && !process.HasExited)
+                {
+                    return new XvfbDisplay(process, $":{number}") { _number = number };
+                }
+                // Another server holds the number (the socket that appeared was its own, and this one exits on the
+                // lock it found): never share it, as two tests' keys and grabs would then meet on one display.
+                await process.DisposeAsync();
             }
-            var process = HostProcess.Start($"Xvfb :{number}", "/usr/bin/Xvfb", "/",
-                [$":{number}", "-screen", "0", "1024x768x24", "-nolisten", "tcp"]);
-            var socket = $"/tmp/.X11-unix/X{number}";
-            var ready = await Eventually.TryAsync(() => File.Exists(socket) || process.HasExited, TimeSpan.FromSeconds(20));
-            if (ready && !process.HasExited)
-            {
-                return new XvfbDisplay(process, $":{number}") { _number = number };
-            }
-            // Another test took the number between the check and the start: try the next one.
-            await process.DisposeAsync();
+            throw new InvalidOperationException("No free X display number between :90 and :199.");
         }
-        throw new InvalidOperationException("No free X display number between :90 and :199.");
+        finally
+        {
+            Starting.Release();
+        }
+    }
+
+    private static readonly SemaphoreSlim Starting = new(1, 1);
+
+    /// <summary>Whether the display's lock file names <paramref name="pid"/>: the server that answers is this one.</summary>
+    private static bool OwnsLock(int number, int pid)
+    {
+        try
+        {
+            return int.TryParse(File.ReadAllText($"/tmp/.X{number}-lock").Trim(), System.Globalization.NumberStyles.Integer,
+                System.Globalization.CultureInfo.InvariantCulture, out var owner) && owner == pid;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Runs an X client (xdotool, import) on this display; returns its exit code and output.</summary>
