@@ -17,6 +17,11 @@ public sealed class BusinessFunctionModel(IGrainFactory grains, SessionView view
 
     public async Task<IActionResult> OnGetAsync([FromQuery] bool change = false)
     {
+        if (Session.Role is null)
+        {
+            return Redirect("/role");
+        }
+
         Granted = Session.GrantedFunctions;
         if (Granted.Count == 1)
         {

@@ -98,7 +98,7 @@ public sealed partial class LoginModel(
 
         var identity = new ClaimsIdentity([new Claim(BrowserSession.SessionIdClaim, redeemed.SessionId)], BrowserSession.Scheme);
         await HttpContext.SignInAsync(BrowserSession.Scheme, new ClaimsPrincipal(identity), new AuthenticationProperties { IsPersistent = false });
-        return Redirect(redeemed.Function is null ? "/business-function" : "/home");
+        return Redirect(redeemed.Role is null ? "/role" : redeemed.Function is null ? "/business-function" : "/home");
     }
 
     /// <summary>
