@@ -98,7 +98,8 @@ public sealed partial class LoginModel(
 
         var identity = new ClaimsIdentity([new Claim(BrowserSession.SessionIdClaim, redeemed.SessionId)], BrowserSession.Scheme);
         await HttpContext.SignInAsync(BrowserSession.Scheme, new ClaimsPrincipal(identity), new AuthenticationProperties { IsPersistent = false });
-        return Redirect(redeemed.Function is null ? "/business-function" : "/home");
+        // An application's sign-in that sent the user to insert the card resumes now (src/Ers.Web/Oidc/OidcReturn.cs).
+        return Redirect(Oidc.OidcReturn.Take(HttpContext) ?? (redeemed.Function is null ? "/business-function" : "/home"));
     }
 
     /// <summary>
