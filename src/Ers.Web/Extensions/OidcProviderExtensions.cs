@@ -1,6 +1,5 @@
+using Ers.Oidc.Store;
 using Ers.Web.Oidc;
-using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Server;
@@ -31,16 +30,7 @@ public static class OidcProviderExtensions
         services.AddDbContext<OidcDbContext>((sp, db) =>
         {
             var oidc = sp.GetRequiredService<IOptions<OidcOptions>>().Value;
-            if (oidc.Store == OidcStoreKind.Postgres)
-            {
-                db.UseNpgsql(oidc.ConnectionString);
-            }
-            else
-            {
-                db.UseSqlite(new SqliteConnectionStringBuilder { DataSource = Path.GetFullPath(oidc.SqlitePath!) }.ToString());
-            }
-
-            db.UseOpenIddict();
+            OidcStore.Use(db, oidc.Store, oidc.Store == OidcStoreKind.Postgres ? oidc.ConnectionString! : oidc.SqlitePath!);
         });
         services.AddOpenIddict()
             .AddCore(o => o.UseEntityFrameworkCore().UseDbContext<OidcDbContext>())

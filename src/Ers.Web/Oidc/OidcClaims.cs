@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Ers.Oidc.Store;
 using Ers.Sessions;
 using Ers.Staff;
 using Microsoft.IdentityModel.JsonWebTokens;

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Ers.Audit;
+using Ers.Oidc.Store;
 using Ers.Sessions;
 using Ers.Staff;
 using Ers.Web.Browser;

@@ -1,3 +1,5 @@
+using Ers.Oidc.Store;
+
 namespace Ers.Web.Oidc;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Ers.Oidc.Store;
 using Ers.Web.Oidc;
 
 namespace Ers.Web.Tests.Oidc;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Ers.Web.Oidc;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -177,6 +178,39 @@ public sealed class OidcProviderTests(OidcHost host) : IClassFixture<OidcHost>
         var (_, challenge) = OidcHost.Pkce();
         using var answer = await browser.GetAsync(OidcBrowser.AuthorizeUrl(challenge, extra: "prompt=none"));
         Assert.Equal("login_required", OidcBrowser.RedirectParameters(answer)["error"]);
+    }
+
+    [Fact]
+    public async Task An_application_registered_with_ers_oidc_add_is_listed_and_served_by_the_running_node()
+    {
+        using var browser = host.NewBrowser();
+        var (_, challenge) = OidcHost.Pkce();
+        var url = OidcBrowser.AuthorizeUrl(challenge, scope: "openid profile", clientId: "added-app", redirectUri: "https://added.example.test/cb");
+        using (var before = await browser.GetAsync(url))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, before.StatusCode);
+        }
+
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var store = host.Factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<OidcOptions>>().Value.SqlitePath!;
+        var context = new Ers.Tools.Commands.CommandContext(output, error, TimeProvider.System);
+        Assert.Equal(0, await Ers.Tools.Commands.CommandDispatcher.RunAsync(
+            ["oidc", "add", "--client-id", "added-app", "--redirect-uri", "https://added.example.test/cb",
+             "--backchannel-logout-uri", "https://added.example.test/logout", "--scope", "profile", "--sqlite", store], context));
+        Assert.Equal(0, await Ers.Tools.Commands.CommandDispatcher.RunAsync(["oidc", "list", "--sqlite", store], context));
+        Assert.Contains("added-app\tredirect: https://added.example.test/cb\tback-channel logout: https://added.example.test/logout\tscopes: openid profile", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains(OidcHost.ClientId + "\t", output.ToString(), StringComparison.Ordinal);
+
+        // Known now: no session in this browser, so the insert-card page.
+        using var after = await browser.GetAsync(url);
+        Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
+        Assert.Equal("/", after.Headers.Location!.OriginalString);
+
+        // A wrong address is refused before anything is stored.
+        Assert.Equal(2, await Ers.Tools.Commands.CommandDispatcher.RunAsync(
+            ["oidc", "add", "--client-id", "bad-app", "--redirect-uri", "http://bad.example.test/cb", "--sqlite", store], context));
+        Assert.Contains("http only on the loopback", error.ToString(), StringComparison.Ordinal);
     }
 
     private async Task<(Ers.Cards.ICardGrain Card, string WorkstationId, string SessionId)> LoggedInAsync(OidcBrowser browser)

@@ -1,6 +1,6 @@
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
-namespace Ers.Web.Oidc;
+namespace Ers.Oidc.Store;
 
 /// <summary>The scopes Ers answers, named as CIS2 Authentication names them.</summary>
 public static class OidcScopes

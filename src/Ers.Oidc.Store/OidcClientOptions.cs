@@ -1,4 +1,4 @@
-namespace Ers.Web.Oidc;
+namespace Ers.Oidc.Store;
 
 /// <summary>One application that may sign its users in with Ers (an entry of <c>Ers:Oidc:Clients</c>, or <c>ers oidc add</c>).</summary>
 public sealed class OidcClientOptions

@@ -2,7 +2,7 @@ using System.Text.Json;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
-namespace Ers.Web.Oidc;
+namespace Ers.Oidc.Store;
 
 /// <summary>How a registered application becomes an OpenIddict application: what it may do, and that PKCE is required.</summary>
 public static class OidcClientRegistration

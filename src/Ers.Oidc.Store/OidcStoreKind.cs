@@ -1,4 +1,4 @@
-namespace Ers.Web.Oidc;
+namespace Ers.Oidc.Store;
 
 /// <summary>Where the OpenID Connect provider keeps its applications, authorizations and tokens.</summary>
 public enum OidcStoreKind
