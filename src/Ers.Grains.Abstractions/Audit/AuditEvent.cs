@@ -20,4 +20,10 @@ public enum AuditEvent
     /// link; one record names the session signed out of the browser, one the session signed in.
     /// </summary>
     BrowserSessionReplaced = 11,
+
+    /// <summary>
+    /// An application was given a code for a card session (Ers as an OpenID Connect provider); the reason is its
+    /// client id. The applications a session signed into are the ones told when it ends.
+    /// </summary>
+    ApplicationSignedIn = 12,
 }

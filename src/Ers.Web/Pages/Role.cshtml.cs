@@ -68,7 +68,8 @@ public sealed class RoleModel(IGrainFactory grains, SessionView view) : SessionP
         }
 
         view.Apply(outcome.Value!);
-        return Redirect("/business-function");
+        // An application's sign-in waiting on this login resumes now that the session has its role.
+        return Redirect(Oidc.OidcReturn.Take(HttpContext) ?? "/business-function");
     }
 
     private void Show(string? q)
