@@ -20,4 +20,16 @@ public enum AuditEvent
     /// link; one record names the session signed out of the browser, one the session signed in.
     /// </summary>
     BrowserSessionReplaced = 11,
+
+    /// <summary>
+    /// A Registration Authority authorised unblocking a card's PIN at its workstation: the record names the RA
+    /// (<see cref="AuditRecord.UserId"/>, <see cref="AuditRecord.RoleProfileId"/>), the card and the workstation.
+    /// </summary>
+    CardUnblockAuthorized = 12,
+
+    /// <summary>
+    /// The agent at the RA's workstation reported the card's RESET RETRY COUNTER: success (the card is usable again)
+    /// or failure with the reason (<c>card.puk-wrong</c>, <c>card.puk-blocked</c>). Names the card's user.
+    /// </summary>
+    CardUnblocked = 13,
 }
