@@ -11,6 +11,7 @@ public static class AgentApiRoutes
     public const string CardAuthenticate = Prefix + "/cards/authenticate";
     public const string CardRemoved = Prefix + "/cards/removed";
     public const string CardBlocked = Prefix + "/cards/blocked";
+    public const string CardUnblocked = Prefix + "/cards/unblocked";
     public const string SelectRole = Prefix + "/sessions/role";
     public const string Logout = Prefix + "/sessions/logout";
     public const string BrowserTicket = Prefix + "/sessions/ticket";

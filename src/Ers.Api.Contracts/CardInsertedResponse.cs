@@ -6,6 +6,9 @@ namespace Ers.Api;
 /// <see cref="LoginStatement"/> from its own server origin, workstation id and card id with
 /// <see cref="ChallengeId"/> (1 to 64 ASCII letters and digits; Ers issues 32 hex digits) and <see cref="Nonce"/>
 /// (exactly <see cref="LoginStatement.NonceSize"/> random bytes), and refuses a challenge of any other shape.
+/// <see cref="UnblockAuthorized"/> says a Registration Authority has authorised unblocking this card's PIN at this
+/// workstation (an open order): an agent that finds the card blocked asks for the PUK and a new PIN, runs the card's
+/// RESET RETRY COUNTER and reports the outcome (<see cref="AgentApiRoutes.CardUnblocked"/>).
 /// </summary>
 public sealed record CardInsertedResponse(
     string ChallengeToken,
@@ -13,4 +16,5 @@ public sealed record CardInsertedResponse(
     byte[] Nonce,
     DateTimeOffset ExpiresAt,
     string SignatureAlgorithm,
-    CertificateWarning? Warning);
+    CertificateWarning? Warning,
+    bool UnblockAuthorized = false);

@@ -18,6 +18,18 @@ public static class RefusalCodes
     public const string CardRevoked = "card.revoked";
     public const string CardNotInserted = "card.not-inserted";
     public const string CardInOtherWorkstation = "card.other-workstation";
+
+    /// <summary>An unblock was authorised for a card Ers has not seen blocked (its agent reports a blocked PIN).</summary>
+    public const string CardNotBlocked = "card.not-blocked";
+
+    /// <summary>An unblock was reported for a card with no open RA unblock order.</summary>
+    public const string UnblockNoOrder = "unblock.no-order";
+
+    /// <summary>The RA's unblock order for the card has expired; the RA authorises again.</summary>
+    public const string UnblockOrderExpired = "unblock.order-expired";
+
+    /// <summary>The RA's unblock order names another workstation than the one that reported the unblock.</summary>
+    public const string UnblockOtherWorkstation = "unblock.other-workstation";
     public const string TicketUsed = "ticket.used";
     public const string TicketUnknown = "ticket.unknown";
     public const string TicketExpired = "ticket.expired";

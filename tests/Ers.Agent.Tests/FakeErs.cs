@@ -57,6 +57,9 @@ internal sealed class FakeErs : IAsyncDisposable
 
     public ConcurrentQueue<string> BlockedCards { get; } = new();
 
+    /// <summary>The agent's reports of an unblock's RESET RETRY COUNTER, in order.</summary>
+    public ConcurrentQueue<CardUnblockedRequest> UnblockReports { get; } = new();
+
     public ConcurrentQueue<HeartbeatRequest> Heartbeats { get; } = new();
 
     /// <summary>The role heartbeats name for every session (as after a choice on the browser's role page); null before.</summary>
@@ -163,6 +166,11 @@ internal sealed class FakeErs : IAsyncDisposable
         app.MapPost(AgentApiRoutes.CardBlocked, (CardRemovedRequest request) =>
         {
             BlockedCards.Enqueue(request.CardId);
+            return Results.NoContent();
+        });
+        app.MapPost(AgentApiRoutes.CardUnblocked, (CardUnblockedRequest request) =>
+        {
+            UnblockReports.Enqueue(request);
             return Results.NoContent();
         });
         app.MapPost(AgentApiRoutes.Heartbeat, (HeartbeatRequest request) =>

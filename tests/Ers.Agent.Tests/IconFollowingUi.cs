@@ -16,6 +16,9 @@ internal sealed class IconFollowingUi(IAgentUi inner, StatusIcon icon) : IAgentU
     public Task<char[]> AskPinAsync(string reader, int triesLeft, CancellationToken cancellationToken) =>
         inner.AskPinAsync(reader, triesLeft, cancellationToken);
 
+    public Task<char[]> AskUnblockSecretAsync(string reader, UnblockSecret secret, CancellationToken cancellationToken) =>
+        inner.AskUnblockSecretAsync(reader, secret, cancellationToken);
+
     public Task<RoleProfileDto> ChooseRoleAsync(string reader, string userName, IReadOnlyList<RoleProfileDto> roles, CancellationToken cancellationToken) =>
         inner.ChooseRoleAsync(reader, userName, roles, cancellationToken);
 }

@@ -113,6 +113,38 @@ public sealed class JourneyTests(PcscdFixture pcscd) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_an_ra_order_a_wrong_puk_is_reported_and_the_card_stays_blocked_and_a_wrong_shape_never_reaches_the_card()
+    {
+        var options = VirtualCardOptions.FromCertificate(TestCards.CreateSelfSigned("CN=Ada Test, SERIALNUMBER=555294209105", ecc: true));
+        var card = new VirtualPivCard(new VirtualCardOptions
+        {
+            Certificate = options.Certificate,
+            PrivateKey = options.PrivateKey,
+            Puk = "87654321",
+            PinTriesLeft = 0,
+        });
+        _ers.ShapeChallenge = c => c with { UnblockAuthorized = true };
+        await using var link = new VpcdCardLink(card, 0);
+        await link.InsertAsync();
+
+        await WaitForStateAsync(link.ReaderName, JourneyState.Unblocking);
+        await TypeAsync("1234");     // too short for a PUK: asked again, not sent
+        await WaitForAsync(n => n.Message == AgentMessages.PukShape, "PUK shape");
+        await TypeAsync("11111111"); // the wrong PUK
+        await TypeAsync("654321");
+        await TypeAsync("654321");
+
+        var refused = await WaitForAsync(n => n.Reader == link.ReaderName && n.State == JourneyState.Blocked, "still blocked");
+        Assert.Equal(AgentMessages.WrongPuk(2), refused.Message);
+        await _ers.WaitForCallAsync(AgentApiRoutes.CardUnblocked);
+        Assert.Equal(CardUnblockOutcome.WrongPuk, Assert.Single(_ers.UnblockReports).Outcome);
+        Assert.Equal((0, 2, 1), (card.PinTriesLeft, card.PukTriesLeft, card.ResetRetryCounterCount));
+        Assert.Equal(0, card.PinPresentationCount);
+        Assert.DoesNotContain("11111111", _output.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("654321", _output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Blocked_card_gets_no_more_verify_and_sends_the_user_to_the_ra()
     {
         var card = NewCard();

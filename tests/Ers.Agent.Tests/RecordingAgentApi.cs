@@ -36,6 +36,9 @@ internal sealed class RecordingAgentApi(IAgentApi inner) : IAgentApi
     public Task CardBlockedAsync(CardRemovedRequest request, CancellationToken cancellationToken) =>
         inner.CardBlockedAsync(request, cancellationToken);
 
+    public Task CardUnblockedAsync(CardUnblockedRequest request, CancellationToken cancellationToken) =>
+        inner.CardUnblockedAsync(request, cancellationToken);
+
     public async Task<HeartbeatResponse> HeartbeatAsync(HeartbeatRequest request, CancellationToken cancellationToken)
     {
         var answer = await inner.HeartbeatAsync(request, cancellationToken);

@@ -72,7 +72,7 @@ public sealed class YubicoPivToolTests(PcscdFixture pcscd)
                 await WaitInsertedAsync(program);
                 await probe.WaitForAsync(ReaderEventKind.CardInserted, "Virtual PCD 00 00");
                 Assert.Contains("tries left", await RunAsync(false, "-r", "Virtual PCD 00 00", "-a", "verify-pin", "-P", "000000"), StringComparison.Ordinal);
-                Assert.Equal("2", (await File.ReadAllTextAsync(state)).Trim());
+                Assert.Equal("2", (await File.ReadAllLinesAsync(state))[0]); // line 1 of the card's memory: PIN tries left
 
                 await program.WriteLineAsync(""); // Enter: removed
                 await probe.WaitForAsync(ReaderEventKind.CardRemoved, "Virtual PCD 00 00");
@@ -91,6 +91,51 @@ public sealed class YubicoPivToolTests(PcscdFixture pcscd)
                 await probe.WaitForAsync(ReaderEventKind.CardInserted, "Virtual PCD 00 00");
                 Assert.Contains("PIN tries left:\t1", await RunAsync(true, "-r", "Virtual PCD 00 00", "-a", "status"), StringComparison.Ordinal);
                 restarted.CloseInput(); // end of stdin quits
+                await probe.WaitForAsync(ReaderEventKind.CardRemoved, "Virtual PCD 00 00");
+                await WaitEndedAsync(restarted);
+            }
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Unblock_pin_with_the_puk_resets_a_blocked_card_and_the_card_program_keeps_the_new_pin_across_restarts()
+    {
+        var directory = Directory.CreateTempSubdirectory("ers-vcard-");
+        try
+        {
+            using var certificate = TestCards.CreateSelfSigned("CN=Card Program", ecc: true);
+            var pem = Path.Combine(directory.FullName, "card.pem");
+            await File.WriteAllTextAsync(pem, certificate.ExportCertificatePem() + "\n" + certificate.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem() + "\n");
+            var state = Path.Combine(directory.FullName, "card.pin-tries");
+            await File.WriteAllTextAsync(state, "0\n"); // a state file from before cards had a PUK: one number, blocked
+            await PcscTests.WaitUntilEmptyAsync(_service, 0);
+            await using var probe = new EventProbe(_service);
+
+            await using (var program = StartCardProgram(pem, state, "--puk", "87654321"))
+            {
+                await WaitInsertedAsync(program);
+                await probe.WaitForAsync(ReaderEventKind.CardInserted, "Virtual PCD 00 00");
+                Assert.Contains("PIN tries left:\t0", await RunAsync(true, "-r", "Virtual PCD 00 00", "-a", "status"), StringComparison.Ordinal);
+                var wrong = await RunAsync(false, "-r", "Virtual PCD 00 00", "-a", "unblock-pin", "-P", "11111111", "-N", "24681357");
+                Assert.Contains("2 tries left", wrong, StringComparison.Ordinal);
+                await RunAsync(true, "-r", "Virtual PCD 00 00", "-a", "unblock-pin", "-P", "87654321", "-N", "24681357");
+                Assert.Equal(["3", "3"], (await File.ReadAllLinesAsync(state))[..2]);
+                program.CloseInput();
+                await probe.WaitForAsync(ReaderEventKind.CardRemoved, "Virtual PCD 00 00");
+                await WaitEndedAsync(program);
+            }
+
+            await using (var restarted = StartCardProgram(pem, state))
+            {
+                await WaitInsertedAsync(restarted);
+                await probe.WaitForAsync(ReaderEventKind.CardInserted, "Virtual PCD 00 00");
+                await RunAsync(true, "-r", "Virtual PCD 00 00", "-a", "verify-pin", "-P", "24681357");
+                Assert.Contains("tries left", await RunAsync(false, "-r", "Virtual PCD 00 00", "-a", "verify-pin", "-P", "123456"), StringComparison.Ordinal);
+                restarted.CloseInput();
                 await probe.WaitForAsync(ReaderEventKind.CardRemoved, "Virtual PCD 00 00");
                 await WaitEndedAsync(restarted);
             }
@@ -121,10 +166,10 @@ public sealed class YubicoPivToolTests(PcscdFixture pcscd)
     }
 
     /// <summary>The Ers.VirtualCard program, run as a user runs it, with its standard input to type into.</summary>
-    private static HostProcess StartCardProgram(string pem, string state)
+    private static HostProcess StartCardProgram(string pem, string state, params string[] more)
     {
         var dll = typeof(VirtualPivCard).Assembly.Location;
-        return HostProcess.StartDotnet("card program", dll, Path.GetDirectoryName(dll)!, ["--cert", pem, "--state", state]);
+        return HostProcess.StartDotnet("card program", dll, Path.GetDirectoryName(dll)!, ["--cert", pem, "--state", state, .. more]);
     }
 
     // Generous: a cold start of the program on a loaded machine.

@@ -6,6 +6,7 @@ using Ers.VirtualCard;
 string? certPath = null, keyPath = null, pfxPassword = null, statePath = null;
 Guid? cardId = null;
 var pin = "123456";
+var puk = VirtualCardOptions.DefaultPuk;
 var reader = 0;
 var malformed = MalformedAnswers.None;
 var bench = false;
@@ -19,6 +20,7 @@ for (var i = 0; i < args.Length; i++)
         case "--key": keyPath = Next(); break;
         case "--pfx-password": pfxPassword = Next(); break;
         case "--pin": pin = Next(); break;
+        case "--puk": puk = Next(); break;
         case "--card-id": cardId = Guid.Parse(Next()); break;
         case "--card":
             // A card written by `ers pki` (.ers/pki/cards/<user id>-<algorithm>.json): certificate, key and card id in one go.
@@ -26,6 +28,8 @@ for (var i = 0; i < args.Length; i++)
                 File.ReadAllText(Next()), new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))
                 ?? throw new ArgumentException("Empty card file.");
             (certPath, keyPath, cardId) = (issued.CertificatePath, issued.KeyPath, Guid.Parse(issued.CardId));
+            // A card file from before cards had a PUK names none: the card keeps the default one.
+            puk = issued.Puk ?? puk;
             statePath ??= Path.ChangeExtension(args[i], ".pin-tries");
             break;
         case "--state": statePath = Next(); break;
@@ -63,24 +67,21 @@ else
     certificate = X509Certificate2.CreateFromPemFile(certPath, keyPath ?? certPath);
 }
 
-// A real card keeps its PIN counter for ever; this card keeps it in a small file (one number) across runs.
-var triesLeft = VirtualPivCard.MaxPinTries;
-if (statePath is not null && File.Exists(statePath)
-    && int.TryParse(File.ReadAllText(statePath).Trim(), System.Globalization.CultureInfo.InvariantCulture, out var saved)
-    && saved is >= 0 and <= VirtualPivCard.MaxPinTries)
-{
-    triesLeft = saved;
-}
+// A real card keeps its PIN and PUK counters (and a PIN an unblock set) for ever; this card keeps them in a small
+// state file across runs (CardMemory).
+var memory = statePath is null ? null : CardMemory.Load(statePath, pin);
 var key = VirtualCardOptions.FromCertificate(certificate, pin);
 var options = new VirtualCardOptions
 {
     Certificate = key.Certificate,
     PrivateKey = key.PrivateKey,
-    Pin = pin,
+    Pin = memory is null ? pin : System.Text.Encoding.ASCII.GetString(memory.Pin),
+    Puk = puk,
     CardGuid = cardId is { } id ? VirtualCardOptions.CardGuidFrom(id) : null,
     Malformed = malformed,
-    PinTriesLeft = triesLeft,
-    PinTriesChanged = statePath is null ? null : n => File.WriteAllText(statePath, n.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+    PinTriesLeft = memory?.PinTriesLeft ?? VirtualPivCard.MaxPinTries,
+    PukTriesLeft = memory?.PukTriesLeft ?? VirtualPivCard.MaxPukTries,
+    MemoryChanged = statePath is null ? null : m => m.Save(statePath),
 };
 var card = new VirtualPivCard(options);
 var stdin = Task.Run(Console.ReadLine);
@@ -114,4 +115,4 @@ while (true)
 }
 
 /// <summary>The fields of an <c>ers pki</c> card file this tool needs.</summary>
-internal sealed record IssuedCardFile(string CardId, string CertificatePath, string KeyPath);
+internal sealed record IssuedCardFile(string CardId, string CertificatePath, string KeyPath, string? Puk);

@@ -13,11 +13,26 @@ public sealed class VirtualCardOptions
 
     public string Pin { get; init; } = "123456";
 
+    /// <summary>
+    /// The PIN unblocking key (key reference 81) that RESET RETRY COUNTER checks. A card file of <c>ers pki dev</c>
+    /// names one; an older file, or a card made without one, has <see cref="DefaultPuk"/>.
+    /// </summary>
+    public string Puk { get; init; } = DefaultPuk;
+
+    /// <summary>The PUK of a card that names none: the PIV default the YubiKey ships with.</summary>
+    public const string DefaultPuk = "12345678";
+
     /// <summary>PIN tries left when the card is made (a card program restores its saved counter with this).</summary>
     public int PinTriesLeft { get; init; } = VirtualPivCard.MaxPinTries;
 
-    /// <summary>Called with the new count whenever a VERIFY changes the PIN tries left (under the card's lock).</summary>
-    public Action<int>? PinTriesChanged { get; init; }
+    /// <summary>PUK tries left when the card is made.</summary>
+    public int PukTriesLeft { get; init; } = VirtualPivCard.MaxPukTries;
+
+    /// <summary>
+    /// Called (under the card's lock) whenever a VERIFY or RESET RETRY COUNTER changes what the card keeps: the PIN
+    /// tries, the PUK tries or the PIN. The card program writes it to its state file.
+    /// </summary>
+    public Action<CardMemory>? MemoryChanged { get; init; }
 
     /// <summary>16 bytes; random when not given. See <see cref="CardGuidFrom"/>.</summary>
     public byte[]? CardGuid { get; init; }

@@ -10,6 +10,9 @@ namespace Ers.VirtualCard;
 public sealed class VirtualPivCard
 {
     public const int MaxPinTries = 3;
+
+    /// <summary>The PUK's tries (key reference 81): a counter of its own, as SP 800-73-4 part 2 §3.2.3 has it.</summary>
+    public const int MaxPukTries = 3;
     private static readonly byte[] PivAid = [0xA0, 0x00, 0x00, 0x03, 0x08, 0x00, 0x00, 0x10, 0x00, 0x01, 0x00];
     private static readonly byte[] DigestInfoSha256 =
         [0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20];
@@ -18,6 +21,9 @@ public sealed class VirtualPivCard
     private readonly VirtualCardOptions _options;
     private readonly byte[] _guid;
     private int _triesLeft;
+    private int _pukTriesLeft;
+    private byte[] _pin;
+    private readonly byte[] _puk;
     private bool _selected;
     private bool _pinVerified;
     private byte[] _pendingResponse = [];
@@ -26,6 +32,7 @@ public sealed class VirtualPivCard
     private int _verifyCommands;
     private int _authenticateCommands;
     private int _pinPresentations;
+    private int _resetRetryCommands;
     private int _commands;
 
     public VirtualPivCard(VirtualCardOptions options)
@@ -35,6 +42,11 @@ public sealed class VirtualPivCard
         _triesLeft = options.PinTriesLeft is >= 0 and <= MaxPinTries
             ? options.PinTriesLeft
             : throw new ArgumentException($"PIN tries left is 0 to {MaxPinTries}.", nameof(options));
+        _pukTriesLeft = options.PukTriesLeft is >= 0 and <= MaxPukTries
+            ? options.PukTriesLeft
+            : throw new ArgumentException($"PUK tries left is 0 to {MaxPukTries}.", nameof(options));
+        _pin = ReferenceData(options.Pin, nameof(options));
+        _puk = ReferenceData(options.Puk, nameof(options));
         if (_guid.Length != 16)
         {
             throw new ArgumentException("The card GUID is 16 bytes.", nameof(options));
@@ -61,6 +73,11 @@ public sealed class VirtualPivCard
         get { lock (_lock) { return _triesLeft; } }
     }
 
+    public int PukTriesLeft
+    {
+        get { lock (_lock) { return _pukTriesLeft; } }
+    }
+
     /// <summary>Whether the PIN is verified right now (the agent must leave a card with it cleared).</summary>
     public bool PinVerified
     {
@@ -74,6 +91,15 @@ public sealed class VirtualPivCard
     public int PinPresentationCount => Volatile.Read(ref _pinPresentations);
 
     public int CommandCount => Volatile.Read(ref _commands);
+
+    /// <summary>RESET RETRY COUNTER commands received, answered or not.</summary>
+    public int ResetRetryCounterCount => Volatile.Read(ref _resetRetryCommands);
+
+    /// <summary>What the card keeps across power cycles (for the card program's state file), read under the card's lock.</summary>
+    public CardMemory Memory
+    {
+        get { lock (_lock) { return new CardMemory(_triesLeft, _pukTriesLeft, [.. _pin]); } }
+    }
 
     /// <summary>GENERAL AUTHENTICATE commands received (asked to sign), answered or not.</summary>
     public int AuthenticateCommandCount => Volatile.Read(ref _authenticateCommands);
@@ -126,6 +152,7 @@ public sealed class VirtualPivCard
                 0xC0 => GetResponse(command),
                 _ when !_selected => Sw(0x6985),
                 0x20 => Verify(command, data),
+                0x2C => ResetRetryCounter(command, data),
                 0xCB => GetData(command, data),
                 0x87 => GeneralAuthenticate(command, data),
                 _ => Sw(0x6D00),
@@ -177,25 +204,80 @@ public sealed class VirtualPivCard
         {
             return Sw(0x6983);
         }
-        var length = Array.IndexOf(data, (byte)0xFF) is var ff and >= 0 ? ff : 8;
-        var expected = System.Text.Encoding.ASCII.GetBytes(_options.Pin);
-        if (CryptographicOperations.FixedTimeEquals(data.AsSpan(0, length), expected))
+        if (Matches(data, _pin))
         {
-            SetTriesLeft(MaxPinTries);
+            SetTries(MaxPinTries, _pukTriesLeft);
             _pinVerified = true;
             return Sw(0x9000);
         }
         _pinVerified = false;
-        SetTriesLeft(_triesLeft - 1);
+        SetTries(_triesLeft - 1, _pukTriesLeft);
         return Sw(0x63C0 | _triesLeft);
     }
 
-    private void SetTriesLeft(int triesLeft)
+    /// <summary>
+    /// RESET RETRY COUNTER (SP 800-73-4 part 2 §3.2.3): <c>00 2C 00 80 10 PUK(8) new PIN(8)</c>, both FF-padded. The
+    /// PUK (key reference 81) has its own counter: a wrong PUK costs one of its tries (<c>63 Cx</c>), a blocked PUK
+    /// answers <c>69 83</c> and nothing changes. A right PUK sets the new PIN and gives both counters back. A new PIN
+    /// that is not 6-8 digits is refused (<c>6A 80</c>) before the PUK is checked, so it costs no PUK try.
+    /// </summary>
+    private byte[] ResetRetryCounter(CommandApdu command, byte[] data)
     {
-        if (triesLeft != _triesLeft)
+        Interlocked.Increment(ref _resetRetryCommands);
+        if (command.P1 != 0x00 || command.P2 != 0x80)
         {
-            _triesLeft = triesLeft;
-            _options.PinTriesChanged?.Invoke(triesLeft);
+            return Sw(0x6A88);
+        }
+        if (data.Length != 16)
+        {
+            return Sw(0x6700);
+        }
+        var newPin = data.AsSpan(8, 8);
+        var newLength = newPin.IndexOf((byte)0xFF) is var ff and >= 0 ? ff : 8;
+        if (newLength < 6 || newPin[..newLength].IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0
+            || newPin[newLength..].IndexOfAnyExcept((byte)0xFF) >= 0)
+        {
+            return Sw(0x6A80);
+        }
+        if (_pukTriesLeft == 0)
+        {
+            return Sw(0x6983);
+        }
+        if (!Matches(data.AsSpan(0, 8), _puk))
+        {
+            SetTries(_triesLeft, _pukTriesLeft - 1);
+            return Sw(0x63C0 | _pukTriesLeft);
+        }
+        CryptographicOperations.ZeroMemory(_pin);
+        _pin = newPin[..newLength].ToArray();
+        _pinVerified = false;
+        SetTries(MaxPinTries, MaxPukTries, changed: true);
+        return Sw(0x9000);
+    }
+
+    /// <summary>Compares an FF-padded 8-byte reference data block with the card's value, in constant time.</summary>
+    private static bool Matches(ReadOnlySpan<byte> presented, byte[] expected)
+    {
+        var length = presented.IndexOf((byte)0xFF) is var ff and >= 0 ? ff : presented.Length;
+        return CryptographicOperations.FixedTimeEquals(presented[..length], expected);
+    }
+
+    private static byte[] ReferenceData(string value, string parameter)
+    {
+        if (value.Length is < 1 or > 8 || value.Any(c => c is < '!' or > '~'))
+        {
+            throw new ArgumentException("A PIN or PUK is 1 to 8 printable ASCII characters.", parameter);
+        }
+        return System.Text.Encoding.ASCII.GetBytes(value);
+    }
+
+    private void SetTries(int pinTries, int pukTries, bool changed = false)
+    {
+        if (changed || pinTries != _triesLeft || pukTries != _pukTriesLeft)
+        {
+            _triesLeft = pinTries;
+            _pukTriesLeft = pukTries;
+            _options.MemoryChanged?.Invoke(new CardMemory(_triesLeft, _pukTriesLeft, [.. _pin]));
         }
     }
 

@@ -188,7 +188,8 @@ public sealed class AgentApiLoginTests(AgentHost host) : IClassFixture<AgentHost
         var document = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
         var paths = document.GetProperty("paths");
         foreach (var route in new[] { AgentApiRoutes.CardInserted, AgentApiRoutes.CardAuthenticate, AgentApiRoutes.SelectRole,
-                     AgentApiRoutes.Heartbeat, AgentApiRoutes.CardRemoved, AgentApiRoutes.CardBlocked, AgentApiRoutes.Logout, AgentApiRoutes.BrowserTicket })
+                     AgentApiRoutes.Heartbeat, AgentApiRoutes.CardRemoved, AgentApiRoutes.CardBlocked, AgentApiRoutes.CardUnblocked,
+                     AgentApiRoutes.Logout, AgentApiRoutes.BrowserTicket })
         {
             Assert.True(paths.TryGetProperty(route, out _), route);
         }

@@ -21,7 +21,7 @@ public sealed class MalformedBodyTests(AgentHost host) : IClassFixture<AgentHost
         var routes = new[]
         {
             AgentApiRoutes.CardInserted, AgentApiRoutes.CardAuthenticate, AgentApiRoutes.SelectRole, AgentApiRoutes.Heartbeat,
-            AgentApiRoutes.CardRemoved, AgentApiRoutes.CardBlocked, AgentApiRoutes.Logout, AgentApiRoutes.BrowserTicket,
+            AgentApiRoutes.CardRemoved, AgentApiRoutes.CardBlocked, AgentApiRoutes.CardUnblocked, AgentApiRoutes.Logout, AgentApiRoutes.BrowserTicket,
         };
         var shapes = new (string? ContentType, string Body)[]
         {

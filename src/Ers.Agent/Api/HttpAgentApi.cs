@@ -63,6 +63,9 @@ public sealed class HttpAgentApi : IAgentApi, IDisposable
     public Task CardBlockedAsync(CardRemovedRequest request, CancellationToken cancellationToken) =>
         PostAsync(AgentApiRoutes.CardBlocked, request, cancellationToken);
 
+    public Task CardUnblockedAsync(CardUnblockedRequest request, CancellationToken cancellationToken) =>
+        PostAsync(AgentApiRoutes.CardUnblocked, request, cancellationToken);
+
     public Task<HeartbeatResponse> HeartbeatAsync(HeartbeatRequest request, CancellationToken cancellationToken) =>
         PostAsync<HeartbeatRequest, HeartbeatResponse>(AgentApiRoutes.Heartbeat, request, cancellationToken);
 

@@ -30,6 +30,12 @@ public interface IAgentApi
     /// <summary>The card in a reader is PIN-blocked. The contract has no record of its own: the body is the card id.</summary>
     Task CardBlockedAsync(CardRemovedRequest request, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// What the card answered the RESET RETRY COUNTER of an unblock an RA authorised at this workstation
+    /// (<see cref="CardInsertedResponse.UnblockAuthorized"/>). Never carries the PUK or the PIN.
+    /// </summary>
+    Task CardUnblockedAsync(CardUnblockedRequest request, CancellationToken cancellationToken);
+
     /// <summary>Keeps the sessions alive; the answer names the period to beat at and which sessions have ended.</summary>
     Task<HeartbeatResponse> HeartbeatAsync(HeartbeatRequest request, CancellationToken cancellationToken);
 

@@ -15,6 +15,14 @@ public static class AgentMessages
     public const string PinShape = "The passcode must be 6 to 8 digits. No try was used.";
     public const string NoRoles = "You have no role profile. Please contact your Registration Authority (RA).";
     public const string WaitingForCard = "Waiting for a smartcard.";
+    public const string PukShape = "The PUK must be 6 to 8 characters. Nothing was sent to the card.";
+    public const string Unblocking = "Your Registration Authority (RA) has authorised unblocking this card. Enter its PUK, then choose a new passcode.";
+    public const string NewPinsDiffer = "The two new passcodes are not the same. Enter the new passcode again.";
+    public const string Unblocked = "The card is unblocked. Remove it; it logs in with the new passcode.";
+    public const string PukBlocked = "The card's PUK is blocked too: this card cannot be unblocked. Please contact your Registration Authority (RA) for a new card.";
+
+    public static string WrongPuk(int triesLeft) =>
+        $"Wrong PUK. The card is still blocked. {(triesLeft == 1 ? "1 PUK try" : $"{triesLeft} PUK tries")} left. Remove the card and insert it again to retry.";
 
     public const string CardRemoved = "Card removed. " + WaitingForCard;
     public const string SessionEndedByRemoval = "Card removed: session ended. " + WaitingForCard;
@@ -41,6 +49,7 @@ public static class AgentMessages
         PivException { Error: PivError.ObjectNotFound } => "This card has no identity certificate. Please contact your Registration Authority (RA).",
         PivException { Error: PivError.UnsupportedCertificate } => "The certificate on this card cannot be used. Please contact your Registration Authority (RA).",
         PivException { Error: PivError.PinFormat } => PinShape,
+        PivException { Error: PivError.PukFormat } => PukShape,
         PivException => "The card gave an answer that cannot be understood. Remove it and try again; if it happens again, contact your Registration Authority (RA).",
         SmartCardException { Error: SmartCardError.CardRemoved } => "The card was removed.",
         SmartCardException { Error: SmartCardError.ServiceUnavailable } => ServiceNotRunning,
@@ -120,6 +129,10 @@ public static class AgentMessages
         ["card.revoked"] = "This card has been cancelled. Please contact your Registration Authority (RA).",
         ["card.not-inserted"] = "Ers does not know this card is in a reader. Remove it and insert it again.",
         ["card.other-workstation"] = "This card was last inserted at another workstation. Remove it and insert it again here.",
+        ["card.not-blocked"] = "Ers has not seen this card blocked. Remove it and insert it again.",
+        ["unblock.no-order"] = "No Registration Authority (RA) has authorised unblocking this card here. Please contact your RA.",
+        ["unblock.order-expired"] = "The RA's authorisation to unblock this card has expired. Please ask your Registration Authority (RA) again.",
+        ["unblock.other-workstation"] = "The unblock of this card was authorised for another workstation. Please contact your Registration Authority (RA).",
         ["ticket.used"] = LoginLink,
         ["ticket.unknown"] = LoginLink,
         ["ticket.expired"] = LoginLink,

@@ -13,4 +13,10 @@ public enum JourneyState
     Blocked,
     Failed,
     Ended,
+
+    /// <summary>An RA authorised unblocking the blocked card here: the agent asks for the PUK and a new passcode.</summary>
+    Unblocking,
+
+    /// <summary>The card took the PUK and the new passcode; it is removed and logs in with the new passcode.</summary>
+    Unblocked,
 }

@@ -85,7 +85,7 @@ internal sealed class ReaderJourney(
             {
                 Notify(JourneyState.Reading, NoticeLevel.Warning, warning.Message);
             }
-            pin = await VerifyPinAsync(connection, card, removed);
+            pin = await VerifyPinAsync(connection, card, challenge.UnblockAuthorized, removed);
             if (pin.State != PinState.Verified)
             {
                 return;
@@ -161,7 +161,7 @@ internal sealed class ReaderJourney(
         }
     }
 
-    private async Task<PinStatus> VerifyPinAsync(ICardConnection connection, PivCard card, CancellationToken removed)
+    private async Task<PinStatus> VerifyPinAsync(ICardConnection connection, PivCard card, bool unblockAuthorized, CancellationToken removed)
     {
         var status = await card.GetPinStatusAsync(removed);
         while (true)
@@ -169,6 +169,10 @@ internal sealed class ReaderJourney(
             switch (status.State)
             {
                 case PinState.Verified:
+                    return status;
+                case PinState.Blocked when unblockAuthorized:
+                    await ReportBlockedBeforeUnblockAsync(removed);
+                    await UnblockAsync(card, removed);
                     return status;
                 case PinState.Blocked:
                     // No VERIFY goes to a blocked card: only the RA can unblock it.
@@ -199,6 +203,108 @@ internal sealed class ReaderJourney(
             {
                 Notify(JourneyState.AwaitingPin, NoticeLevel.Warning, AgentMessages.WrongPin(status.TriesLeft));
             }
+        }
+    }
+
+    /// <summary>
+    /// Ers learns the card is blocked here as on any blocked insertion; a card still held by the workstation where it
+    /// blocked is refused that report (it is not this one's to mark), which does not stand in the RA's way.
+    /// </summary>
+    private async Task ReportBlockedBeforeUnblockAsync(CancellationToken removed)
+    {
+        try
+        {
+            await api.CardBlockedAsync(new CardRemovedRequest(_cardId!), removed);
+        }
+        catch (AgentApiException ex) when (ex.Code is "card.other-workstation" or "card.not-inserted")
+        {
+            // The unblock report is judged on its own: the order names this workstation, which read the card.
+        }
+    }
+
+    /// <summary>
+    /// The unblock an RA authorised at this workstation (the server authorises, the card enforces): the PUK, the new
+    /// passcode twice, then RESET RETRY COUNTER, whose answer goes to Ers. The PUK and the passcode go only to the
+    /// card, in arrays zeroed after use; the card alone decides whether the PUK is right and counts its tries.
+    /// </summary>
+    private async Task UnblockAsync(PivCard card, CancellationToken removed)
+    {
+        Notify(JourneyState.Unblocking, NoticeLevel.Info, AgentMessages.Unblocking);
+        char[]? puk = null;
+        char[]? newPin = null;
+        PinStatus answer;
+        try
+        {
+            puk = await AskShapedAsync(UnblockSecret.Puk, p => PivPin.IsWellFormedPuk(p), AgentMessages.PukShape, removed);
+            while (true)
+            {
+                newPin = await AskShapedAsync(UnblockSecret.NewPin, p => PivPin.IsWellFormed(p), AgentMessages.PinShape, removed);
+                var again = await ui.AskUnblockSecretAsync(reader, UnblockSecret.NewPinAgain, removed);
+                var same = again.AsSpan().SequenceEqual(newPin);
+                Array.Clear(again);
+                if (same)
+                {
+                    break;
+                }
+                Array.Clear(newPin);
+                Notify(JourneyState.Unblocking, NoticeLevel.Warning, AgentMessages.NewPinsDiffer);
+            }
+            Notify(JourneyState.Unblocking, NoticeLevel.Info, "Unblocking the card...");
+            answer = await card.ResetRetryCounterAsync(puk, newPin, removed);
+        }
+        finally
+        {
+            if (puk is not null)
+            {
+                Array.Clear(puk);
+            }
+            if (newPin is not null)
+            {
+                Array.Clear(newPin);
+            }
+        }
+
+        var outcome = answer.State switch
+        {
+            PinState.Verified => CardUnblockOutcome.Unblocked,
+            PinState.Blocked => CardUnblockOutcome.PukBlocked,
+            _ => CardUnblockOutcome.WrongPuk,
+        };
+        try
+        {
+            await api.CardUnblockedAsync(new CardUnblockedRequest(_cardId!, outcome), removed);
+        }
+        catch (AgentApiException ex) when (outcome == CardUnblockOutcome.Unblocked)
+        {
+            // The card has its new passcode whatever Ers says: a fresh signature at the next login proves it.
+            Notify(JourneyState.Unblocking, NoticeLevel.Warning, "Ers was not told of the unblock: " + AgentMessages.Describe(ex));
+        }
+        switch (outcome)
+        {
+            case CardUnblockOutcome.Unblocked:
+                Notify(JourneyState.Unblocked, NoticeLevel.Info, AgentMessages.Unblocked);
+                break;
+            case CardUnblockOutcome.PukBlocked:
+                Notify(JourneyState.Blocked, NoticeLevel.Error, AgentMessages.PukBlocked);
+                break;
+            default:
+                Notify(JourneyState.Blocked, NoticeLevel.Error, AgentMessages.WrongPuk(answer.TriesLeft));
+                break;
+        }
+    }
+
+    /// <summary>Asks until the answer has the right shape; a wrong shape is said and never reaches the card.</summary>
+    private async Task<char[]> AskShapedAsync(UnblockSecret secret, Func<char[], bool> wellFormed, string shapeWarning, CancellationToken removed)
+    {
+        while (true)
+        {
+            var entered = await ui.AskUnblockSecretAsync(reader, secret, removed);
+            if (wellFormed(entered))
+            {
+                return entered;
+            }
+            Array.Clear(entered);
+            Notify(JourneyState.Unblocking, NoticeLevel.Warning, shapeWarning);
         }
     }
 

@@ -125,6 +125,44 @@ public sealed class PivCard(ICardConnection connection)
     }
 
     /// <summary>
+    /// RESET RETRY COUNTER (SP 800-73-4 part 2 §3.2.3): <c>00 2C 00 80 10 PUK new-PIN</c>, each FF-padded to 8 bytes.
+    /// Answers the PUK's status: <see cref="PinState.Verified"/> when the card took the PUK (it now has the new PIN
+    /// and its full PIN tries), <see cref="PinState.NotVerified"/> with the PUK tries left for a wrong PUK,
+    /// <see cref="PinState.Blocked"/> when the PUK is blocked. Shapes are checked first (nothing reaches the card
+    /// otherwise); the APDU buffer is zeroed before returning, and the caller owns (and clears) both arrays.
+    /// </summary>
+    public async Task<PinStatus> ResetRetryCounterAsync(char[] puk, char[] newPin, CancellationToken cancellationToken)
+    {
+        if (!PivPin.IsWellFormedPuk(puk) || !PivPin.IsWellFormed(newPin))
+        {
+            throw new PivException(PivError.PukFormat, "The PUK must be 6 to 8 characters and the new passcode 6 to 8 digits.");
+        }
+        var apdu = new byte[21];
+        try
+        {
+            apdu[0] = 0x00;
+            apdu[1] = 0x2C;
+            apdu[2] = 0x00;
+            apdu[3] = 0x80;
+            apdu[4] = 0x10;
+            PivPin.Encode(puk, apdu.AsSpan(5, 8));
+            PivPin.Encode(newPin, apdu.AsSpan(13, 8));
+            var response = await SendAsync(apdu, cancellationToken);
+            return response.StatusWord switch
+            {
+                0x9000 => new PinStatus(PinState.Verified, -1),
+                0x6983 or 0x63C0 => new PinStatus(PinState.Blocked, 0),
+                >= 0x63C1 and <= 0x63CF => new PinStatus(PinState.NotVerified, response.Sw2 & 0x0F),
+                _ => throw Unexpected("RESET RETRY COUNTER", response),
+            };
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(apdu);
+        }
+    }
+
+    /// <summary>
     /// Makes the card forget that the PIN was verified (VERIFY with P1 = FF, SP 800-73-4 part 2 §3.2.1), so a card
     /// left in the reader cannot sign for anyone else. Best effort: cards that predate it answer an error, ignored.
     /// </summary>

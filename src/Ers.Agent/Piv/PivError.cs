@@ -26,4 +26,7 @@ public enum PivError
 
     /// <summary>The card refused to sign because the PIN is not verified.</summary>
     SecurityStatusNotSatisfied,
+
+    /// <summary>The PUK or the new PIN of a RESET RETRY COUNTER has the wrong shape; nothing was sent to the card.</summary>
+    PukFormat,
 }

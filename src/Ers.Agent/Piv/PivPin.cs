@@ -1,6 +1,9 @@
 namespace Ers.Agent.Piv;
 
-/// <summary>PIV PIN rules: 6-8 ASCII digits, sent padded with FF to 8 bytes.</summary>
+/// <summary>
+/// PIV PIN rules: 6-8 ASCII digits, sent padded with FF to 8 bytes. The PUK (key reference 81) is 6-8 printable
+/// ASCII characters (digits on most cards), padded the same way.
+/// </summary>
 public static class PivPin
 {
     public const int MinLength = 6;
@@ -15,6 +18,22 @@ public static class PivPin
         foreach (var c in pin)
         {
             if (c is < '0' or > '9')
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public static bool IsWellFormedPuk(ReadOnlySpan<char> puk)
+    {
+        if (puk.Length is < MinLength or > MaxLength)
+        {
+            return false;
+        }
+        foreach (var c in puk)
+        {
+            if (c is < '!' or > '~')
             {
                 return false;
             }

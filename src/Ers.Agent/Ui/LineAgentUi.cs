@@ -6,7 +6,7 @@ namespace Ers.Agent.Ui;
 
 /// <summary>
 /// Non-interactive UI for automation: every answer is one line of <c>input</c> (stdin or a FIFO), taken in the order
-/// the prompts come. A passcode prompt takes a line as the passcode; a role prompt takes a line holding either the
+/// the prompts come. A passcode prompt (or an unblock's PUK and new passcode prompts) takes a line as the secret; a role prompt takes a line holding either the
 /// number shown in the list (1-based) or the role profile id. Lines are read character by character into arrays
 /// that are zeroed after use, so a passcode never becomes a string. Output lines look like
 /// <c>[Virtual PCD 00 00] Active: ...</c> and never contain the passcode.
@@ -40,6 +40,25 @@ public sealed class LineAgentUi : IAgentUi, IDisposable
         try
         {
             Write(reader, $"PASSCODE? ({AgentMessages.TriesLeft(triesLeft)})");
+            return await NextLineAsync(cancellationToken);
+        }
+        finally
+        {
+            _prompt.Release();
+        }
+    }
+
+    public async Task<char[]> AskUnblockSecretAsync(string reader, UnblockSecret secret, CancellationToken cancellationToken)
+    {
+        await _prompt.WaitAsync(cancellationToken);
+        try
+        {
+            Write(reader, secret switch
+            {
+                UnblockSecret.Puk => "PUK? (the card's unblocking key, from your RA)",
+                UnblockSecret.NewPin => "NEW PASSCODE? (6 to 8 digits)",
+                _ => "NEW PASSCODE AGAIN?",
+            });
             return await NextLineAsync(cancellationToken);
         }
         finally

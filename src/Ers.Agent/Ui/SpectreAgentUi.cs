@@ -28,14 +28,26 @@ public sealed class SpectreAgentUi(IAnsiConsole console) : IAgentUi, IDisposable
         console.MarkupLine($"{prefix}[{colour}]{Markup.Escape(notice.Message)}[/]");
     }
 
-    public async Task<char[]> AskPinAsync(string reader, int triesLeft, CancellationToken cancellationToken)
+    public Task<char[]> AskPinAsync(string reader, int triesLeft, CancellationToken cancellationToken) =>
+        AskSecretAsync(reader, $"Passcode ([bold]{AgentMessages.TriesLeft(triesLeft)}[/])", cancellationToken);
+
+    public Task<char[]> AskUnblockSecretAsync(string reader, UnblockSecret secret, CancellationToken cancellationToken) =>
+        AskSecretAsync(reader, secret switch
+        {
+            UnblockSecret.Puk => "PUK (the card's unblocking key, from your RA)",
+            UnblockSecret.NewPin => "New passcode ([bold]6 to 8 digits[/])",
+            _ => "New passcode again",
+        }, cancellationToken);
+
+    /// <summary>Reads one secret key by key into a char array, echoing <c>*</c>; <paramref name="label"/> is markup.</summary>
+    private async Task<char[]> AskSecretAsync(string reader, string label, CancellationToken cancellationToken)
     {
         await _prompt.WaitAsync(cancellationToken);
         var buffer = new char[16];
         var length = 0;
         try
         {
-            console.Markup($"[grey]{Markup.Escape(reader)}[/] Passcode ([bold]{AgentMessages.TriesLeft(triesLeft)}[/]): ");
+            console.Markup($"[grey]{Markup.Escape(reader)}[/] {label}: ");
             while (true)
             {
                 var key = await ReadKeyAsync(console, cancellationToken);

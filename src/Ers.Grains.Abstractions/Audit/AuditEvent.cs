@@ -26,4 +26,16 @@ public enum AuditEvent
     /// client id. The applications a session signed into are the ones told when it ends.
     /// </summary>
     ApplicationSignedIn = 12,
+
+    /// <summary>
+    /// A Registration Authority authorised unblocking a card's PIN at its workstation: the record names the RA
+    /// (<see cref="AuditRecord.UserId"/>, <see cref="AuditRecord.RoleProfileId"/>), the card and the workstation.
+    /// </summary>
+    CardUnblockAuthorized = 13,
+
+    /// <summary>
+    /// The agent at the RA's workstation reported the card's RESET RETRY COUNTER: success (the card is usable again)
+    /// or failure with the reason (<c>card.puk-wrong</c>, <c>card.puk-blocked</c>). Names the card's user.
+    /// </summary>
+    CardUnblocked = 14,
 }

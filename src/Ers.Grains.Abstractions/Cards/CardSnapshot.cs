@@ -1,6 +1,6 @@
 namespace Ers.Cards;
 
-/// <summary>What Ers knows of one card.</summary>
+/// <summary>What Ers knows of one card. <see cref="UnblockOrder"/> is the RA's unblock order while it is open (null once expired or used).</summary>
 [GenerateSerializer, Immutable, Alias("ers.CardSnapshot")]
 public sealed record CardSnapshot(
     [property: Id(0)] string CardId,
@@ -8,4 +8,5 @@ public sealed record CardSnapshot(
     [property: Id(2)] string? WorkstationId,
     [property: Id(3)] string? UserId,
     [property: Id(4)] string? SessionId,
-    [property: Id(5)] DateTimeOffset? ChangedAt);
+    [property: Id(5)] DateTimeOffset? ChangedAt,
+    [property: Id(6)] UnblockOrder? UnblockOrder = null);

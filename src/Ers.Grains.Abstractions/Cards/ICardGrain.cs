@@ -52,6 +52,28 @@ public interface ICardGrain : IGrainWithStringKey
     [Alias("Blocked.v2")]
     Task<Outcome<CardSnapshot>> BlockedAsync(string workstationId);
 
+    /// <summary>
+    /// A Registration Authority (<paramref name="raUserId"/>, working in <paramref name="raRoleProfileId"/>) authorises
+    /// unblocking this card's PIN at its own workstation <paramref name="workstationId"/>: an order open for
+    /// <c>UnblockRules.Lifetime</c>, which the agent there learns of when the card is inserted (<c>InsertedAsync</c>'s
+    /// snapshot) and uses with the card's PUK. Whether this RA may act for this card's user is the caller's check (the
+    /// RA console's permission rules); this grain checks the card. Refused (audited, nothing changed) for a revoked
+    /// card or one Ers has not seen blocked. A new order replaces an open one. Audited as <c>CardUnblockAuthorized</c>.
+    /// </summary>
+    [Alias("AuthorizeUnblock")]
+    Task<Outcome<UnblockOrder>> AuthorizeUnblockAsync(string raUserId, string raRoleProfileId, string workstationId);
+
+    /// <summary>
+    /// The agent of <paramref name="workstationId"/> reports what the card answered its RESET RETRY COUNTER. Accepted
+    /// only from the order's workstation, while the order is open and that workstation holds the card (or reported it
+    /// inserted); anything else is refused (<c>unblock.no-order</c>, <c>unblock.order-expired</c>,
+    /// <c>unblock.other-workstation</c>, <c>card.not-inserted</c>, <c>card.revoked</c>), audited, and changes nothing.
+    /// <see cref="UnblockResult.Unblocked"/> consumes the order and makes the card usable (Inserted at that
+    /// workstation); a wrong or blocked PUK is audited and leaves the order open until it expires.
+    /// </summary>
+    [Alias("UnblockReported")]
+    Task<Outcome<CardSnapshot>> UnblockReportedAsync(string workstationId, UnblockResult result);
+
     /// <summary>Called by the session grain when the card's session ended for any reason.</summary>
     /// <remarks>One-way: the card may itself be waiting on the session that ends (no call cycle, no deadlock).</remarks>
     [Alias("SessionEnded"), OneWay]

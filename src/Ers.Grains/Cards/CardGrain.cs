@@ -192,6 +192,72 @@ public sealed class CardGrain(
         return Outcome<CardSnapshot>.Success(Snapshot());
     }
 
+    public async Task<Outcome<UnblockOrder>> AuthorizeUnblockAsync(string raUserId, string raRoleProfileId, string workstationId)
+    {
+        if (UnblockRules.CanAuthorize(S.State, workstationId) is { } refusal)
+        {
+            await _audit.RefusedAsync(refusal, r => r with
+            {
+                CardId = Id,
+                WorkstationId = workstationId,
+                UserId = raUserId,
+                RoleProfileId = raRoleProfileId,
+            });
+            return refusal;
+        }
+
+        var now = time.GetUtcNow();
+        var order = new UnblockOrder(Guid.NewGuid().ToString("N"), workstationId, raUserId, raRoleProfileId, now, now + UnblockRules.Lifetime);
+        await _audit.RecordAsync(_audit.New(AuditEvent.CardUnblockAuthorized, reason: "order " + order.OrderId) with
+        {
+            CardId = Id,
+            WorkstationId = workstationId,
+            UserId = raUserId,
+            RoleProfileId = raRoleProfileId,
+        });
+        S.UnblockOrder = order;
+        await state.WriteStateAsync();
+        return Outcome<UnblockOrder>.Success(order);
+    }
+
+    public async Task<Outcome<CardSnapshot>> UnblockReportedAsync(string workstationId, UnblockResult result)
+    {
+        var now = time.GetUtcNow();
+        var reportedThere = S.ReportedElsewhere.TryGetValue(workstationId, out var until) && until > now;
+        if (UnblockRules.CanReport(S.UnblockOrder, now, S.State, S.WorkstationId, workstationId, reportedThere) is { } refusal)
+        {
+            await _audit.RefusedAsync(refusal, r => r with { CardId = Id, WorkstationId = workstationId, UserId = S.UserId });
+            return refusal;
+        }
+
+        var order = S.UnblockOrder!;
+        if (result != UnblockResult.Unblocked)
+        {
+            // The card refused the PUK: it is still blocked, and the RA's order stands until it expires.
+            await _audit.RecordAsync(_audit.New(AuditEvent.CardUnblocked, AuditOutcome.Failure,
+                result == UnblockResult.PukBlocked ? "card.puk-blocked" : "card.puk-wrong") with
+            {
+                CardId = Id,
+                WorkstationId = workstationId,
+                UserId = S.UserId,
+            });
+            return Outcome<CardSnapshot>.Success(Snapshot());
+        }
+
+        await _audit.RecordAsync(_audit.New(AuditEvent.CardUnblocked, reason: "order " + order.OrderId) with
+        {
+            CardId = Id,
+            WorkstationId = workstationId,
+            UserId = S.UserId,
+        });
+        // The order is used up; the card is in this workstation's reader, usable, and logs in with its new PIN.
+        S.UnblockOrder = null;
+        S.ReportedElsewhere.Remove(workstationId);
+        await EndCarriedSessionAsync(SessionEndReason.CardRemoved);
+        await SetAsync(CardState.Inserted, workstationId, S.UserId, sessionId: null);
+        return Outcome<CardSnapshot>.Success(Snapshot());
+    }
+
     public async Task SessionEndedAsync(string sessionId)
     {
         if (S.SessionId == sessionId)
@@ -248,5 +314,6 @@ public sealed class CardGrain(
         await state.WriteStateAsync();
     }
 
-    private CardSnapshot Snapshot() => new(Id, S.State, S.WorkstationId, S.UserId, S.SessionId, S.ChangedAt);
+    private CardSnapshot Snapshot() =>
+        new(Id, S.State, S.WorkstationId, S.UserId, S.SessionId, S.ChangedAt, UnblockRules.Open(S.UnblockOrder, time.GetUtcNow()));
 }

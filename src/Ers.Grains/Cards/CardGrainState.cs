@@ -17,4 +17,7 @@ public sealed class CardGrainState
     /// moves to one of them only when it signs there (issue 13, defect 2).
     /// </summary>
     [Id(6)] public Dictionary<string, DateTimeOffset> ReportedElsewhere { get; set; } = [];
+
+    /// <summary>The RA's unblock order (issue 16), until it is used or replaced; an expired one is ignored.</summary>
+    [Id(7)] public UnblockOrder? UnblockOrder { get; set; }
 }

@@ -134,7 +134,8 @@ public sealed class DevPki
         WritePair(cardsDirectory, fileName, certificate, pfx: true);
         var card = new IssuedCard(id.ToString("D"), userId, name, algorithm == KeyAlgorithm.Rsa2048 ? "rsa" : "p256",
             certificate.SerialNumber, CertificatePath(cardsDirectory, fileName), KeyPath(cardsDirectory, fileName),
-            PfxPath(cardsDirectory, fileName), new DateTimeOffset(certificate.NotAfter));
+            PfxPath(cardsDirectory, fileName), new DateTimeOffset(certificate.NotAfter),
+            Puk: RandomNumberGenerator.GetString("0123456789", 8));
         File.WriteAllText(Path.Combine(cardsDirectory, fileName + ".json"), JsonSerializer.Serialize(card, Json));
         Record(new IndexEntry(certificate.SerialNumber, SmartcardIssuingName, "card", certificate.Subject, null));
         return card;

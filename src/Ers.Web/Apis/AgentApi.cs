@@ -92,6 +92,9 @@ public static class AgentApi
         Post(api, AgentApiRoutes.CardBlocked, handlers.CardBlockedAsync)
             .WithMetadata(new AgentRequestBody(typeof(CardRemovedRequest))).Produces(StatusCodes.Status204NoContent)
             .WithName("CardBlocked").WithSummary("The card reported its PIN blocked.");
+        Post(api, AgentApiRoutes.CardUnblocked, handlers.CardUnblockedAsync)
+            .WithMetadata(new AgentRequestBody(typeof(CardUnblockedRequest))).Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithName("CardUnblocked").WithSummary("The card's answer to the RESET RETRY COUNTER an RA authorised at this workstation.");
         Post(api, AgentApiRoutes.Logout, handlers.LogoutAsync)
             .WithMetadata(new AgentRequestBody(typeof(SessionRequest))).Produces(StatusCodes.Status204NoContent)
             .WithName("Logout").WithSummary("End the session.");

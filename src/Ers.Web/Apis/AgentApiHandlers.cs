@@ -87,8 +87,10 @@ internal sealed class AgentApiHandlers(
         }
 
         var challenge = challenges.Issue(request.CardId, workstationId, request.Certificate);
+        // The card grain shows its open unblock order; it is this agent's to run only if the RA chose this workstation.
+        var unblock = inserted.Value!.UnblockOrder?.WorkstationId == workstationId;
         return Results.Ok(new CardInsertedResponse(
-            challenge.Token, challenge.ChallengeId, challenge.Challenge, challenge.ExpiresAt, card.Algorithm.Name(), validation.Warning));
+            challenge.Token, challenge.ChallengeId, challenge.Challenge, challenge.ExpiresAt, card.Algorithm.Name(), validation.Warning, unblock));
     }
 
     public async Task<IResult> CardAuthenticateAsync(HttpContext context)
@@ -233,6 +235,31 @@ internal sealed class AgentApiHandlers(
 
     public Task<IResult> CardBlockedAsync(HttpContext context) =>
         CardEventAsync(context, (card, workstationId) => card.BlockedAsync(workstationId));
+
+    public async Task<IResult> CardUnblockedAsync(HttpContext context)
+    {
+        var workstationId = Workstation(context);
+        var (request, bad) = await AgentRequests.ReadAsync<CardUnblockedRequest>(context, options.MaxRequestBodyBytes);
+        if (request is null || !AgentRequests.IsValidCardId(request.CardId) || !Enum.IsDefined(request.Outcome))
+        {
+            return await MalformedAsync(bad, new AuditSubject(workstationId, SafeCardId(request?.CardId)));
+        }
+
+        if (Limited(context, RateLimitKind.Card, request.CardId) is { } limited)
+        {
+            return limited;
+        }
+
+        // The card grain refuses (and audits) a report without an open order for this workstation holding the card.
+        var result = request.Outcome switch
+        {
+            CardUnblockOutcome.WrongPuk => UnblockResult.WrongPuk,
+            CardUnblockOutcome.PukBlocked => UnblockResult.PukBlocked,
+            _ => UnblockResult.Unblocked,
+        };
+        var reported = await grains.GetGrain<ICardGrain>(request.CardId).UnblockReportedAsync(workstationId, result);
+        return reported.Refusal is { } refusal ? GrainRefusal(refusal) : Results.NoContent();
+    }
 
     public async Task<IResult> LogoutAsync(HttpContext context)
     {
@@ -411,7 +438,7 @@ internal sealed class AgentApiHandlers(
     {
         RefusalCodes.SessionEnded or RefusalCodes.SessionAlreadyStarted or RefusalCodes.RoleAlreadyChosen
             or RefusalCodes.RoleNotChosen or RefusalCodes.ConcurrentSessionDenied or RefusalCodes.CardNotInserted
-            or RefusalCodes.CardInOtherWorkstation or RefusalCodes.TicketUsed => StatusCodes.Status409Conflict,
+            or RefusalCodes.CardInOtherWorkstation or RefusalCodes.TicketUsed or RefusalCodes.UnblockOrderExpired => StatusCodes.Status409Conflict,
         RefusalCodes.SessionUnknown => StatusCodes.Status404NotFound,
         _ => StatusCodes.Status403Forbidden,
     }, refusal.Code, refusal.Message);

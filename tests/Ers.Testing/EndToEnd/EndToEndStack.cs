@@ -135,9 +135,12 @@ public sealed class EndToEndStack : IAsyncDisposable
     /// reader 0, the agent reads it, logs in and opens the login URL, and Chromium renders the homepage header.
     /// The card stays in; the caller removes it (<see cref="CardLogin.Link"/>).
     /// </summary>
-    public async Task<CardLogin> InsertAndLogInAsync(string userId, IPage page, params string[] answers)
+    public Task<CardLogin> InsertAndLogInAsync(string userId, IPage page, params string[] answers) =>
+        InsertAndLogInAsync(CardFor(userId), page, answers);
+
+    /// <summary>The whole journey with a card the test holds (one whose PIN it changed, say).</summary>
+    public async Task<CardLogin> InsertAndLogInAsync(VirtualPivCard card, IPage page, params string[] answers)
     {
-        var card = CardFor(userId);
         Api.Calls.Clear();
         Ui.Prompts.Clear();
         while (InsertionsSeen.Reader.TryRead(out _))
@@ -217,8 +220,18 @@ public sealed class EndToEndStack : IAsyncDisposable
             Certificate = certificate,
             PrivateKey = certificate.GetRSAPrivateKey()!,
             Pin = Pin,
+            Puk = issued.Puk ?? VirtualCardOptions.DefaultPuk,
             CardGuid = VirtualCardOptions.CardGuidFrom(cardId ?? Guid.Parse(issued.CardId)),
         });
+    }
+
+    /// <summary>The PUK <c>ers pki dev</c> wrote into a sample user's card file (the card's PIN unblocking key).</summary>
+    /// <param name="userId">The sample user's 12-digit UUID.</param>
+    public string PukOf(string userId)
+    {
+        var file = Path.Combine(_factory!.PkiDirectory, "cards", $"{userId}-rsa.json");
+        var issued = JsonSerializer.Deserialize<IssuedCard>(File.ReadAllText(file), new JsonSerializerOptions(JsonSerializerDefaults.Web));
+        return issued?.Puk ?? VirtualCardOptions.DefaultPuk;
     }
 
     /// <summary>A fresh browser context (its own cookies) and page; the NHS font host is not reachable here.</summary>

@@ -32,6 +32,9 @@ public sealed class TimedAgentApi(IAgentApi inner) : IAgentApi
     public Task CardBlockedAsync(CardRemovedRequest request, CancellationToken cancellationToken) =>
         TimeAsync("blocked", async () => { await inner.CardBlockedAsync(request, cancellationToken); return true; });
 
+    public Task CardUnblockedAsync(CardUnblockedRequest request, CancellationToken cancellationToken) =>
+        TimeAsync("unblocked", async () => { await inner.CardUnblockedAsync(request, cancellationToken); return true; });
+
     public Task<HeartbeatResponse> HeartbeatAsync(HeartbeatRequest request, CancellationToken cancellationToken) =>
         TimeAsync("heartbeat", () => inner.HeartbeatAsync(request, cancellationToken));
 

@@ -34,6 +34,19 @@ public sealed class TimedAgentUi(IAgentUi inner) : IAgentUi
         }
     }
 
+    public async Task<char[]> AskUnblockSecretAsync(string reader, UnblockSecret secret, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            return await inner.AskUnblockSecretAsync(reader, secret, cancellationToken);
+        }
+        finally
+        {
+            Prompts.Enqueue(new TimedCall("unblock", started, Stopwatch.GetElapsedTime(started)));
+        }
+    }
+
     public async Task<RoleProfileDto> ChooseRoleAsync(string reader, string userName, IReadOnlyList<RoleProfileDto> roles, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();

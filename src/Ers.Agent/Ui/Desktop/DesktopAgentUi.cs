@@ -71,6 +71,19 @@ public sealed class DesktopAgentUi(IAgentUi inner, PinentryClient pinentry, Desk
         }
     }
 
+    public async Task<char[]> AskUnblockSecretAsync(string reader, UnblockSecret secret, CancellationToken cancellationToken)
+    {
+        await _dialog.WaitAsync(cancellationToken);
+        try
+        {
+            return await pinentry.AskUnblockSecretAsync(reader, secret, cancellationToken);
+        }
+        finally
+        {
+            _dialog.Release();
+        }
+    }
+
     public Task<RoleProfileDto> ChooseRoleAsync(string reader, string userName, IReadOnlyList<RoleProfileDto> roles, CancellationToken cancellationToken) =>
         inner.ChooseRoleAsync(reader, userName, roles, cancellationToken);
 

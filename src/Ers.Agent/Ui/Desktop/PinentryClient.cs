@@ -29,7 +29,26 @@ public sealed class PinentryClient(string program, IReadOnlyDictionary<string, s
     /// Asks for the passcode. Throws <see cref="PasscodeCancelledException"/> when the user cancels the dialog, and
     /// <see cref="OperationCanceledException"/> (closing the dialog) when <paramref name="cancellationToken"/> fires.
     /// </summary>
-    public async Task<char[]> AskPinAsync(string reader, int triesLeft, CancellationToken cancellationToken)
+    public Task<char[]> AskPinAsync(string reader, int triesLeft, CancellationToken cancellationToken) =>
+        AskAsync($"Enter the passcode of the smartcard in {reader}.", "Passcode:", "Log in",
+            triesLeft < UsualMaxTries ? AgentMessages.WrongPin(triesLeft) : null, p => PivPin.IsWellFormed(p), AgentMessages.PinShape, cancellationToken);
+
+    /// <summary>
+    /// Asks for one secret of an RA-authorised unblock (the PUK, the new passcode, the new passcode again) in the same
+    /// dialog, on the same terms as <see cref="AskPinAsync"/>; a secret of the wrong shape is asked again.
+    /// </summary>
+    public Task<char[]> AskUnblockSecretAsync(string reader, UnblockSecret secret, CancellationToken cancellationToken) => secret switch
+    {
+        UnblockSecret.Puk => AskAsync($"Your Registration Authority has authorised unblocking the smartcard in {reader}. Enter the card's PUK (unblocking key).",
+            "PUK:", "Next", null, p => PivPin.IsWellFormedPuk(p), AgentMessages.PukShape, cancellationToken),
+        UnblockSecret.NewPin => AskAsync($"Choose a new passcode for the smartcard in {reader} (6 to 8 digits).",
+            "New passcode:", "Next", null, p => PivPin.IsWellFormed(p), AgentMessages.PinShape, cancellationToken),
+        _ => AskAsync($"Enter the new passcode for the smartcard in {reader} again.",
+            "New passcode:", "Unblock", null, p => PivPin.IsWellFormed(p), AgentMessages.PinShape, cancellationToken),
+    };
+
+    private async Task<char[]> AskAsync(string description, string prompt, string okLabel, string? error,
+        Func<char[], bool> wellFormed, string shapeError, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -79,12 +98,12 @@ public sealed class PinentryClient(string program, IReadOnlyDictionary<string, s
             var input = process.StandardInput.BaseStream;
             await ExpectOkAsync(output, line, "greeting", cancellationToken);
             await CommandAsync(input, output, line, "SETTITLE " + Title, cancellationToken);
-            await CommandAsync(input, output, line, "SETDESC " + $"Enter the passcode of the smartcard in {reader}.", cancellationToken);
-            await CommandAsync(input, output, line, "SETPROMPT Passcode:", cancellationToken);
-            await CommandAsync(input, output, line, "OPTION default-ok=Log in", cancellationToken, optional: true);
-            if (triesLeft < UsualMaxTries)
+            await CommandAsync(input, output, line, "SETDESC " + description, cancellationToken);
+            await CommandAsync(input, output, line, "SETPROMPT " + prompt, cancellationToken);
+            await CommandAsync(input, output, line, "OPTION default-ok=" + okLabel, cancellationToken, optional: true);
+            if (error is not null)
             {
-                await CommandAsync(input, output, line, "SETERROR " + AgentMessages.WrongPin(triesLeft), cancellationToken);
+                await CommandAsync(input, output, line, "SETERROR " + error, cancellationToken);
             }
             while (true)
             {
@@ -95,13 +114,13 @@ public sealed class PinentryClient(string program, IReadOnlyDictionary<string, s
                 }
                 DialogRequested?.Invoke(process.Id);
                 var pin = await GetPinAsync(input, output, line, cancellationToken);
-                if (PivPin.IsWellFormed(pin))
+                if (wellFormed(pin))
                 {
                     await SendAsync(input, "BYE", cancellationToken);
                     return pin;
                 }
                 Array.Clear(pin);
-                await CommandAsync(input, output, line, "SETERROR " + AgentMessages.PinShape, cancellationToken);
+                await CommandAsync(input, output, line, "SETERROR " + shapeError, cancellationToken);
             }
         }
         catch (IOException) when (cancellationToken.IsCancellationRequested)
