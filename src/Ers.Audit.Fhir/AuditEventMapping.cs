@@ -29,7 +29,8 @@ public static class AuditEventMapping
             Type = type,
             Subtype = [.. subtypes, new Coding(ErsFhirSystems.AuditEventName, record.Event.ToString(), Describe(record.Event))],
             Action = action,
-            Recorded = record.Time.ToUniversalTime(),
+            // To the microsecond, as PostgreSQL keeps it: the same record exports the same from either trail.
+            Recorded = AuditOrder.Normalise(record.Time),
             // DICOM/FHIR: 0 success, 4 minor failure (a request refused, as an HTTP 4xx would be).
             Outcome = record.Outcome == AuditOutcome.Success ? FhirAuditEvent.AuditEventOutcome.N0 : FhirAuditEvent.AuditEventOutcome.N4,
             OutcomeDesc = record.Reason,

@@ -6,16 +6,28 @@ namespace Ers.Audit;
 public static class AuditTrailSearch
 {
     /// <summary>
-    /// Every page of <paramref name="query"/> from its cursor on; the first refusal (a bad query) ends the sequence as
-    /// its only element, so callers handle one shape.
+    /// Every page of <paramref name="query"/> from its cursor on; a refusal (a bad query) ends the sequence as its only
+    /// element, so callers handle one shape.
     /// </summary>
-    public static async IAsyncEnumerable<Outcome<AuditPage>> PagesAsync(
-        this IAuditTrail trail, AuditQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <param name="trail">The trail to search.</param>
+    /// <param name="query">The search, with the cursor to start from (null: the first page).</param>
+    /// <param name="cancellationToken">Stops between pages.</param>
+    public static IAsyncEnumerable<Outcome<AuditPage>> PagesAsync(this IAuditTrail trail, AuditQuery query, CancellationToken cancellationToken = default) =>
+        FollowAsync(trail.SearchAsync, query, cancellationToken);
+
+    /// <summary><see cref="PagesAsync"/> over any search function with the meaning of <see cref="IAuditTrail.SearchAsync"/>.</summary>
+    /// <param name="search">Answers one page.</param>
+    /// <param name="query">The search, with the cursor to start from (null: the first page).</param>
+    /// <param name="cancellationToken">Stops between pages.</param>
+    public static async IAsyncEnumerable<Outcome<AuditPage>> FollowAsync(
+        Func<AuditQuery, CancellationToken, Task<Outcome<AuditPage>>> search,
+        AuditQuery query,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var next = query;
         while (true)
         {
-            var page = await trail.SearchAsync(next, cancellationToken);
+            var page = await search(next, cancellationToken);
             yield return page;
             if (page.Value?.NextCursor is not { } cursor)
             {
