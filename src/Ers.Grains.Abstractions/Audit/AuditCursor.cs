@@ -27,7 +27,7 @@ public readonly record struct AuditCursor(DateTimeOffset Time, Guid Id, ulong Fi
     {
         cursor = default;
         // 33 bytes are 44 base64 characters without padding.
-        if (text is not { Length: 44 })
+        if (text is not { Length: 44 } || !text.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
         {
             return false;
         }
