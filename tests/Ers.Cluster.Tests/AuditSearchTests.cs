@@ -19,20 +19,6 @@ public sealed class AuditSearchTests(PostgresFixture postgres) : IClassFixture<P
     private readonly List<IDisposable> _owned = [];
     private readonly List<NpgsqlDataSource> _sources = [];
 
-    public static TheoryData<string, int> Searches()
-    {
-        var data = new TheoryData<string, int>();
-        foreach (var name in Queries.Keys)
-        {
-            foreach (var pageSize in new[] { 1, 7, 50, AuditSearchRules.MaxPageSize })
-            {
-                data.Add(name, pageSize);
-            }
-        }
-
-        return data;
-    }
-
     private static readonly Dictionary<string, AuditQuery> Queries = new()
     {
         ["everything"] = new AuditQuery(),
@@ -47,26 +33,31 @@ public sealed class AuditSearchTests(PostgresFixture postgres) : IClassFixture<P
     };
 
     [Theory]
-    [MemberData(nameof(Searches))]
-    public async Task Both_trails_give_the_same_pages_and_the_pages_hold_every_match_once_in_time_then_id_order(string name, int pageSize)
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(50)]
+    [InlineData(AuditSearchRules.MaxPageSize)]
+    public async Task Both_trails_give_the_same_pages_and_the_pages_hold_every_match_once_in_time_then_id_order(int pageSize)
     {
         var records = Seed(300, seed: 16);
         var (pg, file) = await BothAsync(records);
-        var query = Queries[name] with { PageSize = pageSize };
 
-        var fromPostgres = await PagesAsync(pg, query);
-        var fromFile = await PagesAsync(file.SearchAsync, query);
-
-        var expected = Expected(records, query);
-        Assert.Equal(fromFile.Select(p => p.NextCursor), fromPostgres.Select(p => p.NextCursor));
-        Assert.Equal(fromFile.Select(p => p.Records.Select(Comparable)), fromPostgres.Select(p => p.Records.Select(Comparable)));
-        Assert.Equal(expected.Select(Comparable), fromPostgres.SelectMany(p => p.Records).Select(Comparable));
-        Assert.All(fromPostgres.SkipLast(1), p => Assert.Equal(pageSize, p.Records.Count));
-        Assert.Null(fromPostgres[^1].NextCursor);
-        Assert.Equal(Math.Max(1, (expected.Count + pageSize - 1) / pageSize), fromPostgres.Count);
-        if (name != "nobody")
+        foreach (var (name, asked) in Queries)
         {
-            Assert.NotEmpty(expected); // the seed gives every question answers
+            var query = asked with { PageSize = pageSize };
+            var fromPostgres = await PagesAsync(pg, query);
+            var fromFile = await PagesAsync(file.SearchAsync, query);
+
+            var expected = Expected(records, query);
+            Assert.True(fromFile.Select(p => p.NextCursor).SequenceEqual(fromPostgres.Select(p => p.NextCursor)), $"{name}: the cursors differ");
+            Assert.True(fromFile.SelectMany(p => p.Records).Select(Comparable).SequenceEqual(fromPostgres.SelectMany(p => p.Records).Select(Comparable)),
+                $"{name}: the trails differ");
+            Assert.True(expected.Select(Comparable).SequenceEqual(fromPostgres.SelectMany(p => p.Records).Select(Comparable)),
+                $"{name}: not every match once in order: expected {expected.Count}, got {fromPostgres.Sum(p => p.Records.Count)}");
+            Assert.All(fromPostgres.SkipLast(1), p => Assert.Equal(pageSize, p.Records.Count));
+            Assert.Null(fromPostgres[^1].NextCursor);
+            Assert.Equal(Math.Max(1, (expected.Count + pageSize - 1) / pageSize), fromPostgres.Count);
+            Assert.True(name == "nobody" || expected.Count > 0, $"{name}: the seed gives every question answers");
         }
     }
 
@@ -100,7 +91,7 @@ public sealed class AuditSearchTests(PostgresFixture postgres) : IClassFixture<P
     public async Task Bad_input_is_refused_alike_by_both_trails_with_a_stable_code_and_no_exception()
     {
         var (pg, file) = await BothAsync(Seed(10, seed: 3));
-        var cursor = (await pg.SearchAsync(new AuditQuery(UserId: "u1", PageSize: 1))).Value!.NextCursor;
+        var cursor = (await pg.SearchAsync(new AuditQuery(PageSize: 1))).Value!.NextCursor;
         Assert.NotNull(cursor);
         var bad = new (AuditQuery Query, string Code)[]
         {
@@ -108,7 +99,7 @@ public sealed class AuditSearchTests(PostgresFixture postgres) : IClassFixture<P
             (new AuditQuery(PageSize: AuditSearchRules.MaxPageSize + 1), RefusalCodes.AuditSearchPageSize),
             (new AuditQuery(PageSize: 0), RefusalCodes.AuditSearchPageSize),
             (new AuditQuery(Cursor: "'; DROP TABLE ers_audit.audit_record; --"), RefusalCodes.AuditSearchCursorMalformed),
-            (new AuditQuery(UserId: "u1", Cursor: cursor![..^2]), RefusalCodes.AuditSearchCursorMalformed),
+            (new AuditQuery(Cursor: cursor![..^2]), RefusalCodes.AuditSearchCursorMalformed),
             (new AuditQuery(UserId: "u2", Cursor: cursor), RefusalCodes.AuditSearchCursorOtherSearch),
         };
 
@@ -130,7 +121,9 @@ public sealed class AuditSearchTests(PostgresFixture postgres) : IClassFixture<P
     public async Task A_page_with_a_cursor_is_read_from_an_index_not_a_scan_of_the_table(string key, string index)
     {
         await using var db = await MigratedAsync();
-        await ExecuteAsync(db, $"""
+        // 50,000 rows on a machine other tests share: more than the hosts' 5 s command timeout may pass.
+        await using var bulk = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(db.ConnectionString) { CommandTimeout = 120 }.ConnectionString);
+        await ExecuteAsync(bulk, $"""
             INSERT INTO {AuditSchema.Table} (id, time, event, outcome, user_id, ods_code, card_id, workstation_id)
             SELECT gen_random_uuid(), timestamptz '2026-12-01 08:00Z' + g * interval '1 second', 'SessionCreated', 'Success',
                    'u' || (g % 2000), 'O' || (g % 500), 'c' || (g % 3000), 'w' || (g % 1000)
