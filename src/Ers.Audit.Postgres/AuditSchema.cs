@@ -91,6 +91,14 @@ public static class AuditSchema
 
             REVOKE UPDATE, DELETE, TRUNCATE ON ers_audit.audit_chain FROM PUBLIC;
             """),
+        new(3, "audit_record (time, id) index: audit search pages over a time range", """
+            -- Audit search pages in (time, id) order with a keyset cursor. The (key, time) indexes serve the searches
+            -- that name a user, card, workstation, session or ODS code; a search by time range alone had only the BRIN
+            -- index, which cannot give rows in order, so every page sorted the whole range. IF NOT EXISTS: on a large
+            -- table an operator may build it first with CREATE INDEX CONCURRENTLY under this name (this step,
+            -- in the migration's transaction, holds off appends while it builds).
+            CREATE INDEX IF NOT EXISTS audit_record_time_id ON ers_audit.audit_record (time, id);
+            """),
     ];
 
     public static int LatestVersion => Migrations[^1].Version;

@@ -33,4 +33,16 @@ public static class RefusalCodes
     public const string TicketUsed = "ticket.used";
     public const string TicketUnknown = "ticket.unknown";
     public const string TicketExpired = "ticket.expired";
+
+    /// <summary>An audit search whose time range ends before (or when) it starts.</summary>
+    public const string AuditSearchRangeInverted = "audit-search.range-inverted";
+
+    /// <summary>An audit search page size outside 1 to <see cref="Audit.AuditSearchRules.MaxPageSize"/>.</summary>
+    public const string AuditSearchPageSize = "audit-search.page-size";
+
+    /// <summary>An audit search cursor that no search gave out (truncated, edited or of another version).</summary>
+    public const string AuditSearchCursorMalformed = "audit-search.cursor-malformed";
+
+    /// <summary>An audit search cursor given out by a search with other filters.</summary>
+    public const string AuditSearchCursorOtherSearch = "audit-search.cursor-other-search";
 }

@@ -68,6 +68,68 @@ public sealed class FileAuditTrail : IAuditTrail, IDisposable
         return results.TakeLast(query.Limit).ToList();
     }
 
+    /// <summary>
+    /// One page of <see cref="AuditSearch"/>: a pass over the file that keeps only the first page-size + 1 matches in
+    /// <see cref="AuditOrder"/> (a bounded heap), so memory does not grow with the file.
+    /// </summary>
+    public Task<Outcome<AuditPage>> SearchAsync(AuditQuery query, CancellationToken cancellationToken = default) =>
+        SearchFileAsync(_path, query, cancellationToken);
+
+    /// <summary>
+    /// <see cref="SearchAsync"/> on a trail file that this process does not write (the <c>ers audit search</c>
+    /// command reads a running host's file); opens it for reading only. Throws <see cref="FileNotFoundException"/>
+    /// when there is no such file.
+    /// </summary>
+    /// <param name="path">The trail file.</param>
+    /// <param name="query">The search.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    public static async Task<Outcome<AuditPage>> SearchFileAsync(string path, AuditQuery query, CancellationToken cancellationToken = default)
+    {
+        var validated = AuditSearchRules.Validate(query);
+        if (validated.Value is not { } search)
+        {
+            return Outcome<AuditPage>.Refused(validated.Refusal!);
+        }
+
+        var keep = search.PageSize + 1;
+        // The heap's root is the latest record kept, so a record earlier than it replaces it.
+        var latestFirst = Comparer<AuditRecord>.Create((a, b) => AuditOrder.Compare(b, a));
+        var heap = new PriorityQueue<AuditRecord, AuditRecord>(keep + 1, latestFirst);
+        await using var reader = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var text = new StreamReader(reader);
+        while (await text.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            var record = JsonSerializer.Deserialize<AuditRecord>(line, Json)!;
+            if (!search.Matches(record))
+            {
+                continue;
+            }
+
+            if (heap.Count < keep)
+            {
+                heap.Enqueue(record, record);
+            }
+            else if (AuditOrder.Compare(record, heap.Peek()) < 0)
+            {
+                heap.DequeueEnqueue(record, record);
+            }
+        }
+
+        var ordered = new List<AuditRecord>(heap.Count);
+        while (heap.TryDequeue(out var record, out _))
+        {
+            ordered.Add(record);
+        }
+
+        ordered.Reverse();
+        return Outcome<AuditPage>.Success(search.PageOf(ordered));
+    }
+
     public void Dispose()
     {
         _commits.Dispose();
