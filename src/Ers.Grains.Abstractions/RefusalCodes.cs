@@ -21,4 +21,17 @@ public static class RefusalCodes
     public const string TicketUsed = "ticket.used";
     public const string TicketUnknown = "ticket.unknown";
     public const string TicketExpired = "ticket.expired";
+    public const string CardUnknown = "card.unknown";
+
+    /// <summary>The session's role profile carries no RA activity: it is not an RA session.</summary>
+    public const string RaNotAnRa = "ra.not-an-ra";
+
+    /// <summary>The RA role profile's activities do not grant this action.</summary>
+    public const string RaNotPermitted = "ra.not-permitted";
+
+    /// <summary>The user, session or card is not in an organisation the RA role profile covers.</summary>
+    public const string RaOutOfScope = "ra.out-of-scope";
+
+    /// <summary>An RA action that changes something needs a reason.</summary>
+    public const string RaReasonRequired = "ra.reason-required";
 }
