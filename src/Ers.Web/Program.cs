@@ -13,6 +13,7 @@ var app = builder.Build();
 app.MapErsHealthEndpoints();
 app.MapAgentApi();
 app.MapErsBrowserFrontEnd();
+app.MapAdminApi();
 app.Run();
 
 /// <summary>Entry point, visible to WebApplicationFactory tests.</summary>

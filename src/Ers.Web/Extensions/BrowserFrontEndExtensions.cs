@@ -91,7 +91,7 @@ public static class BrowserFrontEndExtensions
         app.Use(StoreOutagePages.InvokeAsync);
         app.Use((context, next) =>
         {
-            if (context.Request.Path.StartsWithSegments(Ers.Api.AgentApiRoutes.Prefix) &&
+            if ((context.Request.Path.StartsWithSegments(Ers.Api.AgentApiRoutes.Prefix) || context.Request.Path.StartsWithSegments(Apis.AdminApi.Prefix)) &&
                 context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } statusPages)
             {
                 statusPages.Enabled = false;
@@ -144,7 +144,7 @@ public static class BrowserFrontEndExtensions
 
     private static Task RedirectToInsertCardAsync(RedirectContext<CookieAuthenticationOptions> context)
     {
-        if (context.Request.Path.StartsWithSegments("/session"))
+        if (context.Request.Path.StartsWithSegments("/session") || context.Request.Path.StartsWithSegments(Apis.AdminApi.Prefix))
         {
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             return Task.CompletedTask;
