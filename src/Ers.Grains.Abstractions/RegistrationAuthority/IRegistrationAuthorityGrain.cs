@@ -10,9 +10,16 @@ namespace Ers.RegistrationAuthority;
 [Alias("ers.IRegistrationAuthorityGrain")]
 public interface IRegistrationAuthorityGrain : IGrainWithStringKey
 {
-    /// <summary>Who is acting; refused (<c>ra.not-an-ra</c>) when the session is not a live RA session.</summary>
+    /// <summary>
+    /// Whether the session is a live RA session, and who is acting in it; refused (<c>ra.not-an-ra</c>) when not.
+    /// A question, not an attempt: not audited (pages ask it to decide where a session belongs).
+    /// </summary>
     [Alias("GetContext")]
     Task<Outcome<RaContext>> GetContextAsync();
+
+    /// <summary>The RA opens the console (or the API): who is acting; a session that is not an RA's is refused, audited.</summary>
+    [Alias("Open")]
+    Task<Outcome<RaContext>> OpenAsync();
 
     /// <summary>A user's directory entry, live sessions and cards. Refused outside the RA's organisations.</summary>
     [Alias("GetUser")]

@@ -30,6 +30,12 @@ public sealed class RegistrationAuthorityGrain(
         return refusal is null ? Outcome<RaContext>.Success(ra!) : refusal;
     }
 
+    public async Task<Outcome<RaContext>> OpenAsync()
+    {
+        var (ra, refusal) = await ActorAsync();
+        return refusal is null ? Outcome<RaContext>.Success(ra!) : refusal;
+    }
+
     public async Task<Outcome<RaUserView>> GetUserAsync(string userId)
     {
         var (ra, refusal) = await ActorAsync();

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Ers.Api;
 using Ers.RegistrationAuthority;
 using Ers.Web.Browser;
@@ -12,6 +14,9 @@ namespace Ers.Web.Apis;
 public static class AdminApiHandlers
 {
     private const int MaxBody = 4 * 1024;
+
+    // Enums (card state, permissions) as their names: a client keys on them, and numbers would tie it to the enum's order.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     /// <summary>Refuses a request without the cookie of a live session before any handler runs.</summary>
     public static async ValueTask<object?> RequireSessionAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
@@ -34,37 +39,37 @@ public static class AdminApiHandlers
         }
     }
 
-    public static async Task<Results<Ok<RaContext>, ProblemHttpResult>> MeAsync(HttpContext context, IGrainFactory grains) =>
-        Answer(await context.Ra(grains).GetContextAsync());
+    public static async Task<Results<JsonHttpResult<RaContext>, ProblemHttpResult>> MeAsync(HttpContext context, IGrainFactory grains) =>
+        Answer(await context.Ra(grains).OpenAsync());
 
-    public static async Task<Results<Ok<RaUserView>, ProblemHttpResult>> UserAsync(string userId, HttpContext context, IGrainFactory grains) =>
+    public static async Task<Results<JsonHttpResult<RaUserView>, ProblemHttpResult>> UserAsync(string userId, HttpContext context, IGrainFactory grains) =>
         Answer(await context.Ra(grains).GetUserAsync(userId));
 
-    public static async Task<Results<Ok<RaWorkstationView>, ProblemHttpResult>> WorkstationAsync(string workstationId, HttpContext context, IGrainFactory grains) =>
+    public static async Task<Results<JsonHttpResult<RaWorkstationView>, ProblemHttpResult>> WorkstationAsync(string workstationId, HttpContext context, IGrainFactory grains) =>
         Answer(await context.Ra(grains).GetWorkstationAsync(workstationId));
 
-    public static async Task<Results<Ok<RaSessionsEnded>, ProblemHttpResult>> EndSessionAsync(string sessionId, HttpContext context, IGrainFactory grains)
+    public static async Task<Results<JsonHttpResult<RaSessionsEnded>, ProblemHttpResult>> EndSessionAsync(string sessionId, HttpContext context, IGrainFactory grains)
     {
         var (body, code) = await AgentRequests.ReadAsync<AdminReasonRequest>(context, MaxBody);
         return body is null ? Malformed(code!) : Answer(await context.Ra(grains).EndSessionAsync(sessionId, body.Reason));
     }
 
-    public static async Task<Results<Ok<RaSessionsEnded>, ProblemHttpResult>> EndUserSessionsAsync(string userId, HttpContext context, IGrainFactory grains)
+    public static async Task<Results<JsonHttpResult<RaSessionsEnded>, ProblemHttpResult>> EndUserSessionsAsync(string userId, HttpContext context, IGrainFactory grains)
     {
         var (body, code) = await AgentRequests.ReadAsync<AdminReasonRequest>(context, MaxBody);
         return body is null ? Malformed(code!) : Answer(await context.Ra(grains).EndUserSessionsAsync(userId, body.Reason));
     }
 
-    public static async Task<Results<Ok<RaCardRow>, ProblemHttpResult>> RevokeCardAsync(string cardId, HttpContext context, IGrainFactory grains)
+    public static async Task<Results<JsonHttpResult<RaCardRow>, ProblemHttpResult>> RevokeCardAsync(string cardId, HttpContext context, IGrainFactory grains)
     {
         var (body, code) = await AgentRequests.ReadAsync<AdminReasonRequest>(context, MaxBody);
         return body is null ? Malformed(code!) : Answer(await context.Ra(grains).RevokeCardAsync(cardId, body.Reason));
     }
 
-    private static Results<Ok<T>, ProblemHttpResult> Answer<T>(Outcome<T> outcome) =>
+    private static Results<JsonHttpResult<T>, ProblemHttpResult> Answer<T>(Outcome<T> outcome) =>
         outcome.Refusal is { } refusal
             ? Problem(RaRefusalStatus.For(refusal.Code), refusal.Code, refusal.Message)
-            : TypedResults.Ok(outcome.Value!);
+            : TypedResults.Json(outcome.Value!, Json);
 
     private static ProblemHttpResult Malformed(string code) => Problem(
         code == ApiErrorCodes.RequestTooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest,

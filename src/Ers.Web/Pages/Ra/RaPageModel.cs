@@ -22,7 +22,7 @@ public abstract class RaPageModel(IGrainFactory grains) : SessionPageModel
     /// <summary>Reads who is acting; false (and the page is a refusal) when the session is not an RA's.</summary>
     protected async Task<bool> LoadActorAsync()
     {
-        var context = await Ra.GetContextAsync();
+        var context = await Ra.OpenAsync();
         if (context.Refusal is { } refusal)
         {
             Refused(refusal);
