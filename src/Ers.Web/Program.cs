@@ -7,12 +7,14 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddErsClusterMembership();
 builder.AddErsCardAuthentication();
 builder.AddErsBrowserFrontEnd();
+builder.AddErsOidcProvider();
 builder.AddErsTelemetry();
 
 var app = builder.Build();
 app.MapErsHealthEndpoints();
 app.MapAgentApi();
 app.MapErsBrowserFrontEnd();
+app.MapErsOidcProvider();
 app.MapAdminApi();
 app.Run();
 

@@ -59,6 +59,9 @@ internal sealed class FakeErs : IAsyncDisposable
 
     public ConcurrentQueue<HeartbeatRequest> Heartbeats { get; } = new();
 
+    /// <summary>The role heartbeats name for every session (as after a choice on the browser's role page); null before.</summary>
+    public RoleProfileDto? RoleChosenInBrowser { get; set; }
+
     public ConcurrentQueue<string?> ClientCertificates { get; } = new();
 
     /// <summary>The W3C <c>traceparent</c> header of each call (null when the agent sent none).</summary>
@@ -166,7 +169,7 @@ internal sealed class FakeErs : IAsyncDisposable
         {
             Heartbeats.Enqueue(request);
             return Results.Ok(new HeartbeatResponse(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10),
-                [.. request.SessionTokens.Select(_ => new HeartbeatSessionStatus(true, null, null))]));
+                [.. request.SessionTokens.Select(_ => new HeartbeatSessionStatus(true, null, null, RoleChosenInBrowser))]));
         });
     }
 

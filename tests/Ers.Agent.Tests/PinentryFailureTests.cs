@@ -40,4 +40,28 @@ public sealed class PinentryFailureTests : IDisposable
         Assert.Contains("Unknown command", failure.Message, StringComparison.Ordinal);
         Assert.Contains("Gtk-WARNING: no theme", failure.Message, StringComparison.Ordinal);
     }
+
+    /// <summary>Answers every command OK, then GETPIN as the script says (what it prints after reading GETPIN).</summary>
+    private string ScriptAnsweringGetPin(string afterGetPin) => Script(
+        "echo 'OK Pleased to meet you'\nwhile read cmd rest; do\n  if [ \"$cmd\" = GETPIN ]; then\n" + afterGetPin +
+        "\n  else echo OK; fi\ndone");
+
+    [Fact]
+    public async Task Cancel_is_the_only_GETPIN_error_that_counts_as_a_cancelled_passcode()
+    {
+        var client = new PinentryClient(ScriptAnsweringGetPin("echo 'ERR 83886179 Operation cancelled <Pinentry>'"));
+        await Assert.ThrowsAsync<Ers.Agent.Journey.PasscodeCancelledException>(() => client.AskPinAsync("Virtual PCD 00 00", 3, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Another_GETPIN_error_fails_with_its_code_and_only_GLib_diagnostics_from_stderr()
+    {
+        var client = new PinentryClient(ScriptAnsweringGetPin(
+            "echo '(pinentry-gtk-2:4242): CRITICAL **: could not grab keyboard: already grabbed (1)' >&2\n" +
+            "echo 'typed 1234' >&2\necho 'ERR 83886081 General error <Pinentry>'"));
+        var failure = await Assert.ThrowsAsync<PinentryException>(() => client.AskPinAsync("Virtual PCD 00 00", 3, CancellationToken.None));
+        Assert.Contains("ERR 83886081", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("could not grab keyboard", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("1234", failure.Message, StringComparison.Ordinal);
+    }
 }

@@ -25,7 +25,7 @@ public sealed class PkiCommandTests : IDisposable
         Assert.Equal(0, again);
         Assert.Equal(before, Snapshot());
         Assert.DoesNotContain("created", secondOutput, StringComparison.Ordinal);
-        foreach (var file in new[] { "server.pfx", "token-signing.key", "crl/smartcard-issuing-ca.crl", "workstations/WS-DEV-0001.pfx", "cards/555294209105-rsa.json" })
+        foreach (var file in new[] { "server.pfx", "token-signing.key", "oidc-signing.key.pem", "oidc-encryption.key.pem", "crl/smartcard-issuing-ca.crl", "workstations/WS-DEV-0001.pfx", "cards/555294209105-rsa.json" })
         {
             Assert.True(File.Exists(Path.Combine(_directory, file)), file);
         }

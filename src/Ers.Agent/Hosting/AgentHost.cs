@@ -21,6 +21,10 @@ public static class AgentHost
             {
                 throw new AgentConfigurationException($"--ui is terminal or desktop, not {options.UiMode}.");
             }
+            if (options.RoleChoice is not ("" or "agent" or "browser"))
+            {
+                throw new AgentConfigurationException($"--role-choice is agent or browser, not {options.RoleChoice}.");
+            }
         }
         catch (Exception ex) when (ex is AgentConfigurationException or InvalidOperationException or FormatException)
         {
@@ -61,7 +65,8 @@ public static class AgentHost
             : null;
         var agent = new AgentJourney(
             new PcScCardReaderService(TimeProvider.System), api, ui, browser,
-            TimeSpan.FromSeconds(Math.Max(1, options.HeartbeatSeconds)), TimeProvider.System, options.BrowserOrigin);
+            TimeSpan.FromSeconds(Math.Max(1, options.HeartbeatSeconds)), TimeProvider.System, options.BrowserOrigin,
+            options.RolesInBrowser);
         icon?.Menu.Attach(Ui.Desktop.StatusMenuActions.For(agent, icon, notifier, stop));
         ui.Show(new AgentNotice("", JourneyState.Waiting, NoticeLevel.Info, $"Ers agent for {server.Server}. {AgentMessages.WaitingForCard}"));
         await agent.RunAsync(stop.Token);

@@ -59,6 +59,16 @@ public sealed class AgentOptions
     /// <summary><c>terminal</c> (default) or <c>desktop</c>: the passcode in the desktop's pinentry dialog.</summary>
     public string UiMode { get; set; } = "terminal";
 
+    /// <summary>
+    /// Where a user of several role profiles chooses one: <c>agent</c> (asked in the terminal) or <c>browser</c> (the
+    /// role page of the browser the agent opens, as CIS2 does). Empty: <c>browser</c> with <c>--ui desktop</c> (a user
+    /// service has no terminal to ask in), else <c>agent</c>.
+    /// </summary>
+    public string RoleChoice { get; set; } = "";
+
+    /// <summary>Whether roles are chosen in the browser (<see cref="RoleChoice"/>).</summary>
+    public bool RolesInBrowser => RoleChoice is { Length: > 0 } choice ? choice == "browser" : UiMode == "desktop";
+
     /// <summary>With <c>--ui desktop</c>: the pinentry program (Debian's <c>pinentry</c> points at the installed one).</summary>
     public string Pinentry { get; set; } = "pinentry";
 
@@ -75,6 +85,7 @@ public sealed class AgentOptions
         ["--input"] = nameof(Input),
         ["--ui"] = nameof(UiMode),
         ["--pinentry"] = nameof(Pinentry),
+        ["--role-choice"] = nameof(RoleChoice),
     };
 
     private static readonly Dictionary<string, string> Flags = new(StringComparer.Ordinal)

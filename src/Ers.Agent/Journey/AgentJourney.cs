@@ -20,7 +20,8 @@ public sealed class AgentJourney(
     IBrowserLauncher? browser,
     TimeSpan heartbeatInterval,
     TimeProvider timeProvider,
-    Uri? browserOrigin = null)
+    Uri? browserOrigin = null,
+    bool rolesInBrowser = false)
 {
     /// <summary>What a clinician does after a session ended with the card still in.</summary>
     public const string LogInAgainHint = "To log in again, choose \"Log in again\" in the Ers icon's menu, or remove the card and insert it again.";
@@ -192,7 +193,7 @@ public sealed class AgentJourney(
     // Under _lock.
     private void Start(string reader)
     {
-        var journey = new ReaderJourney(reader, readers, api, ui, browser, timeProvider, _browserOrigin);
+        var journey = new ReaderJourney(reader, readers, api, ui, browser, timeProvider, _browserOrigin, rolesInBrowser);
         var removed = new CancellationTokenSource();
         _journeys[reader] = new Running(journey, removed, Task.Run(() => journey.RunAsync(removed.Token)));
     }

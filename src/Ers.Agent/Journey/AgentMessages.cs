@@ -20,6 +20,8 @@ public static class AgentMessages
     public const string SessionEndedByRemoval = "Card removed: session ended. " + WaitingForCard;
     public const string SessionEndedNotification = "Session ended: the card was removed.";
     public const string ActivePrefix = "Active: ";
+    public const string ChooseRoleInBrowser = "Choose your role in the browser window that has opened.";
+    public const string SessionUnknown = "Ers no longer knows this session. Remove the card and insert it again to log in.";
 
     /// <summary>"1 try left", "2 tries left".</summary>
     public static string TriesLeft(int triesLeft) => triesLeft == 1 ? "1 try left" : $"{triesLeft} tries left";

@@ -11,6 +11,8 @@ namespace Ers.Agent.Journey;
 /// active, browser. Removal cancels <see cref="RunAsync"/>'s token; nothing of a journey is reused by the next
 /// insertion. The agent trusts the server no further than it must: the card signs only a
 /// <see cref="LoginStatement"/> the agent builds itself, and only login links on <paramref name="browserOrigin"/> open.
+/// With <paramref name="rolesInBrowser"/> a user of several roles chooses on the browser's role page (Ers.Web's
+/// <c>/role</c>, as CIS2 does) instead of in <paramref name="ui"/>, and the agent learns the role from the heartbeat.
 /// </summary>
 internal sealed class ReaderJourney(
     string reader,
@@ -19,7 +21,8 @@ internal sealed class ReaderJourney(
     IAgentUi ui,
     IBrowserLauncher? browser,
     TimeProvider timeProvider,
-    string browserOrigin)
+    string browserOrigin,
+    bool rolesInBrowser = false)
 {
     private volatile string? _cardId;
     private volatile string? _sessionToken;
@@ -212,6 +215,13 @@ internal sealed class ReaderJourney(
                 case 1:
                     role = session.RoleProfiles[0];
                     break;
+                case > 1 when rolesInBrowser:
+                    Notify(JourneyState.SelectingRole, NoticeLevel.Info, AgentMessages.ChooseRoleInBrowser);
+                    if (await OpenLoginAsync(session.SessionToken, removed) && await WaitForRoleAsync(session.SessionToken, removed) is { } chosen)
+                    {
+                        Notify(JourneyState.Active, NoticeLevel.Info, AgentMessages.Active(session, chosen));
+                    }
+                    return;
                 default:
                     Notify(JourneyState.SelectingRole, NoticeLevel.Info, "Choose your role.");
                     role = await ui.ChooseRoleAsync(reader, session.UserName, session.RoleProfiles, removed);
@@ -226,13 +236,52 @@ internal sealed class ReaderJourney(
             Notify(JourneyState.Active, NoticeLevel.Warning, warning.Message);
         }
         Notify(JourneyState.Active, NoticeLevel.Info, AgentMessages.Active(session, role));
-        var ticket = await api.BrowserTicketAsync(new SessionRequest(session.SessionToken), removed);
+        await OpenLoginAsync(session.SessionToken, removed);
+    }
+
+    /// <summary>How often the agent asks whether the role was chosen in the browser (a heartbeat each time).</summary>
+    private static readonly TimeSpan RolePollInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Waits until the user chose the role on the browser's role page: the heartbeat names it. Null when the session
+    /// ended meanwhile (said to the user). The session's own timeouts bound the wait.
+    /// </summary>
+    private async Task<RoleProfileDto?> WaitForRoleAsync(string sessionToken, CancellationToken removed)
+    {
+        while (true)
+        {
+            await Task.Delay(RolePollInterval, timeProvider, removed);
+            HeartbeatSessionStatus status;
+            try
+            {
+                status = (await api.HeartbeatAsync(new HeartbeatRequest([sessionToken]), removed)).Sessions.Single();
+            }
+            catch (HttpRequestException)
+            {
+                continue; // Ers unreachable for a moment: the heartbeat loop says so; the choice is still awaited.
+            }
+            if (!status.Active)
+            {
+                Notify(JourneyState.Failed, NoticeLevel.Error, status.Message ?? AgentMessages.SessionUnknown);
+                return null;
+            }
+            if (status.Role is { } role)
+            {
+                return role;
+            }
+        }
+    }
+
+    /// <summary>Opens (or prints) the browser login link of the session; false when the server's link was refused.</summary>
+    private async Task<bool> OpenLoginAsync(string sessionToken, CancellationToken removed)
+    {
+        var ticket = await api.BrowserTicketAsync(new SessionRequest(sessionToken), removed);
         if (ticket.LoginUrl is not { } loginUrl || !LoginStatement.IsOn(loginUrl, browserOrigin))
         {
             // Neither opened nor printed: the address is the server's choice and could be any scheme or site. Only
             // its scheme and host are named (its query would hold a ticket).
             Notify(JourneyState.Active, NoticeLevel.Error, AgentMessages.LoginLinkRefused(ticket.LoginUrl, browserOrigin));
-            return;
+            return false;
         }
         if (browser is null)
         {
@@ -249,6 +298,7 @@ internal sealed class ReaderJourney(
                 Notify(JourneyState.Active, NoticeLevel.Warning, $"The browser could not be opened ({ex.Message}). Open this address to log in: {ticket.LoginUrl}");
             }
         }
+        return true;
     }
 
     private void Notify(JourneyState state, NoticeLevel level, string message)

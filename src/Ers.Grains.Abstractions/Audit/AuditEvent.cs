@@ -22,16 +22,22 @@ public enum AuditEvent
     BrowserSessionReplaced = 11,
 
     /// <summary>
+    /// An application was given a code for a card session (Ers as an OpenID Connect provider); the reason is its
+    /// client id. The applications a session signed into are the ones told when it ends.
+    /// </summary>
+    ApplicationSignedIn = 12,
+
+    /// <summary>
     /// A Registration Authority ended one session or all of a user's sessions. <see cref="AuditRecord.UserId"/> and
     /// <see cref="AuditRecord.RoleProfileId"/> are the RA's, <see cref="AuditRecord.OdsCode"/> the RA role's
     /// organisation; the reason names the action, the subject and the RA's words. Each ended session also has its
     /// own <see cref="SessionEnded"/> record (reason <c>ended-by-ra</c>) naming the user whose session it was.
     /// </summary>
-    SessionsEndedByRa = 12,
+    SessionsEndedByRa = 13,
 
     /// <summary>
     /// A Registration Authority revoked a card (fields as <see cref="SessionsEndedByRa"/>, <see cref="AuditRecord.CardId"/>
     /// the card); the card's own <see cref="CardRevoked"/> record follows.
     /// </summary>
-    CardRevokedByRa = 13,
+    CardRevokedByRa = 14,
 }

@@ -258,7 +258,7 @@ public sealed class SessionGrain(
         }
 
         var timeout = options.Value.HeartbeatTimeout;
-        return new HeartbeatAnswer(IsLive, S.EndReason, timeout, HeartbeatRule.Period(timeout));
+        return new HeartbeatAnswer(IsLive, S.EndReason, timeout, HeartbeatRule.Period(timeout), S.Role);
     }
 
     public async Task<bool> CheckHeartbeatAsync()
@@ -284,13 +284,8 @@ public sealed class SessionGrain(
             return notLive;
         }
 
-        if (S.Role is null)
-        {
-            var refusal = new Refusal(RefusalCodes.RoleNotChosen, "Choose a role before opening the application.");
-            await AuditRefusalAsync(refusal);
-            return refusal;
-        }
-
+        // A session still awaiting its role may be given a ticket: the browser it opens shows the role page, where
+        // the role is chosen as CIS2 does (an agent running as a user service has no terminal to ask in).
         // A new ticket replaces any earlier one: only the latest link the agent opened can log a browser in.
         S.TicketId = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
         S.TicketExpiresAt = time.GetUtcNow() + options.Value.BrowserTicketLifetime;

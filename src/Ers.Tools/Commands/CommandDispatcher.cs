@@ -13,6 +13,7 @@ public static class CommandDispatcher
         new("pki", "Development PKI: CAs, card, workstation and server certificates, CRLs.", PkiCommands.RunAsync),
         new("crl", "Revocation: `refresh --silo URL` makes the cluster re-read every CRL now.", Crl.CrlCommands.RunAsync),
         new("audit", "Audit trail: `migrate` creates or upgrades the PostgreSQL schema (idempotent); `verify` checks the hash chain over every record.", (a, c) => Ers.Audit.Postgres.AuditMigrateCommand.RunGroupAsync(a, c.Out, c.Error)),
+        new("oidc", "Single sign-on: `add` registers an application (client id, redirect URIs, back-channel logout URI, scopes), `list` shows them.", (a, c) => Ers.Oidc.Store.OidcCommand.RunAsync(a, c.Out, c.Error)),
     ];
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, CommandContext context)

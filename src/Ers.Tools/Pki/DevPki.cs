@@ -23,6 +23,12 @@ public sealed class DevPki
     public const string IndexFile = "issued.json";
     public const string TokenKeyFile = "token-signing.key";
 
+    /// <summary>The RSA key that signs the OpenID Connect provider's identity and access tokens (PKCS#8 PEM).</summary>
+    public const string OidcSigningKeyFile = "oidc-signing.key.pem";
+
+    /// <summary>The RSA key that encrypts the OpenID Connect provider's access tokens and codes (PKCS#8 PEM).</summary>
+    public const string OidcEncryptionKeyFile = "oidc-encryption.key.pem";
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     private readonly TimeProvider _time;
@@ -331,6 +337,29 @@ public sealed class DevPki
         }
 
         return path;
+    }
+
+    /// <summary>
+    /// Creates the OpenID Connect provider's signing and encryption keys (RSA-2048, PKCS#8 PEM), each if missing; a key
+    /// from <paramref name="rsa"/> instead of a new one (tests draw from a pool). Returns the paths.
+    /// </summary>
+    /// <param name="rsa">Makes the key; null makes a new RSA-2048 key.</param>
+    public IReadOnlyList<string> EnsureOidcKeys(Func<RSA>? rsa = null)
+    {
+        var paths = new List<string>();
+        foreach (var file in new[] { OidcSigningKeyFile, OidcEncryptionKeyFile })
+        {
+            var path = Path.Combine(Directory, file);
+            if (!File.Exists(path))
+            {
+                using var key = rsa?.Invoke() ?? RSA.Create(2048);
+                WriteSecret(path, key.ExportPkcs8PrivateKeyPem() + "\n");
+            }
+
+            paths.Add(path);
+        }
+
+        return paths;
     }
 
     public IReadOnlyList<IndexEntry> ReadIndex()

@@ -66,6 +66,7 @@ public static class DevSetup
         }
 
         pki.EnsureTokenKey();
+        pki.EnsureOidcKeys();
         if (revokedServers || CrlsNeedWriting(directory, time.GetUtcNow()))
         {
             pki.WriteCrls(PkiCommands.CrlValidity);

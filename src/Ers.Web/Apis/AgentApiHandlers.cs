@@ -220,7 +220,8 @@ internal sealed class AgentApiHandlers(
             [.. answers.Select(a => new HeartbeatSessionStatus(
                 a.IsLive,
                 a is { IsLive: false, EndReason: { } reason } ? SessionEndReasons.Code(reason) : null,
-                a.IsLive ? null : "Your session has ended: " + SessionEndReasons.Describe(a.EndReason) + "."))]));
+                a.IsLive ? null : "Your session has ended: " + SessionEndReasons.Describe(a.EndReason) + ".",
+                a.Role is null ? null : ToDto(a.Role)))]));
     }
 
     // The silos' rule, for an answer that names no session: the web reads the same Ers:Sessions settings as the silos.

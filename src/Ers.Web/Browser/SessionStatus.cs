@@ -3,7 +3,10 @@ using Ers.Staff;
 
 namespace Ers.Web.Browser;
 
-/// <summary>What a web node knows of one session at <see cref="CheckedAt"/>: enough to render and guard a page.</summary>
+/// <summary>
+/// What a web node knows of one session at <see cref="CheckedAt"/>: enough to render and guard a page.
+/// <see cref="AvailableRoles"/> are the roles to choose from while no role is chosen (empty after).
+/// </summary>
 public sealed record SessionStatus(
     string SessionId,
     bool IsLive,
@@ -13,7 +16,8 @@ public sealed record SessionStatus(
     RoleProfile? Role,
     BusinessFunction? Function,
     SessionDeadlines Deadlines,
-    DateTimeOffset CheckedAt)
+    DateTimeOffset CheckedAt,
+    IReadOnlyList<RoleProfile> AvailableRoles)
 {
     public BusinessFunctionInfo? FunctionInfo => Function is { } f ? BusinessFunctions.Get(f) : null;
 

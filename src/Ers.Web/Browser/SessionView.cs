@@ -108,7 +108,8 @@ public sealed class SessionView(IGrainFactory grains, TimeProvider time, IOption
                 snapshot.IdleExpiresAt,
                 snapshot.AbsoluteExpiresAt - options.AbsoluteWarning,
                 snapshot.AbsoluteExpiresAt),
-            now);
+            now,
+            snapshot.AvailableRoles);
         return Store(status);
     }
 

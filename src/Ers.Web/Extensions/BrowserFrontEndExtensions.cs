@@ -91,7 +91,9 @@ public static class BrowserFrontEndExtensions
         app.Use(StoreOutagePages.InvokeAsync);
         app.Use((context, next) =>
         {
-            if ((context.Request.Path.StartsWithSegments(Ers.Api.AgentApiRoutes.Prefix) || context.Request.Path.StartsWithSegments(Apis.AdminApi.Prefix)) &&
+            // The agents' API keeps its problem details, the OpenID Connect endpoints their standard OAuth errors, the admin API its problem details.
+            if ((context.Request.Path.StartsWithSegments(Ers.Api.AgentApiRoutes.Prefix) || context.Request.Path.StartsWithSegments(Oidc.OidcRoutes.Prefix)
+                 || context.Request.Path.StartsWithSegments(Apis.AdminApi.Prefix)) &&
                 context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } statusPages)
             {
                 statusPages.Enabled = false;
@@ -158,13 +160,21 @@ public static class BrowserFrontEndExtensions
     private static Task SecurityHeaders(HttpContext context, Func<Task> next)
     {
         var headers = context.Response.Headers;
+        headers.XContentTypeOptions = "nosniff";
+        headers["Referrer-Policy"] = "no-referrer";
+        if (context.Request.Path.StartsWithSegments(Oidc.OidcRoutes.Prefix))
+        {
+            // OpenIddict's form_post answer is a page whose one inline script posts the code to the application's
+            // own site: this site's policy (no inline script, forms only to this site) would stop exactly that.
+            headers.ContentSecurityPolicy = "default-src 'none'; script-src 'unsafe-inline'; form-action https: http://127.0.0.1:* http://localhost:*; frame-ancestors 'none'; base-uri 'none'";
+            return next();
+        }
+
         // No inline script or style anywhere: every script and stylesheet is a file from this site. The NHS fonts
         // come from the NHS asset host.
         headers.ContentSecurityPolicy =
             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self' https://assets.nhs.uk; " +
             "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'";
-        headers.XContentTypeOptions = "nosniff";
-        headers["Referrer-Policy"] = "no-referrer";
         return next();
     }
 }

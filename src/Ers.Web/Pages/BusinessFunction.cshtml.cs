@@ -18,6 +18,11 @@ public sealed class BusinessFunctionModel(IGrainFactory grains, SessionView view
 
     public async Task<IActionResult> OnGetAsync([FromQuery] bool change = false)
     {
+        if (Session.Role is null)
+        {
+            return Redirect("/role");
+        }
+
         Granted = Session.GrantedFunctions;
         if (Granted.Count == 0 && (await grains.GetGrain<Ers.RegistrationAuthority.IRegistrationAuthorityGrain>(Session.SessionId).GetContextAsync()).IsSuccess)
         {

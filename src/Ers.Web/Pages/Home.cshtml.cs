@@ -8,6 +8,7 @@ public sealed class HomeModel : SessionPageModel
 {
     public IActionResult OnGet() => Session.Homepage switch
     {
+        null when Session.Role is null => Redirect("/role"),
         null => Redirect("/business-function"),
         HomepageKind.Referrer => Redirect("/referrer"),
         HomepageKind.Provider => Redirect("/provider"),

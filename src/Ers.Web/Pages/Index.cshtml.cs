@@ -10,10 +10,14 @@ public sealed class IndexModel : PageModel
 {
     public string? EndedMessage { get; private set; }
 
-    public IActionResult OnGet([FromQuery] string? ended)
+    /// <summary>An application asked for a fresh card login (<c>prompt=login</c>, <c>max_age</c>) while a session is live.</summary>
+    public bool LoginAgain { get; private set; }
+
+    public IActionResult OnGet([FromQuery] string? ended, [FromQuery] string? login)
     {
+        LoginAgain = login == "again";
         // The cookie middleware validated any cookie already: a live session goes to its homepage.
-        if (HttpContext.Session() is { IsLive: true })
+        if (HttpContext.Session() is { IsLive: true } && !LoginAgain)
         {
             return Redirect("/home");
         }

@@ -98,7 +98,10 @@ public sealed partial class LoginModel(
 
         var identity = new ClaimsIdentity([new Claim(BrowserSession.SessionIdClaim, redeemed.SessionId)], BrowserSession.Scheme);
         await HttpContext.SignInAsync(BrowserSession.Scheme, new ClaimsPrincipal(identity), new AuthenticationProperties { IsPersistent = false });
-        return Redirect(redeemed.Function is null ? "/business-function" : "/home");
+        // A session awaiting its role chooses it first; an application's sign-in that sent the user to insert the card
+        // resumes after that (src/Ers.Web/Oidc/OidcReturn.cs).
+        return Redirect(redeemed.Role is null ? "/role"
+            : Oidc.OidcReturn.Take(HttpContext) ?? (redeemed.Function is null ? "/business-function" : "/home"));
     }
 
     /// <summary>

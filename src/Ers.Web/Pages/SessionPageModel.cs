@@ -13,11 +13,12 @@ public abstract class SessionPageModel : PageModel
         ?? throw new InvalidOperationException("A session page ran without a validated session.");
 
     /// <summary>
-    /// Where the session belongs when it may not see a page for <paramref name="kind"/>: null when it may,
-    /// the business-function page when none is chosen, else a 403 page.
+    /// Where the session belongs when it may not see a page for <paramref name="kind"/>: null when it may, the role
+    /// page when no role is chosen, the business-function page when no function is, else a 403 page.
     /// </summary>
     protected IActionResult? RequireHomepage(HomepageKind kind) =>
-        Session.Homepage is null ? Redirect("/business-function")
+        Session.Role is null ? Redirect("/role")
+        : Session.Homepage is null ? Redirect("/business-function")
         : Session.Homepage == kind ? null
         : StatusCode(StatusCodes.Status403Forbidden);
 }

@@ -239,13 +239,21 @@ public sealed class SessionGrainTests(ClusterFixture fx)
     }
 
     [Fact]
-    public async Task No_browser_ticket_before_a_role_is_chosen()
+    public async Task A_session_awaiting_its_role_gets_a_ticket_and_its_heartbeat_names_the_role_once_chosen()
     {
         var user = await fx.NewUserAsync(Ids.Profile("E82665", "B1101"), Ids.Profile("RYY", "B1110"));
         var journey = new Journey(Client, user);
         var session = journey.Session(await journey.LoginOkAsync());
 
-        Assert.Equal(RefusalCodes.RoleNotChosen, (await session.IssueBrowserTicketAsync()).Refusal!.Code);
+        var ticket = (await session.IssueBrowserTicketAsync()).Value!;
+        var redeemed = (await session.RedeemBrowserTicketAsync(ticket.TicketId)).Value!;
+        Assert.Equal(SessionState.AwaitingRole, redeemed.State);
+        Assert.Equal(2, redeemed.AvailableRoles.Count);
+        Assert.Null((await session.BeatAsync()).Role);
+
+        await session.SelectRoleAsync(user.RoleProfiles[1].RoleProfileId);
+
+        Assert.Equal(user.RoleProfiles[1], (await session.BeatAsync()).Role);
     }
 
     [Fact]

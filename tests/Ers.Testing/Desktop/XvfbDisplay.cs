@@ -14,11 +14,13 @@ public sealed class XvfbDisplay : IAsyncDisposable
     private static readonly TimeSpan WindowTimeout = TimeSpan.FromSeconds(90);
 
     private readonly HostProcess _xvfb;
+    private readonly int _pid;
     private int _number;
 
     private XvfbDisplay(HostProcess xvfb, string display)
     {
         _xvfb = xvfb;
+        _pid = xvfb.Pid;
         Display = display;
     }
 
@@ -41,7 +43,8 @@ public sealed class XvfbDisplay : IAsyncDisposable
                 var process = HostProcess.Start($"Xvfb :{number}", "/usr/bin/Xvfb", "/",
                     [$":{number}", "-screen", "0", "1024x768x24", "-nolisten", "tcp"]);
                 var socket = $"/tmp/.X11-unix/X{number}";
-                var ready = await Eventually.TryAsync(() => (File.Exists(socket) && OwnsLock(number, process.Pid)) || process.HasExited, TimeSpan.FromSeconds(20));
+                var ready = await Eventually.TryAsync(() => (File.Exists(socket) && OwnsLock(number, process.Pid) && OwnsAbstractSocket(number, process.Pid))
+                    || process.HasExited, TimeSpan.FromSeconds(20));
                 if (ready && !process.HasExited)
                 {
                     return new XvfbDisplay(process, $":{number}") { _number = number };
@@ -134,15 +137,37 @@ public sealed class XvfbDisplay : IAsyncDisposable
         }
 
         await _xvfb.DisposeAsync();
-        RemoveFiles(_number);
+        // Only this server's own leftovers (it was killed): once it is gone, the number may already be another's.
+        await Starting.WaitAsync();
+        try
+        {
+            if (OwnsLock(_number, _pid))
+            {
+                RemoveFiles(_number);
+            }
+        }
+        finally
+        {
+            Starting.Release();
+        }
     }
 
     /// <summary>
-    /// A display number is in use when its lock file names a live process; a lock file of a dead one (a server
-    /// killed earlier) is stale, and it and its socket are removed, as the X server itself would.
+    /// A display number is in use when its lock file names a live process, or anything still listens on its
+    /// sockets; a lock file of a dead one (a server killed earlier) is stale, and it and its socket are removed, as
+    /// the X server itself would.
     /// </summary>
     private static bool InUse(int number)
     {
+        // A server that was told to stop removes its lock file and socket first and holds its abstract socket
+        // (@/tmp/.X11-unix/XN, which X clients try first) until it exits: a new server started on that number
+        // then fails to bind the abstract socket, and its first client reached the dying one, so GTK could not open
+        // the display (pinentry fell back to curses: ERR "Inappropriate ioctl for device").
+        if (Listening(number))
+        {
+            return true;
+        }
+
         var lockFile = $"/tmp/.X{number}-lock";
         if (!File.Exists(lockFile))
         {
@@ -164,6 +189,42 @@ public sealed class XvfbDisplay : IAsyncDisposable
 
         RemoveFiles(number);
         return false;
+    }
+
+    /// <summary>Whether a socket of display <paramref name="number"/> (abstract or in /tmp) is bound, from /proc/net/unix.</summary>
+    private static bool Listening(int number)
+    {
+        var path = $"/tmp/.X11-unix/X{number}";
+        try
+        {
+            return File.ReadLines("/proc/net/unix").Any(line => line.EndsWith(" " + path, StringComparison.Ordinal)
+                || line.EndsWith(" @" + path, StringComparison.Ordinal));
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="pid"/> holds the display's abstract socket (the one X clients connect to first): its
+    /// inode in /proc/net/unix is one of the process's open sockets.
+    /// </summary>
+    private static bool OwnsAbstractSocket(int number, int pid)
+    {
+        var name = $" @/tmp/.X11-unix/X{number}";
+        try
+        {
+            var inodes = File.ReadLines("/proc/net/unix").Where(line => line.EndsWith(name, StringComparison.Ordinal))
+                .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[6]).ToHashSet();
+            return inodes.Count > 0 && Directory.EnumerateFiles($"/proc/{pid}/fd")
+                .Select(fd => new FileInfo(fd).LinkTarget)
+                .Any(target => target is not null && target.StartsWith("socket:[", StringComparison.Ordinal) && inodes.Contains(target[8..^1]));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     private static void RemoveFiles(int number)

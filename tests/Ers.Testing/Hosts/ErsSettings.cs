@@ -31,7 +31,26 @@ public sealed class ErsSettings : IEnumerable<KeyValuePair<string, string>>
             .Set("Ers:Directory:SeedFile", RepoRoot.Combine("samples", "directory.json"))
             .FileAudit(Path.Combine(dataDirectory, "audit.jsonl"))
             .Set("Ers:Sessions:HeartbeatTimeout", "01:00:00")
+            // appsettings.json turns the OpenID Connect provider on for the local run; a test host asks for it (Oidc).
+            .Set("Ers:Oidc:Enabled", "false")
             .Set("Ers:Web:Browser:DataProtectionKeysPath", Path.Combine(dataDirectory, "keys"));
+
+    /// <summary>
+    /// The OpenID Connect provider on, with the PKI's keys (<c>ers pki dev</c>) and its store in a SQLite file in
+    /// <paramref name="dataDirectory"/>, or in PostgreSQL when <paramref name="postgresConnectionString"/> is given.
+    /// </summary>
+    /// <param name="pki">The development PKI's folder.</param>
+    /// <param name="dataDirectory">Where the SQLite file goes.</param>
+    /// <param name="postgresConnectionString">A PostgreSQL store instead of SQLite.</param>
+    public ErsSettings Oidc(string pki, string dataDirectory, string? postgresConnectionString = null)
+    {
+        Set("Ers:Oidc:Enabled", "true")
+            .Set("Ers:Oidc:SigningKeyFiles:0", Path.Combine(pki, DevPki.OidcSigningKeyFile))
+            .Set("Ers:Oidc:EncryptionKeyFiles:0", Path.Combine(pki, DevPki.OidcEncryptionKeyFile));
+        return postgresConnectionString is null
+            ? Set("Ers:Oidc:Store", "Sqlite").Set("Ers:Oidc:SqlitePath", Path.Combine(dataDirectory, "oidc.db"))
+            : Set("Ers:Oidc:Store", "Postgres").Set("ConnectionStrings:Oidc", postgresConnectionString);
+    }
 
     public ErsSettings Set(string key, string value)
     {

@@ -5,7 +5,7 @@ namespace Ers.Testing.Pki;
 /// <summary>
 /// Makes the development PKI a test host runs on, with the <c>ers pki</c> code: CAs (copied from the shared set
 /// <see cref="TestKeys"/> made once, because RSA key generation costs seconds here), the server TLS certificate,
-/// the token key and CRLs valid a week.
+/// the token key, the OpenID Connect provider's keys and CRLs valid a week.
 /// </summary>
 public static class TestPkiMaker
 {
@@ -31,6 +31,7 @@ public static class TestPkiMaker
 
         pki.IssueServer();
         pki.EnsureTokenKey();
+        pki.EnsureOidcKeys(TestKeys.Rsa);
         pki.WriteCrls(CrlValidity);
         return pki;
     }

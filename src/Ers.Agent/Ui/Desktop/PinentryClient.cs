@@ -17,6 +17,7 @@ public sealed class PinentryClient(string program, IReadOnlyDictionary<string, s
 {
     private const int MaxLine = 1002; // Assuan lines are at most 1000 bytes plus CR LF
     private const string Title = "Ers smartcard";
+    private const string CancelledCode = "83886179";
 
     /// <summary>A PIV card's usual PIN tries: fewer left means a wrong passcode was entered before.</summary>
     private const int UsualMaxTries = 3;
@@ -54,15 +55,16 @@ public sealed class PinentryClient(string program, IReadOnlyDictionary<string, s
             throw new PinentryException($"{program} could not be started ({ex.Message}). Install pinentry-gtk2, pinentry-gnome3 or pinentry-qt.");
         }
         using var _ = process;
-        // pinentry's stderr is kept (bounded) only until the first GETPIN, and only to explain a dialog that never
-        // came (no display, a broken install); from GETPIN on it is drained unread: it could echo input on some builds.
+        // pinentry's stderr is kept (bounded) to explain a dialog that never came (no display, a broken install, a
+        // keyboard grab refused). Until the first GETPIN every line; from GETPIN on only GLib's own diagnostics,
+        // which start with "(program:pid)": anything else could echo input on some builds.
         var stderr = new StringBuilder();
         var beforeGetPin = true;
         process.ErrorDataReceived += (_, e) =>
         {
             lock (stderr)
             {
-                if (e.Data is { } text && beforeGetPin && stderr.Length < 2000)
+                if (e.Data is { } text && (beforeGetPin || IsGLibDiagnostic(text)) && stderr.Length < 2000)
                 {
                     stderr.Append(text).Append(' ');
                 }
@@ -110,9 +112,9 @@ public sealed class PinentryClient(string program, IReadOnlyDictionary<string, s
         {
             throw new OperationCanceledException(cancellationToken);
         }
-        catch (Exception ex) when (ex is PinentryException or IOException && beforeGetPin)
+        catch (Exception ex) when (ex is PinentryException or IOException)
         {
-            // The dialog never came: say what pinentry said. Its stderr is complete once it has exited.
+            // The dialog never came or failed: say what pinentry said. Its stderr is complete once it has exited.
             using var exited = new CancellationTokenSource(TimeSpan.FromSeconds(2));
             try
             {
@@ -172,8 +174,13 @@ public sealed class PinentryClient(string program, IReadOnlyDictionary<string, s
                 }
                 else if (StartsWith(line, length, "ERR"))
                 {
-                    // 83886179 = GPG_ERR_CANCELED (user pressed Cancel or closed the dialog).
-                    throw new PasscodeCancelledException();
+                    // 83886179 = GPG_ERR_CANCELED (user pressed Cancel or closed the dialog). Any other code is
+                    // pinentry failing (no keyboard grab, no display): say which, the ERR line never holds input.
+                    if (StartsWith(line, length, "ERR " + CancelledCode))
+                    {
+                        throw new PasscodeCancelledException();
+                    }
+                    throw new PinentryException("pinentry answered GETPIN with " + Encoding.ASCII.GetString(line, 0, length));
                 }
                 else if (StartsWith(line, length, "INQUIRE"))
                 {
@@ -250,6 +257,9 @@ public sealed class PinentryClient(string program, IReadOnlyDictionary<string, s
     private static bool StartsWith(byte[] line, int length, string prefix) =>
         length >= prefix.Length && line.AsSpan(0, prefix.Length).SequenceEqual(Encoding.ASCII.GetBytes(prefix))
         && (length == prefix.Length || prefix.EndsWith(' ') || line[prefix.Length] == (byte)' ');
+
+    private static bool IsGLibDiagnostic(string text) =>
+        text.StartsWith("(pinentry", StringComparison.Ordinal) || text.StartsWith("** (pinentry", StringComparison.Ordinal);
 
     private static int Hex(byte b) => b switch
     {
