@@ -6,6 +6,9 @@ public static class ApiErrorCodes
     public const string ClientCertificateMissing = "workstation.certificate-missing";
     public const string ClientCertificateInvalid = "workstation.certificate-invalid";
     public const string RequestMalformed = "request.malformed";
+
+    /// <summary>The admin API was called without the cookie of a live browser session (or with one of an ended session).</summary>
+    public const string SessionRequired = "session.required";
     public const string RequestTooLarge = "request.too-large";
     public const string CertificateUntrusted = "certificate.untrusted";
     public const string CertificateExpired = "certificate.expired";

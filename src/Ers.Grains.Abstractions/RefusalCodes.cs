@@ -30,6 +30,7 @@ public static class RefusalCodes
 
     /// <summary>The RA's unblock order names another workstation than the one that reported the unblock.</summary>
     public const string UnblockOtherWorkstation = "unblock.other-workstation";
+
     public const string TicketUsed = "ticket.used";
     public const string TicketUnknown = "ticket.unknown";
     public const string TicketExpired = "ticket.expired";
@@ -45,4 +46,18 @@ public static class RefusalCodes
 
     /// <summary>An audit search cursor given out by a search with other filters.</summary>
     public const string AuditSearchCursorOtherSearch = "audit-search.cursor-other-search";
+
+    public const string CardUnknown = "card.unknown";
+
+    /// <summary>The session's role profile carries no RA activity: it is not an RA session.</summary>
+    public const string RaNotAnRa = "ra.not-an-ra";
+
+    /// <summary>The RA role profile's activities do not grant this action.</summary>
+    public const string RaNotPermitted = "ra.not-permitted";
+
+    /// <summary>The user, session or card is not in an organisation the RA role profile covers.</summary>
+    public const string RaOutOfScope = "ra.out-of-scope";
+
+    /// <summary>An RA action that changes something needs a reason.</summary>
+    public const string RaReasonRequired = "ra.reason-required";
 }

@@ -51,9 +51,20 @@ public static class GrainServices
         return services;
     }
 
+    /// <summary>The RA rules' settings (<c>Ers:RegistrationAuthority</c>): which activity codes grant which RA permission.</summary>
+    public static IServiceCollection AddErsRaOptions(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<RegistrationAuthority.RaOptions>()
+            .Bind(configuration.GetSection(RegistrationAuthority.RaOptions.SectionName))
+            .Validate(o => !o.Validate().Any(), $"Invalid {RegistrationAuthority.RaOptions.SectionName} settings")
+            .ValidateOnStart();
+        return services;
+    }
+
     public static IServiceCollection AddErsGrainServices(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddErsSessionOptions(configuration);
+        services.AddErsRaOptions(configuration);
         services.TryAddKeyedSingleton(ErsTime.Key, TimeProvider.System);
         services.AddMetrics().TryAddSingleton<ErsMetrics>();
         services.TryAddSingleton<Workstations.ClusterChanges>();

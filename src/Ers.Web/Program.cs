@@ -15,6 +15,7 @@ app.MapErsHealthEndpoints();
 app.MapAgentApi();
 app.MapErsBrowserFrontEnd();
 app.MapErsOidcProvider();
+app.MapAdminApi();
 app.Run();
 
 /// <summary>Entry point, visible to WebApplicationFactory tests.</summary>

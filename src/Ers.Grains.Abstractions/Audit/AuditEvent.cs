@@ -38,4 +38,18 @@ public enum AuditEvent
     /// or failure with the reason (<c>card.puk-wrong</c>, <c>card.puk-blocked</c>). Names the card's user.
     /// </summary>
     CardUnblocked = 14,
+
+    /// <summary>
+    /// A Registration Authority ended one session or all of a user's sessions. <see cref="AuditRecord.UserId"/> and
+    /// <see cref="AuditRecord.RoleProfileId"/> are the RA's, <see cref="AuditRecord.OdsCode"/> the RA role's
+    /// organisation; the reason names the action, the subject and the RA's words. Each ended session also has its
+    /// own <see cref="SessionEnded"/> record (reason <c>ended-by-ra</c>) naming the user whose session it was.
+    /// </summary>
+    SessionsEndedByRa = 15,
+
+    /// <summary>
+    /// A Registration Authority revoked a card (fields as <see cref="SessionsEndedByRa"/>, <see cref="AuditRecord.CardId"/>
+    /// the card); the card's own <see cref="CardRevoked"/> record follows.
+    /// </summary>
+    CardRevokedByRa = 16,
 }

@@ -14,4 +14,7 @@ public enum SessionEndReason
 
     /// <summary>The embedded single-process Ers stopped: its in-memory state could not outlive the stop.</summary>
     ServerStopped = 9,
+
+    /// <summary>A Registration Authority ended the session from the RA console or the admin API (audited with who did it).</summary>
+    EndedByRa = 10,
 }

@@ -15,6 +15,7 @@ public static class SessionEndReasons
         SessionEndReason.Revoked => "revoked",
         SessionEndReason.RoleChanged => "role-changed",
         SessionEndReason.ServerStopped => "server-stopped",
+        SessionEndReason.EndedByRa => "ended-by-ra",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 
@@ -30,6 +31,7 @@ public static class SessionEndReasons
         SessionEndReason.Revoked => "your smartcard was revoked",
         SessionEndReason.RoleChanged => "you changed role",
         SessionEndReason.ServerStopped => "the service was restarted",
+        SessionEndReason.EndedByRa => "your Registration Authority (RA) ended it",
         _ => "it is no longer valid",
     };
 }

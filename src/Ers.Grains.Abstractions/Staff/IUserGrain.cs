@@ -36,6 +36,10 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("SessionEnded"), OneWay]
     Task SessionEndedAsync(string sessionId);
 
+    /// <summary>The ids of the cards the user logged in with (most recent last; a few at most), for the RA console.</summary>
+    [Idempotent, ResponseTimeout(IdempotentAttribute.AttemptTimeout), Alias("GetCards")]
+    Task<IReadOnlyList<string>> GetCardIdsAsync();
+
     /// <summary>Records the role profile chosen in one of the user's sessions.</summary>
     [Alias("RoleChosen")]
     Task RoleChosenAsync(string roleProfileId);

@@ -29,6 +29,9 @@ public sealed class UserGrain(
     public Task<IReadOnlyList<LiveSessionRef>> GetLiveSessionsAsync() =>
         Task.FromResult<IReadOnlyList<LiveSessionRef>>(state.State.LiveSessions.ToList());
 
+    public Task<IReadOnlyList<string>> GetCardIdsAsync() =>
+        Task.FromResult<IReadOnlyList<string>>(state.State.CardIds.ToList());
+
     public Task<string?> GetLastRoleProfileIdAsync() => Task.FromResult(state.State.LastRoleProfileId);
 
     public async Task<Outcome<SessionAdmission>> AdmitSessionAsync(string sessionId, string cardId)
@@ -46,6 +49,7 @@ public sealed class UserGrain(
         }
 
         state.State.LiveSessions.Add(new LiveSessionRef(sessionId, cardId, time.GetUtcNow()));
+        RememberCard(cardId);
         await state.WriteStateAsync();
         return outcome;
     }
@@ -62,6 +66,18 @@ public sealed class UserGrain(
     {
         state.State.LastRoleProfileId = roleProfileId;
         await state.WriteStateAsync();
+    }
+
+    // An RA finds a user's cards here (one or two in practice); a bounded list so the state cannot grow.
+    private void RememberCard(string cardId)
+    {
+        const int maxCards = 8;
+        state.State.CardIds.Remove(cardId);
+        state.State.CardIds.Add(cardId);
+        if (state.State.CardIds.Count > maxCards)
+        {
+            state.State.CardIds.RemoveAt(0);
+        }
     }
 
     private async Task<bool> PruneEndedSessionsAsync()

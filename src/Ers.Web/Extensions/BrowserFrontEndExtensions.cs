@@ -91,8 +91,9 @@ public static class BrowserFrontEndExtensions
         app.Use(StoreOutagePages.InvokeAsync);
         app.Use((context, next) =>
         {
-            // The agents' API keeps its problem details, the OpenID Connect endpoints their standard OAuth errors.
-            if ((context.Request.Path.StartsWithSegments(Ers.Api.AgentApiRoutes.Prefix) || context.Request.Path.StartsWithSegments(Oidc.OidcRoutes.Prefix)) &&
+            // The agents' API keeps its problem details, the OpenID Connect endpoints their standard OAuth errors, the admin API its problem details.
+            if ((context.Request.Path.StartsWithSegments(Ers.Api.AgentApiRoutes.Prefix) || context.Request.Path.StartsWithSegments(Oidc.OidcRoutes.Prefix)
+                 || context.Request.Path.StartsWithSegments(Apis.AdminApi.Prefix)) &&
                 context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } statusPages)
             {
                 statusPages.Enabled = false;
@@ -145,7 +146,7 @@ public static class BrowserFrontEndExtensions
 
     private static Task RedirectToInsertCardAsync(RedirectContext<CookieAuthenticationOptions> context)
     {
-        if (context.Request.Path.StartsWithSegments("/session"))
+        if (context.Request.Path.StartsWithSegments("/session") || context.Request.Path.StartsWithSegments(Apis.AdminApi.Prefix))
         {
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             return Task.CompletedTask;

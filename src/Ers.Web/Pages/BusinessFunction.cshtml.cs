@@ -7,7 +7,8 @@ namespace Ers.Web.Pages;
 
 /// <summary>
 /// Journey step 6: the business function to work in, among those the session role grants. Exactly one goes
-/// straight to its homepage; none says so; several are a drop-down. The grain decides what is granted.
+/// straight to its homepage; none says so (or, for an RA role profile, goes to the RA console); several are a
+/// drop-down. The grain decides what is granted.
 /// </summary>
 public sealed class BusinessFunctionModel(IGrainFactory grains, SessionView view) : SessionPageModel
 {
@@ -23,6 +24,12 @@ public sealed class BusinessFunctionModel(IGrainFactory grains, SessionView view
         }
 
         Granted = Session.GrantedFunctions;
+        if (Granted.Count == 0 && (await grains.GetGrain<Ers.RegistrationAuthority.IRegistrationAuthorityGrain>(Session.SessionId).GetContextAsync()).IsSuccess)
+        {
+            // An RA role profile grants no e-RS business function: its work is the RA console.
+            return Redirect("/ra");
+        }
+
         if (Granted.Count == 1)
         {
             return Session.Function == Granted[0].Function ? Redirect("/home") : await SelectAsync(Granted[0].Function);

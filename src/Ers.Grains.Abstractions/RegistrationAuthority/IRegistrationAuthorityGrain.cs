@@ -1,0 +1,50 @@
+namespace Ers.RegistrationAuthority;
+
+/// <summary>
+/// The RA console's actions (key: the RA's own session id, which the caller took from an authenticated cookie).
+/// The grain reads who is acting from that live session, decides with the RA rules (permission from the RA role
+/// profile's activities, scope from the organisations it covers), audits every action and every refusal with the RA's
+/// user id and role profile id, and then acts through the card, session and user grains, so every action takes effect
+/// cluster-wide. A refusal changes nothing.
+/// </summary>
+[Alias("ers.IRegistrationAuthorityGrain")]
+public interface IRegistrationAuthorityGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Whether the session is a live RA session, and who is acting in it; refused (<c>ra.not-an-ra</c>) when not.
+    /// A question, not an attempt: not audited (pages ask it to decide where a session belongs).
+    /// </summary>
+    [Alias("GetContext")]
+    Task<Outcome<RaContext>> GetContextAsync();
+
+    /// <summary>The RA opens the console (or the API): who is acting; a session that is not an RA's is refused, audited.</summary>
+    [Alias("Open")]
+    Task<Outcome<RaContext>> OpenAsync();
+
+    /// <summary>A user's directory entry, live sessions and cards. Refused outside the RA's organisations.</summary>
+    [Alias("GetUser")]
+    Task<Outcome<RaUserView>> GetUserAsync(string userId);
+
+    /// <summary>A workstation's live sessions in the RA's organisations.</summary>
+    [Alias("GetWorkstation")]
+    Task<Outcome<RaWorkstationView>> GetWorkstationAsync(string workstationId);
+
+    /// <summary>A card and its holder (the revoke confirmation). Refused outside the RA's organisations.</summary>
+    [Alias("GetCard")]
+    Task<Outcome<RaCardRow>> GetCardAsync(string cardId);
+
+    /// <summary>Ends one session (<c>ended-by-ra</c>). Refused outside the RA's organisations or without a reason.</summary>
+    [Alias("EndSession")]
+    Task<Outcome<RaSessionsEnded>> EndSessionAsync(string sessionId, string reason);
+
+    /// <summary>Ends every live session of a user. Refused when the user is outside the RA's organisations.</summary>
+    [Alias("EndUserSessions")]
+    Task<Outcome<RaSessionsEnded>> EndUserSessionsAsync(string userId, string reason);
+
+    /// <summary>
+    /// Revokes a card (<see cref="Cards.ICardGrain.RevokeAsync"/>): recorded in the card's grain state, its live session
+    /// ends on every node and no new login with it is accepted. Refused outside the RA's organisations.
+    /// </summary>
+    [Alias("RevokeCard")]
+    Task<Outcome<RaCardRow>> RevokeCardAsync(string cardId, string reason);
+}

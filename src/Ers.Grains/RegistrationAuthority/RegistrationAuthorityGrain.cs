@@ -1,0 +1,276 @@
+using Ers.Audit;
+using Ers.Cards;
+using Ers.Grains.Audit;
+using Ers.RegistrationAuthority;
+using Ers.Sessions;
+using Ers.Staff;
+using Ers.Workstations;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Ers.Grains.RegistrationAuthority;
+
+// No state of its own: who acts is read from the RA's session on every call, and what it acts on is owned by the
+// card, session, user and workstation grains. The decisions are RaRules'.
+[CollectionAgeLimit(Minutes = 2)]
+public sealed class RegistrationAuthorityGrain(
+    IAuditTrail auditTrail,
+    IOptions<RaOptions> options,
+    [FromKeyedServices(ErsTime.Key)] TimeProvider time) : Grain, IRegistrationAuthorityGrain
+{
+    // Ids that arrive from a caller are looked up only when they could be real, so junk never activates a grain.
+    private const int MaxIdLength = 128;
+
+    private readonly Auditor _audit = new(auditTrail, time);
+
+    public async Task<Outcome<RaContext>> GetContextAsync()
+    {
+        // Asked by pages to decide where a session belongs: a session that is not an RA's is an answer, not an attempt.
+        var (ra, refusal) = await ActorAsync(auditRefusal: false);
+        return refusal is null ? Outcome<RaContext>.Success(ra!) : refusal;
+    }
+
+    public async Task<Outcome<RaContext>> OpenAsync()
+    {
+        var (ra, refusal) = await ActorAsync();
+        return refusal is null ? Outcome<RaContext>.Success(ra!) : refusal;
+    }
+
+    public async Task<Outcome<RaUserView>> GetUserAsync(string userId)
+    {
+        var (ra, refusal) = await ActorAsync();
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var user = await ProfileAsync(userId);
+        if (RaRules.MayActOnUser(ra!, RaPermission.View, user) is { } denied)
+        {
+            await RefusedAsync(ra!, denied, r => r);
+            return denied;
+        }
+
+        var sessions = await LiveSessionsAsync(user!);
+        var shown = sessions.Where(s => RaRules.Covers(ra!, s, user)).Select(Row).ToList();
+        var cardIds = (await Users(userId).GetCardIdsAsync()).Union(sessions.Select(s => s.CardId)).ToList();
+        var cards = new List<RaCardRow>();
+        foreach (var cardId in cardIds)
+        {
+            cards.Add(CardRow(await GrainFactory.GetGrain<ICardGrain>(cardId).GetAsync(), user));
+        }
+
+        return Outcome<RaUserView>.Success(new RaUserView(user!, shown, cards, sessions.Count - shown.Count));
+    }
+
+    public async Task<Outcome<RaWorkstationView>> GetWorkstationAsync(string workstationId)
+    {
+        var (ra, refusal) = await ActorAsync();
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        if (!ra!.Has(RaPermission.View))
+        {
+            var denied = RaRules.MayActOnUser(ra, RaPermission.View, null)!;
+            await RefusedAsync(ra, denied, r => r with { WorkstationId = Bounded(workstationId) });
+            return denied;
+        }
+
+        if (Bounded(workstationId) is null)
+        {
+            return Outcome<RaWorkstationView>.Success(new RaWorkstationView(workstationId, [], 0, null));
+        }
+
+        var workstation = await GrainFactory.GetGrain<IWorkstationGrain>(workstationId).GetAsync();
+        var shown = new List<RaSessionRow>();
+        var others = 0;
+        foreach (var sessionId in workstation.SessionIds)
+        {
+            if (await GrainFactory.GetGrain<ISessionGrain>(sessionId).GetAsync() is not { IsLive: true } session)
+            {
+                continue;
+            }
+
+            if (RaRules.Covers(ra, session, session.Role is null ? await ProfileAsync(session.UserId) : null))
+            {
+                shown.Add(Row(session));
+            }
+            else
+            {
+                others++;
+            }
+        }
+
+        return Outcome<RaWorkstationView>.Success(new RaWorkstationView(workstationId, shown.OrderBy(s => s.Since).ToList(), others, workstation.LastHeartbeatAt));
+    }
+
+    public async Task<Outcome<RaCardRow>> GetCardAsync(string cardId)
+    {
+        var (ra, refusal) = await ActorAsync();
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var (card, holder, denied) = await CardAsync(ra!, cardId, RaPermission.View);
+        return denied ?? Outcome<RaCardRow>.Success(CardRow(card!, holder));
+    }
+
+    public async Task<Outcome<RaSessionsEnded>> EndSessionAsync(string sessionId, string reason)
+    {
+        var (ra, refusal) = await ActorAsync();
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var session = Bounded(sessionId) is null ? null : await GrainFactory.GetGrain<ISessionGrain>(sessionId).GetAsync();
+        var user = session is null ? null : await ProfileAsync(session.UserId);
+        var words = RaRules.Reason(reason);
+        if ((RaRules.MayActOnSession(ra!, RaPermission.EndSessions, session, user) ?? words.Refusal) is { } denied)
+        {
+            await RefusedAsync(ra!, denied, r => r with { SessionId = session?.SessionId });
+            return denied;
+        }
+
+        await _audit.RecordAsync(Actor(ra!, AuditEvent.SessionsEndedByRa, $"ra.end-session user {session!.UserId}: {words.Value}") with
+        {
+            SessionId = session.SessionId,
+            WorkstationId = session.WorkstationId,
+            CardId = session.CardId,
+        });
+        await GrainFactory.GetGrain<ISessionGrain>(session.SessionId).EndAsync(SessionEndReason.EndedByRa);
+        return Outcome<RaSessionsEnded>.Success(new RaSessionsEnded([session.SessionId]));
+    }
+
+    public async Task<Outcome<RaSessionsEnded>> EndUserSessionsAsync(string userId, string reason)
+    {
+        var (ra, refusal) = await ActorAsync();
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var user = await ProfileAsync(userId);
+        var words = RaRules.Reason(reason);
+        if ((RaRules.MayActOnUser(ra!, RaPermission.EndSessions, user) ?? words.Refusal) is { } denied)
+        {
+            await RefusedAsync(ra!, denied, r => r);
+            return denied;
+        }
+
+        var covered = (await LiveSessionsAsync(user!)).Where(s => RaRules.Covers(ra!, s, user)).ToList();
+        await _audit.RecordAsync(Actor(ra!, AuditEvent.SessionsEndedByRa,
+            $"ra.end-user-sessions user {user!.UserId} ({covered.Count} sessions): {words.Value}"));
+        foreach (var session in covered)
+        {
+            await GrainFactory.GetGrain<ISessionGrain>(session.SessionId).EndAsync(SessionEndReason.EndedByRa);
+        }
+
+        return Outcome<RaSessionsEnded>.Success(new RaSessionsEnded(covered.Select(s => s.SessionId).ToList()));
+    }
+
+    public async Task<Outcome<RaCardRow>> RevokeCardAsync(string cardId, string reason)
+    {
+        var (ra, refusal) = await ActorAsync();
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var words = RaRules.Reason(reason);
+        var (card, holder, denied) = await CardAsync(ra!, cardId, RaPermission.Revoke, words.Refusal);
+        if (denied is not null)
+        {
+            return denied;
+        }
+
+        await _audit.RecordAsync(Actor(ra!, AuditEvent.CardRevokedByRa, $"ra.revoke-card user {card!.UserId}: {words.Value}") with
+        {
+            CardId = card.CardId,
+            SessionId = card.SessionId,
+            WorkstationId = card.WorkstationId,
+        });
+        // The card grain records the revocation in its state and ends the session it carries (pushed to every node).
+        var revoked = GrainFactory.GetGrain<ICardGrain>(card.CardId);
+        await revoked.RevokeAsync();
+        return Outcome<RaCardRow>.Success(CardRow(await revoked.GetAsync(), holder));
+    }
+
+    private async Task<(CardSnapshot? Card, StaffUser? Holder, Refusal? Refusal)> CardAsync(RaContext ra, string cardId, RaPermission action, Refusal? also = null)
+    {
+        var card = Bounded(cardId) is null
+            ? new CardSnapshot(cardId, CardState.Absent, null, null, null, null)
+            : await GrainFactory.GetGrain<ICardGrain>(cardId).GetAsync();
+        var holder = card.UserId is { } userId ? await ProfileAsync(userId) : null;
+        if ((RaRules.MayActOnCard(ra, action, card, holder) ?? also) is { } denied)
+        {
+            await RefusedAsync(ra, denied, r => r with { CardId = Bounded(cardId) });
+            return (null, null, denied);
+        }
+
+        return (card, holder, null);
+    }
+
+    private async Task<(RaContext? Ra, Refusal? Refusal)> ActorAsync(bool auditRefusal = true)
+    {
+        var sessionId = this.GetPrimaryKeyString();
+        var session = await GrainFactory.GetGrain<ISessionGrain>(sessionId).GetAsync();
+        var context = RaRules.Context(session, options.Value);
+        if (context.Refusal is { } refusal && auditRefusal)
+        {
+            await _audit.RefusedAsync(refusal, r => r with
+            {
+                SessionId = sessionId,
+                UserId = session?.UserId,
+                RoleProfileId = session?.Role?.RoleProfileId,
+                OdsCode = session?.Role?.OdsCode,
+            });
+        }
+
+        return (context.Value, context.Refusal);
+    }
+
+    private async Task<IReadOnlyList<SessionSnapshot>> LiveSessionsAsync(StaffUser user)
+    {
+        var live = new List<SessionSnapshot>();
+        foreach (var reference in await Users(user.UserId).GetLiveSessionsAsync())
+        {
+            if (await GrainFactory.GetGrain<ISessionGrain>(reference.SessionId).GetAsync() is { IsLive: true } session)
+            {
+                live.Add(session);
+            }
+        }
+
+        return live;
+    }
+
+    private async Task<StaffUser?> ProfileAsync(string userId) =>
+        userId.Length == 12 && userId.All(char.IsAsciiDigit) ? await Users(userId).GetProfileAsync() : null;
+
+    private IUserGrain Users(string userId) => GrainFactory.GetGrain<IUserGrain>(userId);
+
+    /// <summary>A record of what the RA did: the RA's user id, role profile id and organisation.</summary>
+    private AuditRecord Actor(RaContext ra, AuditEvent kind, string reason) =>
+        _audit.New(kind, AuditOutcome.Success, reason) with
+        {
+            UserId = ra.UserId,
+            RoleProfileId = ra.RoleProfileId,
+            OdsCode = ra.OdsCode,
+            SessionId = null,
+        };
+
+    private Task RefusedAsync(RaContext ra, Refusal refusal, Func<AuditRecord, AuditRecord> details) =>
+        _audit.RefusedAsync(refusal, r => details(r with { UserId = ra.UserId, RoleProfileId = ra.RoleProfileId, OdsCode = ra.OdsCode }));
+
+    private static string? Bounded(string? id) => id is { Length: > 0 and <= MaxIdLength } ? id : null;
+
+    private static RaSessionRow Row(SessionSnapshot s) =>
+        new(s.SessionId, s.UserId, s.UserName, s.WorkstationId, s.CardId, s.Role?.RoleProfileId, s.Role?.JobRoleName,
+            s.Role?.OdsCode, s.Role?.OrganisationName, s.CreatedAt, s.LastActivityAt);
+
+    private static RaCardRow CardRow(CardSnapshot card, StaffUser? holder) =>
+        new(card.CardId, card.State, card.WorkstationId, card.UserId, holder?.Name, card.ChangedAt);
+}

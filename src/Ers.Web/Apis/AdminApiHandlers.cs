@@ -1,0 +1,81 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Ers.Api;
+using Ers.RegistrationAuthority;
+using Ers.Web.Browser;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Ers.Web.Apis;
+
+/// <summary>
+/// The admin API's handlers: each reads its input, calls the RA grain of the caller's own session (which decides,
+/// audits and acts) and turns its outcome into a typed result. No rule is decided here.
+/// </summary>
+public static class AdminApiHandlers
+{
+    private const int MaxBody = 4 * 1024;
+
+    // Enums (card state, permissions) as their names: a client keys on them, and numbers would tie it to the enum's order.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    /// <summary>Refuses a request without the cookie of a live session before any handler runs.</summary>
+    public static async ValueTask<object?> RequireSessionAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        if (http.Session() is null)
+        {
+            return Problem(StatusCodes.Status401Unauthorized, ApiErrorCodes.SessionRequired, http.EndedReason() is { } ended
+                ? $"Your session has ended: {Sessions.SessionEndReasons.Describe(ended)}. Log in again with your smartcard."
+                : "Log in with your smartcard and choose your RA role first; the API uses that browser session.");
+        }
+
+        try
+        {
+            return await next(context);
+        }
+        catch (StoreUnavailableException e)
+        {
+            return Problem(StatusCodes.Status503ServiceUnavailable, StoreUnavailableException.Code, e.Message);
+        }
+    }
+
+    public static async Task<Results<JsonHttpResult<RaContext>, ProblemHttpResult>> MeAsync(HttpContext context, IGrainFactory grains) =>
+        Answer(await context.Ra(grains).OpenAsync());
+
+    public static async Task<Results<JsonHttpResult<RaUserView>, ProblemHttpResult>> UserAsync(string userId, HttpContext context, IGrainFactory grains) =>
+        Answer(await context.Ra(grains).GetUserAsync(userId));
+
+    public static async Task<Results<JsonHttpResult<RaWorkstationView>, ProblemHttpResult>> WorkstationAsync(string workstationId, HttpContext context, IGrainFactory grains) =>
+        Answer(await context.Ra(grains).GetWorkstationAsync(workstationId));
+
+    public static async Task<Results<JsonHttpResult<RaSessionsEnded>, ProblemHttpResult>> EndSessionAsync(string sessionId, HttpContext context, IGrainFactory grains)
+    {
+        var (body, code) = await AgentRequests.ReadAsync<AdminReasonRequest>(context, MaxBody);
+        return body is null ? Malformed(code!) : Answer(await context.Ra(grains).EndSessionAsync(sessionId, body.Reason));
+    }
+
+    public static async Task<Results<JsonHttpResult<RaSessionsEnded>, ProblemHttpResult>> EndUserSessionsAsync(string userId, HttpContext context, IGrainFactory grains)
+    {
+        var (body, code) = await AgentRequests.ReadAsync<AdminReasonRequest>(context, MaxBody);
+        return body is null ? Malformed(code!) : Answer(await context.Ra(grains).EndUserSessionsAsync(userId, body.Reason));
+    }
+
+    public static async Task<Results<JsonHttpResult<RaCardRow>, ProblemHttpResult>> RevokeCardAsync(string cardId, HttpContext context, IGrainFactory grains)
+    {
+        var (body, code) = await AgentRequests.ReadAsync<AdminReasonRequest>(context, MaxBody);
+        return body is null ? Malformed(code!) : Answer(await context.Ra(grains).RevokeCardAsync(cardId, body.Reason));
+    }
+
+    private static Results<JsonHttpResult<T>, ProblemHttpResult> Answer<T>(Outcome<T> outcome) =>
+        outcome.Refusal is { } refusal
+            ? Problem(RaRefusalStatus.For(refusal.Code), refusal.Code, refusal.Message)
+            : TypedResults.Json(outcome.Value!, Json);
+
+    private static ProblemHttpResult Malformed(string code) => Problem(
+        code == ApiErrorCodes.RequestTooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest,
+        code, "Send a JSON body (application/json) such as {\"reason\": \"card reported lost\"}.");
+
+    private static ProblemHttpResult Problem(int status, string code, string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: status, title: code, type: "urn:ers:problem:" + code,
+            extensions: new Dictionary<string, object?> { ["code"] = code });
+}

@@ -1,0 +1,13 @@
+namespace Ers.Web.Apis;
+
+/// <summary>The HTTP status of an RA refusal, the same for the console's pages and the admin API.</summary>
+public static class RaRefusalStatus
+{
+    public static int For(string code) => code switch
+    {
+        RefusalCodes.UserUnknown or RefusalCodes.SessionUnknown or RefusalCodes.CardUnknown => StatusCodes.Status404NotFound,
+        RefusalCodes.RaReasonRequired => StatusCodes.Status400BadRequest,
+        RefusalCodes.SessionEnded => StatusCodes.Status409Conflict,
+        _ => StatusCodes.Status403Forbidden,
+    };
+}

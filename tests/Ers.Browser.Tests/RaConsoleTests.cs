@@ -1,0 +1,100 @@
+using System.Text.RegularExpressions;
+using Ers.Cards;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Ers.Browser.Tests;
+
+/// <summary>
+/// The RA console in Chromium: an RA logs in with a card choosing the RA role profile, acts on a user whose page is
+/// open in another browser, and that page shows the end within the live-logout promise; an RA of another
+/// organisation is refused.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class RaConsoleTests(ErsWebHost host)
+{
+    private const string HelenBrooks = "555294209112";     // RA Manager at RYY, and provider admin there
+    private const string HelenRaRole = "555021935120";
+    private const string OwenPrice = "555294209113";       // RA Agent at E82665
+    private const string TomaszKowalczyk = "555294209111"; // provider admin at RYY, one business function
+
+    private static readonly LocatorAssertionsToBeVisibleOptions WithinPromise = new() { Timeout = 2000 };
+
+    private async Task<(LoggedInCard Card, IPage Page)> UserOnTheirHomepageAsync()
+    {
+        var card = await host.StartSessionAsync(TomaszKowalczyk);
+        var page = await host.NewPageAsync();
+        await page.GotoAsync(await card.LoginLinkAsync());
+        await Expect(page).ToHaveURLAsync(new Regex("/provider$"));
+        return (card, page);
+    }
+
+    private async Task<IPage> RaOnTheConsoleAsync(string userId, string? roleProfileId)
+    {
+        var card = await host.StartSessionAsync(userId, roleProfileId);
+        var page = await host.NewPageAsync();
+        await page.GotoAsync(await card.LoginLinkAsync());
+        await Expect(page).ToHaveURLAsync(new Regex("/ra$"));
+        return page;
+    }
+
+    [Fact]
+    public async Task An_RA_ends_a_users_session_and_the_users_open_page_shows_it_within_two_seconds()
+    {
+        var (user, userPage) = await UserOnTheirHomepageAsync();
+        var ra = await RaOnTheConsoleAsync(HelenBrooks, HelenRaRole);
+        await Expect(ra.GetByTestId("ra-actor")).ToContainTextAsync("Helen Brooks, Kent Community Health NHS Foundation Trust (RYY)");
+
+        await ra.GetByLabel("Find a user").FillAsync(TomaszKowalczyk);
+        await ra.GetByRole(AriaRole.Button, new() { Name = "Find user" }).ClickAsync();
+        await Expect(ra.GetByTestId("ra-user-name")).ToHaveTextAsync("Tomasz Kowalczyk");
+        var row = ra.GetByTestId("session-" + user.SessionId);
+        await Expect(row).ToContainTextAsync(user.WorkstationId);
+        await Expect(row).ToContainTextAsync("Kent Community Health NHS Foundation Trust (RYY)");
+        await PageChecks.CheckAsync(ra, "ra-user");
+        await row.GetByLabel("Reason").FillAsync("left a shared workstation logged in");
+        await row.GetByRole(AriaRole.Button, new() { Name = "End this session" }).ClickAsync();
+
+        await Expect(userPage.GetByText("Your session has ended: your Registration Authority (RA) ended it.")).ToBeVisibleAsync(WithinPromise);
+        await Expect(ra.GetByTestId("ra-done")).ToContainTextAsync("1 session was ended.");
+        // Other tests' sessions of the same user may be live in the shared host: only this row must be gone.
+        await Expect(ra.GetByTestId("session-" + user.SessionId)).ToHaveCountAsync(0);
+        Assert.Equal(Ers.Sessions.SessionEndReason.EndedByRa, (await user.Session.GetAsync())!.EndReason);
+    }
+
+    [Fact]
+    public async Task An_RA_revokes_a_card_after_its_confirmation_and_the_holders_open_page_shows_it_within_two_seconds()
+    {
+        var (user, userPage) = await UserOnTheirHomepageAsync();
+        var ra = await RaOnTheConsoleAsync(HelenBrooks, HelenRaRole);
+        await ra.GotoAsync("/ra/users/" + TomaszKowalczyk);
+
+        await ra.GetByTestId("card-" + user.Card.GetPrimaryKeyString()).GetByRole(AriaRole.Link, new() { Name = "Revoke" }).ClickAsync();
+        await Expect(ra.GetByRole(AriaRole.Heading, new() { Name = "Revoke this smartcard?" })).ToBeVisibleAsync();
+        await Expect(ra.GetByTestId("revoke-holder")).ToHaveTextAsync($"Tomasz Kowalczyk ({TomaszKowalczyk})");
+        await PageChecks.CheckAsync(ra, "ra-revoke-confirmation");
+        await ra.GetByLabel("Reason for revoking").FillAsync("card reported lost");
+        await ra.GetByRole(AriaRole.Button, new() { Name = "Revoke card" }).ClickAsync();
+
+        await Expect(userPage.GetByText("Your session has ended: your smartcard was revoked.")).ToBeVisibleAsync(WithinPromise);
+        await Expect(ra.GetByTestId("ra-done")).ToContainTextAsync("was revoked");
+        Assert.Equal(CardState.Revoked, (await user.Card.GetAsync()).State);
+        Assert.Equal(RefusalCodes.CardRevoked, (await user.Card.InsertedAsync(user.WorkstationId)).Refusal?.Code);
+    }
+
+    [Fact]
+    public async Task An_RA_of_another_organisation_is_refused_and_the_users_session_goes_on()
+    {
+        var (user, userPage) = await UserOnTheirHomepageAsync();
+        var ra = await RaOnTheConsoleAsync(OwenPrice, null);
+
+        var refused = await ra.GotoAsync("/ra/users/" + TomaszKowalczyk);
+
+        Assert.Equal(403, refused!.Status);
+        await Expect(ra.GetByTestId("refusal-message")).ToHaveTextAsync("This is outside the organisations your RA role covers.");
+        await Expect(ra.GetByTestId("error-code")).ToHaveTextAsync(RefusalCodes.RaOutOfScope);
+        await PageChecks.CheckAsync(ra, "ra-refused");
+        Assert.True((await user.Session.GetAsync())!.IsLive);
+        await Expect(userPage.GetByTestId("user-name")).ToHaveTextAsync("Tomasz Kowalczyk");
+    }
+}
