@@ -34,7 +34,10 @@ builder.Services.AddOptions<OpenIdConnectOptions>(OpenIdConnectDefaults.Authenti
         o.ClientId = settings.ClientId;
         o.ClientSecret = string.IsNullOrEmpty(settings.ClientSecret) ? null : settings.ClientSecret;
         o.ResponseType = OpenIdConnectResponseType.Code;
-        o.ResponseMode = OpenIdConnectResponseMode.Query;
+        // The handler's default, said out loud: the code comes back as a form the provider's page posts here. After a
+        // card login the browser is still in the login form's submission, and Ers's pages allow forms only to Ers
+        // (CSP form-action 'self'), which a browser applies to a redirect to this site too (response_mode=query).
+        o.ResponseMode = OpenIdConnectResponseMode.FormPost;
         o.UsePkce = true;
         o.Scope.Clear();
         foreach (var scope in new[] { "openid", "profile", "selectedrole", "nationalrbacaccess" })
