@@ -25,18 +25,28 @@ public class ErsWebHost : IAsyncLifetime
 
     public Microsoft.Playwright.IBrowser Browser => _chromium!.Browser;
 
+    /// <summary>The test PKI (the server certificate and its CA), for a second server beside this one.</summary>
+    public string PkiDirectory => _factory!.PkiDirectory;
+
     /// <summary>Settings on top of the shared ones; subclasses shorten timeouts.</summary>
     protected virtual IEnumerable<KeyValuePair<string, string>> Settings => [];
 
-    public async Task InitializeAsync()
+    /// <summary>Settings that need the host's own folders (its PKI, its data directory); subclasses turn features on.</summary>
+    /// <param name="settings">The settings so far.</param>
+    /// <param name="factory">The host being configured.</param>
+    protected virtual ErsSettings ConfigureSettings(ErsSettings settings, ErsWebFactory factory) => settings;
+
+    public virtual async Task InitializeAsync()
     {
         var factory = _factory = new ErsWebFactory("ers-browser-tests")
         {
-            Configure = settings => settings
-                .BrowserHttps(_factory!.PkiDirectory)
-                .WithoutAgentApi()
-                .Set("Ers:Sessions:MaxSessionsPerUser", "50")
-                .Set(Settings),
+            Configure = settings => ConfigureSettings(
+                settings
+                    .BrowserHttps(_factory!.PkiDirectory)
+                    .WithoutAgentApi()
+                    .Set("Ers:Sessions:MaxSessionsPerUser", "50")
+                    .Set(Settings),
+                _factory),
         };
         factory.StartKestrel();
         BaseAddress = factory.AddressOf("https");
@@ -44,7 +54,7 @@ public class ErsWebHost : IAsyncLifetime
         _chromium = await ChromiumBrowser.LaunchAsync();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_chromium is not null)
         {
