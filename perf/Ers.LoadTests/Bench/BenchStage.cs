@@ -67,6 +67,8 @@ public sealed class BenchStage
             .AgentApi(Pki, $"https://127.0.0.1:{agentPort}")
             .Set("Ers:AgentApi:BrowserBaseUrl", $"https://127.0.0.1:{pagesPort}")
             .TrustPki(Pki)
+            // The shipped appsettings.json turns the OpenID Connect provider on for the local run (keys in .ers/).
+            .Set("Ers:Oidc:Enabled", "false")
             .Set("Ers:Web:Browser:DataProtectionKeysPath", Path.Combine(Environment.WorkDirectory, "keys"));
 
     /// <summary>

@@ -204,7 +204,9 @@ public sealed partial class QuickstartTests
     /// <summary>The listen addresses and login-link base of <c>src/Ers.Web/appsettings.json</c> as shipped.</summary>
     private static (string Urls, string AgentApiUrl, string BrowserBaseUrl) Shipped()
     {
-        using var settings = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repo, "src", "Ers.Web", "appsettings.json")));
+        // The shipped file carries comments (JSON with comments, as ASP.NET Core's configuration reads it).
+        using var settings = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repo, "src", "Ers.Web", "appsettings.json")),
+            new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
         var api = settings.RootElement.GetProperty("Ers").GetProperty("AgentApi");
         return (settings.RootElement.GetProperty("Urls").GetString()!, api.GetProperty("HttpsUrl").GetString()!,
             api.GetProperty("BrowserBaseUrl").GetString()!);

@@ -64,6 +64,9 @@ public sealed class WebNodeProcess : IAsyncDisposable
             .Set("Ers:AgentApi:BrowserBaseUrl", pagesUrl.GetLeftPart(UriPartial.Authority))
             .Set("Ers:Web:Browser:DataProtectionKeyFile", dataProtectionKeyFile)
             .Set("Ers:Directory:SeedFile", "")
+            // appsettings.json turns the OpenID Connect provider on for the local run, with keys in .ers/; these nodes
+            // serve card sessions only (the provider's several-node store is OidcPostgresStoreTests').
+            .Set("Ers:Oidc:Enabled", "false")
             .Set(overrides ?? new Dictionary<string, string>())
             .ToEnvironment())
         {
