@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Ers.Api;
-using Ers.Audit;
 using Ers.Cards;
 using Ers.RegistrationAuthority;
 using Ers.Web.Browser;
@@ -93,10 +92,10 @@ public static class AdminApiHandlers
         }
 
         var refusal = await RaAuditExport.WriteAsync(ra, filter with { Cursor = null }, context.Response);
-        return refusal is null ? (IResult)TypedResults.Empty : Problem(RaRefusalStatus.For(refusal.Code), refusal.Code, refusal.Message);
+        return refusal is null ? TypedResults.Empty : Problem(RaRefusalStatus.For(refusal.Code), refusal.Code, refusal.Message);
     }
 
-Outcome<T> outcome) =>
+    private static Results<JsonHttpResult<T>, ProblemHttpResult> Answer<T>(Outcome<T> outcome) =>
         outcome.Refusal is { } refusal
             ? Problem(RaRefusalStatus.For(refusal.Code), refusal.Code, refusal.Message)
             : TypedResults.Json(outcome.Value!, Json);

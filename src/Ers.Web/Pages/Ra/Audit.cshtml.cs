@@ -69,7 +69,7 @@ public sealed class AuditModel(IGrainFactory grains) : RaPageModel(grains)
         return refusal.Code.StartsWith("audit-search.", StringComparison.Ordinal) ? Invalid(refusal.Message) : Refused(refusal);
     }
 
-    private PageResult Invalid(string error)
+    private IActionResult Invalid(string error)
     {
         Error = error;
         Response.StatusCode = StatusCodes.Status400BadRequest;
