@@ -97,4 +97,27 @@ public sealed class RaConsoleTests(ErsWebHost host)
         Assert.True((await user.Session.GetAsync())!.IsLive);
         await Expect(userPage.GetByTestId("user-name")).ToHaveTextAsync("Tomasz Kowalczyk");
     }
+
+    [Fact]
+    public async Task An_RA_ends_a_users_session_then_finds_the_records_it_wrote_in_the_audit_search()
+    {
+        var (user, userPage) = await UserOnTheirHomepageAsync();
+        var ra = await RaOnTheConsoleAsync(HelenBrooks, HelenRaRole);
+        await ra.GotoAsync("/ra/users/" + TomaszKowalczyk);
+        var row = ra.GetByTestId("session-" + user.SessionId);
+        await row.GetByLabel("Reason").FillAsync("audit search walk-through");
+        await row.GetByRole(AriaRole.Button, new() { Name = "End this session" }).ClickAsync();
+        await Expect(userPage.GetByText("Your session has ended: your Registration Authority (RA) ended it.")).ToBeVisibleAsync(WithinPromise);
+
+        await ra.GetByRole(AriaRole.Link, new() { Name = "Search the audit trail" }).ClickAsync();
+        await ra.GetByLabel("Workstation ID").FillAsync(user.WorkstationId);
+        await ra.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+
+        // The RA's own record names the session; the session's end names the user. Both are at the RA's organisation.
+        var results = ra.GetByTestId("audit-results");
+        await Expect(results.Locator("[data-event='SessionsEndedByRa']")).ToContainTextAsync($"ra.end-session user {TomaszKowalczyk}: audit search walk-through");
+        await Expect(results.Locator("[data-event='SessionEnded']")).ToContainTextAsync("ended-by-ra");
+        await Expect(ra.GetByTestId("audit-download")).ToBeVisibleAsync();
+        await PageChecks.CheckAsync(ra, "ra-audit-search");
+    }
 }

@@ -52,4 +52,17 @@ public enum AuditEvent
     /// the card); the card's own <see cref="CardRevoked"/> record follows.
     /// </summary>
     CardRevokedByRa = 16,
+
+    /// <summary>
+    /// A Registration Authority searched (or exported) the audit trail: fields as <see cref="SessionsEndedByRa"/>; the
+    /// reason names the filters. Only the first page of a search is recorded (its cursors cannot change the filters).
+    /// </summary>
+    AuditSearchedByRa = 17,
+
+    /// <summary>
+    /// A Registration Authority authorised a blocked card's PIN unblock at its own workstation (fields as
+    /// <see cref="SessionsEndedByRa"/>, <see cref="AuditRecord.CardId"/> the card, <see cref="AuditRecord.WorkstationId"/>
+    /// the RA's); the card's own <see cref="CardUnblockAuthorized"/> record precedes it.
+    /// </summary>
+    CardUnblockOrderedByRa = 18,
 }

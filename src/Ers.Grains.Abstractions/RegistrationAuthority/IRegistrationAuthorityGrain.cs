@@ -47,4 +47,20 @@ public interface IRegistrationAuthorityGrain : IGrainWithStringKey
     /// </summary>
     [Alias("RevokeCard")]
     Task<Outcome<RaCardRow>> RevokeCardAsync(string cardId, string reason);
+
+    /// <summary>
+    /// One page of the audit records of the RA role's organisation (naming another
+    /// organisation is refused, <c>ra.out-of-scope</c>); a bad query is refused with its <c>audit-search.*</c> code. The
+    /// first page of each search is audited with the filters.
+    /// </summary>
+    [Alias("SearchAudit")]
+    Task<Outcome<Audit.AuditPage>> SearchAuditAsync(RaAuditFilter filter);
+
+    /// <summary>
+    /// Authorises the PIN unblock of a blocked card at the RA's own workstation (the one its session is on), through
+    /// <see cref="Cards.ICardGrain.AuthorizeUnblockAsync"/>; the RA then inserts the card there and the agent asks for
+    /// the PUK and the new passcode. Needs the Unlock permission and a card whose holder is in scope; audited.
+    /// </summary>
+    [Alias("AuthorizeUnblock")]
+    Task<Outcome<Cards.UnblockOrder>> AuthorizeUnblockAsync(string cardId);
 }

@@ -93,6 +93,43 @@ public static class RaRules
         return holder is not null && Covers(ra, holder) ? null : OutOfScope;
     }
 
+    /// <summary>
+    /// The organisation an RA's audit search covers: the RA role's own when none is named (or the same is named);
+    /// refused when another is named, or when the role does not let the RA see users and sessions.
+    /// </summary>
+    public static Outcome<string> AuditScope(RaContext ra, string? odsCode)
+    {
+        if (!ra.Has(RaPermission.View))
+        {
+            return NotPermitted(RaPermission.View);
+        }
+
+        var named = string.IsNullOrWhiteSpace(odsCode) ? null : odsCode.Trim();
+        return named is null || ra.Covers(named) ? Outcome<string>.Success(named ?? ra.OdsCode) : OutOfScope;
+    }
+
+    /// <summary>What an audit search record says: the action and the filters given (blank ones left out).</summary>
+    public static string AuditSearchReason(RaAuditFilter filter, string odsCode)
+    {
+        var parts = new List<string> { filter.Export ? "ra.audit-export" : "ra.audit-search", "ods " + odsCode };
+        void Add(string name, string? value)
+        {
+            if (!string.IsNullOrWhiteSpace(value))
+            {
+                parts.Add($"{name} {value.Trim()}");
+            }
+        }
+
+        Add("user", filter.UserId);
+        Add("session", filter.SessionId);
+        Add("card", filter.CardId);
+        Add("workstation", filter.WorkstationId);
+        Add("from", filter.From?.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        Add("to", filter.To?.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        var text = string.Join(' ', parts);
+        return text.Length <= 400 ? text : text[..400];
+    }
+
     /// <summary>An action that changes something needs a reason: trimmed, 3 to <see cref="MaxReasonLength"/> characters.</summary>
     public static Outcome<string> Reason(string? reason)
     {

@@ -199,6 +199,78 @@ public sealed class RegistrationAuthorityGrain(
         return Outcome<RaCardRow>.Success(CardRow(await revoked.GetAsync(), holder));
     }
 
+    public async Task<Outcome<AuditPage>> SearchAuditAsync(RaAuditFilter filter)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        var (ra, refusal) = await ActorAsync();
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var scope = RaRules.AuditScope(ra!, filter.OdsCode);
+        if (scope.Refusal is { } denied)
+        {
+            await RefusedAsync(ra!, denied, r => r with { Reason = $"{denied.Code}: {RaRules.AuditSearchReason(filter, Bounded(filter.OdsCode?.Trim()) ?? "?")}" });
+            return denied;
+        }
+
+        var query = new AuditQuery(filter.UserId, filter.SessionId, filter.CardId, filter.WorkstationId, scope.Value,
+            filter.From, filter.To, Cursor: filter.Cursor, PageSize: filter.PageSize);
+        if (AuditSearchRules.Validate(query).Refusal is { } bad)
+        {
+            await RefusedAsync(ra!, bad, r => r);
+            return bad;
+        }
+
+        // The search is recorded before it is answered (an RA that cannot be audited does not read the trail); its
+        // later pages carry the first page's filters in the cursor, so they are not recorded again.
+        if (filter.Cursor is null)
+        {
+            await _audit.RecordAsync(Actor(ra!, AuditEvent.AuditSearchedByRa, RaRules.AuditSearchReason(filter, scope.Value!)));
+        }
+
+        var page = await auditTrail.SearchAsync(query);
+        if (page.Refusal is { } refused)
+        {
+            await RefusedAsync(ra!, refused, r => r);
+        }
+
+        return page;
+    }
+
+    public async Task<Outcome<UnblockOrder>> AuthorizeUnblockAsync(string cardId)
+    {
+        var (ra, refusal) = await ActorAsync();
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var (card, _, denied) = await CardAsync(ra!, cardId, RaPermission.Unlock);
+        if (denied is not null)
+        {
+            return denied;
+        }
+
+        // The order is for the workstation the RA is at: the one its own live session was made on.
+        var own = await GrainFactory.GetGrain<ISessionGrain>(this.GetPrimaryKeyString()).GetAsync();
+        var order = await GrainFactory.GetGrain<ICardGrain>(card!.CardId).AuthorizeUnblockAsync(ra!.UserId, ra.RoleProfileId, own!.WorkstationId);
+        if (order.Refusal is { } refused)
+        {
+            await RefusedAsync(ra, refused, r => r with { CardId = card.CardId, WorkstationId = own.WorkstationId });
+            return refused;
+        }
+
+        await _audit.RecordAsync(Actor(ra, AuditEvent.CardUnblockOrderedByRa,
+            $"ra.unblock-card user {card.UserId}: order {order.Value!.OrderId}") with
+        {
+            CardId = card.CardId,
+            WorkstationId = own.WorkstationId,
+        });
+        return order;
+    }
+
     private async Task<(CardSnapshot? Card, StaffUser? Holder, Refusal? Refusal)> CardAsync(RaContext ra, string cardId, RaPermission action, Refusal? also = null)
     {
         var card = Bounded(cardId) is null

@@ -40,6 +40,14 @@ public static class AdminApi
         api.MapPost("/cards/{cardId}/revoke", AdminApiHandlers.RevokeCardAsync)
             .WithMetadata(new AgentRequestBody(typeof(AdminReasonRequest)))
             .WithName("AdminRevokeCard").WithSummary("Revoke a card: its session ends everywhere and it can no longer log in.");
+        api.MapPost("/cards/{cardId}/unblock", AdminApiHandlers.UnblockCardAsync)
+            .WithMetadata(new AgentRequestBody(typeof(AdminUnblockRequest))).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithName("AdminUnblockCard").WithSummary("Authorise a blocked card's PIN unblock at the RA's own workstation (PUK and new passcode in the agent there).");
+        api.MapGet("/audit", AdminApiHandlers.AuditAsync)
+            .Produces<Audit.AuditPage>(StatusCodes.Status200OK, "application/json")
+            .Produces(StatusCodes.Status200OK, contentType: Audit.Fhir.FhirAuditExport.MediaType)
+            .WithName("AdminAudit").WithSummary(
+                "One page of the audit records of the RA role's organisation (user, session, card, workstation, from, to, cursor, pageSize); ?format=fhir streams every page as FHIR AuditEvent NDJSON.");
         return app;
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Ers.Api;
+using Ers.Cards;
 using Ers.RegistrationAuthority;
 using Ers.Web.Browser;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -64,6 +65,34 @@ public static class AdminApiHandlers
     {
         var (body, code) = await AgentRequests.ReadAsync<AdminReasonRequest>(context, MaxBody);
         return body is null ? Malformed(code!) : Answer(await context.Ra(grains).RevokeCardAsync(cardId, body.Reason));
+    }
+
+    public static async Task<Results<JsonHttpResult<UnblockOrder>, ProblemHttpResult>> UnblockCardAsync(string cardId, HttpContext context, IGrainFactory grains)
+    {
+        var (body, code) = await AgentRequests.ReadAsync<AdminUnblockRequest>(context, MaxBody);
+        return body is null
+            ? Problem(code == ApiErrorCodes.RequestTooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest,
+                code!, "Send an empty JSON object ({}) as application/json.")
+            : Answer(await context.Ra(grains).AuthorizeUnblockAsync(cardId));
+    }
+
+    public static async Task<IResult> AuditAsync(HttpContext context, IGrainFactory grains)
+    {
+        var fhir = string.Equals(context.Request.Query["format"], "fhir", StringComparison.OrdinalIgnoreCase);
+        var (filter, error) = RaAuditInput.Read(context.Request.Query, fhir);
+        if (filter is null)
+        {
+            return Problem(StatusCodes.Status400BadRequest, ApiErrorCodes.RequestMalformed, error!);
+        }
+
+        var ra = context.Ra(grains);
+        if (!fhir)
+        {
+            return Answer(await ra.SearchAuditAsync(filter));
+        }
+
+        var refusal = await RaAuditExport.WriteAsync(ra, filter with { Cursor = null }, context.Response);
+        return refusal is null ? TypedResults.Empty : Problem(RaRefusalStatus.For(refusal.Code), refusal.Code, refusal.Message);
     }
 
     private static Results<JsonHttpResult<T>, ProblemHttpResult> Answer<T>(Outcome<T> outcome) =>

@@ -6,7 +6,9 @@ public static class RaRefusalStatus
     public static int For(string code) => code switch
     {
         RefusalCodes.UserUnknown or RefusalCodes.SessionUnknown or RefusalCodes.CardUnknown => StatusCodes.Status404NotFound,
-        RefusalCodes.RaReasonRequired => StatusCodes.Status400BadRequest,
+        RefusalCodes.RaReasonRequired or RefusalCodes.AuditSearchRangeInverted or RefusalCodes.AuditSearchPageSize
+            or RefusalCodes.AuditSearchCursorMalformed or RefusalCodes.AuditSearchCursorOtherSearch => StatusCodes.Status400BadRequest,
+        RefusalCodes.CardNotBlocked or RefusalCodes.CardRevoked => StatusCodes.Status409Conflict,
         RefusalCodes.SessionEnded => StatusCodes.Status409Conflict,
         _ => StatusCodes.Status403Forbidden,
     };

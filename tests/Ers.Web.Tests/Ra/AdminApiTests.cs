@@ -128,7 +128,8 @@ public sealed class AdminApiTests(RaConsoleHost host) : IClassFixture<RaConsoleH
         var document = await ra.GetStringAsync("/openapi/v1.json");
 
         foreach (var route in new[] { "/api/admin/v1/me", "/api/admin/v1/users/{userId}", "/api/admin/v1/workstations/{workstationId}",
-                     "/api/admin/v1/sessions/{sessionId}/end", "/api/admin/v1/users/{userId}/sessions/end", "/api/admin/v1/cards/{cardId}/revoke" })
+                     "/api/admin/v1/sessions/{sessionId}/end", "/api/admin/v1/users/{userId}/sessions/end", "/api/admin/v1/cards/{cardId}/revoke",
+                     "/api/admin/v1/cards/{cardId}/unblock", "/api/admin/v1/audit" })
         {
             Assert.Contains("\"" + route + "\"", document, StringComparison.Ordinal);
         }
