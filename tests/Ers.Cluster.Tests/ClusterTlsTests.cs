@@ -26,7 +26,7 @@ public sealed class ClusterTlsTests : IDisposable
         await using var cluster = await ErsCluster.StartAsync(silos: 2, member);
 
         var client = await cluster.ConnectClientAsync(retryWindow: null, settings: member);
-        var login = await LoginDriver.LoginOnceAsync(client, Stopwatch.StartNew(), worker: 0);
+        var login = await LoginDriver.SetUpLoginAsync(client, Stopwatch.StartNew());
         Assert.True(login.Succeeded, $"login refused ({login.RefusalCode}) or failed: {login.Error}");
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
