@@ -49,4 +49,10 @@ public static class ApiErrorCodes
 
     /// <summary>Too many requests from this address, workstation, card or user: retry after <c>Retry-After</c> seconds.</summary>
     public const string RateLimited = "request.rate-limited";
+
+    /// <summary>
+    /// A request named a client certificate in the forwarded-certificate header without coming from the ingress (a
+    /// connection to the ingress port with the ingress's own certificate): refused before anything reads it.
+    /// </summary>
+    public const string ForwardedCertificateUntrusted = "workstation.forwarded-untrusted";
 }

@@ -36,6 +36,7 @@ internal static partial class WebLog
     [LoggerMessage(1203, LogLevel.Warning, "CRL source {Source} not used: {Reason}")]
     public static partial void CrlSourceNotUsed(this ILogger logger, string source, string reason);
 
-    [LoggerMessage(1204, LogLevel.Warning, "Workstation certificate refused from {Address}: {Reason}")]
+    // Debug: anyone can cause it, as fast as they like; the sampled, counted line of EdgeRefusals is the operator's.
+    [LoggerMessage(1204, LogLevel.Debug, "Workstation certificate refused from {Address}: {Reason}")]
     public static partial void WorkstationCertificateRefused(this ILogger logger, System.Net.IPAddress? address, string reason);
 }

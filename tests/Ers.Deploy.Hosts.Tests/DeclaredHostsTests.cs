@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Ers.Api;
 using Ers.Audit.Postgres;
@@ -29,11 +30,11 @@ namespace Ers.Deploy.Hosts.Tests;
 public sealed class DeclaredHostsTests(ITestOutputHelper output)
 {
     /// <summary>Settings a test may replace; anything else would mean the manifests and the hosts disagree.</summary>
-    private static readonly HashSet<string> PortSettings = ["Urls", "Ers__Cluster__SiloPort", "Ers__Cluster__GatewayPort", OperationsPortSetting];
+    private static readonly HashSet<string> PortSettings = ["Urls", "Ers__Cluster__SiloPort", "Ers__Cluster__GatewayPort", OperationsPortSetting, IngressUrlSetting];
 
     private const string OperationsPortSetting = "Ers__Operations__Port";
 
-    private const string TrustedProxySetting = "Ers__Workstations__TrustedProxies__0";
+    private const string IngressUrlSetting = "Ers__Ingress__HttpsUrl";
 
     [Fact]
     public async Task Silos_and_web_started_with_their_declared_environment_become_ready_serve_agents_and_log_users_in()
@@ -73,6 +74,10 @@ public sealed class DeclaredHostsTests(ITestOutputHelper output)
                 ["/etc/ers/workstation-ca/ca.crl"] = Path.Combine(pki, "crl", "workstation-ca.crl"),
                 ["/etc/ers/data-protection/key"] = dataProtectionKey,
             };
+            foreach (var (mounted, standIn) in IngressTlsStandIns(pki))
+            {
+                devFiles[mounted] = standIn;
+            }
 
             // Two silo pods on their own loopback addresses; silos with an advertised address listen on every interface,
             // so each also gets its own ports.
@@ -107,14 +112,14 @@ public sealed class DeclaredHostsTests(ITestOutputHelper output)
             var webOperationsPort = FreePort.Next();
             var webOverrides = new Dictionary<string, string?>
             {
-                ["Urls"] = $"http://127.0.0.1:{webPort};http://127.0.0.1:{webOperationsPort}",
+                ["Urls"] = $"http://127.0.0.1:{webOperationsPort}",
                 [OperationsPortSetting] = webOperationsPort.ToString(CultureInfo.InvariantCulture),
-                [TrustedProxySetting] = "127.0.0.1",
+                [IngressUrlSetting] = $"https://127.0.0.1:{webPort}",
             };
             var pathSettings = ReplaceMountedFiles(webDeclared, webOverrides, devFiles);
             Assert.Equal(devFiles.Count, pathSettings.Count);
-            AssertOnlyAllowedOverrides(webDeclared, webOverrides, allowed: new HashSet<string>([.. PortSettings, .. pathSettings, TrustedProxySetting]));
-            var web = Start("ers-web-0", "Ers.Web", new Uri($"http://127.0.0.1:{webPort}"), webDeclared, webOverrides);
+            AssertOnlyAllowedOverrides(webDeclared, webOverrides, allowed: new HashSet<string>([.. PortSettings, .. pathSettings]));
+            var web = Start("ers-web-0", "Ers.Web", new Uri($"https://127.0.0.1:{webPort}"), webDeclared, webOverrides);
             // The kubelet probes the `ops` port; the ingress (this test's requests) reaches only the public one.
             web.OperationsAddress = new Uri($"http://127.0.0.1:{webOperationsPort}");
             hosts.Add(web);
@@ -163,7 +168,8 @@ public sealed class DeclaredHostsTests(ITestOutputHelper output)
         // 'ers pki dev' issues this workstation's certificate by default.
         var workstationPem = await File.ReadAllTextAsync(Path.Combine(pki, "workstations", "WS-DEV-0001.crt.pem"));
         using var notACard = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(workstationPem);
-        using var http = new HttpClient { BaseAddress = web.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        // As ingress-nginx reaches the pod: TLS to the ingress port, presenting the ingress's client certificate.
+        using var http = IngressClient(web.BaseAddress!, pki);
         using var request = new HttpRequestMessage(HttpMethod.Post, AgentApiRoutes.CardInserted)
         {
             // A well-formed certificate that no smartcard CA issued: the workstation gets through, the card is refused by
@@ -222,6 +228,47 @@ public sealed class DeclaredHostsTests(ITestOutputHelper output)
         {
             await host.StopAsync(CancellationToken.None);
         }
+    }
+
+    /// <summary>
+    /// The development PKI's files standing in for the Secret <c>ers-web-ingress-tls</c>: its server certificate (for
+    /// 127.0.0.1) as the pods' ingress-port certificate, and its ingress CA.
+    /// </summary>
+    internal static IReadOnlyDictionary<string, string> IngressTlsStandIns(string pki) => new Dictionary<string, string>
+    {
+        ["/etc/ers/ingress-tls/tls.crt"] = Path.Combine(pki, "server.crt.pem"),
+        ["/etc/ers/ingress-tls/tls.key"] = Path.Combine(pki, "server.key.pem"),
+        ["/etc/ers/ingress-tls/ingress-ca.crt"] = Path.Combine(pki, "ingress-ca.crt.pem"),
+    };
+
+    /// <summary>A client of a web pod's ingress port as ingress-nginx is one: the dev PKI's ingress certificate, the pod verified.</summary>
+    internal static HttpClient IngressClient(Uri ingressPort, string pki) =>
+        new(IngressHandler(pki)) { BaseAddress = ingressPort, Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>TLS as ingress-nginx speaks it to a pod (proxy-ssl-secret): its client certificate, the pod's checked against the dev server CA.</summary>
+    internal static SocketsHttpHandler IngressHandler(string pki)
+    {
+        var ingress = X509CertificateLoader.LoadPkcs12(
+            X509Certificate2.CreateFromPemFile(Path.Combine(pki, "ingress.crt.pem"), Path.Combine(pki, "ingress.key.pem")).Export(X509ContentType.Pkcs12), null);
+        var serverCa = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(pki, "server-ca.crt.pem"));
+        return new SocketsHttpHandler
+        {
+            UseCookies = false,
+            AllowAutoRedirect = false,
+            SslOptions =
+            {
+                ClientCertificates = [ingress],
+                LocalCertificateSelectionCallback = (_, _, _, _, _) => ingress,
+                RemoteCertificateValidationCallback = (_, presented, _, _) =>
+                {
+                    using var chain = new X509Chain();
+                    chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                    chain.ChainPolicy.CustomTrustStore.Add(serverCa);
+                    chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                    return presented is X509Certificate2 server && chain.Build(server);
+                },
+            },
+        };
     }
 
     /// <summary>The development PKI's Orleans TLS files standing in for the Secret <c>ers-cluster-tls</c>.</summary>

@@ -25,8 +25,6 @@ namespace Ers.Deploy.Hosts.Tests;
 /// </summary>
 public sealed partial class SharedKeyRingTests(ITestOutputHelper output)
 {
-    private const string TrustedProxySetting = "Ers__Workstations__TrustedProxies__0";
-
     [Fact]
     public async Task A_cookie_and_an_antiforgery_token_issued_by_one_web_node_are_accepted_by_the_other()
     {
@@ -83,16 +81,21 @@ public sealed partial class SharedKeyRingTests(ITestOutputHelper output)
                 var operationsPort = FreePort.Next();
                 var overrides = new Dictionary<string, string?>
                 {
-                    ["Urls"] = $"http://127.0.0.1:{port};http://127.0.0.1:{operationsPort}",
+                    ["Urls"] = $"http://127.0.0.1:{operationsPort}",
                     ["Ers__Operations__Port"] = operationsPort.ToString(CultureInfo.InvariantCulture),
-                    // This machine's loopback stands in for the ingress controller's pods, which send X-Forwarded-Proto.
-                    [TrustedProxySetting] = "127.0.0.1",
+                    // The ingress port, which ingress-nginx reaches over mutual TLS (this test's Browser does the same).
+                    ["Ers__Ingress__HttpsUrl"] = $"https://127.0.0.1:{port}",
                     ["Ers__CardAuthentication__TrustedRoots__0"] = Path.Combine(pki, "smartcard-root-ca.crt.pem"),
                     ["Ers__CardAuthentication__IntermediateCertificates__0"] = Path.Combine(pki, "smartcard-issuing-ca.crt.pem"),
                     ["Ers__Workstations__TrustedRoots__0"] = Path.Combine(pki, "workstation-ca.crt.pem"),
                     ["Ers__Workstations__CrlSources__0"] = Path.Combine(pki, "crl", "workstation-ca.crl"),
                     ["Ers__Web__Browser__DataProtectionKeyFile"] = dataProtectionKey,
                 };
+                foreach (var (setting, file) in new[] { ("ServerCertificatePath", "tls.crt"), ("ServerCertificateKeyPath", "tls.key"), ("ClientCaPath", "ingress-ca.crt") })
+                {
+                    overrides[$"Ers__Ingress__{setting}"] = DeclaredHostsTests.IngressTlsStandIns(pki)[$"/etc/ers/ingress-tls/{file}"];
+                }
+
                 foreach (var (setting, file) in new[] { ("CertificatePath", "tls.crt"), ("KeyPath", "tls.key"), ("CaPath", "ca.crt") })
                 {
                     overrides[$"Ers__Cluster__Tls__{setting}"] = DeclaredHostsTests.ClusterTlsStandIns(pki)[$"/etc/ers/cluster-tls/{file}"];
@@ -100,7 +103,7 @@ public sealed partial class SharedKeyRingTests(ITestOutputHelper output)
 
                 webOverrides = overrides;
                 Assert.All(overrides.Keys, k => Assert.True(webDeclared.ContainsKey(k), $"{k} is not declared by the web Deployment"));
-                var web = DeclaredHostsTests.Start(name, "Ers.Web", new Uri($"http://127.0.0.1:{port}"), webDeclared, overrides);
+                var web = DeclaredHostsTests.Start(name, "Ers.Web", new Uri($"https://127.0.0.1:{port}"), webDeclared, overrides);
                 web.OperationsAddress = new Uri($"http://127.0.0.1:{operationsPort}");
                 hosts.Add(web);
                 webs.Add(web);
@@ -113,8 +116,8 @@ public sealed partial class SharedKeyRingTests(ITestOutputHelper output)
             }
 
             var token = await LogInAtGrainLevelAsync(DeclaredHostsTests.WithOverrides(webDeclared, webOverrides), secrets[DeclaredEnvironment.SecretName][DeclaredEnvironment.TokenSigningKey]);
-            using var nodeA = new Browser(webs[0].BaseAddress!);
-            using var nodeB = new Browser(webs[1].BaseAddress!);
+            using var nodeA = new Browser(webs[0].BaseAddress!, pki);
+            using var nodeB = new Browser(webs[1].BaseAddress!, pki);
 
             // Node A renders the login link's page (its antiforgery cookie and token); node B redeems the link with
             // them and sets the session cookie.
@@ -253,10 +256,10 @@ public sealed partial class SharedKeyRingTests(ITestOutputHelper output)
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"(?<token>[^\"]+)\"")]
     private static partial Regex RequestVerificationToken();
 
-    /// <summary>What ingress-nginx sends a web pod for one browser: its cookies, and X-Forwarded-Proto: https.</summary>
-    private sealed class Browser(Uri baseAddress) : IDisposable
+    /// <summary>What ingress-nginx sends a web pod for one browser: its cookies, over mutual TLS to the ingress port.</summary>
+    private sealed class Browser(Uri baseAddress, string pki) : IDisposable
     {
-        private readonly HttpClient _http = new(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false })
+        private readonly HttpClient _http = new(DeclaredHostsTests.IngressHandler(pki))
         {
             BaseAddress = baseAddress,
             Timeout = TimeSpan.FromSeconds(30),
@@ -273,7 +276,6 @@ public sealed partial class SharedKeyRingTests(ITestOutputHelper output)
         {
             using (request)
             {
-                request.Headers.Add("X-Forwarded-Proto", "https");
                 if (Cookies.Count > 0)
                 {
                     request.Headers.Add("Cookie", string.Join("; ", Cookies.Select(c => $"{c.Key}={c.Value}")));

@@ -18,11 +18,13 @@ public sealed class ListeningAddressTests
 
     [Theory]
     [MemberData(nameof(Hosts))]
-    public void The_host_listens_on_every_interface_at_the_port_named_http(string source, string workload, string project)
+    public void The_host_listens_on_every_interface_at_its_plain_http_ports(string source, string workload, string project)
     {
         var manifests = Kustomize.Render(source);
         var environment = Renders.EnvironmentOf(manifests, workload);
-        var httpPort = Renders.NamedPort(manifests.PodTemplate(workload).Spec.Containers.Single(), "http").ContainerPort;
+        // The silo's public HTTP port is `http`; the web's plain HTTP is its operations port alone (its ingress port is
+        // TLS, declared in code from Ers__Ingress__HttpsUrl: The_web_serves_the_ingress_only_over_tls_on_the_port_named_https).
+        var httpPort = Renders.NamedPort(manifests.PodTemplate(workload).Spec.Containers.Single(), workload == Renders.Web ? "ops" : "http").ContainerPort;
 
         var urls = Lookup(environment, "URLS")
             ?? AppSettingsUrls(project, "appsettings.Production.json")
@@ -43,6 +45,30 @@ public sealed class ListeningAddressTests
         {
             Assert.Equal(Renders.NamedPort(container, "ops").ContainerPort.ToString(System.Globalization.CultureInfo.InvariantCulture), operations);
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(Renders.All), MemberType = typeof(Renders))]
+    public void The_web_serves_the_ingress_only_over_tls_on_the_port_named_https(string source)
+    {
+        var manifests = Kustomize.Render(source);
+        var environment = Renders.EnvironmentOf(manifests, Renders.Web);
+        var container = manifests.PodTemplate(Renders.Web).Spec.Containers.Single();
+
+        var ingressPort = Renders.NamedPort(container, "https").ContainerPort;
+        Assert.Equal($"https://+:{ingressPort}", environment["Ers__Ingress__HttpsUrl"]);
+        // Its certificate, key and the ingress CA come from the Secret ers-web-ingress-tls, mounted read-only.
+        var mount = Assert.Single(container.VolumeMounts, m => m.MountPath == "/etc/ers/ingress-tls");
+        Assert.True(mount.ReadOnlyProperty);
+        var volume = Assert.Single(manifests.PodTemplate(Renders.Web).Spec.Volumes, v => v.Name == mount.Name);
+        Assert.Equal("ers-web-ingress-tls", volume.Secret.SecretName);
+        var files = volume.Secret.Items.Select(i => "/etc/ers/ingress-tls/" + i.Path).ToHashSet();
+        Assert.Contains(environment["Ers__Ingress__ServerCertificatePath"], files);
+        Assert.Contains(environment["Ers__Ingress__ServerCertificateKeyPath"], files);
+        Assert.Contains(environment["Ers__Ingress__ClientCaPath"], files);
+        // No network range is trusted any more.
+        Assert.DoesNotContain(environment.Keys, k => k.StartsWith("Ers__Workstations__TrustedProxies", StringComparison.Ordinal));
+        Assert.DoesNotContain(container.Ports, p => p.Name == "http");
     }
 
     private static string? Lookup(IReadOnlyDictionary<string, string> environment, string key) =>

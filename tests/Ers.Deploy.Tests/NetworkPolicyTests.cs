@@ -61,7 +61,7 @@ public sealed class NetworkPolicyTests
 
         // Prometheus, which could otherwise send a forged client-certificate header from inside the cluster, no
         // longer reaches the public port; the ingress controller does not reach the operations port.
-        Assert.Equal([IngressNginx], NamespacesAllowedIn(manifests, Renders.Web, "http"));
+        Assert.Equal([IngressNginx], NamespacesAllowedIn(manifests, Renders.Web, "https"));
         Assert.Equal([Monitoring], NamespacesAllowedIn(manifests, Renders.Web, "ops"));
     }
 

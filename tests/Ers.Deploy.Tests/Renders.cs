@@ -12,7 +12,7 @@ public static class Renders
     public static TheoryData<string> All => new() { Kustomize.Base, Kustomize.ExampleOverlay };
 
     /// <summary>Objects the manifests refer to but must not contain, because they hold secrets or site data.</summary>
-    public static readonly IReadOnlySet<string> ExternalSecrets = new HashSet<string> { "ers-secrets", "workstation-ca", "ers-web-tls", "ers-cluster-tls" };
+    public static readonly IReadOnlySet<string> ExternalSecrets = new HashSet<string> { "ers-secrets", "workstation-ca", "ers-web-tls", "ers-cluster-tls", "ers-web-ingress-tls", "ers-ingress-upstream-tls" };
 
     public static readonly IReadOnlySet<string> ExternalConfigMaps = new HashSet<string> { "ers-card-pki" };
 

@@ -158,7 +158,7 @@ public sealed class WorkloadTests
 
     [Theory]
     [MemberData(nameof(Renders.All), MemberType = typeof(Renders))]
-    public void Both_hosts_join_the_redis_cluster_and_serve_http_on_the_port_named_http(string source)
+    public void Both_hosts_join_the_redis_cluster_and_serve_on_their_named_ports(string source)
     {
         var manifests = Kustomize.Render(source);
         foreach (var workload in new[] { Renders.Silo, Renders.Web })
@@ -167,8 +167,17 @@ public sealed class WorkloadTests
             var container = pod.Spec.Containers.Single();
             var declared = Renders.EnvironmentOf(manifests, workload);
 
-            Assert.Equal(8080, Renders.NamedPort(container, "http").ContainerPort);
-            Assert.Equal("8080", declared["ASPNETCORE_HTTP_PORTS"]);
+            if (workload == Renders.Silo)
+            {
+                Assert.Equal(8080, Renders.NamedPort(container, "http").ContainerPort);
+                Assert.Equal("8080", declared["ASPNETCORE_HTTP_PORTS"]);
+            }
+            else
+            {
+                // The web's requests come from the ingress over TLS on `https` (8443); its plain HTTP is `ops` alone.
+                Assert.Equal(8443, Renders.NamedPort(container, "https").ContainerPort);
+            }
+
             Assert.Equal("Redis", declared["Ers__Cluster__Provider"]);
             Assert.Equal("Postgres", declared["Ers__Audit__Store"]);
             Assert.False(string.IsNullOrWhiteSpace(declared["Ers__Cluster__ClusterId"]));
@@ -381,7 +390,7 @@ public sealed class WorkloadTests
 
         Assert.Equal(Renders.NamedPort(container, "ops").ContainerPort.ToString(System.Globalization.CultureInfo.InvariantCulture), declared["Ers__Operations__Port"]);
         Assert.All(new[] { container.StartupProbe, container.ReadinessProbe, container.LivenessProbe }, p => Assert.Equal("ops", p.HttpGet.Port.Value));
-        Assert.Equal(["http"], service.Spec.Ports.Select(p => p.TargetPort.Value));
+        Assert.Equal(["https"], service.Spec.Ports.Select(p => p.TargetPort.Value));
     }
 
     private static void AssertHttpProbe(V1Container container, V1Probe? probe, string path, string where)

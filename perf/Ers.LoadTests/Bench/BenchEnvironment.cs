@@ -22,7 +22,8 @@ public sealed record BenchEnvironment(
     IReadOnlyList<string> Faults,
     string AuditStore,
     string LabelSuffix,
-    int Runs)
+    int Runs,
+    IReadOnlyList<KeyValuePair<string, string>> WebSettings)
 {
     public static readonly IReadOnlyList<string> AllFaults = ["kill-silo", "redis-restart", "postgres-restart", "network-cut"];
 
@@ -48,7 +49,8 @@ public sealed record BenchEnvironment(
             Get("BENCH_FAULTS", string.Join(' ', AllFaults)).Split(' ', StringSplitOptions.RemoveEmptyEntries),
             Get("BENCH_AUDIT_STORE", "postgres"),
             Get("BENCH_LABEL_SUFFIX", ""),
-            (int)Number("BENCH_RUNS", 3));
+            (int)Number("BENCH_RUNS", 3),
+            ParseSettings(Get("BENCH_WEB_SETTINGS", "")));
         if (environment.ScaleStore is not ("redis" or "memory"))
         {
             throw new ArgumentException("BENCH_SCALE_STORE must be redis or memory.");
@@ -66,4 +68,14 @@ public sealed record BenchEnvironment(
 
         return environment;
     }
+
+    /// <summary>
+    /// <c>BENCH_WEB_SETTINGS</c>: <c>Key=value</c> pairs separated by <c>;</c>, set on every Ers.Web the harness
+    /// starts after its own (to compare one setting, e.g. a log level, under the same conditions).
+    /// </summary>
+    private static IReadOnlyList<KeyValuePair<string, string>> ParseSettings(string text) =>
+        [.. text.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(pair =>
+            pair.Split('=', 2) is [{ Length: > 0 } key, var value]
+                ? new KeyValuePair<string, string>(key, value)
+                : throw new ArgumentException($"BENCH_WEB_SETTINGS: '{pair}' is not Key=value."))];
 }

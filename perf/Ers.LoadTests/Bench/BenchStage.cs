@@ -69,7 +69,8 @@ public sealed class BenchStage
             .TrustPki(Pki)
             // The shipped appsettings.json turns the OpenID Connect provider on for the local run (keys in .ers/).
             .Set("Ers:Oidc:Enabled", "false")
-            .Set("Ers:Web:Browser:DataProtectionKeysPath", Path.Combine(Environment.WorkDirectory, "keys"));
+            .Set("Ers:Web:Browser:DataProtectionKeysPath", Path.Combine(Environment.WorkDirectory, "keys"))
+            .Set(Environment.WebSettings);
 
     /// <summary>
     /// Ers.Web as a client of a Redis cluster: the shared Data Protection key ring in Redis needs its encryption key

@@ -92,6 +92,7 @@ public static class AgentMessages
     {
         [ApiErrorCodes.ClientCertificateMissing] = "This workstation is not registered with Ers. Please contact IT support.",
         [ApiErrorCodes.ClientCertificateInvalid] = "This workstation is not registered with Ers. Please contact IT support.",
+        [ApiErrorCodes.ForwardedCertificateUntrusted] = "Ers could not check this workstation's certificate through the network path it came by. Please contact IT support.",
         [ApiErrorCodes.RequestMalformed] = "Ers did not understand this agent's request. Please contact IT support: the agent may need updating.",
         [ApiErrorCodes.RateLimited] = "Too many login attempts for now. Wait a minute and try again.",
         [ApiErrorCodes.RequestTooLarge] = "Ers did not accept this agent's request. Please contact IT support: the agent may need updating.",

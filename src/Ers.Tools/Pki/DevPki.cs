@@ -20,6 +20,8 @@ public sealed class DevPki
     public const string ServerName = "server";
     public const string ClusterCaName = "cluster-ca";
     public const string ClusterMemberName = "cluster";
+    public const string IngressCaName = "ingress-ca";
+    public const string IngressClientName = "ingress";
     public const string IndexFile = "issued.json";
     public const string TokenKeyFile = "token-signing.key";
 
@@ -246,6 +248,26 @@ public sealed class DevPki
             X509KeyUsageFlags.DigitalSignature, [CertificateAuthority.ServerAuthOid, CertificateAuthority.ClientAuthOid], null);
         WritePair(Directory, ClusterMemberName, certificate, pfx: false);
         Record(new IndexEntry(certificate.SerialNumber, ClusterCaName, "cluster", certificate.Subject, null));
+        return certificate;
+    }
+
+    /// <summary>
+    /// Issues the client certificate the ingress presents to the web nodes' ingress port (<c>Ers:Ingress</c>, see
+    /// src/Ers.Web/Security/IngressOptions.cs): clientAuth only, signed by a CA that issues nothing else, written as
+    /// <c>ingress.crt.pem</c> and <c>ingress.key.pem</c> beside <c>ingress-ca.crt.pem</c>. The CA is made on first use.
+    /// Only a connection with such a certificate may forward a workstation's client certificate in a header.
+    /// </summary>
+    public X509Certificate2 IssueIngressClient(int validDays = 365)
+    {
+        var ca = LoadOrCreateCa(IngressCaName, "CN=Ers Development Ingress CA, O=Ers",
+            [new X509EnhancedKeyUsageExtension([new Oid(CertificateAuthority.ClientAuthOid)], false)]);
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var now = _time.GetUtcNow();
+        var certificate = ca.Issue(
+            new X500DistinguishedName("CN=ers-ingress, O=Ers"), key, now.AddMinutes(-5), now.AddDays(validDays),
+            X509KeyUsageFlags.DigitalSignature, [CertificateAuthority.ClientAuthOid], null);
+        WritePair(Directory, IngressClientName, certificate, pfx: false);
+        Record(new IndexEntry(certificate.SerialNumber, IngressCaName, "ingress", certificate.Subject, null));
         return certificate;
     }
 

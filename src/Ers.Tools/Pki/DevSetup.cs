@@ -45,6 +45,12 @@ public static class DevSetup
             report.Add($"Cluster TLS certificate (Ers:Cluster:Tls, for silos and their clients): created, CA {DevPki.CertificatePath(directory, DevPki.ClusterCaName)}");
         }
 
+        if (!File.Exists(DevPki.CertificatePath(directory, DevPki.IngressClientName)) || !File.Exists(DevPki.KeyPath(directory, DevPki.IngressClientName)))
+        {
+            pki.IssueIngressClient();
+            report.Add($"Ingress client certificate (Ers:Ingress, what a TLS-terminating proxy presents to forward workstation certificates): created, CA {DevPki.CertificatePath(directory, DevPki.IngressCaName)}");
+        }
+
         var workstations = Path.Combine(directory, "workstations");
         if (!File.Exists(DevPki.PfxPath(workstations, workstationId)))
         {

@@ -21,7 +21,6 @@ public static class BrowserFrontEndExtensions
         services.TryAddSingletonTimeProvider();
 
         builder.AddErsDataProtection();
-        services.AddTransient<IStartupFilter, ForwardedSchemeStartupFilter>();
 
         services.AddSingleton<SessionView>();
         services.AddSingleton<SessionEndSubscription>();

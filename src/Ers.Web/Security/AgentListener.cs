@@ -12,28 +12,24 @@ namespace Ers.Web.Security;
 /// Kestrel ignores <c>Urls</c> once a listener is configured in code, so those are re-declared here too; an
 /// <c>https</c> one is served with the same server certificate (the local run's pages: their <c>__Host-</c> and
 /// antiforgery cookies are Secure-only, so the pages need HTTPS), without asking browsers for a client certificate.
+/// The ingress port (<c>Ers:Ingress:HttpsUrl</c>) is declared here too: it requires the ingress's client certificate.
 /// </summary>
 internal static class AgentListener
 {
-    public static void Configure(WebApplicationBuilder builder, AgentApiOptions api, AgentApiOrigin origin)
+    /// <summary>
+    /// Declares the listeners when the agents' own (<paramref name="api"/>) or the ingress port (<paramref name="ingress"/>)
+    /// is configured, with the browser endpoints of <c>Urls</c> beside them.
+    /// </summary>
+    public static void Configure(WebApplicationBuilder builder, AgentApiOptions api, AgentApiOrigin origin, IngressOptions ingress, IngressTrust trust)
     {
-        X509Certificate2 certificate;
-        try
-        {
-            certificate = api.ServerCertificatePath?.EndsWith(".pfx", StringComparison.OrdinalIgnoreCase) == true
-                ? X509CertificateLoader.LoadPkcs12FromFile(api.ServerCertificatePath, password: null)
-                : X509Certificate2.CreateFromPemFile(
-                    api.ServerCertificatePath ?? throw new ErsConfigurationException($"{AgentApiOptions.Section}:ServerCertificatePath is required with HttpsUrl."),
-                    api.ServerCertificateKeyPath);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
-        {
-            throw new ErsConfigurationException(
-                $"{AgentApiOptions.Section}:ServerCertificatePath '{api.ServerCertificatePath}' cannot be loaded ({e.Message}). 'ers pki dev' writes one.");
-        }
-
         var browserUrls = (builder.Configuration["urls"] ?? string.Empty)
             .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var agentCertificate = api.HttpsUrl is { Length: > 0 } || browserUrls.Any(u => u.StartsWith("https:", StringComparison.OrdinalIgnoreCase))
+            ? LoadCertificate(api.ServerCertificatePath, api.ServerCertificateKeyPath, $"{AgentApiOptions.Section}:ServerCertificatePath")
+            : null;
+        var ingressCertificate = ingress.HttpsUrl is { Length: > 0 }
+            ? LoadCertificate(ingress.ServerCertificatePath, ingress.ServerCertificateKeyPath, $"{IngressOptions.Section}:ServerCertificatePath")
+            : null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             foreach (var url in browserUrls)
@@ -42,23 +38,61 @@ internal static class AgentListener
                 {
                     if (url.StartsWith("https:", StringComparison.OrdinalIgnoreCase))
                     {
-                        listen.UseHttps(certificate);
+                        listen.UseHttps(agentCertificate!);
                     }
                 });
             }
 
-            Listen(kestrel, api.HttpsUrl!, listen =>
+            if (api.HttpsUrl is { Length: > 0 })
             {
-                // With port 0 the login statements name the port this listener is bound to.
-                origin.Listening(listen);
-                listen.UseHttps(certificate, https =>
+                Listen(kestrel, api.HttpsUrl, listen =>
                 {
-                    https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
-                    // Trust is decided by the certificate handler against the workstation CAs, which Kestrel does not know.
-                    https.AllowAnyClientCertificate();
+                    // With port 0 the login statements name the port this listener is bound to.
+                    origin.Listening(listen);
+                    listen.UseHttps(agentCertificate!, https =>
+                    {
+                        https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+                        // Trust is decided by the certificate handler against the workstation CAs, which Kestrel does not know.
+                        https.AllowAnyClientCertificate();
+                    });
                 });
-            });
+            }
+
+            if (ingressCertificate is not null)
+            {
+                Listen(kestrel, ingress.HttpsUrl!, listen =>
+                {
+                    listen.UseHttps(ingressCertificate, https =>
+                    {
+                        // No certificate or another one: the handshake fails, and no request is ever read.
+                        https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
+                        https.ClientCertificateValidation = (certificate, _, _) => trust.IsIngressCertificate(certificate);
+                    });
+                    // After the handshake: only connections that presented the ingress's certificate are marked.
+                    listen.Use(next => connection =>
+                    {
+                        connection.Features.Set(IngressTrust.IngressConnection.Instance);
+                        return next(connection);
+                    });
+                });
+            }
         });
+    }
+
+    private static X509Certificate2 LoadCertificate(string? path, string? keyPath, string setting)
+    {
+        try
+        {
+            return path?.EndsWith(".pfx", StringComparison.OrdinalIgnoreCase) == true
+                ? X509CertificateLoader.LoadPkcs12FromFile(path, password: null)
+                : X509Certificate2.CreateFromPemFile(
+                    path is { Length: > 0 } ? path : throw new ErsConfigurationException($"{setting} is required with an https listener."),
+                    keyPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            throw new ErsConfigurationException($"{setting} '{path}' cannot be loaded ({e.Message}). 'ers pki dev' writes one.");
+        }
     }
 
     private static void Listen(KestrelServerOptions kestrel, string url, Action<ListenOptions> configure)

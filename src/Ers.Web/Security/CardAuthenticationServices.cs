@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using Ers.Api;
 using Ers.Grains;
 using Ers.ServiceDefaults;
 using Ers.Web.Apis;
@@ -30,22 +31,26 @@ public static class CardAuthenticationServices
         var cardRoots = LoadCertificates(cards.TrustedRoots, $"{CardAuthenticationOptions.Section}:TrustedRoots", problems, required: true);
         var intermediates = LoadCertificates(cards.IntermediateCertificates, $"{CardAuthenticationOptions.Section}:IntermediateCertificates", problems, required: false);
         var workstationRoots = LoadCertificates(workstations.TrustedRoots, $"{WorkstationOptions.Section}:TrustedRoots", problems, required: true);
-        var proxies = new List<IPNetwork>();
-        foreach (var proxy in workstations.TrustedProxies)
+        if (workstations.TrustedProxies.Count > 0)
         {
-            if (proxy.Contains('/', StringComparison.Ordinal) && IPNetwork.TryParse(proxy, out var network))
+            // A network range is not an identity (issue 13, defect 10): refuse to start rather than silently trust less.
+            problems.Add($"{WorkstationOptions.Section}:TrustedProxies is no longer read: a forwarded client certificate is accepted only over " +
+                $"mutual TLS from the ingress ({IngressOptions.Section}, see k8s/README.md). Remove the setting.");
+        }
+
+        var ingress = configuration.GetSection(IngressOptions.Section).Get<IngressOptions>() ?? new();
+        var ingressTrust = IngressTrust.None;
+        if (ingress.HttpsUrl is { Length: > 0 })
+        {
+            var ingressCas = LoadCertificates(ingress.ClientCaPath is { Length: > 0 } path ? [path] : [], $"{IngressOptions.Section}:ClientCaPath", problems, required: true);
+            if (ingress.ServerCertificatePath is not { Length: > 0 })
             {
-                proxies.Add(network);
+                problems.Add($"The setting '{IngressOptions.Section}:ServerCertificatePath' is required with {IngressOptions.Section}:HttpsUrl.");
             }
-            else if (IPAddress.TryParse(proxy, out var address))
-            {
-                address = Normalise(address);
-                proxies.Add(new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128));
-            }
-            else
-            {
-                problems.Add($"{WorkstationOptions.Section}:TrustedProxies: '{proxy}' is not an IP address or CIDR range (e.g. 10.0.0.0/8).");
-            }
+
+            problems.AddRange(ingress.ClientCertificateSha256.Where(pin => pin.Length != 64 || !pin.All(char.IsAsciiHexDigit))
+                .Select(pin => $"{IngressOptions.Section}:ClientCertificateSha256: '{pin}' is not a SHA-256 in hex (64 digits)."));
+            ingressTrust = new IngressTrust(ingressCas, ingress.ClientCertificateSha256);
         }
 
         foreach (var (name, oids) in new[] { ("RequiredExtendedKeyUsages", cards.RequiredExtendedKeyUsages), ("RequiredPolicyOids", cards.RequiredPolicyOids) })
@@ -80,7 +85,8 @@ public static class CardAuthenticationServices
         services.AddSingleton(tokens);
         services.AddSingleton(api);
         services.AddSingleton(origin);
-        services.AddSingleton(new TrustedProxies(proxies));
+        services.AddSingleton(ingress);
+        services.AddSingleton(ingressTrust);
         services.AddSingleton(sp => new CardCrls(new CrlStore(Clock(sp))));
         services.AddSingleton(sp => new WorkstationCrls(new CrlStore(Clock(sp))));
         services.AddSingleton(sp => new CardCertificateValidator(cards, cardRoots, intermediates,
@@ -112,9 +118,9 @@ public static class CardAuthenticationServices
             o.CertificateHeader = workstations.ForwardedCertificateHeader;
             o.HeaderConverter = header => WorkstationIdentity.ParseForwardedCertificate(header)!;
         });
-        if (api.HttpsUrl is { Length: > 0 })
+        if (api.HttpsUrl is { Length: > 0 } || ingress.HttpsUrl is { Length: > 0 })
         {
-            AgentListener.Configure(builder, api, origin);
+            AgentListener.Configure(builder, api, origin, ingress, ingressTrust);
         }
         services.AddSingleton<AgentApiHandlers>(sp => ActivatorUtilities.CreateInstance<AgentApiHandlers>(sp, Clock(sp)));
         services.AddOpenApi(o => o.AddOperationTransformer(AgentRequestBody.DescribeAsync));
@@ -159,30 +165,30 @@ public static class CardAuthenticationServices
 /// Puts the forwarded-certificate gate and <c>UseCertificateForwarding</c> at the very start of the pipeline, before
 /// anything (such as the authentication middleware) reads the connection's client certificate.
 /// </summary>
-internal sealed class ForwardedCertificateStartupFilter(TrustedProxies proxies, WorkstationOptions options) : IStartupFilter
+internal sealed class ForwardedCertificateStartupFilter(WorkstationOptions options, EdgeRefusals edge) : IStartupFilter
 {
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
         var header = options.ForwardedCertificateHeader;
-        app.Use((context, nextMiddleware) =>
+        app.Use(async (context, nextMiddleware) =>
         {
-            if (context.Request.Headers.ContainsKey(header))
+            if (IngressTrust.IsFromIngress(context))
             {
-                // A forwarded certificate is believed only from a configured proxy, and only when the connection
-                // itself carries none; from anyone else the header is dropped before the forwarding middleware.
-                if (context.Connection.ClientCertificate is not null || !proxies.Contains(context.Connection.RemoteIpAddress))
-                {
-                    context.Request.Headers.Remove(header);
-                }
-                else
-                {
-                    // The proxy terminated TLS with the client (that is where the certificate came from); the
-                    // certificate handler reads certificates of HTTPS requests only.
-                    context.Request.Scheme = Uri.UriSchemeHttps;
-                }
+                // The connection's certificate is the ingress's own, never a workstation's: only the header (which the
+                // ingress sets after verifying the workstation, and never passes through from the client) names one.
+                context.Features.Set<Microsoft.AspNetCore.Http.Features.ITlsConnectionFeature>(IngressTrust.NoClientCertificate.Instance);
+            }
+            else if (context.Request.Headers.ContainsKey(header))
+            {
+                // Only the ingress may name a certificate in a header; anyone else claiming one is refused, counted (not
+                // audited: anyone can send it), and reaches nothing.
+                edge.Unidentified(ApiErrorCodes.ForwardedCertificateUntrusted, context);
+                await Apis.AgentApiHandlers.Problem(StatusCodes.Status403Forbidden, ApiErrorCodes.ForwardedCertificateUntrusted,
+                    "A client certificate is accepted in a header only from the ingress.").ExecuteAsync(context);
+                return;
             }
 
-            return nextMiddleware(context);
+            await nextMiddleware(context);
         });
         app.UseCertificateForwarding();
         next(app);

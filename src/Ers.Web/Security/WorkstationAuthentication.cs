@@ -16,12 +16,14 @@ public sealed class WorkstationOptions
 
     /// <summary>
     /// Header a TLS-terminating proxy puts the client certificate in (URL-encoded PEM as nginx's
-    /// <c>$ssl_client_escaped_cert</c>, or base64 DER). Read only from <see cref="TrustedProxies"/>.
+    /// <c>$ssl_client_escaped_cert</c>, or base64 DER). Read only from the ingress (<see cref="IngressOptions"/>); from
+    /// anyone else it is refused with <c>workstation.forwarded-untrusted</c>.
     /// </summary>
     public string ForwardedCertificateHeader { get; set; } = "X-Client-Cert";
 
     /// <summary>
-    /// Addresses or CIDR ranges of the proxies allowed to forward a client certificate. Empty: the header is never read.
+    /// No longer read: start-up refuses a value. A network range is no identity; the ingress is recognised by its
+    /// client certificate (<see cref="IngressOptions"/>).
     /// </summary>
     public List<string> TrustedProxies { get; set; } = [];
 }

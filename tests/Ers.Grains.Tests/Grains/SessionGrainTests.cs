@@ -159,6 +159,25 @@ public sealed class SessionGrainTests(ClusterFixture fx)
     }
 
     [Fact]
+    public async Task A_business_function_before_a_role_is_chosen_is_refused_audited_and_changes_nothing()
+    {
+        // Two role profiles: no role is chosen automatically.
+        var user = await fx.NewUserAsync(Ids.Profile("E82665", "B1101"), Ids.Profile("RYY", "B1110"));
+        var journey = new Journey(Client, user);
+        var sessionId = await journey.LoginOkAsync();
+
+        var outcome = await journey.Session(sessionId).SelectBusinessFunctionAsync(BusinessFunctions.ReferralsApplication, BusinessFunction.ReferringClinician);
+
+        Assert.Equal(RefusalCodes.RoleNotChosen, outcome.Refusal!.Code);
+        var after = await journey.Session(sessionId).GetAsync();
+        Assert.Null(after!.Role);
+        Assert.Empty(after.BusinessFunctions);
+        Assert.Equal(SessionState.AwaitingRole, after.State);
+        var audit = await fx.Audit.QueryAsync(new AuditQuery(SessionId: sessionId));
+        Assert.Contains(audit, a => a.Reason == RefusalCodes.RoleNotChosen);
+    }
+
+    [Fact]
     public async Task A_role_granting_no_function_is_refused_every_function()
     {
         var user = await fx.NewUserAsync(Ids.Profile("E82665", "B9999"));

@@ -22,8 +22,6 @@ namespace Ers.Testing.Hosts;
 /// </summary>
 public class AgentHost : IAsyncLifetime
 {
-    public const string ProxyAddress = "127.0.0.2";
-
     private readonly ConditionalWeakTable<HttpClient, string> _workstationOf = [];
     private ErsWebFactory? _factory;
 
@@ -51,6 +49,9 @@ public class AgentHost : IAsyncLifetime
 
     public Uri BrowserUrl { get; private set; } = null!;
 
+    /// <summary>The ingress port (<c>Ers:Ingress:HttpsUrl</c>) when the host has one.</summary>
+    public Uri? IngressUrl { get; private set; }
+
     public IServiceProvider Services => Factory.Services;
 
     public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
@@ -64,7 +65,6 @@ public class AgentHost : IAsyncLifetime
             RulesTime = Time,
             HostEnvironment = "Testing",
             Configure = settings => settings
-                .Set("Ers:Workstations:TrustedProxies:0", ProxyAddress)
                 .Set("Ers:AgentApi:BrowserBaseUrl", "")
                 .Set(ExtraSettings()),
         };
@@ -78,7 +78,9 @@ public class AgentHost : IAsyncLifetime
         ForeignCardCa = foreign.SmartcardIssuing;
 
         _factory.StartKestrel();
-        AgentUrl = _factory.AddressOf("https");
+        // The agents' own listener; a host with an ingress port (Ers:Ingress) has a second https address.
+        IngressUrl = Services.GetRequiredService<IngressOptions>().HttpsUrl is { Length: > 0 } ingress ? new Uri(ingress) : null;
+        AgentUrl = _factory.Addresses.Single(a => a.Scheme == "https" && a.Port != IngressUrl?.Port);
         BrowserUrl = _factory.AddressOf("http");
         await WaitForDirectoryAsync();
     }

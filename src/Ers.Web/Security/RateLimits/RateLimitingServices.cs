@@ -24,12 +24,12 @@ public static class RateLimitingServices
         services.AddSingleton<AgentRateLimiter>();
         services.AddSingleton<EdgeRefusals>();
         services.AddRateLimiter(_ => { });
-        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>, TrustedProxies>((o, limits, proxies) =>
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((o, limits) =>
         {
             var limit = limits.Value;
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
                 limit.Enabled && IsLimited(context.Request.Path)
-                    ? RateLimitPartition.GetTokenBucketLimiter(ClientAddress(context, proxies), _ => AgentRateLimiter.Bucket(limit.PerClientAddress))
+                    ? RateLimitPartition.GetTokenBucketLimiter(ClientAddress(context), _ => AgentRateLimiter.Bucket(limit.PerClientAddress))
                     : RateLimitPartition.GetNoLimiter(string.Empty));
             o.OnRejected = (rejected, _) =>
             {
@@ -55,13 +55,13 @@ public static class RateLimitingServices
         || path.StartsWithSegments("/login", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
-    /// The connection's address, or, from a trusted proxy, the last hop it names in <c>X-Forwarded-For</c> (the one
-    /// the proxy itself saw; earlier hops are the client's own claim).
+    /// The connection's address, or, from the ingress (<see cref="IngressTrust"/>), the last hop it names in
+    /// <c>X-Forwarded-For</c> (the one the proxy itself saw; earlier hops are the client's own claim).
     /// </summary>
-    internal static string ClientAddress(HttpContext context, TrustedProxies proxies)
+    internal static string ClientAddress(HttpContext context)
     {
         var remote = context.Connection.RemoteIpAddress;
-        if (proxies.Contains(remote) && context.Request.Headers["X-Forwarded-For"].ToString() is { Length: > 0 } forwarded
+        if (IngressTrust.IsFromIngress(context) && context.Request.Headers["X-Forwarded-For"].ToString() is { Length: > 0 } forwarded
             && IPAddress.TryParse(forwarded.Split(',')[^1].Trim(), out var client))
         {
             return CardAuthenticationServices.Normalise(client).ToString();
