@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Orleans.Concurrency;
 
 namespace Ers.SingleSignOn;
 
@@ -15,10 +16,10 @@ public interface IBackChannelLogoutGrain : IGrainWithStringKey
     Task DeliverAsync(BackChannelLogoutOrder order);
 
     /// <summary>Activates the grain (the sweeper's call); answers whether deliveries are still pending.</summary>
-    [Idempotent, Alias("Wake")]
+    [Idempotent, AlwaysInterleave, Alias("Wake")]
     Task<bool> WakeAsync();
 
-    /// <summary>Each application's delivery as it stands (empty before an order).</summary>
-    [Idempotent, ResponseTimeout(IdempotentAttribute.AttemptTimeout), Alias("GetDeliveries")]
+    /// <summary>Each application's delivery as it stands (empty before an order); answered during a round of attempts too.</summary>
+    [Idempotent, AlwaysInterleave, Alias("GetDeliveries")]
     Task<ImmutableArray<LogoutDelivery>> GetDeliveriesAsync();
 }

@@ -63,6 +63,11 @@ public sealed class SessionGrain(
             {
                 await DeadlineIndex.EndedAsync(Id);
             }
+            else
+            {
+                // Still owed: registered here, so this silo's death or this activation's end wakes it again.
+                await DeadlineIndex.ActiveHereAsync(Id);
+            }
         }
 
         ActiveSessionMetric();

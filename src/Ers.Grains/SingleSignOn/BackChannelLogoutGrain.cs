@@ -75,6 +75,7 @@ public sealed partial class BackChannelLogoutGrain(
 
     public Task<bool> WakeAsync() => Task.FromResult(NextWake is not null);
 
+    // Interleaved with a round of attempts (which may wait seconds on an application), so it reads a copy.
     public Task<ImmutableArray<LogoutDelivery>> GetDeliveriesAsync() => Task.FromResult(state.State.Deliveries.ToImmutableArray());
 
     private void Arm()

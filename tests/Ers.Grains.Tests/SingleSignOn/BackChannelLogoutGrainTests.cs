@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
 using Ers.Audit;
@@ -7,6 +6,7 @@ using Ers.Grains.Tests.Grains;
 using Ers.Sessions;
 using Ers.SingleSignOn;
 using Ers.Staff;
+using Ers.Testing.Servers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -63,7 +63,7 @@ public sealed class BackChannelLogoutGrainTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Pulling_the_card_posts_one_signed_logout_token_to_each_application_with_a_logout_URI_within_two_seconds()
+    public async Task Pulling_the_card_posts_one_signed_logout_token_to_each_application_with_a_logout_URI()
     {
         await using var rp = new LogoutReceiver();
         await using var other = new LogoutReceiver();
@@ -77,13 +77,11 @@ public sealed class BackChannelLogoutGrainTests : IAsyncLifetime
         Assert.True(await session.ApplicationSignedInAsync(new SignedInApplication("no-logout", null, "sid-rp", "https://ers.example/")));
         Assert.True(await session.ApplicationSignedInAsync(new SignedInApplication("rp", rp.Uri, "sid-rp", "https://ers.example/")));
 
-        var watch = Stopwatch.StartNew();
+        // The 2-second promise is measured end to end (tests/Ers.Browser.Tests/SampleRpTests.cs); here, that it arrives.
         await journey.Card.RemovedAsync(journey.WorkstationId);
-        var token = await rp.NextAsync(TimeSpan.FromSeconds(2));
-        var elapsed = watch.Elapsed;
-        await other.NextAsync(TimeSpan.FromSeconds(2));
+        var token = await rp.NextAsync(TimeSpan.FromSeconds(10));
+        await other.NextAsync(TimeSpan.FromSeconds(10));
 
-        Assert.True(elapsed < TimeSpan.FromSeconds(2), $"received after {elapsed.TotalMilliseconds:0} ms");
         var jwt = await ValidAsync(token, "rp");
         Assert.Equal((journey.User.UserId, "sid-rp"), (jwt.Subject, jwt.GetClaim("sid").Value));
         var deliveries = await Client.GetGrain<IBackChannelLogoutGrain>(sessionId).GetDeliveriesAsync();

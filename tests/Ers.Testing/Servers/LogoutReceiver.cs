@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Threading.Channels;
 
-namespace Ers.Grains.Tests.SingleSignOn;
+namespace Ers.Testing.Servers;
 
 /// <summary>
 /// An application's back-channel logout endpoint as a real HTTP listener on a loopback port: it answers every POST
