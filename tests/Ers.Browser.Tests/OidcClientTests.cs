@@ -32,6 +32,7 @@ public sealed class OidcClientTests(SampleRpHost host) : IClassFixture<SampleRpH
         });
         var state = await client.PrepareLoginAsync();
         Assert.Contains("code_challenge_method=S256", state.StartUrl, StringComparison.Ordinal);
+        Assert.StartsWith(new Uri(host.BaseAddress, "connect/authorize").AbsoluteUri, state.StartUrl, StringComparison.Ordinal);
 
         var page = await host.NewPageAsync();
         var callback = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
