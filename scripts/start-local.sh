@@ -24,11 +24,14 @@ dotnet run --no-build --project src/Ers.Tools -c Release -- pki dev --out .ers/p
 step "3/3 Starting Ers.Web: pages on https://127.0.0.1:5080, agents' API on https://127.0.0.1:5443 (Ctrl+C stops it)"
 echo "    Browsers trust the pages once .ers/pki/server-ca.crt.pem is imported (README.md, Quickstart)."
 # The sample relying party (samples/Ers.SampleRp, README there) is registered here, on its loopback address, as a public
-# client (PKCE, no secret); a deployment registers its applications in its own configuration or with 'ers oidc add'.
+# client (PKCE, no secret) with its back-channel logout URI, which the silo posts to over TLS signed by the development
+# server CA; a deployment registers its applications in its own configuration or with 'ers oidc add'.
 exec dotnet run --no-build --project src/Ers.Web -c Release -- \
   --Ers:Oidc:Clients:0:ClientId=ers-sample-rp \
   --Ers:Oidc:Clients:0:DisplayName="Ers sample application" \
   --Ers:Oidc:Clients:0:RedirectUris:0=https://127.0.0.1:5090/signin-oidc \
+  --Ers:Oidc:Clients:0:BackChannelLogoutUri=https://127.0.0.1:5090/backchannel-logout \
+  --Ers:Oidc:BackChannelLogout:TrustedCaFiles:0=../../.ers/pki/server-ca.crt.pem \
   --Ers:Oidc:Clients:0:Scopes:0=profile \
   --Ers:Oidc:Clients:0:Scopes:1=selectedrole \
   --Ers:Oidc:Clients:0:Scopes:2=nationalrbacaccess

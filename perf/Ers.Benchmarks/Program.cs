@@ -2,6 +2,7 @@ using BenchmarkDotNet.Running;
 using Ers.Benchmarks;
 
 // `micro`: BenchmarkDotNet over the crypto steps; `login [N]`: latency of N full logins over TLS; no argument: both.
+// `logout [N]`: card pull to back-channel logout received at an application, over N sessions (not in `all`).
 var mode = args.FirstOrDefault() ?? "all";
 if (mode is "micro" or "all")
 {
@@ -12,4 +13,9 @@ if (mode is "login" or "all")
 {
     var logins = mode == "login" && args.Length > 1 && int.TryParse(args[1], out var n) ? n : 1000;
     await LoginLatency.RunAsync(logins);
+}
+
+if (mode is "logout")
+{
+    await LogoutLatency.RunAsync(args.Length > 1 && int.TryParse(args[1], out var sessions) ? sessions : 50);
 }

@@ -2,7 +2,7 @@ using System.Text.Encodings.Web;
 
 namespace Ers.SampleRp;
 
-/// <summary>The sample's two pages, plain HTML.</summary>
+/// <summary>The sample's pages, plain HTML.</summary>
 internal static class Pages
 {
     public static string Home(SignedInUser user)
@@ -21,11 +21,17 @@ internal static class Pages
             """);
     }
 
-    public static string SignedOut() => Layout("Signed out", """
-        <h1>Signed out</h1>
-        <p>You are signed out of this application. Your card session in Ers goes on until the card is removed.</p>
-        <p><a href="/">Sign in again</a></p>
-        """);
+    public static string SignedOut(bool sessionEnded) => Layout("Signed out", sessionEnded
+        ? """
+          <h1>Signed out</h1>
+          <p data-testid="session-ended">Your Ers smartcard session has ended, so you are signed out of this application too.</p>
+          <p><a href="/">Sign in again</a></p>
+          """
+        : """
+          <h1>Signed out</h1>
+          <p>You are signed out of this application. Your card session in Ers goes on until the card is removed.</p>
+          <p><a href="/">Sign in again</a></p>
+          """);
 
     private static string Layout(string title, string body) => $"""
         <!DOCTYPE html>

@@ -22,6 +22,17 @@ builder.Services.AddAuthentication(o =>
     {
         o.Cookie.Name = "__Host-sample-rp";
         o.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+        // A cookie of a provider session that back-channel logout said has ended signs nobody in any more.
+        o.Events.OnValidatePrincipal = async context =>
+        {
+            var ended = context.HttpContext.RequestServices.GetRequiredService<EndedSessions>();
+            if (ended.HasEnded(context.Principal?.FindFirst("sid")?.Value))
+            {
+                context.RejectPrincipal();
+                await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+                context.HttpContext.Items[EndedSessions.EndedItem] = true;
+            }
+        };
     })
     .AddOpenIdConnect();
 
@@ -49,12 +60,25 @@ builder.Services.AddOptions<OpenIdConnectOptions>(OpenIdConnectDefaults.Authenti
         o.MapInboundClaims = false;
         o.GetClaimsFromUserInfoEndpoint = false;
         o.TokenValidationParameters.NameClaimType = "name";
+        // Told that its session ended, the page says so rather than sending the browser straight back to the provider.
+        o.Events.OnRedirectToIdentityProvider = context =>
+        {
+            if (context.HttpContext.Items.ContainsKey(EndedSessions.EndedItem))
+            {
+                context.Response.Redirect("/signed-out?ended=true");
+                context.HandleResponse();
+            }
+
+            return Task.CompletedTask;
+        };
         if (!string.IsNullOrEmpty(settings.ProviderCaFile))
         {
             o.BackchannelHttpHandler = ProviderTrust.Handler(Path.Combine(environment.ContentRootPath, settings.ProviderCaFile));
         }
     });
 builder.Services.AddAuthorization();
+builder.Services.AddSingleton<EndedSessions>();
+builder.Services.AddSingleton(TimeProvider.System);
 
 var app = builder.Build();
 app.UseAuthentication();
@@ -67,6 +91,7 @@ app.MapPost("/signout", async (HttpContext context) =>
     await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
     return Results.Redirect("/signed-out");
 });
-app.MapGet("/signed-out", () => Results.Content(Pages.SignedOut(), "text/html; charset=utf-8"));
+app.MapGet("/signed-out", (bool? ended) => Results.Content(Pages.SignedOut(ended == true), "text/html; charset=utf-8"));
+app.MapPost(BackChannelLogout.Path, BackChannelLogout.ReceiveAsync);
 
 app.Run();

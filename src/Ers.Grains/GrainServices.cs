@@ -1,5 +1,6 @@
 using Ers.Audit;
 using Ers.Grains.Audit;
+using Ers.Grains.SingleSignOn;
 using Ers.Grains.Staff;
 using Ers.Grains.Telemetry;
 using Microsoft.Extensions.Configuration;
@@ -72,6 +73,7 @@ public static class GrainServices
         services.TryAddSingleton<Sessions.ISessionDeadlineIndex, Sessions.ProcessLocalSessionIndex>();
         services.AddHostedService(sp => sp.GetRequiredService<Workstations.ClusterChanges>());
         services.AddErsRevocation(configuration);
+        services.AddErsBackChannelLogout(configuration);
         services.TryAddSingleton<IAuditTrail>(_ => new FileAuditTrail(configuration[AuditFilePathKey] ?? ".ers/audit.jsonl"));
         services.AddTransient(sp => new StaffDirectoryImporter(
             sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<IAuditTrail>(), sp.GetRequiredKeyedService<TimeProvider>(ErsTime.Key)));

@@ -1,6 +1,8 @@
 using Ers.Grains;
 using Ers.Grains.Sessions;
+using Ers.Grains.SingleSignOn;
 using Ers.Sessions;
+using Ers.SingleSignOn;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -148,7 +150,11 @@ public sealed partial class SessionSweeper(
             new ParallelOptions { MaxDegreeOfParallelism = Parallel, CancellationToken = cancellationToken },
             async (id, _) =>
             {
-                if (await grains.GetGrain<ISessionGrain>(id).GetAsync() is not { IsLive: true })
+                // A back-channel logout with deliveries pending stands in the index too (BackChannelLogoutIndex).
+                var live = BackChannelLogoutIndex.TryParse(id, out var sessionId)
+                    ? await grains.GetGrain<IBackChannelLogoutGrain>(sessionId).WakeAsync()
+                    : await grains.GetGrain<ISessionGrain>(id).GetAsync() is { IsLive: true };
+                if (!live)
                 {
                     over.Add(id);
                 }

@@ -65,4 +65,16 @@ public enum AuditEvent
     /// the RA's); the card's own <see cref="CardUnblockAuthorized"/> record precedes it.
     /// </summary>
     CardUnblockOrderedByRa = 18,
+
+    /// <summary>
+    /// An application was told by back-channel logout that a session ended (it answered 2xx): <see cref="AuditRecord.UserId"/>
+    /// and <see cref="AuditRecord.SessionId"/> the session's; the reason names the client id and the attempts it took.
+    /// </summary>
+    BackChannelLogoutDelivered = 19,
+
+    /// <summary>
+    /// An application could not be told that a session ended: every attempt failed until the give-up time (fields as
+    /// <see cref="BackChannelLogoutDelivered"/>, the reason also names the last failure). It is never sent again.
+    /// </summary>
+    BackChannelLogoutFailed = 20,
 }

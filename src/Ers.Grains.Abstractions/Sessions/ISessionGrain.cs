@@ -1,3 +1,4 @@
+using Ers.SingleSignOn;
 using Ers.Staff;
 
 namespace Ers.Sessions;
@@ -72,4 +73,11 @@ public interface ISessionGrain : IGrainWithStringKey
     /// <summary>Redeems a browser ticket: succeeds once, within its lifetime, for a live session.</summary>
     [Alias("RedeemTicket")]
     Task<Outcome<SessionSnapshot>> RedeemBrowserTicketAsync(string ticketId);
+
+    /// <summary>
+    /// Records that this live session signed into an application (one entry per client id, the latest kept), so it
+    /// is told by back-channel logout when the session ends. Answers false, recording nothing, once the session ended.
+    /// </summary>
+    [Idempotent, Alias("ApplicationSignedIn")]
+    Task<bool> ApplicationSignedInAsync(SignedInApplication application);
 }

@@ -5,6 +5,7 @@ using Ers.Grains.Audit;
 using Ers.Grains.Telemetry;
 using Ers.Grains.Workstations;
 using Ers.Sessions;
+using Ers.SingleSignOn;
 using Ers.Staff;
 using Ers.Workstations;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,6 +31,7 @@ public sealed class SessionGrain(
     private readonly Auditor _audit = new(auditTrail, time);
     private DateTimeOffset _persistedActivity;
     private IGrainTimer? _expiryTimer;
+    private bool _logoutHandoverPending;
 
     // Heartbeats are held in memory only: one every few seconds from every agent in the country must not each cost
     // a storage write. After a failover (a new activation) the agent gets one full timeout from now to show itself.
@@ -55,8 +57,17 @@ public sealed class SessionGrain(
         }
         else if (S.State == SessionState.Ended)
         {
-            // Woken by a sweeper after it ended elsewhere, or an entry left by a failed removal: drop it.
-            await DeadlineIndex.EndedAsync(Id);
+            // Woken by a sweeper after it ended elsewhere, or an entry left by a failed removal: drop it, once the
+            // applications it signed into are sure to be told (a repeated handover changes nothing).
+            if (await HandOverLogoutAsync())
+            {
+                await DeadlineIndex.EndedAsync(Id);
+            }
+            else
+            {
+                // Still owed: registered here, so this silo's death or this activation's end wakes it again.
+                await DeadlineIndex.ActiveHereAsync(Id);
+            }
         }
 
         ActiveSessionMetric();
@@ -67,6 +78,12 @@ public sealed class SessionGrain(
         _expiryTimer?.Dispose();
         _expiryTimer = null;
         var shuttingDown = reason.ReasonCode == DeactivationReasonCode.ShuttingDown;
+        if (_logoutHandoverPending)
+        {
+            // Ended, but its applications not yet handed to their logout: the sweeper wakes it at once to try again.
+            await DeadlineIndex.AtRestAsync(Id, time.GetUtcNow());
+        }
+
         switch (SessionRest.OnDeactivate(IsLive, shuttingDown, DeadlineIndex.IsDurable))
         {
             case RestAction.Rest:
@@ -406,7 +423,10 @@ public sealed class SessionGrain(
         _expiryTimer?.Dispose();
         _expiryTimer = null;
         SessionEndNotifier.Publish(GrainFactory, Id, reason, S.EndedAt.Value);
-        await LeaveIndexAsync();
+        if (await HandOverLogoutAsync())
+        {
+            await LeaveIndexAsync();
+        }
 
         await GrainFactory.GetGrain<IUserGrain>(S.UserId).SessionEndedAsync(Id);
         await GrainFactory.GetGrain<ICardGrain>(S.CardId).SessionEndedAsync(Id);
@@ -428,6 +448,56 @@ public sealed class SessionGrain(
         metrics.SessionEnded(reason);
         ActiveSessionMetric();
         SessionEndNotifier.Publish(GrainFactory, Id, reason, S.EndedAt.Value);
+    }
+
+    public async Task<bool> ApplicationSignedInAsync(SignedInApplication application)
+    {
+        if (await EnsureLiveAsync() is not null)
+        {
+            return false;
+        }
+
+        var index = S.Applications.FindIndex(a => a.ClientId == application.ClientId);
+        if (index >= 0 && S.Applications[index] == application)
+        {
+            return true;
+        }
+
+        if (index >= 0)
+        {
+            S.Applications[index] = application;
+        }
+        else
+        {
+            S.Applications.Add(application);
+        }
+
+        await WriteAsync();
+        return true;
+    }
+
+    /// <summary>
+    /// Hands an ended session's applications to its back-channel logout grain; false when that failed (the index entry
+    /// is then kept, so a sweeper wakes the session to try again).
+    /// </summary>
+    private async Task<bool> HandOverLogoutAsync()
+    {
+        if (S.Applications.Count == 0 || S.EndReason is not { } reason || S.EndedAt is not { } endedAt)
+        {
+            return true;
+        }
+
+        try
+        {
+            await GrainFactory.GetGrain<IBackChannelLogoutGrain>(Id).DeliverAsync(new BackChannelLogoutOrder(S.UserId, [.. S.Applications], reason, endedAt));
+            _logoutHandoverPending = false;
+            return true;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _logoutHandoverPending = true;
+            return false;
+        }
     }
 
     private async Task LeaveIndexAsync()

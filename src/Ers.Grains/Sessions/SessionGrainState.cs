@@ -1,4 +1,5 @@
 using Ers.Sessions;
+using Ers.SingleSignOn;
 using Ers.Staff;
 
 namespace Ers.Grains.Sessions;
@@ -21,4 +22,7 @@ public sealed class SessionGrainState
     [Id(12)] public string? TicketId { get; set; }
     [Id(13)] public DateTimeOffset? TicketExpiresAt { get; set; }
     [Id(14)] public bool TicketRedeemed { get; set; }
+
+    /// <summary>The applications this session signed into (one per client id): told by back-channel logout at its end.</summary>
+    [Id(15)] public List<SignedInApplication> Applications { get; set; } = [];
 }

@@ -51,6 +51,14 @@ public static class OidcProviderExtensions
                 o.AddEventHandler<OpenIddictServerEvents.ApplyTokenResponseContext>(h => h
                     .UseInlineHandler(c => OidcRefusalAudit.OnResponseAsync(c.Transaction, c.Request?.ClientId, c.Response))
                     .SetOrder(int.MinValue + 100_000));
+                // Back-Channel Logout 1.0: the silo posts a logout token naming iss and sid to every application the
+                // session signed into (src/Ers.Grains/SingleSignOn/BackChannelLogoutGrain.cs).
+                o.AddEventHandler<OpenIddictServerEvents.HandleConfigurationRequestContext>(h => h.UseInlineHandler(c =>
+                {
+                    c.Metadata["backchannel_logout_supported"] = true;
+                    c.Metadata["backchannel_logout_session_supported"] = true;
+                    return default;
+                }));
                 o.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
                     .EnableTokenEndpointPassthrough();

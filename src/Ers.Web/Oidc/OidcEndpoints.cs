@@ -30,7 +30,8 @@ public static class OidcEndpoints
     /// With a live card session in this browser (and a fresh enough one when the application asked): a code at once,
     /// no prompt. Without: the "insert your smartcard" page, and this request again after the card login.
     /// </summary>
-    private static async Task<IResult> AuthorizeAsync(HttpContext http, IGrainFactory grains, OidcReturn returns, BrowserAudit audit, TimeProvider time)
+    private static async Task<IResult> AuthorizeAsync(
+        HttpContext http, IGrainFactory grains, OidcReturn returns, BrowserAudit audit, TimeProvider time, IOpenIddictApplicationManager applications)
     {
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("OpenIddict passed through a request it did not read.");
         // The cookie handler validated the browser's cookie before this ran, and left its live session, if any.
@@ -58,8 +59,17 @@ public static class OidcEndpoints
             return Results.Redirect(need == OidcLoginNeed.FreshLogin ? "/?login=again" : "/");
         }
 
-        var identity = await BuildAsync(grains, session!, request.GetScopes());
-        await audit.RecordAsync(AuditEvent.ApplicationSignedIn, AuditOutcome.Success, request.ClientId ?? "", session!.SessionId, session.UserId);
+        // The silo records the sign-in before the code exists, so the session's end tells this application.
+        var signedIn = await OidcSignedInApplications.DescribeAsync(http, applications, request.ClientId!, session!.SessionId);
+        if (!await grains.GetGrain<ISessionGrain>(session.SessionId).ApplicationSignedInAsync(signedIn))
+        {
+            // It ended just now: as with no session, the card again.
+            returns.Remember(http, fresh: false);
+            return Results.Redirect("/");
+        }
+
+        var identity = await BuildAsync(grains, session, request.GetScopes());
+        await audit.RecordAsync(AuditEvent.ApplicationSignedIn, AuditOutcome.Success, request.ClientId ?? "", session.SessionId, session.UserId);
         return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
