@@ -84,10 +84,11 @@ public sealed class XvfbDisplay : IAsyncDisposable
     /// <summary>
     /// Waits until a window with this exact title is mapped; returns its id. <paramref name="shownBy"/>, the task
     /// that shows the window (a pinentry question), fails the wait at once when it ends first, with its exception.
-    /// <paramref name="other"/>: a window that does not count (the dialog before this one, maybe still closing);
+    /// <paramref name="notOfProcess"/>: windows of this process do not count (the dialog before this one, maybe still
+    /// closing; its window id says nothing, as the X server hands the next client the same ids);
     /// <paramref name="every"/>: how often to look (50 ms unless told; a benchmark looks more often).
     /// </summary>
-    public async Task<string> WaitForWindowAsync(string title, Task? shownBy = null, string? other = null, TimeSpan? every = null)
+    public async Task<string> WaitForWindowAsync(string title, Task? shownBy = null, int? notOfProcess = null, TimeSpan? every = null)
     {
         ProcessRunner.RequireFile("/usr/bin/xdotool", "xdotool");
         string? id = null;
@@ -99,7 +100,16 @@ public sealed class XvfbDisplay : IAsyncDisposable
                 throw new InvalidOperationException($"The task that shows '{title}' ended before its window appeared on {Display}.");
             }
             var (code, output) = await RunAsync("/usr/bin/xdotool", "search", "--onlyvisible", "--name", $"^{title}$");
-            id = code == 0 ? output.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(w => w != other) : null;
+            id = null;
+            foreach (var window in code == 0 ? output.Split('\n', StringSplitOptions.RemoveEmptyEntries) : [])
+            {
+                if (notOfProcess is null || await WindowProcessAsync(window) != notOfProcess)
+                {
+                    id = window;
+                    break;
+                }
+            }
+
             return id is not null;
         }, WindowTimeout, every);
         if (found)
@@ -109,6 +119,13 @@ public sealed class XvfbDisplay : IAsyncDisposable
         // For diagnosis: the names of all windows on the display (a dialog under another title, or none at all).
         var (_, all) = await RunAsync("/usr/bin/xdotool", "search", "--name", ".", "getwindowname", "%@");
         throw new TimeoutException($"No window titled '{title}' appeared on {Display} within {WindowTimeout.TotalSeconds:0} s. Windows: {all.ReplaceLineEndings(" | ")}");
+    }
+
+    /// <summary>The process that owns a window (its _NET_WM_PID, which GTK sets), or null when it names none.</summary>
+    public async Task<int?> WindowProcessAsync(string window)
+    {
+        var (code, output) = await RunAsync("/usr/bin/xdotool", "getwindowpid", window);
+        return code == 0 && int.TryParse(output.Trim(), System.Globalization.CultureInfo.InvariantCulture, out var pid) ? pid : null;
     }
 
     /// <summary>Saves the whole screen as a PNG.</summary>
