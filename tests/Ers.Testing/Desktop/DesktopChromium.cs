@@ -102,7 +102,34 @@ public sealed class DesktopChromium : IAsyncDisposable
             }
         }
 
-        _folder.Delete(recursive: true);
+        // Its helpers (renderers, the GPU and network processes) carry the profile on their command line and may
+        // still write to it for a moment after the browser itself is gone.
+        var profile = "--user-data-dir=" + Path.Combine(_folder.FullName, "profile");
+        await Eventually.TryAsync(() => !Directory.EnumerateDirectories("/proc").Any(p => CommandLineHas(p, profile)), TimeSpan.FromSeconds(15));
+        await Eventually.TrueAsync(() =>
+        {
+            try
+            {
+                _folder.Delete(recursive: true);
+                return true;
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+        }, $"{_folder.FullName} to be removed", TimeSpan.FromSeconds(15));
+    }
+
+    private static bool CommandLineHas(string process, string argument)
+    {
+        try
+        {
+            return File.ReadAllText(Path.Combine(process, "cmdline")).Split('\0').Contains(argument);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Ended: no such process, or a zombie (its parent, the agent, may have stopped before reaping it).</summary>
