@@ -30,23 +30,42 @@ public sealed class DesktopSessionFixture : IAsyncLifetime
         Agent = await DesktopAgentProcess.StartAsync(Stack, Desktop);
     }
 
+    /// <summary>
+    /// Every part is stopped even when one fails to: a pcscd or Xvfb left running would hold the machine's one
+    /// pcscd (and the lock its users take) after the test run ended.
+    /// </summary>
     public async Task DisposeAsync()
     {
-        if (Agent is not null)
+        try
         {
-            await Agent.DisposeAsync();
+            if (Agent is not null)
+            {
+                await Agent.DisposeAsync();
+            }
         }
-
-        if (Desktop is not null)
+        finally
         {
-            await Desktop.DisposeAsync();
+            try
+            {
+                if (Desktop is not null)
+                {
+                    await Desktop.DisposeAsync();
+                }
+            }
+            finally
+            {
+                try
+                {
+                    if (Stack is not null)
+                    {
+                        await Stack.DisposeAsync();
+                    }
+                }
+                finally
+                {
+                    await _pcscd.DisposeAsync();
+                }
+            }
         }
-
-        if (Stack is not null)
-        {
-            await Stack.DisposeAsync();
-        }
-
-        await _pcscd.DisposeAsync();
     }
 }

@@ -137,8 +137,14 @@ public sealed class DesktopAgentProcess : IAsyncDisposable
             // Did not stop in time: killed by DisposeAsync.
         }
 
-        await Process.DisposeAsync();
-        await Chromium.DisposeAsync();
-        _folder.Delete(recursive: true);
+        try
+        {
+            await Process.DisposeAsync();
+            await Chromium.DisposeAsync();
+        }
+        finally
+        {
+            _folder.Delete(recursive: true);
+        }
     }
 }
