@@ -1,15 +1,20 @@
 using System.Globalization;
+using Ers.EndToEnd;
 using Ers.Testing.EndToEnd;
 using Ers.Testing.Servers;
 
 // Card insertion (the vpcd connect) to the homepage header rendered in Chromium, on the real stack, N runs after
 // one warm-up. The user's typing is left out: the passcode is ready before the card goes in, and the time the
 // agent's prompts waited is subtracted. Usage: [runs] (default 10).
+// --desktop [runs]: the desktop agent as its user unit runs it instead (DesktopBench): insertion to the passcode
+// dialog visible, and the passcode entered to the confirmation received by the notification daemon.
 // A class, not top-level statements: a generated Program would clash with Ers.Web's.
 internal static class Bench
 {
     public static async Task Main(string[] args)
     {
+        var desktop = args.Length > 0 && args[0] == "--desktop";
+        args = desktop ? args[1..] : args;
         var runs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10;
         const string AmeliaHart = "555294209105";
 
@@ -17,6 +22,12 @@ internal static class Bench
         await pcscd.InitializeAsync();
         try
         {
+            if (desktop)
+            {
+                await DesktopBench.RunAsync(runs);
+                return;
+            }
+
             await using var stack = await EndToEndStack.StartAsync(Console.WriteLine);
             var timings = new List<LoginTiming>();
             for (var i = 0; i <= runs; i++)

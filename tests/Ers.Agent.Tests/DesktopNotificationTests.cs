@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Ers.Agent.Journey;
 using Ers.Agent.Ui;
 using Ers.Agent.Ui.Desktop;
@@ -30,33 +29,19 @@ public sealed class DesktopNotificationTests : IAsyncLifetime
         ui.Show(new AgentNotice("Virtual PCD 00 01", JourneyState.Failed, NoticeLevel.Error, refusal));
         await ui.LastNotification;
         ui.Show(new AgentNotice("Virtual PCD 00 00", JourneyState.Waiting, NoticeLevel.Info, "Passcode accepted. Logging in..."));
-        Assert.True(await Eventually.TryAsync(async () => await ReceivedAsync() == 2, TimeSpan.FromSeconds(30)), "dunst did not get the two notifications");
+        Assert.True(await Eventually.TryAsync(async () => await _desktop.NotificationCountAsync() == 2, TimeSpan.FromSeconds(30)), "dunst did not get the two notifications");
         await _desktop.X.ScreenshotAsync(Path.Combine(AgentMessagesTests.RepositoryRoot(), "artifacts", "screenshots", "notifications-confirmation-and-refusal.png"));
         ui.Show(new AgentNotice("Virtual PCD 00 00", JourneyState.Waiting, NoticeLevel.Info, AgentMessages.SessionEndedByRemoval));
         await ui.LastNotification;
 
         // Closing moves what dunst shows into its history (where expired ones are already), printed as JSON.
-        Assert.True(await Eventually.TryAsync(async () => await ReceivedAsync() == 3, TimeSpan.FromSeconds(30)), "dunst did not get the third notification");
-        await _desktop.RunAsync("/usr/bin/dunstctl", "close-all");
-        var (code, json) = await _desktop.RunAsync("/usr/bin/dunstctl", "history");
-        Assert.True(code == 0, json);
-        var bodies = JsonDocument.Parse(json).RootElement.GetProperty("data")[0].EnumerateArray()
-            .Select(n => (Summary: n.GetProperty("summary").GetProperty("data").GetString(), Body: n.GetProperty("body").GetProperty("data").GetString(),
-                App: n.GetProperty("appname").GetProperty("data").GetString()))
-            .ToList();
+        Assert.True(await Eventually.TryAsync(async () => await _desktop.NotificationCountAsync() == 3, TimeSpan.FromSeconds(30)), "dunst did not get the third notification");
+        var bodies = await _desktop.CloseAndReadNotificationsAsync();
 
         Assert.Equal(3, bodies.Count); // "Logging in..." is not a pop-up
-        Assert.Contains(("Logged in", "Logged in as Dr Ada Test - Medical Secretary Access Role - Kent Community Health (RYY).", DesktopNotifier.AppName), bodies);
-        Assert.Contains(("Ers smartcard", "You are already logged in at another workstation. Remove your card there first, then try again.", DesktopNotifier.AppName), bodies);
-        Assert.Contains(("Session ended", "Session ended: the card was removed.", DesktopNotifier.AppName), bodies);
-    }
-
-    /// <summary>Notifications dunst shows now plus those it has shown (expired or closed).</summary>
-    private async Task<int> ReceivedAsync()
-    {
-        var displayed = await _desktop.RunAsync("/usr/bin/dunstctl", "count", "displayed");
-        var history = await _desktop.RunAsync("/usr/bin/dunstctl", "count", "history");
-        return int.TryParse(displayed.Output.Trim(), out var d) && int.TryParse(history.Output.Trim(), out var h) ? d + h : -1;
+        Assert.Contains(new DunstNotification("Logged in", "Logged in as Dr Ada Test - Medical Secretary Access Role - Kent Community Health (RYY).", DesktopNotifier.AppName), bodies);
+        Assert.Contains(new DunstNotification("Ers smartcard", "You are already logged in at another workstation. Remove your card there first, then try again.", DesktopNotifier.AppName), bodies);
+        Assert.Contains(new DunstNotification("Session ended", "Session ended: the card was removed.", DesktopNotifier.AppName), bodies);
     }
 
     [Fact]

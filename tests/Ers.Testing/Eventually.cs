@@ -32,11 +32,11 @@ public static class Eventually
         TrueAsync(() => Task.FromResult(condition()), what, timeout, every);
 
     /// <summary>Like <c>TrueAsync</c>, but answers whether the condition held within the bound instead of throwing.</summary>
-    public static async Task<bool> TryAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    public static async Task<bool> TryAsync(Func<Task<bool>> condition, TimeSpan timeout, TimeSpan? every = null)
     {
         try
         {
-            await TrueAsync(condition, "the condition", timeout);
+            await TrueAsync(condition, "the condition", timeout, every);
             return true;
         }
         catch (TimeoutException)

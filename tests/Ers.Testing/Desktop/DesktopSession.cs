@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Ers.Testing.Processes;
 
 namespace Ers.Testing.Desktop;
@@ -65,6 +66,38 @@ public sealed class DesktopSession : IAsyncDisposable
     /// <summary>Runs a client (dunstctl, dbus-send) in this session; returns its exit code and output.</summary>
     public Task<(int ExitCode, string Output)> RunAsync(string program, params string[] args) =>
         ProcessRunner.RunForResultAsync(program, args, Environment);
+
+    /// <summary>How many notifications dunst has received: those it shows now plus those in its history (expired or closed).</summary>
+    public async Task<int> NotificationCountAsync()
+    {
+        var displayed = await RunAsync("/usr/bin/dunstctl", "count", "displayed");
+        var history = await RunAsync("/usr/bin/dunstctl", "count", "history");
+        return int.TryParse(displayed.Output.Trim(), out var d) && int.TryParse(history.Output.Trim(), out var h) ? d + h : -1;
+    }
+
+    /// <summary>Waits until dunst has received more than <paramref name="count"/> notifications (its count polled every 10 ms).</summary>
+    public Task WaitForNotificationsAsync(int count, TimeSpan timeout, string what) =>
+        Eventually.TrueAsync(async () => await NotificationCountAsync() > count, $"dunst to receive {what}", timeout, TimeSpan.FromMilliseconds(10));
+
+    /// <summary>
+    /// Every notification dunst has received, newest first: closing those it shows moves them into its history,
+    /// which <c>dunstctl history</c> prints as JSON.
+    /// </summary>
+    public async Task<IReadOnlyList<DunstNotification>> CloseAndReadNotificationsAsync()
+    {
+        await RunAsync("/usr/bin/dunstctl", "close-all");
+        var (code, json) = await RunAsync("/usr/bin/dunstctl", "history");
+        if (code != 0)
+        {
+            throw new InvalidOperationException($"dunstctl history failed ({code}): {json}");
+        }
+
+        return JsonDocument.Parse(json).RootElement.GetProperty("data")[0].EnumerateArray()
+            .Select(n => new DunstNotification(Text(n, "summary"), Text(n, "body"), Text(n, "appname")))
+            .ToList();
+
+        static string Text(JsonElement notification, string field) => notification.GetProperty(field).GetProperty("data").GetString() ?? "";
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -84,8 +84,11 @@ public sealed class XvfbDisplay : IAsyncDisposable
     /// <summary>
     /// Waits until a window with this exact title is mapped; returns its id. <paramref name="shownBy"/>, the task
     /// that shows the window (a pinentry question), fails the wait at once when it ends first, with its exception.
+    /// <paramref name="notOfProcess"/>: windows of this process do not count (the dialog before this one, maybe still
+    /// closing; its window id says nothing, as the X server hands the next client the same ids);
+    /// <paramref name="every"/>: how often to look (50 ms unless told; a benchmark looks more often).
     /// </summary>
-    public async Task<string> WaitForWindowAsync(string title, Task? shownBy = null)
+    public async Task<string> WaitForWindowAsync(string title, Task? shownBy = null, int? notOfProcess = null, TimeSpan? every = null)
     {
         ProcessRunner.RequireFile("/usr/bin/xdotool", "xdotool");
         string? id = null;
@@ -97,9 +100,18 @@ public sealed class XvfbDisplay : IAsyncDisposable
                 throw new InvalidOperationException($"The task that shows '{title}' ended before its window appeared on {Display}.");
             }
             var (code, output) = await RunAsync("/usr/bin/xdotool", "search", "--onlyvisible", "--name", $"^{title}$");
-            id = code == 0 ? output.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() : null;
+            id = null;
+            foreach (var window in code == 0 ? output.Split('\n', StringSplitOptions.RemoveEmptyEntries) : [])
+            {
+                if (notOfProcess is null || await WindowProcessAsync(window) != notOfProcess)
+                {
+                    id = window;
+                    break;
+                }
+            }
+
             return id is not null;
-        }, WindowTimeout);
+        }, WindowTimeout, every);
         if (found)
         {
             return id!;
@@ -107,6 +119,13 @@ public sealed class XvfbDisplay : IAsyncDisposable
         // For diagnosis: the names of all windows on the display (a dialog under another title, or none at all).
         var (_, all) = await RunAsync("/usr/bin/xdotool", "search", "--name", ".", "getwindowname", "%@");
         throw new TimeoutException($"No window titled '{title}' appeared on {Display} within {WindowTimeout.TotalSeconds:0} s. Windows: {all.ReplaceLineEndings(" | ")}");
+    }
+
+    /// <summary>The process that owns a window (its _NET_WM_PID, which GTK sets), or null when it names none.</summary>
+    public async Task<int?> WindowProcessAsync(string window)
+    {
+        var (code, output) = await RunAsync("/usr/bin/xdotool", "getwindowpid", window);
+        return code == 0 && int.TryParse(output.Trim(), System.Globalization.CultureInfo.InvariantCulture, out var pid) ? pid : null;
     }
 
     /// <summary>Saves the whole screen as a PNG.</summary>
@@ -194,11 +213,9 @@ public sealed class XvfbDisplay : IAsyncDisposable
     /// <summary>Whether a socket of display <paramref name="number"/> (abstract or in /tmp) is bound, from /proc/net/unix.</summary>
     private static bool Listening(int number)
     {
-        var path = $"/tmp/.X11-unix/X{number}";
         try
         {
-            return File.ReadLines("/proc/net/unix").Any(line => line.EndsWith(" " + path, StringComparison.Ordinal)
-                || line.EndsWith(" @" + path, StringComparison.Ordinal));
+            return BoundSockets(number).Count > 0;
         }
         catch (IOException)
         {
@@ -212,11 +229,9 @@ public sealed class XvfbDisplay : IAsyncDisposable
     /// </summary>
     private static bool OwnsAbstractSocket(int number, int pid)
     {
-        var name = $" @/tmp/.X11-unix/X{number}";
         try
         {
-            var inodes = File.ReadLines("/proc/net/unix").Where(line => line.EndsWith(name, StringComparison.Ordinal))
-                .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[6]).ToHashSet();
+            var inodes = BoundSockets(number).Where(s => s.Abstract).Select(s => s.Inode).ToHashSet();
             return inodes.Count > 0 && Directory.EnumerateFiles($"/proc/{pid}/fd")
                 .Select(fd => new FileInfo(fd).LinkTarget)
                 .Any(target => target is not null && target.StartsWith("socket:[", StringComparison.Ordinal) && inodes.Contains(target[8..^1]));
@@ -225,6 +240,27 @@ public sealed class XvfbDisplay : IAsyncDisposable
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// The unix sockets bound at display <paramref name="number"/>'s path, /tmp/.X11-unix/XN, or at its abstract twin
+    /// @/tmp/.X11-unix/XN, as /proc/net/unix lists them (path last, inode the seventh field): each one's inode and
+    /// whether it is the abstract one.
+    /// </summary>
+    private static List<(string Inode, bool Abstract)> BoundSockets(int number)
+    {
+        var path = $"/tmp/.X11-unix/X{number}";
+        var sockets = new List<(string Inode, bool Abstract)>();
+        foreach (var line in File.ReadLines("/proc/net/unix"))
+        {
+            var isAbstract = line.EndsWith(" @" + path, StringComparison.Ordinal);
+            if (isAbstract || line.EndsWith(" " + path, StringComparison.Ordinal))
+            {
+                sockets.Add((line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[6], isAbstract));
+            }
+        }
+
+        return sockets;
     }
 
     private static void RemoveFiles(int number)

@@ -50,6 +50,18 @@ public sealed class EndToEndStack : IAsyncDisposable
 
     public IServiceProvider Services => _factory!.Services;
 
+    /// <summary>The development PKI <c>ers pki dev</c> made for this stack (cards, workstations, CAs).</summary>
+    public string PkiDirectory => _factory!.PkiDirectory;
+
+    /// <summary>The workstation certificate of <see cref="WorkstationId"/> (PFX, empty password).</summary>
+    public string WorkstationPfx => DevPki.PfxPath(Path.Combine(PkiDirectory, "workstations"), WorkstationId);
+
+    /// <summary>Waits until the directory import has reached <paramref name="userId"/>.</summary>
+    public Task WaitForUserAsync(string userId) => _factory!.WaitForUserAsync(userId);
+
+    /// <summary>The CA that signed the server certificate (PEM): what the agent and a browser trust.</summary>
+    public string ServerCaPath => DevPki.CertificatePath(PkiDirectory, DevPki.ServerCaName);
+
     public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
 
     public IBrowser Browser => _chromium!.Browser;
@@ -69,12 +81,19 @@ public sealed class EndToEndStack : IAsyncDisposable
     /// <summary>Everything the agent printed (never the PIN: LineAgentUi does not echo it).</summary>
     public StringBuilder AgentOutput { get; } = new();
 
-    public static async Task<EndToEndStack> StartAsync(Action<string>? log = null)
+    /// <summary>Starts the stack.</summary>
+    /// <param name="log">Where the PKI set-up lines go.</param>
+    /// <param name="inProcessAgent">
+    /// False: no agent in process and no Playwright-launched Chromium (<see cref="Api"/>, <see cref="Ui"/>,
+    /// <see cref="Browser"/> and the login helpers are then not there): the caller runs the agent as a process of its
+    /// own, as the desktop session test does, and no second agent on pcscd answers its cards.
+    /// </param>
+    public static async Task<EndToEndStack> StartAsync(Action<string>? log = null, bool inProcessAgent = true)
     {
         var stack = new EndToEndStack();
         try
         {
-            await stack.InitializeAsync(log);
+            await stack.InitializeAsync(log, inProcessAgent);
             return stack;
         }
         catch
@@ -84,7 +103,7 @@ public sealed class EndToEndStack : IAsyncDisposable
         }
     }
 
-    private async Task InitializeAsync(Action<string>? log)
+    private async Task InitializeAsync(Action<string>? log, bool inProcessAgent)
     {
         // Both ports are chosen up front: the login URL the agents' API hands out must name the browser endpoint.
         BrowserUrl = new Uri($"https://127.0.0.1:{FreePort.Next()}");
@@ -93,6 +112,11 @@ public sealed class EndToEndStack : IAsyncDisposable
         factory.StartKestrel();
         await factory.WaitForSessionPushAsync();
         await factory.WaitForUserAsync("555294209106");
+        if (!inProcessAgent)
+        {
+            return;
+        }
+
         _chromium = await ChromiumBrowser.LaunchAsync();
         var pki = factory.PkiDirectory;
 

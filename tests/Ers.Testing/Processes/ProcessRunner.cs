@@ -129,4 +129,15 @@ public static class ProcessRunner
         throw new InvalidOperationException(
             $"'{command}' is not on PATH: these tests run a real {package}. Install it with `apt-get install -y {package}`.");
     }
+
+    /// <summary>Writes a script (a test's own launcher or wrapper) that only its owner may read, change and run.</summary>
+    public static void WriteScript(string path, string text)
+    {
+        File.WriteAllText(path, text);
+        // The tests run on Linux only (pcscd, Xvfb, pinentry); the guard is for the platform analyzer.
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
 }
