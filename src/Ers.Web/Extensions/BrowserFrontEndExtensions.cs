@@ -1,3 +1,4 @@
+using Ers.Cluster;
 using Ers.Web.Browser;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -132,7 +133,20 @@ public static class BrowserFrontEndExtensions
     private static async Task ValidateSessionAsync(CookieValidatePrincipalContext context)
     {
         var sessionId = context.Principal?.SessionId();
-        var status = sessionId is null ? null : await context.HttpContext.RequestServices.GetRequiredService<SessionView>().GetAsync(sessionId);
+        SessionStatus? status;
+        try
+        {
+            status = sessionId is null ? null : await context.HttpContext.RequestServices.GetRequiredService<SessionView>().GetAsync(sessionId);
+        }
+        catch (Exception e) when (StoreFailures.IsUnavailable(e) &&
+            context.HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodeReExecuteFeature>() is not null)
+        {
+            // The "service is busy" page for this very outage: shown without the session (its data hidden, its cookie
+            // kept) rather than not at all. Looking the session up again here failed the page into an empty 503.
+            context.RejectPrincipal();
+            return;
+        }
+
         if (status is { IsLive: true })
         {
             context.HttpContext.SetSession(status);
