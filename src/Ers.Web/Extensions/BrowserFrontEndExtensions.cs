@@ -88,7 +88,9 @@ public static class BrowserFrontEndExtensions
     public static WebApplication MapErsBrowserFrontEnd(this WebApplication app)
     {
         // Pages get a page for a bare error status; the agents' API keeps its own problem details.
-        app.UseStatusCodePagesWithReExecute("/status/{0}");
+        // In a scope of its own: the re-executed request authenticates afresh (a request's first, failed authentication
+        // is cached in its scope), so a store outage's "service is busy" page is shown, not an empty 503.
+        app.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true);
         app.Use(StoreOutagePages.InvokeAsync);
         app.Use((context, next) =>
         {
@@ -138,11 +140,11 @@ public static class BrowserFrontEndExtensions
         {
             status = sessionId is null ? null : await context.HttpContext.RequestServices.GetRequiredService<SessionView>().GetAsync(sessionId);
         }
-        catch (Exception e) when (StoreFailures.IsUnavailable(e) &&
-            context.HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodeReExecuteFeature>() is not null)
+        catch (Exception e) when (StoreFailures.IsUnavailable(e) && context.Request.Path.StartsWithSegments("/status"))
         {
-            // The "service is busy" page for this very outage: shown without the session (its data hidden, its cookie
-            // kept) rather than not at all. Looking the session up again here failed the page into an empty 503.
+            // The "service is busy" page for this very outage (the status-code pages re-execute /status/503): shown
+            // without the session (its data hidden, its cookie kept) rather than not at all. Looking the session up
+            // again here failed the page into an empty 503 (Chromium: ERR_HTTP_RESPONSE_CODE_FAILURE).
             context.RejectPrincipal();
             return;
         }
