@@ -1,4 +1,3 @@
-using Ers.Cluster;
 using Ers.Web.Browser;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -134,21 +133,17 @@ public static class BrowserFrontEndExtensions
     /// </summary>
     private static async Task ValidateSessionAsync(CookieValidatePrincipalContext context)
     {
-        var sessionId = context.Principal?.SessionId();
-        SessionStatus? status;
-        try
+        if (StoreOutagePages.IsShowing(context.HttpContext))
         {
-            status = sessionId is null ? null : await context.HttpContext.RequestServices.GetRequiredService<SessionView>().GetAsync(sessionId);
-        }
-        catch (Exception e) when (StoreFailures.IsUnavailable(e) && context.Request.Path.StartsWithSegments("/status"))
-        {
-            // The "service is busy" page for this very outage (the status-code pages re-execute /status/503): shown
-            // without the session (its data hidden, its cookie kept) rather than not at all. Looking the session up
-            // again here failed the page into an empty 503 (Chromium: ERR_HTTP_RESPONSE_CODE_FAILURE).
+            // The "service is busy" page of this very outage (the status-code pages re-execute /status/503): shown
+            // without the session (its data hidden, its cookie kept) and at once, not after a second wait on the
+            // store that just failed.
             context.RejectPrincipal();
             return;
         }
 
+        var sessionId = context.Principal?.SessionId();
+        var status = sessionId is null ? null : await context.HttpContext.RequestServices.GetRequiredService<SessionView>().GetAsync(sessionId);
         if (status is { IsLive: true })
         {
             context.HttpContext.SetSession(status);
