@@ -65,6 +65,11 @@ public static class ClusterHosting
                 silo.AddMemoryGrainStorage(ErsStorage.State);
             }
 
+            if (cluster.DirectoryCacheSize is { } cacheSize)
+            {
+                silo.Configure<GrainDirectoryOptions>(o => o.CacheSize = cacheSize);
+            }
+
             if (cluster.SiloName is not null)
             {
                 silo.Configure<SiloOptions>(o => o.SiloName = cluster.SiloName);

@@ -18,7 +18,8 @@ public sealed record ErsClusterOptions(
     TimeSpan ClientRetryWindow,
     TimeSpan ResponseTimeout,
     TimeSpan ClientResponseTimeout,
-    ClusterTls? Tls = null)
+    ClusterTls? Tls = null,
+    int? DirectoryCacheSize = null)
 {
     public const string Section = "Ers:Cluster";
 
@@ -53,7 +54,12 @@ public sealed record ErsClusterOptions(
             // waiting, and a call lost with a killed silo must not hold the page for longer than the retry window.
             Duration(section, "ClientResponseTimeout", TimeSpan.FromSeconds(2)),
             // Mutual TLS on every Orleans connection when configured (the manifests do): src/Ers.Cluster/ClusterTls.cs.
-            ClusterTls.From(configuration));
+            ClusterTls.From(configuration),
+            // How many grain addresses a silo's directory cache keeps (Orleans' default: 1,000,000). Each costs about
+            // 0.2 KB of heap; a smaller cache means more directory look-ups for calls to grains on other silos.
+            section["DirectoryCacheSize"] is not { Length: > 0 } cacheSize ? null
+            : int.TryParse(cacheSize, System.Globalization.CultureInfo.InvariantCulture, out var size) && size > 0 ? size
+            : throw new ErsConfigurationException($"The setting '{Section}:DirectoryCacheSize' is '{cacheSize}'; it must be a positive whole number."));
     }
 
     private static int Port(IConfigurationSection section, string key, int fallback) =>

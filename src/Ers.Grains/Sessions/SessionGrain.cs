@@ -48,6 +48,7 @@ public sealed class SessionGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _persistedActivity = S.LastActivityAt;
+        ShareText();
         if (IsLive)
         {
             // Once per activation, never per heartbeat: this silo now answers for the session. A fresh activation
@@ -235,7 +236,7 @@ public sealed class SessionGrain(
         {
             BusinessFunction = chosen.Value!.DisplayName,
         });
-        S.BusinessFunctions[application] = function;
+        S.BusinessFunctions[SharedText.Of(application)] = function;
         S.LastActivityAt = time.GetUtcNow();
         await WriteAsync();
         metrics.BusinessFunctionSelected(function);
@@ -388,7 +389,7 @@ public sealed class SessionGrain(
             await _audit.RecordAsync(WithRole(_audit.New(AuditEvent.BusinessFunctionChosen), role) with { BusinessFunction = automatic.DisplayName });
         }
 
-        S.Role = role;
+        S.Role = SharedText.Of(role);
         S.State = SessionState.Active;
         // A role is chosen once, so the list to choose from is not needed again: a live session carries only its role
         // (less memory per resident session, smaller stored state).
@@ -564,6 +565,20 @@ public sealed class SessionGrain(
         else
         {
             _activeSession.Leave();
+        }
+    }
+
+    /// <summary>A state read from storage shares the text many sessions hold alike (SharedText), not its own copies.</summary>
+    private void ShareText()
+    {
+        if (S.Role is { } role)
+        {
+            S.Role = SharedText.Of(role);
+        }
+
+        if (S.BusinessFunctions.Count > 0)
+        {
+            S.BusinessFunctions = SharedText.Of(S.BusinessFunctions);
         }
     }
 

@@ -8,6 +8,11 @@ namespace Ers.Web.Browser;
 /// </summary>
 public static class StoreOutagePages
 {
+    private static readonly object Showing = new();
+
+    /// <summary>True while this request shows the outage page: nothing on it may wait on the stores again.</summary>
+    public static bool IsShowing(HttpContext context) => context.Items.ContainsKey(Showing);
+
     public static async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         try
@@ -18,6 +23,7 @@ public static class StoreOutagePages
         {
             context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(StoreOutagePages))
                 .StoreUnavailable(e, context.Request.Path);
+            context.Items[Showing] = true;
             context.Response.Clear();
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         }

@@ -86,7 +86,9 @@ public static class BrowserFrontEndExtensions
     public static WebApplication MapErsBrowserFrontEnd(this WebApplication app)
     {
         // Pages get a page for a bare error status; the agents' API keeps its own problem details.
-        app.UseStatusCodePagesWithReExecute("/status/{0}");
+        // In a scope of its own: the re-executed request authenticates afresh (a request's first, failed authentication
+        // is cached in its scope), so a store outage's "service is busy" page is shown, not an empty 503.
+        app.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true);
         app.Use(StoreOutagePages.InvokeAsync);
         app.Use((context, next) =>
         {
@@ -130,6 +132,15 @@ public static class BrowserFrontEndExtensions
     /// </summary>
     private static async Task ValidateSessionAsync(CookieValidatePrincipalContext context)
     {
+        if (StoreOutagePages.IsShowing(context.HttpContext))
+        {
+            // The "service is busy" page of this very outage (the status-code pages re-execute /status/503): shown
+            // without the session (its data hidden, its cookie kept) and at once, not after a second wait on the
+            // store that just failed.
+            context.RejectPrincipal();
+            return;
+        }
+
         var sessionId = context.Principal?.SessionId();
         var status = sessionId is null ? null : await context.HttpContext.RequestServices.GetRequiredService<SessionView>().GetAsync(sessionId);
         if (status is { IsLive: true })
