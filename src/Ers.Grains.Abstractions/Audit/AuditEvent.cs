@@ -65,4 +65,17 @@ public enum AuditEvent
     /// the RA's); the card's own <see cref="CardUnblockAuthorized"/> record precedes it.
     /// </summary>
     CardUnblockOrderedByRa = 18,
+
+    /// <summary>
+    /// A Registration Authority previewed a staff directory import (fields as <see cref="SessionsEndedByRa"/>): the
+    /// reason counts the users and role profiles it would change and the live sessions it would end. Nothing changed.
+    /// </summary>
+    DirectoryPreviewedByRa = 22,
+
+    /// <summary>
+    /// A Registration Authority's directory import changed one user's entry (fields as <see cref="SessionsEndedByRa"/>):
+    /// the reason names the user and the role profiles added, removed and changed, and the RA's words. Written before
+    /// the change; each live session it ends has its own <see cref="SessionEnded"/> record (<c>role-removed</c>).
+    /// </summary>
+    DirectoryChangedByRa = 23,
 }
