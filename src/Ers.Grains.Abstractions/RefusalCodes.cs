@@ -69,4 +69,7 @@ public static class RefusalCodes
 
     /// <summary>The directory changed between an import's preview and its apply: preview it again.</summary>
     public const string DirectoryChangedSincePreview = "directory.changed-since-preview";
+
+    /// <summary>An RA's user search by name that is too short or too long.</summary>
+    public const string RaSearchText = "ra.search-text";
 }

@@ -80,4 +80,11 @@ public interface IRegistrationAuthorityGrain : IGrainWithStringKey
     /// </summary>
     [Alias("ApplyDirectoryImport")]
     Task<Outcome<RaDirectoryApplied>> ApplyDirectoryImportAsync(string directoryJson, string fingerprint, string reason);
+
+    /// <summary>
+    /// Users of the RA's organisations whose name matches (every word typed starts a word of the name), by name, at
+    /// most 50. Needs the View permission.
+    /// </summary>
+    [Alias("FindUsers")]
+    Task<Outcome<IReadOnlyList<Staff.StaffIndexEntry>>> FindUsersAsync(string name);
 }

@@ -25,6 +25,8 @@ public sealed class RegistrationAuthorityGrain(
     // An RA's import is a batch of its organisation's changes, not a national file (that is the start-up import).
     private const int MaxDirectoryChars = 1024 * 1024;
 
+    private const int MaxFound = 50;
+
     private readonly Auditor _audit = new(auditTrail, time);
 
     public async Task<Outcome<RaContext>> GetContextAsync()
@@ -338,7 +340,36 @@ public sealed class RegistrationAuthorityGrain(
             ended.AddRange(await applier.ApplyAsync(change.After));
         }
 
+        await applier.FlushIndexAsync();
+
         return Outcome<RaDirectoryApplied>.Success(new RaDirectoryApplied(plan, ended));
+    }
+
+    public async Task<Outcome<IReadOnlyList<StaffIndexEntry>>> FindUsersAsync(string name)
+    {
+        var (ra, refusal) = await ActorAsync();
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var text = name?.Trim() ?? "";
+        if (!ra!.Has(RaPermission.View) || text.Length is < StaffNameSearch.MinLength or > StaffNameSearch.MaxLength)
+        {
+            var denied = ra.Has(RaPermission.View)
+                ? new Refusal(RefusalCodes.RaSearchText, $"Enter {StaffNameSearch.MinLength} to {StaffNameSearch.MaxLength} characters of the name, or the 12-digit user ID.")
+                : RaRules.MayActOnUser(ra, RaPermission.View, null)!;
+            await RefusedAsync(ra, denied, r => r);
+            return denied;
+        }
+
+        var found = new List<StaffIndexEntry>();
+        foreach (var ods in ra.CoveredOdsCodes)
+        {
+            found.AddRange(await GrainFactory.GetGrain<IOrganisationStaffGrain>(ods).FindAsync(text, MaxFound));
+        }
+
+        return Outcome<IReadOnlyList<StaffIndexEntry>>.Success(found.DistinctBy(e => e.UserId).Take(MaxFound).ToList());
     }
 
     private async Task<(DirectoryPlan? Plan, Refusal? Refusal)> PlanAsync(RaContext ra, string directoryJson, Refusal? also = null)

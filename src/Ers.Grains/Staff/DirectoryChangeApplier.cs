@@ -10,10 +10,24 @@ namespace Ers.Grains.Staff;
 /// </summary>
 public sealed class DirectoryChangeApplier(IGrainFactory grains)
 {
+    // The organisations' staff indexes, sent once per organisation by FlushIndexAsync (an import may list thousands).
+    private readonly Dictionary<string, (List<StaffIndexEntry> Present, List<string> Absent)> _index = new(StringComparer.Ordinal);
+
     /// <summary>Replaces the entry; answers the ids of the sessions it ended.</summary>
     public async Task<IReadOnlyList<string>> ApplyAsync(StaffUser after)
     {
         var replaced = await grains.GetGrain<IUserGrain>(after.UserId).ReplaceProfileAsync(after);
+        var now = after.RoleProfiles.Select(p => p.OdsCode).ToHashSet(StringComparer.Ordinal);
+        foreach (var ods in now)
+        {
+            Index(ods).Present.Add(new StaffIndexEntry(after.UserId, after.Name));
+        }
+
+        foreach (var ods in (replaced.Before?.RoleProfiles ?? []).Select(p => p.OdsCode).Where(o => !now.Contains(o)).Distinct())
+        {
+            Index(ods).Absent.Add(after.UserId);
+        }
+
         var stale = DirectoryChangeRules.StaleRoleProfileIds(replaced.Before, after);
         if (stale.Count == 0)
         {
@@ -32,5 +46,26 @@ public sealed class DirectoryChangeApplier(IGrainFactory grains)
         }
 
         return ended;
+    }
+
+    /// <summary>Sends what the entries applied so far changed in each organisation's staff index (one call each).</summary>
+    public async Task FlushIndexAsync()
+    {
+        foreach (var (ods, (present, absent)) in _index)
+        {
+            await grains.GetGrain<IOrganisationStaffGrain>(ods).UpdateAsync(present, absent);
+        }
+
+        _index.Clear();
+    }
+
+    private (List<StaffIndexEntry> Present, List<string> Absent) Index(string ods)
+    {
+        if (!_index.TryGetValue(ods, out var entries))
+        {
+            _index[ods] = entries = ([], []);
+        }
+
+        return entries;
     }
 }

@@ -30,6 +30,8 @@ public sealed class StaffDirectoryImporter(IGrainFactory grains, IAuditTrail aud
             ended += (await applier.ApplyAsync(user)).Count;
         }
 
+        await applier.FlushIndexAsync();
+
         var sessions = ended == 0 ? "" : $"; {ended} live sessions ended (role-removed)";
         await audit.RecordAsync(audit.New(AuditEvent.DirectoryImported, reason: $"{parsed.Users.Count} users from {Path.GetFileName(source)}{sessions}"));
         return parsed;
