@@ -60,4 +60,16 @@ public static class RefusalCodes
 
     /// <summary>An RA action that changes something needs a reason.</summary>
     public const string RaReasonRequired = "ra.reason-required";
+
+    /// <summary>A staff directory file that is not valid (every problem is named); nothing was changed.</summary>
+    public const string DirectoryInvalid = "directory.invalid";
+
+    /// <summary>A staff directory file larger than an RA may import in one go.</summary>
+    public const string DirectoryTooLarge = "directory.too-large";
+
+    /// <summary>The directory changed between an import's preview and its apply: preview it again.</summary>
+    public const string DirectoryChangedSincePreview = "directory.changed-since-preview";
+
+    /// <summary>An RA's user search by name that is too short or too long.</summary>
+    public const string RaSearchText = "ra.search-text";
 }

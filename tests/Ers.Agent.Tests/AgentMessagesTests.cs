@@ -18,6 +18,7 @@ public sealed partial class AgentMessagesTests
     /// </summary>
     private static bool ConsoleOnly(string code) =>
         code.StartsWith("ra.", StringComparison.Ordinal) || code.StartsWith("audit-search.", StringComparison.Ordinal)
+        || code.StartsWith("directory.", StringComparison.Ordinal)
         || code is ApiErrorCodes.SessionRequired or RefusalCodes.CardUnknown;
 
     public static TheoryData<string> AllCodes()

@@ -120,4 +120,48 @@ public sealed class RaConsoleTests(ErsWebHost host)
         await Expect(ra.GetByTestId("audit-download")).ToBeVisibleAsync();
         await PageChecks.CheckAsync(ra, "ra-audit-search");
     }
+
+    [Fact]
+    public async Task An_RA_previews_a_directory_import_then_applies_it_and_the_open_page_of_a_user_whose_role_it_removed_shows_it_within_two_seconds()
+    {
+        static string NewId() => "5553" + Random.Shared.NextInt64(10_000_000, 99_999_999);
+        var kept = new Ers.Staff.RoleProfile(NewId(), "RYY", "Kent Community Health NHS Foundation Trust", "S8000:G8000:R8000", "Clinical Practitioner Access Role", ["B1110"]);
+        var removed = kept with { RoleProfileId = NewId(), JobRoleName = "Admin and Clerical", JobRoleCode = "S8000:G8000:R8001", Activities = ["B1120"] };
+        var user = new Ers.Staff.StaffUser(NewId(), "Dr Dana Whitfield", [kept, removed]);
+        await host.Grains.GetGrain<Ers.Staff.IUserGrain>(user.UserId).ImportAsync(user);
+        var card = await host.StartSessionAsync(user.UserId, removed.RoleProfileId);
+        var userPage = await host.NewPageAsync();
+        await userPage.GotoAsync(await card.LoginLinkAsync());
+        await Expect(userPage).ToHaveURLAsync(new Regex("/provider$"));
+        var ra = await RaOnTheConsoleAsync(HelenBrooks, HelenRaRole);
+        var file = System.Text.Json.JsonSerializer.Serialize(new
+        {
+            users = new[]
+            {
+                new
+                {
+                    uuid = user.UserId, name = user.Name,
+                    roleProfiles = new[] { new { id = kept.RoleProfileId, ods = kept.OdsCode, organisation = kept.OrganisationName, jobRoleCode = kept.JobRoleCode, jobRoleName = kept.JobRoleName, activities = kept.Activities } },
+                },
+            },
+        });
+
+        await ra.GetByRole(AriaRole.Link, new() { Name = "Import directory changes" }).ClickAsync();
+        await ra.GetByLabel("Staff directory file (JSON)").SetInputFilesAsync(new FilePayload { Name = "december.json", MimeType = "application/json", Buffer = System.Text.Encoding.UTF8.GetBytes(file) });
+        await ra.GetByRole(AriaRole.Button, new() { Name = "Preview changes" }).ClickAsync();
+
+        await Expect(ra.GetByRole(AriaRole.Heading, new() { Name = "Check these directory changes" })).ToBeVisibleAsync();
+        await Expect(ra.GetByTestId("profiles-removed")).ToHaveTextAsync("1");
+        await Expect(ra.GetByTestId("sessions-to-end-count")).ToHaveTextAsync("1");
+        await Expect(ra.GetByTestId("removed-" + user.UserId)).ToContainTextAsync(removed.RoleProfileId);
+        await Expect(ra.GetByTestId("session-" + card.SessionId)).ToContainTextAsync("Admin and Clerical");
+        await PageChecks.CheckAsync(ra, "ra-directory-preview");
+        Assert.True((await card.Session.GetAsync())!.IsLive);
+        await ra.GetByLabel("Reason for these changes").FillAsync("leaves the admin team");
+        await ra.GetByRole(AriaRole.Button, new() { Name = "Apply these changes" }).ClickAsync();
+
+        await Expect(userPage.GetByText("Your session has ended: your role profile was removed or changed in the staff directory.")).ToBeVisibleAsync(WithinPromise);
+        await Expect(ra.GetByTestId("directory-applied")).ToContainTextAsync("1 live session(s) ended");
+        Assert.Equal(Ers.Sessions.SessionEndReason.RoleRemoved, (await card.Session.GetAsync())!.EndReason);
+    }
 }

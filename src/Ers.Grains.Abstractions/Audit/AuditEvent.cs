@@ -77,4 +77,17 @@ public enum AuditEvent
     /// <see cref="BackChannelLogoutDelivered"/>, the reason also names the last failure). It is never sent again.
     /// </summary>
     BackChannelLogoutFailed = 20,
+
+    /// <summary>
+    /// A Registration Authority previewed a staff directory import (fields as <see cref="SessionsEndedByRa"/>): the
+    /// reason counts the users and role profiles it would change and the live sessions it would end. Nothing changed.
+    /// </summary>
+    DirectoryPreviewedByRa = 22,
+
+    /// <summary>
+    /// A Registration Authority's directory import changed one user's entry (fields as <see cref="SessionsEndedByRa"/>):
+    /// the reason names the user and the role profiles added, removed and changed, and the RA's words. Written before
+    /// the change; each live session it ends has its own <see cref="SessionEnded"/> record (<c>role-removed</c>).
+    /// </summary>
+    DirectoryChangedByRa = 23,
 }

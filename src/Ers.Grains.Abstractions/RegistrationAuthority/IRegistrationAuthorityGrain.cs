@@ -63,4 +63,28 @@ public interface IRegistrationAuthorityGrain : IGrainWithStringKey
     /// </summary>
     [Alias("AuthorizeUnblock")]
     Task<Outcome<Cards.UnblockOrder>> AuthorizeUnblockAsync(string cardId);
+
+    /// <summary>
+    /// What a staff directory file (docs/directory-format.md) would change, within the RA's organisations: users added
+    /// and removed, role profiles added, removed and changed, and the live sessions that would end. Needs the
+    /// AssignPosition permission; a file naming a role profile at another organisation is refused
+    /// (<c>ra.out-of-scope</c>), an invalid one too (<c>directory.invalid</c>). Changes nothing; audited.
+    /// </summary>
+    [Alias("PreviewDirectoryImport")]
+    Task<Outcome<RaDirectoryPreview>> PreviewDirectoryImportAsync(string directoryJson);
+
+    /// <summary>
+    /// Applies a previewed import: refused (<c>directory.changed-since-preview</c>) unless the directory still gives
+    /// the preview's fingerprint. Each changed user is audited, then stored; their live sessions whose role profile was
+    /// removed or changed end (<c>role-removed</c>); an added role profile is offered at the user's next login.
+    /// </summary>
+    [Alias("ApplyDirectoryImport")]
+    Task<Outcome<RaDirectoryApplied>> ApplyDirectoryImportAsync(string directoryJson, string fingerprint, string reason);
+
+    /// <summary>
+    /// Users of the RA's organisations whose name matches (every word typed starts a word of the name), by name, at
+    /// most 50. Needs the View permission.
+    /// </summary>
+    [Alias("FindUsers")]
+    Task<Outcome<IReadOnlyList<Staff.StaffIndexEntry>>> FindUsersAsync(string name);
 }

@@ -17,4 +17,10 @@ public enum SessionEndReason
 
     /// <summary>A Registration Authority ended the session from the RA console or the admin API (audited with who did it).</summary>
     EndedByRa = 10,
+
+    /// <summary>
+    /// The session's role profile was removed from its user in the staff directory, or changed there (the session's
+    /// copy of it would be stale); audited, with the directory change that caused it.
+    /// </summary>
+    RoleRemoved = 11,
 }

@@ -16,6 +16,7 @@ public static class SessionEndReasons
         SessionEndReason.RoleChanged => "role-changed",
         SessionEndReason.ServerStopped => "server-stopped",
         SessionEndReason.EndedByRa => "ended-by-ra",
+        SessionEndReason.RoleRemoved => "role-removed",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 
@@ -32,6 +33,7 @@ public static class SessionEndReasons
         SessionEndReason.RoleChanged => "you changed role",
         SessionEndReason.ServerStopped => "the service was restarted",
         SessionEndReason.EndedByRa => "your Registration Authority (RA) ended it",
+        SessionEndReason.RoleRemoved => "your role profile was removed or changed in the staff directory",
         _ => "it is no longer valid",
     };
 }

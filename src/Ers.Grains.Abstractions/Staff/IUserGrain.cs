@@ -43,4 +43,12 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>Records the role profile chosen in one of the user's sessions.</summary>
     [Alias("RoleChosen")]
     Task RoleChosenAsync(string roleProfileId);
+
+    /// <summary>
+    /// Replaces the user's name and role profiles in one step, as <see cref="ImportAsync"/>, and answers with the
+    /// entry replaced and the live sessions, so the caller ends those whose role profile was removed or changed (this
+    /// grain does not call them: a session choosing its role calls this grain).
+    /// </summary>
+    [Alias("ReplaceProfile")]
+    Task<ProfileReplaced> ReplaceProfileAsync(StaffUser user);
 }

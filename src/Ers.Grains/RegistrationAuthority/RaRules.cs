@@ -139,6 +139,9 @@ public static class RaRules
             : new Refusal(RefusalCodes.RaReasonRequired, $"Give a reason of 3 to {MaxReasonLength} characters, on one line.");
     }
 
+    /// <summary>Whether the RA may import directory changes (assign or remove positions) for its organisations.</summary>
+    public static Refusal? MayChangeDirectory(RaContext ra) => ra.Has(RaPermission.AssignPosition) ? null : NotPermitted(RaPermission.AssignPosition);
+
     private static Refusal NotAnRa => new(RefusalCodes.RaNotAnRa,
         "Your role does not carry a Registration Authority activity. Log in again and choose your RA role.");
 

@@ -1,6 +1,7 @@
 using Ers.Audit;
 using Ers.Cards;
 using Ers.Grains.Audit;
+using Ers.Grains.Staff;
 using Ers.RegistrationAuthority;
 using Ers.Sessions;
 using Ers.Staff;
@@ -20,6 +21,11 @@ public sealed class RegistrationAuthorityGrain(
 {
     // Ids that arrive from a caller are looked up only when they could be real, so junk never activates a grain.
     private const int MaxIdLength = 128;
+
+    // An RA's import is a batch of its organisation's changes, not a national file (that is the start-up import).
+    private const int MaxDirectoryChars = 1024 * 1024;
+
+    private const int MaxFound = 50;
 
     private readonly Auditor _audit = new(auditTrail, time);
 
@@ -269,6 +275,133 @@ public sealed class RegistrationAuthorityGrain(
             WorkstationId = own.WorkstationId,
         });
         return order;
+    }
+
+    public async Task<Outcome<RaDirectoryPreview>> PreviewDirectoryImportAsync(string directoryJson)
+    {
+        var (ra, refusal) = await ActorAsync();
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var (plan, denied) = await PlanAsync(ra!, directoryJson);
+        if (denied is not null)
+        {
+            return denied;
+        }
+
+        var toEnd = new List<RaSessionRow>();
+        foreach (var change in plan!.Changes)
+        {
+            var stale = change.StaleRoleProfileIds.ToHashSet(StringComparer.Ordinal);
+            if (stale.Count > 0 && await ProfileAsync(change.UserId) is { } user)
+            {
+                toEnd.AddRange((await LiveSessionsAsync(user)).Where(s => DirectoryChangeRules.EndsSession(s, stale)).Select(Row));
+            }
+        }
+
+        await _audit.RecordAsync(Actor(ra!, AuditEvent.DirectoryPreviewedByRa,
+            $"ra.directory-preview users +{plan.Count(DirectoryUserChangeKind.Added)} -{plan.Count(DirectoryUserChangeKind.Removed)} ~{plan.Count(DirectoryUserChangeKind.Changed)}; " +
+            $"role profiles +{plan.ProfilesAdded} -{plan.ProfilesRemoved} ~{plan.ProfilesChanged}; {toEnd.Count} live sessions would end; fingerprint {plan.Fingerprint[..16]}"));
+        return Outcome<RaDirectoryPreview>.Success(new RaDirectoryPreview(plan, toEnd));
+    }
+
+    public async Task<Outcome<RaDirectoryApplied>> ApplyDirectoryImportAsync(string directoryJson, string fingerprint, string reason)
+    {
+        var (ra, refusal) = await ActorAsync();
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var words = RaRules.Reason(reason);
+        var (plan, denied) = await PlanAsync(ra!, directoryJson, words.Refusal);
+        if (denied is not null)
+        {
+            return denied;
+        }
+
+        if (!string.Equals(plan!.Fingerprint, fingerprint, StringComparison.Ordinal))
+        {
+            var changed = new Refusal(RefusalCodes.DirectoryChangedSincePreview,
+                "The directory changed after you previewed this import, or this is not the file you previewed. Nothing was changed: preview it again.");
+            await RefusedAsync(ra!, changed, r => r);
+            return changed;
+        }
+
+        // Each user's change is audited before it is stored; the sessions it ends write their own end records.
+        var applier = new DirectoryChangeApplier(GrainFactory);
+        var ended = new List<string>();
+        foreach (var change in plan.Changes)
+        {
+            var text = $"ra.directory-import {DirectoryChangeRules.Describe(change)}: {words.Value}";
+            await _audit.RecordAsync(Actor(ra!, AuditEvent.DirectoryChangedByRa, text.Length <= 400 ? text : text[..400]));
+            ended.AddRange(await applier.ApplyAsync(change.After));
+        }
+
+        await applier.FlushIndexAsync();
+
+        return Outcome<RaDirectoryApplied>.Success(new RaDirectoryApplied(plan, ended));
+    }
+
+    public async Task<Outcome<IReadOnlyList<StaffIndexEntry>>> FindUsersAsync(string name)
+    {
+        var (ra, refusal) = await ActorAsync();
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var text = name?.Trim() ?? "";
+        if (!ra!.Has(RaPermission.View) || text.Length is < StaffNameSearch.MinLength or > StaffNameSearch.MaxLength)
+        {
+            var denied = ra.Has(RaPermission.View)
+                ? new Refusal(RefusalCodes.RaSearchText, $"Enter {StaffNameSearch.MinLength} to {StaffNameSearch.MaxLength} characters of the name, or the 12-digit user ID.")
+                : RaRules.MayActOnUser(ra, RaPermission.View, null)!;
+            await RefusedAsync(ra, denied, r => r);
+            return denied;
+        }
+
+        var found = new List<StaffIndexEntry>();
+        foreach (var ods in ra.CoveredOdsCodes)
+        {
+            found.AddRange(await GrainFactory.GetGrain<IOrganisationStaffGrain>(ods).FindAsync(text, MaxFound));
+        }
+
+        return Outcome<IReadOnlyList<StaffIndexEntry>>.Success(found.DistinctBy(e => e.UserId).Take(MaxFound).ToList());
+    }
+
+    private async Task<(DirectoryPlan? Plan, Refusal? Refusal)> PlanAsync(RaContext ra, string directoryJson, Refusal? also = null)
+    {
+        var denied = RaRules.MayChangeDirectory(ra) ?? (directoryJson.Length > MaxDirectoryChars
+            ? new Refusal(RefusalCodes.DirectoryTooLarge, $"The file is too large: import at most {MaxDirectoryChars / 1024} KB at a time.")
+            : null) ?? also;
+        DirectoryPlan? plan = null;
+        if (denied is null)
+        {
+            var parsed = StaffDirectoryFile.Parse(directoryJson);
+            if (!parsed.IsValid)
+            {
+                denied = new Refusal(RefusalCodes.DirectoryInvalid,
+                    $"The file is not a valid staff directory, so nothing was changed: {string.Join("; ", parsed.Errors.Take(5))}{(parsed.Errors.Count > 5 ? $"; and {parsed.Errors.Count - 5} more" : "")}.");
+            }
+            else
+            {
+                var current = await Task.WhenAll(parsed.Users.Select(u => Users(u.UserId).GetProfileAsync()));
+                var entries = parsed.Users.Select((u, i) => (u.UserId, current[i])).ToDictionary(e => e.UserId, e => e.Item2, StringComparer.Ordinal);
+                var outcome = DirectoryChangeRules.Plan(parsed.Users, entries, ra.CoveredOdsCodes);
+                denied = outcome.Refusal;
+                plan = outcome.Value;
+            }
+        }
+
+        if (denied is not null)
+        {
+            await RefusedAsync(ra, denied, r => r);
+        }
+
+        return (plan, denied);
     }
 
     private async Task<(CardSnapshot? Card, StaffUser? Holder, Refusal? Refusal)> CardAsync(RaContext ra, string cardId, RaPermission action, Refusal? also = null)

@@ -1,6 +1,5 @@
 using Ers.Audit;
 using Ers.Grains.Audit;
-using Ers.Staff;
 
 namespace Ers.Grains.Staff;
 
@@ -8,7 +7,8 @@ namespace Ers.Grains.Staff;
 public sealed class StaffDirectoryImporter(IGrainFactory grains, IAuditTrail auditTrail, TimeProvider time)
 {
     /// <summary>
-    /// Checks the whole file, then replaces each listed user's profile in one step per user. An invalid file is
+    /// Checks the whole file, then replaces each listed user's profile in one step per user, ending their live
+    /// sessions in a role profile removed or changed (<see cref="DirectoryChangeApplier"/>). An invalid file is
     /// refused whole: no user is touched.
     /// </summary>
     public async Task<DirectoryParseResult> ImportAsync(string json, string source, CancellationToken cancellationToken = default)
@@ -21,13 +21,19 @@ public sealed class StaffDirectoryImporter(IGrainFactory grains, IAuditTrail aud
             return parsed;
         }
 
+        // Each listed user's entry is replaced, and their live sessions in a role profile it removed or changed end.
+        var applier = new DirectoryChangeApplier(grains);
+        var ended = 0;
         foreach (var user in parsed.Users)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            await grains.GetGrain<IUserGrain>(user.UserId).ImportAsync(user);
+            ended += (await applier.ApplyAsync(user)).Count;
         }
 
-        await audit.RecordAsync(audit.New(AuditEvent.DirectoryImported, reason: $"{parsed.Users.Count} users from {Path.GetFileName(source)}"));
+        await applier.FlushIndexAsync();
+
+        var sessions = ended == 0 ? "" : $"; {ended} live sessions ended (role-removed)";
+        await audit.RecordAsync(audit.New(AuditEvent.DirectoryImported, reason: $"{parsed.Users.Count} users from {Path.GetFileName(source)}{sessions}"));
         return parsed;
     }
 

@@ -15,15 +15,19 @@ public sealed class UserGrain(
 {
     public Task<StaffUser?> GetProfileAsync() => Task.FromResult(state.State.Profile);
 
-    public async Task ImportAsync(StaffUser user)
+    public Task ImportAsync(StaffUser user) => ReplaceProfileAsync(user);
+
+    public async Task<ProfileReplaced> ReplaceProfileAsync(StaffUser user)
     {
         if (user.UserId != this.GetPrimaryKeyString())
         {
             throw new ArgumentException("The directory entry belongs to another user.", nameof(user));
         }
 
+        var before = state.State.Profile;
         state.State.Profile = user;
         await state.WriteStateAsync();
+        return new ProfileReplaced(before, state.State.LiveSessions.ToList());
     }
 
     public Task<IReadOnlyList<LiveSessionRef>> GetLiveSessionsAsync() =>

@@ -43,6 +43,15 @@ public static class AdminApi
         api.MapPost("/cards/{cardId}/unblock", AdminApiHandlers.UnblockCardAsync)
             .WithMetadata(new AgentRequestBody(typeof(AdminUnblockRequest))).ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("AdminUnblockCard").WithSummary("Authorise a blocked card's PIN unblock at the RA's own workstation (PUK and new passcode in the agent there).");
+        api.MapPost("/directory/preview", AdminApiHandlers.PreviewDirectoryAsync)
+            .WithMetadata(new AgentRequestBody(typeof(AdminDirectoryPreviewRequest))).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .WithName("AdminPreviewDirectory").WithSummary(
+                "What a staff directory file would change in the RA's organisations (users and role profiles added, removed, changed; live sessions that would end), and the fingerprint to apply it with. Changes nothing.");
+        api.MapPost("/directory/apply", AdminApiHandlers.ApplyDirectoryAsync)
+            .WithMetadata(new AgentRequestBody(typeof(AdminDirectoryApplyRequest)))
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .WithName("AdminApplyDirectory").WithSummary(
+                "Apply a previewed staff directory file (the same file, the preview's fingerprint and a reason): live sessions in a removed or changed role profile end (role-removed).");
         api.MapGet("/audit", AdminApiHandlers.AuditAsync)
             .Produces<Audit.AuditPage>(StatusCodes.Status200OK, "application/json")
             .Produces(StatusCodes.Status200OK, contentType: Audit.Fhir.FhirAuditExport.MediaType)

@@ -16,6 +16,9 @@ public static class AdminApiHandlers
 {
     private const int MaxBody = 4 * 1024;
 
+    // A directory file of up to 1 MB (the silo's limit) in its JSON envelope.
+    private const int MaxDirectoryBody = 1024 * 1024 + 4 * 1024;
+
     // Enums (card state, permissions) as their names: a client keys on them, and numbers would tie it to the enum's order.
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
@@ -76,6 +79,22 @@ public static class AdminApiHandlers
             : Answer(await context.Ra(grains).AuthorizeUnblockAsync(cardId));
     }
 
+    public static async Task<Results<JsonHttpResult<RaDirectoryPreview>, ProblemHttpResult>> PreviewDirectoryAsync(HttpContext context, IGrainFactory grains)
+    {
+        var (body, code) = await AgentRequests.ReadAsync<AdminDirectoryPreviewRequest>(context, MaxDirectoryBody);
+        return body is null
+            ? DirectoryMalformed(code!)
+            : Answer(await context.Ra(grains).PreviewDirectoryImportAsync(body.Directory.GetRawText()));
+    }
+
+    public static async Task<Results<JsonHttpResult<RaDirectoryApplied>, ProblemHttpResult>> ApplyDirectoryAsync(HttpContext context, IGrainFactory grains)
+    {
+        var (body, code) = await AgentRequests.ReadAsync<AdminDirectoryApplyRequest>(context, MaxDirectoryBody);
+        return body is null
+            ? DirectoryMalformed(code!)
+            : Answer(await context.Ra(grains).ApplyDirectoryImportAsync(body.Directory.GetRawText(), body.Fingerprint, body.Reason));
+    }
+
     public static async Task<IResult> AuditAsync(HttpContext context, IGrainFactory grains)
     {
         var fhir = string.Equals(context.Request.Query["format"], "fhir", StringComparison.OrdinalIgnoreCase);
@@ -103,6 +122,10 @@ public static class AdminApiHandlers
     private static ProblemHttpResult Malformed(string code) => Problem(
         code == ApiErrorCodes.RequestTooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest,
         code, "Send a JSON body (application/json) such as {\"reason\": \"card reported lost\"}.");
+
+    private static ProblemHttpResult DirectoryMalformed(string code) => Problem(
+        code == ApiErrorCodes.RequestTooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest,
+        code, "Send a JSON body (application/json): {\"directory\": {\"users\": [...]}} to preview, with \"fingerprint\" and \"reason\" to apply.");
 
     private static ProblemHttpResult Problem(int status, string code, string detail) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: code, type: "urn:ers:problem:" + code,

@@ -10,6 +10,9 @@ public static class RaRefusalStatus
             or RefusalCodes.AuditSearchCursorMalformed or RefusalCodes.AuditSearchCursorOtherSearch => StatusCodes.Status400BadRequest,
         RefusalCodes.CardNotBlocked or RefusalCodes.CardRevoked => StatusCodes.Status409Conflict,
         RefusalCodes.SessionEnded => StatusCodes.Status409Conflict,
+        RefusalCodes.DirectoryInvalid or RefusalCodes.RaSearchText => StatusCodes.Status400BadRequest,
+        RefusalCodes.DirectoryTooLarge => StatusCodes.Status413PayloadTooLarge,
+        RefusalCodes.DirectoryChangedSincePreview => StatusCodes.Status409Conflict,
         _ => StatusCodes.Status403Forbidden,
     };
 }

@@ -163,7 +163,11 @@ public sealed class EndToEndStack : IAsyncDisposable
         InsertAndLogInAsync(CardFor(userId), page, answers);
 
     /// <summary>The whole journey with a card the test holds (one whose PIN it changed, say).</summary>
-    public async Task<CardLogin> InsertAndLogInAsync(VirtualPivCard card, IPage page, params string[] answers)
+    public Task<CardLogin> InsertAndLogInAsync(VirtualPivCard card, IPage page, params string[] answers) =>
+        InsertAndLogInAsync(card, page, 0, answers);
+
+    /// <summary>The whole journey in vpcd reader <paramref name="reader"/> (a second card at the same workstation).</summary>
+    public async Task<CardLogin> InsertAndLogInAsync(VirtualPivCard card, IPage page, int reader, params string[] answers)
     {
         Api.Calls.Clear();
         Ui.Prompts.Clear();
@@ -172,7 +176,7 @@ public sealed class EndToEndStack : IAsyncDisposable
         }
 
         await AnswerAsync(answers);
-        var link = new VpcdCardLink(card, reader: 0);
+        var link = new VpcdCardLink(card, reader);
         var inserted = Stopwatch.GetTimestamp();
         await link.InsertAsync();
         var opened = await NextOpenedUrlAsync(TimeSpan.FromSeconds(30));
