@@ -44,17 +44,32 @@ public sealed class ClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Audit = new FileAuditTrail(_auditPath);
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings).Build();
+        _cluster = await StartSiloAsync(Settings, Audit, Clock);
+    }
+
+    /// <summary>
+    /// One in-process silo with the Ers grain services on <paramref name="settings"/> and memory storage, for tests
+    /// whose settings differ from the shared fixture's (a deployment-wide policy, a signing key): the session rules
+    /// run on <paramref name="clock"/> when given, on the real clock otherwise.
+    /// </summary>
+    public static async Task<InProcessTestCluster> StartSiloAsync(IEnumerable<KeyValuePair<string, string?>> settings, IAuditTrail audit, TimeProvider? clock = null)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddMemoryGrainStorage(ErsStorage.State);
-            silo.Services.AddKeyedSingleton<TimeProvider>(ErsTime.Key, Clock);
-            silo.Services.AddSingleton(Audit);
+            if (clock is not null)
+            {
+                silo.Services.AddKeyedSingleton(ErsTime.Key, clock);
+            }
+
+            silo.Services.AddSingleton(audit);
             silo.Services.AddErsGrainServices(configuration);
         });
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return cluster;
     }
 
     public async Task DisposeAsync()

@@ -11,6 +11,9 @@ public sealed class BackChannelLogoutOptions
 
     public const string SigningKeyFilesKey = "Ers:Oidc:SigningKeyFiles";
 
+    /// <summary>The provider's on/off setting; explicitly off means the silo signs nothing and reads no key file.</summary>
+    public const string ProviderEnabledKey = "Ers:Oidc:Enabled";
+
     /// <summary>The provider's signing keys (PEM, RSA): the first signs. Bound from <see cref="SigningKeyFilesKey"/>.</summary>
     public List<string> SigningKeyFiles { get; set; } = [];
 

@@ -11,7 +11,12 @@ public static class BackChannelLogoutServices
     {
         services.AddOptions<BackChannelLogoutOptions>()
             .Bind(configuration.GetSection(BackChannelLogoutOptions.Section))
-            .Configure(o => o.SigningKeyFiles = configuration.GetSection(BackChannelLogoutOptions.SigningKeyFilesKey).Get<List<string>>() ?? [])
+            // A silo co-hosted by an Ers.Web whose provider is turned off (Ers:Oidc:Enabled=false) has no application
+            // to tell, and its key paths may not exist where it runs: no keys then. A silo of its own leaves the
+            // setting unset and signs with the keys it is given.
+            .Configure(o => o.SigningKeyFiles = configuration.GetValue<bool?>(BackChannelLogoutOptions.ProviderEnabledKey) == false
+                ? []
+                : configuration.GetSection(BackChannelLogoutOptions.SigningKeyFilesKey).Get<List<string>>() ?? [])
             .Validate(o => !o.Validate().Any(), $"Invalid {BackChannelLogoutOptions.Section} settings (or {BackChannelLogoutOptions.SigningKeyFilesKey})")
             .ValidateOnStart();
         services.TryAddSingleton<LogoutTokens>();

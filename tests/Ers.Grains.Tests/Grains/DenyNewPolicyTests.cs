@@ -1,8 +1,6 @@
 using Ers.Audit;
 using Ers.Grains.Audit;
 using Ers.Sessions;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 
 namespace Ers.Grains.Tests.Grains;
@@ -21,16 +19,7 @@ public sealed class DenyNewPolicyTests : IAsyncLifetime
         {
             ["Ers:Sessions:ConcurrentSessionPolicy"] = "DenyNew",
         };
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.AddMemoryGrainStorage(ErsStorage.State);
-            silo.Services.AddSingleton<IAuditTrail>(_audit);
-            silo.Services.AddErsGrainServices(configuration);
-        });
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
+        _cluster = await ClusterFixture.StartSiloAsync(settings, _audit);
     }
 
     public async Task DisposeAsync()

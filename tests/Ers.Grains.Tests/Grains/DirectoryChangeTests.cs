@@ -1,8 +1,8 @@
-using System.Text.Json;
 using Ers.Audit;
 using Ers.Grains.Staff;
 using Ers.Sessions;
 using Ers.Staff;
+using Ers.Testing.Staff;
 
 namespace Ers.Grains.Tests.Grains;
 
@@ -11,7 +11,7 @@ namespace Ers.Grains.Tests.Grains;
 public sealed class DirectoryChangeTests(ClusterFixture fx)
 {
     private Task<DirectoryParseResult> ImportAsync(params StaffUser[] users) =>
-        new StaffDirectoryImporter(fx.Client, fx.Audit, fx.Clock).ImportAsync(Json(users), "change.json");
+        new StaffDirectoryImporter(fx.Client, fx.Audit, fx.Clock).ImportAsync(StaffDirectoryJson.Of(users), "change.json");
 
     [Fact]
     public async Task Removing_the_role_of_a_live_session_ends_it_as_role_removed_with_its_end_record()
@@ -69,22 +69,4 @@ public sealed class DirectoryChangeTests(ClusterFixture fx)
 
         Assert.Equal(SessionEndReason.RoleRemoved, (await journey.Session(choosing).GetAsync())!.EndReason);
     }
-
-    private static string Json(params StaffUser[] users) => JsonSerializer.Serialize(new
-    {
-        users = users.Select(u => new
-        {
-            uuid = u.UserId,
-            name = u.Name,
-            roleProfiles = u.RoleProfiles.Select(p => new
-            {
-                id = p.RoleProfileId,
-                ods = p.OdsCode,
-                organisation = p.OrganisationName,
-                jobRoleCode = p.JobRoleCode,
-                jobRoleName = p.JobRoleName,
-                activities = p.Activities,
-            }),
-        }),
-    });
 }

@@ -3,7 +3,6 @@ using Ers.Grains.Audit;
 using Ers.Grains.Workstations;
 using Ers.Sessions;
 using Ers.Staff;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
@@ -25,17 +24,7 @@ public sealed class EmbeddedStopTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _audit = new FileAuditTrail(_auditPath);
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(ClusterFixture.Settings).Build();
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.AddMemoryGrainStorage(ErsStorage.State);
-            silo.Services.AddKeyedSingleton<TimeProvider>(ErsTime.Key, _clock);
-            silo.Services.AddSingleton<IAuditTrail>(_audit);
-            silo.Services.AddErsGrainServices(configuration);
-        });
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
+        _cluster = await ClusterFixture.StartSiloAsync(ClusterFixture.Settings, _audit, _clock);
     }
 
     [Fact]

@@ -42,16 +42,7 @@ public sealed class BackChannelLogoutGrainTests : IAsyncLifetime
             ["Ers:Oidc:BackChannelLogout:GiveUpAfter"] = "00:00:30",
             ["Ers:Oidc:BackChannelLogout:RequestTimeout"] = "00:00:02",
         };
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.AddMemoryGrainStorage(ErsStorage.State);
-            silo.Services.AddSingleton<IAuditTrail>(_audit);
-            silo.Services.AddErsGrainServices(configuration);
-        });
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
+        _cluster = await ClusterFixture.StartSiloAsync(settings, _audit);
     }
 
     public async Task DisposeAsync()

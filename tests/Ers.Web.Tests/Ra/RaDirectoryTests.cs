@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 using Ers.Audit;
 using Ers.Sessions;
 using Ers.Staff;
+using Ers.Testing.Staff;
 using static Ers.Web.Tests.Ra.RaConsoleHost;
 
 namespace Ers.Web.Tests.Ra;
@@ -45,7 +46,7 @@ public sealed partial class RaDirectoryTests(RaConsoleHost host) : IClassFixture
         var survivor = await host.StartSessionAsync(changing.UserId, kept.RoleProfileId);
         var (ra, _) = await host.LogInAsync(HelenBrooks, HelenRaRole);
         var since = DateTimeOffset.UtcNow;
-        var file = DirectoryJson(changing with { RoleProfiles = [kept, added] }, leaving with { RoleProfiles = [] }, joiner);
+        var file = StaffDirectoryJson.Of(changing with { RoleProfiles = [kept, added] }, leaving with { RoleProfiles = [] }, joiner);
 
         var form = await ra.GetStringAsync("/ra/directory");
         var previewResponse = await ra.PostAsync("/ra/directory?handler=Preview", Upload(form, file));
@@ -104,7 +105,7 @@ public sealed partial class RaDirectoryTests(RaConsoleHost host) : IClassFixture
         var role = Profile("RYY", "B1110");
         var user = await NewUserAsync("Dr Moving", role, Profile("RYY", "B1120"));
         var (ra, _) = await host.LogInAsync(HelenBrooks, HelenRaRole);
-        var file = DirectoryJson(user with { RoleProfiles = [role] });
+        var file = StaffDirectoryJson.Of(user with { RoleProfiles = [role] });
         var form = await ra.GetStringAsync("/ra/directory");
         var preview = await (await ra.PostAsync("/ra/directory?handler=Preview", Upload(form, file))).Content.ReadAsStringAsync();
         var changedMeanwhile = user with { Name = "Dr Moved" };
@@ -122,7 +123,7 @@ public sealed partial class RaDirectoryTests(RaConsoleHost host) : IClassFixture
     public async Task An_RA_of_another_organisation_or_without_the_position_permission_is_refused_a_403_audited()
     {
         var user = await NewUserAsync("Dr Ryy", Profile("RYY", "B1110"));
-        var file = DirectoryJson(user with { RoleProfiles = [] });
+        var file = StaffDirectoryJson.Of(user with { RoleProfiles = [] });
         var (owen, _) = await host.LogInAsync(OwenPrice);
         var (lena, _) = await host.LogInAsync(LenaFischer);
         var since = DateTimeOffset.UtcNow;
@@ -137,7 +138,7 @@ public sealed partial class RaDirectoryTests(RaConsoleHost host) : IClassFixture
         Assert.Equal("0", TestId(await outside.Content.ReadAsStringAsync(), "profiles-removed"));
         Assert.Equal(HttpStatusCode.Forbidden, notPermitted.StatusCode);
         Assert.Contains(">ra.not-permitted<", await notPermitted.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        var giving = DirectoryJson(user with { RoleProfiles = [Profile("RYY", "B1110")] });
+        var giving = StaffDirectoryJson.Of(user with { RoleProfiles = [Profile("RYY", "B1110")] });
         var refused = await owen.PostAsync("/ra/directory?handler=Preview", Upload(await owen.GetStringAsync("/ra/directory"), giving));
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         var body = await refused.Content.ReadAsStringAsync();
@@ -158,7 +159,7 @@ public sealed partial class RaDirectoryTests(RaConsoleHost host) : IClassFixture
         var user = await NewUserAsync("Dr Api", role, removed);
         var session = await host.StartSessionAsync(user.UserId, removed.RoleProfileId);
         var (ra, _) = await host.LogInAsync(HelenBrooks, HelenRaRole);
-        using var directory = JsonDocument.Parse(DirectoryJson(user with { RoleProfiles = [role] }));
+        using var directory = JsonDocument.Parse(StaffDirectoryJson.Of(user with { RoleProfiles = [role] }));
 
         var previewResponse = await ra.PostAsync("/api/admin/v1/directory/preview", JsonContent.Create(new { directory = directory.RootElement }));
         Assert.Equal(HttpStatusCode.OK, previewResponse.StatusCode);
@@ -220,22 +221,4 @@ public sealed partial class RaDirectoryTests(RaConsoleHost host) : IClassFixture
         Regex.Match(page, $"name=\"{Regex.Escape(name)}\" value=\"([^\"]*)\"") is { Success: true } m
             ? WebUtility.HtmlDecode(m.Groups[1].Value)
             : throw new InvalidOperationException($"The page has no field {name}.");
-
-    internal static string DirectoryJson(params StaffUser[] users) => JsonSerializer.Serialize(new
-    {
-        users = users.Select(u => new
-        {
-            uuid = u.UserId,
-            name = u.Name,
-            roleProfiles = u.RoleProfiles.Select(p => new
-            {
-                id = p.RoleProfileId,
-                ods = p.OdsCode,
-                organisation = p.OrganisationName,
-                jobRoleCode = p.JobRoleCode,
-                jobRoleName = p.JobRoleName,
-                activities = p.Activities,
-            }),
-        }),
-    });
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using Ers.Audit;
 using Ers.Staff;
+using Ers.Testing.Staff;
 using static Ers.Web.Tests.Ra.RaConsoleHost;
 
 namespace Ers.Web.Tests.Ra;
@@ -37,9 +38,9 @@ public sealed class RaUserSearchTests(RaConsoleHost host) : IClassFixture<RaCons
         var user = new StaffUser(id, "Dr Ada " + surname, [new(id[..11] + "7", "RYY", "Kent Community Health NHS Foundation Trust", "S8000:G8000:R8000", "Clinical Practitioner Access Role", ["B1110"])]);
         var (ra, _) = await host.LogInAsync(HelenBrooks, HelenRaRole);
 
-        await ApplyAsync(ra, RaDirectoryTests.DirectoryJson(user), "starter");
+        await ApplyAsync(ra, StaffDirectoryJson.Of(user), "starter");
         var added = await ra.GetStringAsync("/ra?user=" + surname);
-        await ApplyAsync(ra, RaDirectoryTests.DirectoryJson(user with { RoleProfiles = [] }), "leaver");
+        await ApplyAsync(ra, StaffDirectoryJson.Of(user with { RoleProfiles = [] }), "leaver");
         var removed = await ra.GetStringAsync("/ra?user=" + surname);
 
         Assert.Contains($"href=\"/ra/users/{id}\"", added, StringComparison.Ordinal);
