@@ -40,8 +40,12 @@ public sealed class XvfbDisplay : IAsyncDisposable
                 {
                     continue;
                 }
+                // -noreset: by default an X server resets each time its last client disconnects, and drops the
+                // clients that connect meanwhile. A display whose only clients come and go (a pinentry per question,
+                // an xdotool per look) then failed a pinentry's gtk_init_check now and then: strace showed its
+                // connect succeed and the curses fallback follow (ERR 83918950 "Inappropriate ioctl for device").
                 var process = HostProcess.Start($"Xvfb :{number}", "/usr/bin/Xvfb", "/",
-                    [$":{number}", "-screen", "0", "1024x768x24", "-nolisten", "tcp"]);
+                    [$":{number}", "-screen", "0", "1024x768x24", "-nolisten", "tcp", "-noreset"]);
                 var socket = $"/tmp/.X11-unix/X{number}";
                 var ready = await Eventually.TryAsync(() => (File.Exists(socket) && OwnsLock(number, process.Pid) && OwnsAbstractSocket(number, process.Pid))
                     || process.HasExited, TimeSpan.FromSeconds(20));
