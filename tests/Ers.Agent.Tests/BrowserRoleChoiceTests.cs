@@ -1,10 +1,6 @@
-using System.IO.Pipelines;
-using System.Text;
 using System.Threading.Channels;
 using Ers.Agent.Api;
 using Ers.Agent.Journey;
-using Ers.Agent.PcSc;
-using Ers.Agent.Ui;
 using Ers.Api;
 using Ers.VirtualCard;
 
@@ -22,16 +18,10 @@ public sealed class BrowserRoleChoiceTests(PcscdFixture pcscd) : IAsyncLifetime
     private static readonly RoleProfileDto Provider = new("555021935108", "RYY", "Kent Community Health", "S8000:G8000:R8001", "Medical Secretary Access Role");
 
     private readonly TestPki _pki = new();
-    private readonly PcScCardReaderService _readers = new(TimeProvider.System);
-    private readonly Pipe _input = new();
-    private readonly StringWriter _output = new();
-    private readonly Channel<AgentNotice> _notices = Channel.CreateUnbounded<AgentNotice>();
     private readonly Channel<Uri> _opened = Channel.CreateUnbounded<Uri>();
-    private readonly CancellationTokenSource _stop = new();
     private FakeErs _ers = null!;
     private HttpAgentApi _api = null!;
-    private LineAgentUi _ui = null!;
-    private Task _agent = Task.CompletedTask;
+    private AgentUnderTest _agent = null!;
 
     private sealed class RecordingBrowser(ChannelWriter<Uri> opened) : IBrowserLauncher
     {
@@ -41,30 +31,20 @@ public sealed class BrowserRoleChoiceTests(PcscdFixture pcscd) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _ = pcscd;
-        await PcscTests.WaitUntilEmptyAsync(_readers, 0);
         _ers = await FakeErs.StartAsync(_pki);
         _ers.Roles = [Referrer, Provider];
         _api = new HttpAgentApi(_ers.BaseAddress, _pki.Workstation, [_pki.Ca]);
-        _ui = new LineAgentUi(new StreamReader(_input.Reader.AsStream()), _output);
-        _ui.Shown += n => _notices.Writer.TryWrite(n);
-        var agent = new AgentJourney(_readers, _api, _ui, new RecordingBrowser(_opened.Writer), TimeSpan.FromSeconds(30),
-            TimeProvider.System, rolesInBrowser: true);
-        _agent = Task.Run(() => agent.RunAsync(_stop.Token));
+        _agent = new AgentUnderTest(_api, TimeSpan.FromSeconds(30), browser: new RecordingBrowser(_opened.Writer), rolesInBrowser: true);
+        await PcscTests.WaitUntilEmptyAsync(_agent.Readers, 0);
+        _agent.Start();
     }
 
     public async Task DisposeAsync()
     {
-        await _stop.CancelAsync();
-        await _agent;
-        await _input.Writer.CompleteAsync();
+        await _agent.DisposeAsync();
         _api.Dispose();
-        _ui.Dispose();
         await _ers.DisposeAsync();
     }
-
-    private Task<AgentNotice> WaitForAsync(Func<AgentNotice, bool> match, string what) =>
-        Eventually.MatchAsync(_notices.Reader, match, $"notice '{what}'", EventProbe.Timeout, _ => { },
-            () => $"Output:\n{_output}\nAgent: {_agent.Status} {_agent.Exception}");
 
     [Fact]
     public async Task Several_roles_open_the_browser_first_and_the_role_chosen_there_becomes_the_agents()
@@ -72,10 +52,10 @@ public sealed class BrowserRoleChoiceTests(PcscdFixture pcscd) : IAsyncLifetime
         var card = new VirtualPivCard(VirtualCardOptions.FromCertificate(TestCards.CreateSelfSigned("CN=Ada Test, SERIALNUMBER=555294209105", false)));
         await using var link = new VpcdCardLink(card, 0);
         await link.InsertAsync();
-        await WaitForAsync(n => n.State == JourneyState.AwaitingPin, "passcode asked");
-        await _input.Writer.WriteAsync(Encoding.UTF8.GetBytes("123456\n"));
+        await _agent.WaitForAsync(n => n.State == JourneyState.AwaitingPin, "passcode asked");
+        await _agent.TypeAsync("123456");
 
-        var choose = await WaitForAsync(n => n.State == JourneyState.SelectingRole, "choose the role");
+        var choose = await _agent.WaitForAsync(n => n.State == JourneyState.SelectingRole, "choose the role");
         Assert.Equal(AgentMessages.ChooseRoleInBrowser, choose.Message);
         var opened = await _opened.Reader.ReadAsync().AsTask().WaitAsync(EventProbe.Timeout);
         Assert.StartsWith(new Uri(_ers.BaseAddress, "/login?ticket=session-").AbsoluteUri, opened.AbsoluteUri, StringComparison.Ordinal);
@@ -85,7 +65,7 @@ public sealed class BrowserRoleChoiceTests(PcscdFixture pcscd) : IAsyncLifetime
 
         _ers.RoleChosenInBrowser = Provider;
 
-        var active = await WaitForAsync(n => n.State == JourneyState.Active, "active");
+        var active = await _agent.WaitForAsync(n => n.State == JourneyState.Active, "active");
         Assert.Equal("Active: Dr Ada Test - Medical Secretary Access Role - Kent Community Health (RYY)", active.Message);
         Assert.DoesNotContain(AgentApiRoutes.SelectRole, _ers.Routes);
         Assert.False(_opened.Reader.TryRead(out _), "the login link was opened twice");

@@ -1,11 +1,7 @@
 using System.Collections.Concurrent;
-using System.IO.Pipelines;
-using System.Text;
 using System.Threading.Channels;
 using Ers.Agent.Api;
 using Ers.Agent.Journey;
-using Ers.Agent.PcSc;
-using Ers.Agent.Ui;
 using Ers.Api;
 using Ers.VirtualCard;
 
@@ -23,43 +19,26 @@ public sealed class HostileServerTests(PcscdFixture pcscd) : IAsyncLifetime
     private static readonly RoleProfileDto Referrer = new("555021935107", "E82665", "Riverside Surgery", "S8000:G8000:R8000", "Clinical Practitioner Access Role");
 
     private readonly TestPki _pki = new();
-    private readonly PcScCardReaderService _readers = new(TimeProvider.System);
-    private readonly Pipe _input = new();
-    private readonly StringWriter _output = new();
-    private readonly Channel<AgentNotice> _notices = Channel.CreateUnbounded<AgentNotice>();
-    private readonly CancellationTokenSource _stop = new();
     private readonly RecordingBrowser _browser = new();
     private FakeErs _ers = null!;
     private HttpAgentApi _api = null!;
-    private LineAgentUi _ui = null!;
-    private Task _agent = Task.CompletedTask;
+    private AgentUnderTest _agent = null!;
 
     public async Task InitializeAsync()
     {
         _ = pcscd;
-        await PcscTests.WaitUntilEmptyAsync(_readers, 0);
         _ers = await FakeErs.StartAsync(_pki);
         _ers.Roles = [Referrer];
         _api = new HttpAgentApi(_ers.BaseAddress, _pki.Workstation, [_pki.Ca]);
-        _ui = new LineAgentUi(new StreamReader(_input.Reader.AsStream()), _output);
-        _ui.Shown += n => _notices.Writer.TryWrite(n);
+        _agent = new AgentUnderTest(_api, TimeSpan.FromMinutes(5), browser: _browser);
+        await PcscTests.WaitUntilEmptyAsync(_agent.Readers, 0);
     }
 
     public async Task DisposeAsync()
     {
-        await _stop.CancelAsync();
-        await _agent;
-        await _input.Writer.CompleteAsync();
+        await _agent.DisposeAsync();
         _api.Dispose();
-        _ui.Dispose();
         await _ers.DisposeAsync();
-        Assert.DoesNotContain("123456", _output.ToString(), StringComparison.Ordinal);
-    }
-
-    private void StartAgent(Uri? browserOrigin = null)
-    {
-        var agent = new AgentJourney(_readers, _api, _ui, _browser, TimeSpan.FromMinutes(5), TimeProvider.System, browserOrigin);
-        _agent = Task.Run(() => agent.RunAsync(_stop.Token));
     }
 
     public static TheoryData<string> HostileChallenges() =>
@@ -85,17 +64,17 @@ public sealed class HostileServerTests(PcscdFixture pcscd) : IAsyncLifetime
             "no token" => c with { ChallengeToken = "" },
             _ => throw new ArgumentOutOfRangeException(nameof(shape)),
         };
-        StartAgent();
+        _agent.Start();
         var card = NewCard();
         await using var link = new VpcdCardLink(card, 0);
         await link.InsertAsync();
 
-        var failed = await WaitForAsync(n => n.State == JourneyState.Failed, "the challenge refused");
+        var failed = await _agent.WaitForAsync(n => n.State == JourneyState.Failed, "the challenge refused");
 
         Assert.Equal(AgentMessages.ChallengeRefused, failed.Message);
         Assert.Equal(0, card.AuthenticateCommandCount);
         Assert.Equal(0, card.PinPresentationCount); // refused before the passcode was asked for
-        Assert.DoesNotContain(_seenStates, s => s == JourneyState.AwaitingPin);
+        Assert.DoesNotContain(_agent.Seen, n => n.State == JourneyState.AwaitingPin);
         Assert.DoesNotContain(AgentApiRoutes.CardAuthenticate, _ers.Routes);
     }
 
@@ -109,32 +88,32 @@ public sealed class HostileServerTests(PcscdFixture pcscd) : IAsyncLifetime
     {
         _ers.LoginUrl = new Uri(link.Replace("{host}", _ers.BaseAddress.Authority, StringComparison.Ordinal)
             .Replace("{hostname}", _ers.BaseAddress.Host, StringComparison.Ordinal));
-        StartAgent();
+        _agent.Start();
         await using var card = new VpcdCardLink(NewCard(), 0);
         await card.InsertAsync();
-        await WaitForAsync(n => n.State == JourneyState.AwaitingPin, "passcode prompt");
-        await TypeAsync("123456");
+        await _agent.WaitForAsync(n => n.State == JourneyState.AwaitingPin, "passcode prompt");
+        await _agent.TypeAsync("123456");
 
-        var refused = await WaitForAsync(n => n.State == JourneyState.Active && n.Level == NoticeLevel.Error, "the link refused");
+        var refused = await _agent.WaitForAsync(n => n.State == JourneyState.Active && n.Level == NoticeLevel.Error, "the link refused");
 
         Assert.Equal(AgentMessages.LoginLinkRefused(_ers.LoginUrl, LoginStatement.Origin(_ers.BaseAddress)), refused.Message);
         Assert.DoesNotContain("ticket", refused.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("/etc/passwd", refused.Message, StringComparison.Ordinal);
         Assert.Empty(_browser.Opened);
-        Assert.DoesNotContain("Open this address", _output.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Open this address", _agent.Output, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task A_login_link_on_the_servers_origin_is_opened_after_a_signed_statement()
     {
-        StartAgent();
+        _agent.Start();
         var card = NewCard(ecc: true);
         await using var link = new VpcdCardLink(card, 0);
         await link.InsertAsync();
-        await WaitForAsync(n => n.State == JourneyState.AwaitingPin, "passcode prompt");
-        await TypeAsync("123456");
+        await _agent.WaitForAsync(n => n.State == JourneyState.AwaitingPin, "passcode prompt");
+        await _agent.TypeAsync("123456");
 
-        await WaitForAsync(n => n.Message.StartsWith(AgentMessages.ActivePrefix, StringComparison.Ordinal), "active");
+        await _agent.WaitForAsync(n => n.Message.StartsWith(AgentMessages.ActivePrefix, StringComparison.Ordinal), "active");
         var opened = await _browser.NextAsync();
 
         // The stand-in verified the card's signature over the statement it rebuilt (its origin, this CN, the card).
@@ -147,37 +126,30 @@ public sealed class HostileServerTests(PcscdFixture pcscd) : IAsyncLifetime
     {
         var pages = new Uri("https://pages.ers.test:5080");
         _ers.LoginUrl = new Uri(_ers.BaseAddress, "/login?ticket=on-the-api-origin");
-        StartAgent(pages);
+        _agent.Start(pages);
         await using (var first = new VpcdCardLink(NewCard(), 0))
         {
             await first.InsertAsync();
-            await WaitForAsync(n => n.State == JourneyState.AwaitingPin, "passcode prompt");
-            await TypeAsync("123456");
-            await WaitForAsync(n => n.State == JourneyState.Active && n.Level == NoticeLevel.Error, "the API origin's link refused");
+            await _agent.WaitForAsync(n => n.State == JourneyState.AwaitingPin, "passcode prompt");
+            await _agent.TypeAsync("123456");
+            await _agent.WaitForAsync(n => n.State == JourneyState.Active && n.Level == NoticeLevel.Error, "the API origin's link refused");
             Assert.Empty(_browser.Opened);
             await first.RemoveAsync();
         }
 
-        await PcscTests.WaitUntilEmptyAsync(_readers, 0);
+        await PcscTests.WaitUntilEmptyAsync(_agent.Readers, 0);
         _ers.LoginUrl = new Uri(pages, "/login?ticket=on-the-pages-origin");
         await using var second = new VpcdCardLink(NewCard(), 0);
         await second.InsertAsync();
-        await WaitForAsync(n => n.State == JourneyState.AwaitingPin, "second passcode prompt");
-        await TypeAsync("123456");
+        await _agent.WaitForAsync(n => n.State == JourneyState.AwaitingPin, "second passcode prompt");
+        await _agent.TypeAsync("123456");
 
         Assert.Equal(_ers.LoginUrl, await _browser.NextAsync());
     }
 
-    private readonly ConcurrentQueue<JourneyState> _seenStates = new();
-
     private static VirtualPivCard NewCard(bool ecc = false) =>
         new(VirtualCardOptions.FromCertificate(TestCards.CreateSelfSigned("CN=Ada Test, SERIALNUMBER=555294209105", ecc)));
 
-    private async Task TypeAsync(string line) => await _input.Writer.WriteAsync(Encoding.UTF8.GetBytes(line + "\n"));
-
-    private Task<AgentNotice> WaitForAsync(Func<AgentNotice, bool> match, string what) =>
-        Eventually.MatchAsync(_notices.Reader, match, $"notice '{what}'", EventProbe.Timeout, n => _seenStates.Enqueue(n.State),
-            () => $"Output:\n{_output}\nAgent: {_agent.Status} {_agent.Exception}");
 
     private sealed class RecordingBrowser : IBrowserLauncher
     {

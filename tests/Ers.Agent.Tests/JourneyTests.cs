@@ -1,10 +1,5 @@
-using System.IO.Pipelines;
-using System.Text;
-using System.Threading.Channels;
 using Ers.Agent.Api;
 using Ers.Agent.Journey;
-using Ers.Agent.PcSc;
-using Ers.Agent.Ui;
 using Ers.Api;
 using Ers.VirtualCard;
 using Microsoft.Extensions.Time.Testing;
@@ -23,41 +18,28 @@ public sealed class JourneyTests(PcscdFixture pcscd) : IAsyncLifetime
     private static readonly RoleProfileDto Provider = new("555021935108", "RYY", "Kent Community Health", "S8000:G8000:R8001", "Medical Secretary Access Role");
 
     private readonly TestPki _pki = new();
-    private readonly PcScCardReaderService _readers = new(TimeProvider.System);
     private readonly FakeTimeProvider _time = new();
-    private readonly Pipe _input = new();
-    private readonly StringWriter _output = new();
-    private readonly Channel<AgentNotice> _notices = Channel.CreateUnbounded<AgentNotice>();
-    private readonly CancellationTokenSource _stop = new();
-    private readonly List<AgentNotice> _seen = [];
     private FakeErs _ers = null!;
     private HttpAgentApi _api = null!;
-    private LineAgentUi _ui = null!;
-    private Task _agent = Task.CompletedTask;
+    private AgentUnderTest _agent = null!;
 
     public async Task InitializeAsync()
     {
         _ = pcscd;
-        await PcscTests.WaitUntilEmptyAsync(_readers, 0);
-        await PcscTests.WaitUntilEmptyAsync(_readers, 1);
         _ers = await FakeErs.StartAsync(_pki);
         _ers.Roles = [Referrer, Provider];
         _api = new HttpAgentApi(_ers.BaseAddress, _pki.Workstation, [_pki.Ca]);
-        _ui = new LineAgentUi(new StreamReader(_input.Reader.AsStream()), _output);
-        _ui.Shown += n => _notices.Writer.TryWrite(n);
-        var agent = new AgentJourney(_readers, _api, _ui, browser: null, HeartbeatInterval, _time);
-        _agent = Task.Run(() => agent.RunAsync(_stop.Token));
+        _agent = new AgentUnderTest(_api, HeartbeatInterval, _time);
+        await PcscTests.WaitUntilEmptyAsync(_agent.Readers, 0);
+        await PcscTests.WaitUntilEmptyAsync(_agent.Readers, 1);
+        _agent.Start();
     }
 
     public async Task DisposeAsync()
     {
-        await _stop.CancelAsync();
-        await _agent;
-        await _input.Writer.CompleteAsync();
+        await _agent.DisposeAsync();
         _api.Dispose();
-        _ui.Dispose();
         await _ers.DisposeAsync();
-        Assert.DoesNotContain("123456", _output.ToString(), StringComparison.Ordinal);
     }
 
     private static VirtualPivCard NewCard(bool ecc = false, MalformedAnswers malformed = MalformedAnswers.None)
@@ -67,14 +49,8 @@ public sealed class JourneyTests(PcscdFixture pcscd) : IAsyncLifetime
         return new VirtualPivCard(options);
     }
 
-    private async Task TypeAsync(string line) => await _input.Writer.WriteAsync(Encoding.UTF8.GetBytes(line + "\n"));
-
-    private Task<AgentNotice> WaitForAsync(Func<AgentNotice, bool> match, string what) =>
-        Eventually.MatchAsync(_notices.Reader, match, $"notice '{what}'", EventProbe.Timeout, _seen.Add,
-            () => $"Output:\n{_output}\nAgent: {_agent.Status} {_agent.Exception}");
-
     private Task<AgentNotice> WaitForStateAsync(string reader, JourneyState state) =>
-        WaitForAsync(n => n.Reader == reader && n.State == state, $"{reader} {state}");
+        _agent.WaitForAsync(n => n.Reader == reader && n.State == state, $"{reader} {state}");
 
     [Theory]
     [InlineData(false)]
@@ -87,15 +63,15 @@ public sealed class JourneyTests(PcscdFixture pcscd) : IAsyncLifetime
 
         var ask = await WaitForStateAsync(link.ReaderName, JourneyState.AwaitingPin);
         Assert.Contains("3 tries left", ask.Message, StringComparison.Ordinal);
-        await TypeAsync("111111");
-        var wrong = await WaitForAsync(n => n.Level == NoticeLevel.Warning, "wrong passcode");
+        await _agent.TypeAsync("111111");
+        var wrong = await _agent.WaitForAsync(n => n.Level == NoticeLevel.Warning, "wrong passcode");
         Assert.Equal(AgentMessages.WrongPin(2), wrong.Message);
-        await TypeAsync("123456");
+        await _agent.TypeAsync("123456");
         await WaitForStateAsync(link.ReaderName, JourneyState.SelectingRole);
-        await TypeAsync("2");
-        var active = await WaitForAsync(n => n.State == JourneyState.Active && n.Message.StartsWith("Active:", StringComparison.Ordinal), "active");
+        await _agent.TypeAsync("2");
+        var active = await _agent.WaitForAsync(n => n.State == JourneyState.Active && n.Message.StartsWith("Active:", StringComparison.Ordinal), "active");
         Assert.Equal("Active: Dr Ada Test - Medical Secretary Access Role - Kent Community Health (RYY)", active.Message);
-        var url = await WaitForAsync(n => n.Message.StartsWith("Open this address", StringComparison.Ordinal), "login URL");
+        var url = await _agent.WaitForAsync(n => n.Message.StartsWith("Open this address", StringComparison.Ordinal), "login URL");
         Assert.Contains(new Uri(_ers.BaseAddress, "/login?ticket=session-").AbsoluteUri, url.Message, StringComparison.Ordinal);
         Assert.Equal(2, card.PinPresentationCount);
         Assert.False(card.PinVerified); // cleared as soon as the challenge was signed
@@ -128,20 +104,20 @@ public sealed class JourneyTests(PcscdFixture pcscd) : IAsyncLifetime
         await link.InsertAsync();
 
         await WaitForStateAsync(link.ReaderName, JourneyState.Unblocking);
-        await TypeAsync("1234");     // too short for a PUK: asked again, not sent
-        await WaitForAsync(n => n.Message == AgentMessages.PukShape, "PUK shape");
-        await TypeAsync("11111111"); // the wrong PUK
-        await TypeAsync("654321");
-        await TypeAsync("654321");
+        await _agent.TypeAsync("1234");     // too short for a PUK: asked again, not sent
+        await _agent.WaitForAsync(n => n.Message == AgentMessages.PukShape, "PUK shape");
+        await _agent.TypeAsync("11111111"); // the wrong PUK
+        await _agent.TypeAsync("654321");
+        await _agent.TypeAsync("654321");
 
-        var refused = await WaitForAsync(n => n.Reader == link.ReaderName && n.State == JourneyState.Blocked, "still blocked");
+        var refused = await _agent.WaitForAsync(n => n.Reader == link.ReaderName && n.State == JourneyState.Blocked, "still blocked");
         Assert.Equal(AgentMessages.WrongPuk(2), refused.Message);
         await _ers.WaitForCallAsync(AgentApiRoutes.CardUnblocked);
         Assert.Equal(CardUnblockOutcome.WrongPuk, Assert.Single(_ers.UnblockReports).Outcome);
         Assert.Equal((0, 2, 1), (card.PinTriesLeft, card.PukTriesLeft, card.ResetRetryCounterCount));
         Assert.Equal(0, card.PinPresentationCount);
-        Assert.DoesNotContain("11111111", _output.ToString(), StringComparison.Ordinal);
-        Assert.DoesNotContain("654321", _output.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("11111111", _agent.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("654321", _agent.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -158,10 +134,10 @@ public sealed class JourneyTests(PcscdFixture pcscd) : IAsyncLifetime
                 Assert.Equal(AgentMessages.EnterPin(triesLeft), ask.Message);
                 Assert.Contains(triesLeft == 1 ? "(1 try left)" : $"({triesLeft} tries left)", ask.Message, StringComparison.Ordinal);
             }
-            await TypeAsync("000000");
+            await _agent.TypeAsync("000000");
             if (triesLeft > 1)
             {
-                await WaitForAsync(n => n.Level == NoticeLevel.Warning && n.Message == AgentMessages.WrongPin(triesLeft - 1), "wrong passcode");
+                await _agent.WaitForAsync(n => n.Level == NoticeLevel.Warning && n.Message == AgentMessages.WrongPin(triesLeft - 1), "wrong passcode");
             }
         }
         var blocked = await WaitForStateAsync(link.ReaderName, JourneyState.Blocked);
@@ -175,13 +151,13 @@ public sealed class JourneyTests(PcscdFixture pcscd) : IAsyncLifetime
         await link.RemoveAsync();
         var removed = await WaitForStateAsync(link.ReaderName, JourneyState.Waiting);
         Assert.Equal(AgentMessages.CardRemoved, removed.Message); // there was no session to end
-        await PcscTests.WaitUntilEmptyAsync(_readers, 0);
+        await PcscTests.WaitUntilEmptyAsync(_agent.Readers, 0);
         await using var again = new VpcdCardLink(card, 0);
         await again.InsertAsync();
         await WaitForStateAsync(again.ReaderName, JourneyState.Blocked);
         Assert.Equal(3, card.PinPresentationCount);
         Assert.Equal(5, card.VerifyCommandCount); // only the status query that reports "blocked"
-        Assert.DoesNotContain(_seen.SkipWhile(n => n.State != JourneyState.Waiting), n => n.State == JourneyState.AwaitingPin);
+        Assert.DoesNotContain(_agent.Seen.SkipWhile(n => n.State != JourneyState.Waiting), n => n.State == JourneyState.AwaitingPin);
     }
 
     [Theory]
@@ -194,12 +170,12 @@ public sealed class JourneyTests(PcscdFixture pcscd) : IAsyncLifetime
         await using var link = new VpcdCardLink(card, 0);
         await link.InsertAsync();
         await WaitForStateAsync(link.ReaderName, JourneyState.AwaitingPin);
-        await TypeAsync(pin);
-        var refused = await WaitForAsync(n => n.Level == NoticeLevel.Warning, "passcode shape");
+        await _agent.TypeAsync(pin);
+        var refused = await _agent.WaitForAsync(n => n.Level == NoticeLevel.Warning, "passcode shape");
         Assert.Equal(AgentMessages.PinShape, refused.Message);
         Assert.Equal(0, card.PinPresentationCount);
         Assert.Equal(3, card.PinTriesLeft);
-        await TypeAsync("123456");
+        await _agent.TypeAsync("123456");
         await WaitForStateAsync(link.ReaderName, JourneyState.SelectingRole);
         Assert.Equal(1, card.PinPresentationCount);
     }
@@ -214,7 +190,7 @@ public sealed class JourneyTests(PcscdFixture pcscd) : IAsyncLifetime
             Assert.Contains("cannot be understood", failed.Message, StringComparison.Ordinal);
         }
         await WaitForStateAsync("Virtual PCD 00 00", JourneyState.Waiting);
-        await PcscTests.WaitUntilEmptyAsync(_readers, 0);
+        await PcscTests.WaitUntilEmptyAsync(_agent.Readers, 0);
         await using var good = new VpcdCardLink(NewCard(), 0);
         await good.InsertAsync();
         await WaitForStateAsync(good.ReaderName, JourneyState.AwaitingPin);
@@ -229,11 +205,11 @@ public sealed class JourneyTests(PcscdFixture pcscd) : IAsyncLifetime
         await first.InsertAsync();
         await WaitForStateAsync(first.ReaderName, JourneyState.AwaitingPin);
         await second.InsertAsync();
-        await TypeAsync("123456");
-        await WaitForAsync(n => n.Reader == first.ReaderName && n.Message.StartsWith("Active:", StringComparison.Ordinal), "first active");
+        await _agent.TypeAsync("123456");
+        await _agent.WaitForAsync(n => n.Reader == first.ReaderName && n.Message.StartsWith("Active:", StringComparison.Ordinal), "first active");
         await WaitForStateAsync(second.ReaderName, JourneyState.AwaitingPin);
-        await TypeAsync("123456");
-        await WaitForAsync(n => n.Reader == second.ReaderName && n.Message.StartsWith("Active:", StringComparison.Ordinal), "second active");
+        await _agent.TypeAsync("123456");
+        await _agent.WaitForAsync(n => n.Reader == second.ReaderName && n.Message.StartsWith("Active:", StringComparison.Ordinal), "second active");
 
         await first.RemoveAsync();
         await _ers.WaitForCallAsync(AgentApiRoutes.CardRemoved);
@@ -264,19 +240,19 @@ public sealed class JourneyTests(PcscdFixture pcscd) : IAsyncLifetime
         await using var link = new VpcdCardLink(card, 0) { Log = log.Enqueue };
         await link.InsertAsync();
         await WaitForStateAsync(link.ReaderName, JourneyState.AwaitingPin);
-        await TypeAsync("123456");
+        await _agent.TypeAsync("123456");
         await verified.Task.WaitAsync(EventProbe.Timeout);
         Assert.True(card.PinVerified);
 
         var resetsBefore = log.Count(e => e == "reset");
         release.SetResult();
         await WaitForStateAsync(link.ReaderName, JourneyState.SelectingRole);
-        await TypeAsync("1");
-        await WaitForAsync(n => n.Message.StartsWith("Open this address", StringComparison.Ordinal), "login URL");
+        await _agent.TypeAsync("1");
+        await _agent.WaitForAsync(n => n.Message.StartsWith("Open this address", StringComparison.Ordinal), "login URL");
 
         // The journey released the card with a reset: the card reports the passcode not verified.
         Assert.True(log.Count(e => e == "reset") > resetsBefore, string.Join(", ", log));
-        await using var after = await _readers.ConnectAsync(link.ReaderName, default);
+        await using var after = await _agent.Readers.ConnectAsync(link.ReaderName, default);
         var piv = new Ers.Agent.Piv.PivCard(after);
         await piv.SelectAsync(default);
         var status = await piv.GetPinStatusAsync(default);

@@ -1,11 +1,6 @@
-using System.IO.Pipelines;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
-using System.Threading.Channels;
 using Ers.Agent.Api;
 using Ers.Agent.Journey;
-using Ers.Agent.PcSc;
-using Ers.Agent.Ui;
 using Ers.Cards;
 using Ers.Sessions;
 using Ers.Tools.Pki;
@@ -23,39 +18,26 @@ public sealed class ServerFollowingTests(PcscdFixture pcscd, ServerFollowingHost
 {
     private const string AmeliaHart = "555294209105";
     private static readonly TimeSpan Configured = TimeSpan.FromSeconds(1);
-    private readonly PcScCardReaderService _readers = new(TimeProvider.System);
-    private readonly Pipe _input = new();
-    private readonly StringWriter _output = new();
-    private readonly Channel<AgentNotice> _notices = Channel.CreateUnbounded<AgentNotice>();
-    private readonly List<AgentNotice> _seen = [];
-    private readonly CancellationTokenSource _stop = new();
     private HttpAgentApi _http = null!;
     private RecordingAgentApi _api = null!;
-    private LineAgentUi _ui = null!;
-    private AgentJourney _agent = null!;
-    private Task _running = Task.CompletedTask;
+    private AgentUnderTest _agent = null!;
+    private AgentJourney _journey = null!;
 
     public async Task InitializeAsync()
     {
         _ = pcscd;
-        await PcscTests.WaitUntilEmptyAsync(_readers, 0);
         _http = new HttpAgentApi(ers.AgentUrl, ers.Workstation1,
             [X509CertificateLoader.LoadCertificateFromFile(DevPki.CertificatePath(ers.Directory, DevPki.ServerCaName))]);
         _api = new RecordingAgentApi(_http);
-        _ui = new LineAgentUi(new StreamReader(_input.Reader.AsStream()), TextWriter.Synchronized(_output));
-        _ui.Shown += n => _notices.Writer.TryWrite(n);
-        _agent = new AgentJourney(_readers, _api, _ui, browser: null, Configured, TimeProvider.System);
-        _running = Task.Run(() => _agent.RunAsync(_stop.Token));
+        _agent = new AgentUnderTest(_api, Configured);
+        await PcscTests.WaitUntilEmptyAsync(_agent.Readers, 0);
+        _journey = _agent.Start();
     }
 
     public async Task DisposeAsync()
     {
-        await _stop.CancelAsync();
-        await _running;
-        await _input.Writer.CompleteAsync();
+        await _agent.DisposeAsync();
         _http.Dispose();
-        _ui.Dispose();
-        Assert.DoesNotContain("123456", _output.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -68,14 +50,14 @@ public sealed class ServerFollowingTests(PcscdFixture pcscd, ServerFollowingHost
             PrivateKey = issued.Certificate.GetRSAPrivateKey()!,
             CardGuid = VirtualCardOptions.CardGuidFrom(Guid.Parse(issued.CardId)),
         }), 0);
-        await TypeAsync("123456");
+        await _agent.TypeAsync("123456");
         await link.InsertAsync();
-        await WaitForAsync(n => n.State == JourneyState.Active && n.Message.StartsWith(AgentMessages.ActivePrefix, StringComparison.Ordinal), "Active");
+        await _agent.WaitForAsync(n => n.State == JourneyState.Active && n.Message.StartsWith(AgentMessages.ActivePrefix, StringComparison.Ordinal), "Active");
         var first = _api.LastSessionToken!;
 
         // The server's period (a third of its 6 s timeout), not the configured 1 s, once Ers has answered.
         await Eventually.TrueAsync(() => _api.Heartbeats.Count(h => h.Request.SessionTokens.Contains(first)) >= 3, "three heartbeats", TimeSpan.FromSeconds(30));
-        Assert.Equal(ServerFollowingHost.HeartbeatTimeout / 3, _agent.HeartbeatPeriod);
+        Assert.Equal(ServerFollowingHost.HeartbeatTimeout / 3, _journey.HeartbeatPeriod);
         var beats = _api.Heartbeats.Where(h => h.Request.SessionTokens.Contains(first)).ToList();
         Assert.All(beats, b => Assert.Equal((ServerFollowingHost.HeartbeatTimeout, ServerFollowingHost.HeartbeatTimeout / 3),
             (b.Answer.HeartbeatTimeout, b.Answer.HeartbeatPeriod)));
@@ -85,34 +67,34 @@ public sealed class ServerFollowingTests(PcscdFixture pcscd, ServerFollowingHost
         // The clinician logs in somewhere else: the server ends this session, the agent is told in the next answer.
         var card = await ers.Grains.GetGrain<ICardGrain>(issued.CardId).GetAsync();
         await ers.Grains.GetGrain<ISessionGrain>(card.SessionId!).EndAsync(SessionEndReason.Superseded);
-        var ended = await WaitForAsync(n => n.State == JourneyState.Ended, "session ended");
+        var ended = await _agent.WaitForAsync(n => n.State == JourneyState.Ended, "session ended");
         Assert.Equal($"Your session has ended: you logged in somewhere else. {AgentJourney.LogInAgainHint}", ended.Message);
         Assert.Equal(NoticeLevel.Warning, ended.Level);
-        Assert.False(_agent.HasSession);
+        Assert.False(_journey.HasSession);
         var endedAt = _api.Heartbeats.Count;
-        await Task.Delay(_agent.HeartbeatPeriod * 2);
+        await Task.Delay(_journey.HeartbeatPeriod * 2);
         Assert.DoesNotContain(_api.Heartbeats.Skip(endedAt), h => h.Request.SessionTokens.Contains(first));
 
         // The card stays in: the explicit action (the icon's "Log in again") starts the next login.
-        await TypeAsync("123456");
-        Assert.Equal([link.ReaderName], await _agent.LogInAgainAsync());
-        await WaitForAsync(n => n.State == JourneyState.Active && n.Message.StartsWith(AgentMessages.ActivePrefix, StringComparison.Ordinal), "Active again");
+        await _agent.TypeAsync("123456");
+        Assert.Equal([link.ReaderName], await _journey.LogInAgainAsync());
+        await _agent.WaitForAsync(n => n.State == JourneyState.Active && n.Message.StartsWith(AgentMessages.ActivePrefix, StringComparison.Ordinal), "Active again");
         var second = _api.LastSessionToken!;
         Assert.NotEqual(first, second);
-        Assert.True(_agent.HasSession);
+        Assert.True(_journey.HasSession);
         var session = await ers.Grains.GetGrain<ISessionGrain>((await ers.Grains.GetGrain<ICardGrain>(issued.CardId).GetAsync()).SessionId!).GetAsync();
         Assert.Equal(SessionState.Active, session!.State);
-        Assert.DoesNotContain(_seen, n => n.Message.StartsWith("Card removed", StringComparison.Ordinal));
+        Assert.DoesNotContain(_agent.Seen, n => n.Message.StartsWith("Card removed", StringComparison.Ordinal));
 
         // The agent's own "Log out" ends it at Ers as a logout; the card still in, the next login is ready again.
-        await _agent.LogOutAsync(CancellationToken.None);
-        var loggedOut = await WaitForAsync(n => n.State == JourneyState.Ended, "logged out");
+        await _journey.LogOutAsync(CancellationToken.None);
+        var loggedOut = await _agent.WaitForAsync(n => n.State == JourneyState.Ended, "logged out");
         Assert.Equal($"{AgentJourney.LoggedOut} {AgentJourney.LogInAgainHint}", loggedOut.Message);
         Assert.Equal([second], _api.LoggedOut);
         Assert.Equal((SessionState.Ended, SessionEndReason.Logout), await StateAsync(session.SessionId));
 
         await link.RemoveAsync();
-        var removed = await WaitForAsync(n => n.Message.StartsWith("Card removed", StringComparison.Ordinal), "card removed");
+        var removed = await _agent.WaitForAsync(n => n.Message.StartsWith("Card removed", StringComparison.Ordinal), "card removed");
         Assert.Equal(AgentMessages.CardRemoved, removed.Message);
     }
 
@@ -121,14 +103,4 @@ public sealed class ServerFollowingTests(PcscdFixture pcscd, ServerFollowingHost
         var snapshot = await ers.Grains.GetGrain<ISessionGrain>(sessionId).GetAsync();
         return (snapshot!.State, snapshot.EndReason);
     }
-
-    private async Task TypeAsync(string line)
-    {
-        await _input.Writer.WriteAsync(Encoding.UTF8.GetBytes(line + "\n"));
-        await _input.Writer.FlushAsync();
-    }
-
-    private Task<AgentNotice> WaitForAsync(Func<AgentNotice, bool> match, string what) =>
-        Eventually.MatchAsync(_notices.Reader, match, $"notice '{what}'", TimeSpan.FromSeconds(30), _seen.Add,
-            () => $"Output:\n{_output}\nAgent: {_running.Status} {_running.Exception}");
 }

@@ -1,11 +1,6 @@
-using System.IO.Pipelines;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
-using System.Threading.Channels;
 using Ers.Agent.Api;
 using Ers.Agent.Journey;
-using Ers.Agent.PcSc;
-using Ers.Agent.Ui;
 using Ers.Agent.Ui.Desktop;
 using Ers.Cards;
 using Ers.Sessions;
@@ -25,27 +20,18 @@ namespace Ers.Agent.Tests;
 public sealed class StatusMenuTests(PcscdFixture pcscd, AgentHost ers) : IClassFixture<AgentHost>, IAsyncLifetime
 {
     private const string AmeliaHart = "555294209105";
-    private readonly PcScCardReaderService _readers = new(TimeProvider.System);
-    private readonly Pipe _input = new();
-    private readonly StringWriter _output = new();
-    private readonly Channel<AgentNotice> _notices = Channel.CreateUnbounded<AgentNotice>();
-    private readonly List<AgentNotice> _seen = [];
-    private readonly CancellationTokenSource _stop = new();
     private DesktopSession _desktop = null!;
     private Tmds.DBus.Connection _connection = null!;
     private DesktopNotifier _notifier = null!;
     private StatusIcon _icon = null!;
     private HttpAgentApi _http = null!;
-    private LineAgentUi _lines = null!;
-    private AgentJourney _agent = null!;
-    private Task _running = Task.CompletedTask;
+    private AgentUnderTest _agent = null!;
 
     private string Item => $"org.kde.StatusNotifierItem-{Environment.ProcessId}-1";
 
     public async Task InitializeAsync()
     {
         _ = pcscd;
-        await PcscTests.WaitUntilEmptyAsync(_readers, 0);
         _desktop = await DesktopSession.StartAsync();
         _connection = new Tmds.DBus.Connection(_desktop.BusAddress);
         await _connection.ConnectAsync();
@@ -54,25 +40,20 @@ public sealed class StatusMenuTests(PcscdFixture pcscd, AgentHost ers) : IClassF
         _notifier = new DesktopNotifier(_desktop.BusAddress);
         _http = new HttpAgentApi(ers.AgentUrl, ers.Workstation1,
             [X509CertificateLoader.LoadCertificateFromFile(DevPki.CertificatePath(ers.Directory, DevPki.ServerCaName))]);
-        _lines = new LineAgentUi(new StreamReader(_input.Reader.AsStream()), TextWriter.Synchronized(_output));
-        _lines.Shown += n => _notices.Writer.TryWrite(n);
-        _agent = new AgentJourney(_readers, _http, new IconFollowingUi(_lines, _icon), browser: null, TimeSpan.FromSeconds(30), TimeProvider.System);
+        _agent = new AgentUnderTest(_http, TimeSpan.FromSeconds(30), ui: lines => new IconFollowingUi(lines, _icon));
+        await PcscTests.WaitUntilEmptyAsync(_agent.Readers, 0);
+        var journey = _agent.Start();
         // The same actions the agent's host attaches.
-        _icon.Menu.Attach(StatusMenuActions.For(_agent, _icon, _notifier, _stop));
-        _running = Task.Run(() => _agent.RunAsync(_stop.Token));
+        _icon.Menu.Attach(StatusMenuActions.For(journey, _icon, _notifier, _agent.Stop));
     }
 
     public async Task DisposeAsync()
     {
-        await _stop.CancelAsync();
-        await _running;
-        await _input.Writer.CompleteAsync();
+        await _agent.DisposeAsync();
         _http.Dispose();
-        _lines.Dispose();
         await _notifier.DisposeAsync();
         _connection.Dispose();
         await _desktop.DisposeAsync();
-        Assert.DoesNotContain("123456", _output.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -93,7 +74,7 @@ public sealed class StatusMenuTests(PcscdFixture pcscd, AgentHost ers) : IClassF
             PrivateKey = issued.Certificate.GetRSAPrivateKey()!,
             CardGuid = VirtualCardOptions.CardGuidFrom(Guid.Parse(issued.CardId)),
         }), 0);
-        await TypeAsync("123456");
+        await _agent.TypeAsync("123456");
         await link.InsertAsync();
         await WaitForActiveAsync();
         var first = (await ers.Grains.GetGrain<ICardGrain>(issued.CardId).GetAsync()).SessionId!;
@@ -101,7 +82,7 @@ public sealed class StatusMenuTests(PcscdFixture pcscd, AgentHost ers) : IClassF
 
         // Log out: the session ends at Ers (as a logout), the card stays in, the icon says so.
         await ClickAsync(StatusMenu.LogOutId);
-        var ended = await WaitForAsync(n => n.State == JourneyState.Ended, "logged out");
+        var ended = await _agent.WaitForAsync(n => n.State == JourneyState.Ended, "logged out");
         Assert.StartsWith(AgentJourney.LoggedOut, ended.Message, StringComparison.Ordinal);
         Assert.Equal((SessionState.Ended, SessionEndReason.Logout), await StateAsync(first));
         Assert.Contains("\"Session ended\"", await DBusAsync("/StatusNotifierItem", "org.freedesktop.DBus.Properties.Get",
@@ -110,7 +91,7 @@ public sealed class StatusMenuTests(PcscdFixture pcscd, AgentHost ers) : IClassF
         Assert.True(await EnabledAsync(StatusMenu.LogInAgainId));
 
         // Log in again, with the card never pulled.
-        await TypeAsync("123456");
+        await _agent.TypeAsync("123456");
         await ClickAsync(StatusMenu.LogInAgainId);
         await WaitForActiveAsync();
         var second = (await ers.Grains.GetGrain<ICardGrain>(issued.CardId).GetAsync()).SessionId!;
@@ -126,7 +107,7 @@ public sealed class StatusMenuTests(PcscdFixture pcscd, AgentHost ers) : IClassF
 
         // Quit: logs out first, then the agent stops.
         await ClickAsync(StatusMenu.QuitId);
-        await _running.WaitAsync(TimeSpan.FromSeconds(30));
+        await _agent.Running.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal((SessionState.Ended, SessionEndReason.Logout), await StateAsync(second));
     }
 
@@ -156,16 +137,6 @@ public sealed class StatusMenuTests(PcscdFixture pcscd, AgentHost ers) : IClassF
         return (snapshot!.State, snapshot.EndReason);
     }
 
-    private async Task TypeAsync(string line)
-    {
-        await _input.Writer.WriteAsync(Encoding.UTF8.GetBytes(line + "\n"));
-        await _input.Writer.FlushAsync();
-    }
-
     private Task<AgentNotice> WaitForActiveAsync() =>
-        WaitForAsync(n => n.State == JourneyState.Active && n.Message.StartsWith(AgentMessages.ActivePrefix, StringComparison.Ordinal), "Active");
-
-    private Task<AgentNotice> WaitForAsync(Func<AgentNotice, bool> match, string what) =>
-        Eventually.MatchAsync(_notices.Reader, match, $"notice '{what}'", TimeSpan.FromSeconds(30), _seen.Add,
-            () => $"Output:\n{_output}\nAgent: {_running.Status} {_running.Exception}");
+        _agent.WaitForAsync(n => n.State == JourneyState.Active && n.Message.StartsWith(AgentMessages.ActivePrefix, StringComparison.Ordinal), "Active");
 }
