@@ -242,20 +242,12 @@ public sealed class PostgresAuditTrailTests(PostgresFixture postgres) : IClassFi
     public async Task The_ers_tool_migrates_as_the_deployment_job_runs_it()
     {
         await using var db = await postgres.NewDatabaseAsync();
-        var ers = Ers.Testing.Processes.BuildOutput.Tool;
-        var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(ers);
-        info.ArgumentList.Add("audit");
-        info.ArgumentList.Add("migrate");
         // As the Kubernetes Job passes it: the connection string in the environment, never on the command line.
-        info.Environment["ConnectionStrings__Audit"] = db.ConnectionString;
+        var (exitCode, output) = await Ers.Testing.Processes.ProcessRunner.RunForResultAsync("dotnet",
+            [Ers.Testing.Processes.BuildOutput.Tool, "audit", "migrate"],
+            new Dictionary<string, string> { ["ConnectionStrings__Audit"] = db.ConnectionString });
 
-        using var process = System.Diagnostics.Process.Start(info)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        var error = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-
-        Assert.True(process.ExitCode == 0, $"ers audit migrate exited with {process.ExitCode}: {output}{error}");
+        Assert.True(exitCode == 0, $"ers audit migrate exited with {exitCode}: {output}");
         Assert.Contains("now at version", output, StringComparison.Ordinal);
         Assert.Equal(AuditSchema.LatestVersion, await new AuditSchemaMigrator(db).CurrentVersionAsync());
     }

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Ers.Testing.Processes;
 
-namespace Ers.Observability.Tests;
+namespace Ers.Testing.Servers;
 
 /// <summary>
 /// A real Prometheus (the Debian package's <c>/usr/bin/prometheus</c>) on a free 127.0.0.1 port with a throwaway
@@ -98,7 +98,7 @@ public sealed class PrometheusServer : IAsyncDisposable
     }
 
     /// <summary>Evaluates an instant query; fails with Prometheus' own error text when the expression is wrong.</summary>
-    public async Task<IReadOnlyList<Sample>> QueryAsync(string expr)
+    public async Task<IReadOnlyList<PrometheusSample>> QueryAsync(string expr)
     {
         using var response = await Http.GetAsync($"api/v1/query?query={Uri.EscapeDataString(expr)}");
         var body = await response.Content.ReadAsStringAsync();
@@ -112,11 +112,11 @@ public sealed class PrometheusServer : IAsyncDisposable
         var type = data.GetProperty("resultType").GetString();
         if (type == "scalar")
         {
-            return [new Sample(new Dictionary<string, string>(), ParseValue(data.GetProperty("result")[1]))];
+            return [new PrometheusSample(new Dictionary<string, string>(), ParseValue(data.GetProperty("result")[1]))];
         }
 
         return data.GetProperty("result").EnumerateArray()
-            .Select(r => new Sample(
+            .Select(r => new PrometheusSample(
                 r.GetProperty("metric").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!),
                 ParseValue(r.GetProperty("value")[1])))
             .ToList();

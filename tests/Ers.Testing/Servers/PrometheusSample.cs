@@ -1,7 +1,7 @@
-namespace Ers.Observability.Tests;
+namespace Ers.Testing.Servers;
 
 /// <summary>One series of an instant-query answer.</summary>
-public sealed record Sample(IReadOnlyDictionary<string, string> Labels, double Value)
+public sealed record PrometheusSample(IReadOnlyDictionary<string, string> Labels, double Value)
 {
     public string Label(string name) => Labels.TryGetValue(name, out var value) ? value : "";
 }
