@@ -70,7 +70,8 @@ public sealed class CertificateAuthority(X509Certificate2 certificate)
         X509KeyUsageFlags keyUsage,
         IEnumerable<string> extendedKeyUsages,
         X509Extension? subjectAlternativeName = null,
-        IEnumerable<string>? crlUrls = null)
+        IEnumerable<string>? crlUrls = null,
+        IEnumerable<string>? caIssuersUrls = null)
     {
         var request = key switch
         {
@@ -103,6 +104,13 @@ public sealed class CertificateAuthority(X509Certificate2 certificate)
         {
             request.CertificateExtensions.Add(
                 CertificateRevocationListBuilder.BuildCrlDistributionPointExtension(urls, false));
+        }
+
+        // Authority Information Access, where a chain builder allowed to download would fetch the issuer from.
+        var issuers = caIssuersUrls?.ToList();
+        if (issuers is { Count: > 0 })
+        {
+            request.CertificateExtensions.Add(new X509AuthorityInformationAccessExtension(null, issuers, false));
         }
 
         // The issuer's RSA key signs with PKCS#1 v1.5 whatever the subject's key type is.

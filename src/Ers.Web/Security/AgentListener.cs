@@ -20,7 +20,8 @@ internal static class AgentListener
     /// Declares the listeners when the agents' own (<paramref name="api"/>) or the ingress port (<paramref name="ingress"/>)
     /// is configured, with the browser endpoints of <c>Urls</c> beside them.
     /// </summary>
-    public static void Configure(WebApplicationBuilder builder, AgentApiOptions api, AgentApiOrigin origin, IngressOptions ingress, IngressTrust trust)
+    public static void Configure(WebApplicationBuilder builder, AgentApiOptions api, AgentApiOrigin origin, IngressOptions ingress, IngressTrust trust,
+        X509Certificate2Collection workstationRoots)
     {
         var browserUrls = (builder.Configuration["urls"] ?? string.Empty)
             .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -52,8 +53,14 @@ internal static class AgentListener
                     listen.UseHttps(agentCertificate!, https =>
                     {
                         https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
-                        // Trust is decided by the certificate handler against the workstation CAs, which Kestrel does not know.
+                        // Trust is decided per request (WorkstationIdentity): the issuer check, then the certificate
+                        // handler against the workstation CAs, so a refusal is a problem answer with a code, counted.
                         https.AllowAnyClientCertificate();
+                        // The TLS stack still builds a chain for any certificate presented, before that: offline. Its
+                        // default fetches the issuer a certificate's AIA names and checks revocation online, both at
+                        // URLs the client chose (revocation is Ers's own CRL store's, src/Ers.Web/Security/CrlStore.cs).
+                        https.CheckCertificateRevocation = false;
+                        https.OnAuthenticate = (_, tls) => tls.CertificateChainPolicy = OfflineChain.Policy(workstationRoots);
                     });
                 });
             }
@@ -67,6 +74,9 @@ internal static class AgentListener
                         // No certificate or another one: the handshake fails, and no request is ever read.
                         https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
                         https.ClientCertificateValidation = (certificate, _, _) => trust.IsIngressCertificate(certificate);
+                        // The chain the TLS stack builds before that check, offline (as on the agents' port).
+                        https.CheckCertificateRevocation = false;
+                        https.OnAuthenticate = (_, tls) => tls.CertificateChainPolicy = trust.HandshakePolicy();
                     });
                     // After the handshake: only connections that presented the ingress's certificate are marked.
                     listen.Use(next => connection =>

@@ -87,6 +87,7 @@ public static class CardAuthenticationServices
         services.AddSingleton(origin);
         services.AddSingleton(ingress);
         services.AddSingleton(ingressTrust);
+        services.AddSingleton(new WorkstationAuthorities(workstationRoots));
         services.AddSingleton(sp => new CardCrls(new CrlStore(Clock(sp))));
         services.AddSingleton(sp => new WorkstationCrls(new CrlStore(Clock(sp))));
         services.AddSingleton(sp => new CardCertificateValidator(cards, cardRoots, intermediates,
@@ -120,7 +121,7 @@ public static class CardAuthenticationServices
         });
         if (api.HttpsUrl is { Length: > 0 } || ingress.HttpsUrl is { Length: > 0 })
         {
-            AgentListener.Configure(builder, api, origin, ingress, ingressTrust);
+            AgentListener.Configure(builder, api, origin, ingress, ingressTrust, workstationRoots);
         }
         services.AddSingleton<AgentApiHandlers>(sp => ActivatorUtilities.CreateInstance<AgentApiHandlers>(sp, Clock(sp)));
         services.AddOpenApi(o => o.AddOperationTransformer(AgentRequestBody.DescribeAsync));

@@ -30,15 +30,20 @@ public sealed class IngressTrust(X509Certificate2Collection authorities, IReadOn
             return false;
         }
 
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(authorities);
-        // The ingress's certificate is internal and short-lived; it is withdrawn by replacing the CA's Secret.
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.DisableCertificateDownloads = true;
+        // Issued by the ingress CA itself, or no chain is built for it. Offline and without revocation: the ingress's
+        // certificate is internal and short-lived; it is withdrawn by replacing the CA's Secret.
+        if (!OfflineChain.IsIssuedByOneOf(certificate, authorities))
+        {
+            return false;
+        }
+
+        using var chain = new X509Chain { ChainPolicy = OfflineChain.Policy(authorities) };
         chain.ChainPolicy.ApplicationPolicy.Add(new Oid(CardAuthenticationOptions.ClientAuthenticationOid));
         return chain.Build(certificate);
     }
+
+    /// <summary>The policy of the chain the TLS stack builds for the ingress port's client certificate: offline, the ingress CA alone.</summary>
+    public X509ChainPolicy HandshakePolicy() => OfflineChain.Policy(authorities);
 
     /// <summary>Set on a connection of the ingress port once its handshake succeeded.</summary>
     internal sealed class IngressConnection

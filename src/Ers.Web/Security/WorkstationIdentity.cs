@@ -23,10 +23,13 @@ public static class WorkstationIdentity
     internal static void Configure(CertificateAuthenticationOptions options, X509Certificate2Collection roots,
         Func<CrlStore> crls, Func<StaleCrlPolicy> staleCrl)
     {
+        // The handler builds its chain with a policy of its own that allows downloads (these options cannot turn them
+        // off), so AuthenticateAsync lets through to it only certificates a workstation CA signed itself: their issuer
+        // is in CustomTrustStore and nothing is missing to fetch. Revocation is our own CRL store's, below.
         options.AllowedCertificateTypes = CertificateTypes.Chained;
         options.ChainTrustValidationMode = X509ChainTrustMode.CustomRootTrust;
         options.CustomTrustStore = roots;
-        options.RevocationMode = X509RevocationMode.NoCheck; // our own CRL store, below
+        options.RevocationMode = X509RevocationMode.NoCheck;
         options.ValidateCertificateUse = true; // clientAuth EKU
         options.ValidateValidityPeriod = true;
         options.Events = new CertificateAuthenticationEvents
@@ -41,11 +44,7 @@ public static class WorkstationIdentity
                     return Task.CompletedTask;
                 }
 
-                using var chain = new X509Chain();
-                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                chain.ChainPolicy.CustomTrustStore.AddRange(roots);
-                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                chain.ChainPolicy.DisableCertificateDownloads = true;
+                using var chain = new X509Chain { ChainPolicy = OfflineChain.Policy(roots) };
                 if (!chain.Build(certificate) || chain.ChainElements.Count < 2)
                 {
                     context.Fail("The workstation certificate does not chain to a workstation CA.");
@@ -118,6 +117,15 @@ public static class WorkstationIdentity
     /// </summary>
     public static async Task<(string? WorkstationId, string? Code, int Status)> AuthenticateAsync(HttpContext context)
     {
+        // Before the handler and its chain build: a certificate no workstation CA signed is refused by a name compare
+        // and a signature check, so nothing it names (AIA caIssuers, CRL distribution points) is ever fetched.
+        if (context.Connection.ClientCertificate is { } presented
+            && !OfflineChain.IsIssuedByOneOf(presented, context.RequestServices.GetRequiredService<WorkstationAuthorities>().Roots))
+        {
+            Refused(context, "The workstation certificate was not issued by a workstation CA.");
+            return (null, ApiErrorCodes.ClientCertificateInvalid, StatusCodes.Status403Forbidden);
+        }
+
         var result = await context.AuthenticateAsync(Scheme);
         if (result.Succeeded && result.Principal is { } principal && principal.FindFirst(WorkstationIdClaim)?.Value is { } id)
         {
@@ -131,12 +139,15 @@ public static class WorkstationIdentity
 
         if (result.Failure is { } failure)
         {
-            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(WorkstationIdentity))
-                .WorkstationCertificateRefused(context.Connection.RemoteIpAddress, failure.Message);
+            Refused(context, failure.Message);
         }
 
         return result.None && context.Connection.ClientCertificate is null
             ? (null, ApiErrorCodes.ClientCertificateMissing, StatusCodes.Status401Unauthorized)
             : (null, ApiErrorCodes.ClientCertificateInvalid, StatusCodes.Status403Forbidden);
     }
+
+    private static void Refused(HttpContext context, string reason) =>
+        context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(WorkstationIdentity))
+            .WorkstationCertificateRefused(context.Connection.RemoteIpAddress, reason);
 }
