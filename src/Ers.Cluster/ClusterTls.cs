@@ -87,6 +87,8 @@ public sealed class ClusterTls
         chain.ChainPolicy.CustomTrustStore.Add(Authority);
         // Member certificates are short-lived and replaced with the Secret; there is no CRL for them.
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        // Whoever reaches a silo port chooses the certificate: never fetch the issuers it names (AIA).
+        chain.ChainPolicy.DisableCertificateDownloads = true;
         chain.ChainPolicy.VerificationTime = _time.GetUtcNow().UtcDateTime;
         chain.ChainPolicy.ApplicationPolicy.Add(new Oid(ServerAuthOid));
         chain.ChainPolicy.ApplicationPolicy.Add(new Oid(ClientAuthOid));

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Ers.Agent.Api;
 using Ers.Api;
 
@@ -15,6 +16,32 @@ public sealed class HttpAgentApiTests
         var ex = await Assert.ThrowsAsync<AgentApiException>(() => api.HeartbeatAsync(new HeartbeatRequest([]), default));
         Assert.Equal(AgentApiException.Unreachable, ex.Code);
         Assert.Empty(ers.Heartbeats);
+    }
+
+    [Fact]
+    public async Task A_server_certificate_whose_issuer_is_missing_is_refused_and_the_url_it_names_is_never_fetched()
+    {
+        // Issue 13: a hostile server chooses its certificate. One whose issuer the agent lacks names where to get it
+        // (AIA caIssuers); a chain builder allowed to download would fetch it from the workstation, on the server's
+        // word. The agent builds every chain offline.
+        await using var trap = new CountingHttpServer();
+        var pki = new TestPki(serverIssuerUrl: trap.NewUrl("intermediate.crt"));
+        await using var ers = await FakeErs.StartAsync(pki);
+        var before = trap.Requests.Count; // the stand-in's own start may look for its chain
+
+        using var api = new HttpAgentApi(ers.BaseAddress, pki.Workstation, [pki.Ca]);
+        var ex = await Assert.ThrowsAsync<AgentApiException>(() => api.HeartbeatAsync(new HeartbeatRequest([]), default));
+
+        Assert.Equal(AgentApiException.Unreachable, ex.Code);
+        Assert.Empty(ers.Heartbeats);
+        Assert.Equal(before, trap.Requests.Count);
+        // The test can fail: a chain allowed to download does go to the URL for this certificate.
+        using var online = new X509Chain();
+        online.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        online.ChainPolicy.CustomTrustStore.Add(pki.Ca);
+        online.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        Assert.False(online.Build(pki.Server));
+        Assert.True(await Eventually.TryAsync(() => trap.Requests.Count > before, TimeSpan.FromSeconds(30)), "the online chain fetched nothing");
     }
 
     [Fact]

@@ -28,6 +28,13 @@ public sealed class HttpAgentApi : IAgentApi, IDisposable
         WorkstationId = workstationCertificate.GetNameInfo(X509NameType.SimpleName, false) is { Length: > 0 } id
             ? id
             : throw new ArgumentException("The workstation certificate names no workstation (CN).", nameof(workstationCertificate));
+        var handshakeChain = new X509ChainPolicy
+        {
+            TrustMode = X509ChainTrustMode.CustomRootTrust,
+            RevocationMode = X509RevocationMode.NoCheck,
+            DisableCertificateDownloads = true,
+        };
+        handshakeChain.CustomTrustStore.AddRange(serverTrust);
         var handler = new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
@@ -36,6 +43,9 @@ public sealed class HttpAgentApi : IAgentApi, IDisposable
             {
                 ClientCertificateContext = SslStreamCertificateContext.Create(workstationCertificate, additionalCertificates: null, offline: true),
                 RemoteCertificateValidationCallback = ValidateServer,
+                // The handshake's own chain (the one handed to ValidateServer) is built offline too: a hostile
+                // server's certificate names URLs that a chain builder allowed to download would fetch.
+                CertificateChainPolicy = handshakeChain,
             },
         };
         _client = new HttpClient(handler) { BaseAddress = server, Timeout = timeout ?? TimeSpan.FromSeconds(30) };
@@ -147,6 +157,8 @@ public sealed class HttpAgentApi : IAgentApi, IDisposable
         custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         custom.ChainPolicy.CustomTrustStore.AddRange(_serverTrust);
         custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        // A hostile server chooses its certificate: the workstation never fetches the issuers it names (AIA).
+        custom.ChainPolicy.DisableCertificateDownloads = true;
         if (chain is not null)
         {
             // Intermediates the server sent along.
