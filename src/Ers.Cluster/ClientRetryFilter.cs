@@ -16,7 +16,7 @@ namespace Ers.Cluster;
 /// <see cref="IdempotentAttribute">[Idempotent]</see> (a read, a heartbeat, an end of a session), whose short
 /// per-attempt timeout leaves room for a second attempt after a first lost with a killed silo.</item>
 /// <item>Inside a <see cref="GrainCallBudget"/> (every HTTP request to a web node) the request's deadline bounds all
-/// its calls together: each attempt waits at most what is left, a retry starts only while an attempt still fits, and
+/// its calls together: each attempt is waited on at most for what is left, a retry starts only while an attempt still fits, and
 /// once the budget is spent the call fails at once with <see cref="StoreUnavailableException"/>. One-way calls are
 /// sent whatever is left: nothing waits on them.</item>
 /// <item>Outside one (a hosted service) each call has its own <see cref="ErsClusterOptions.ClientRetryWindow"/>: an
@@ -43,7 +43,6 @@ internal sealed partial class ClientRetryFilter(ErsClusterOptions options, TimeP
 
     private async Task InvokeWithinAsync(IOutgoingGrainCallContext context, GrainCallBudget budget, bool idempotent)
     {
-        var own = context.Request.GetDefaultResponseTimeout() ?? options.ClientResponseTimeout;
         var delay = FirstDelay;
         Exception? last = null;
         while (true)
@@ -53,18 +52,19 @@ internal sealed partial class ClientRetryFilter(ErsClusterOptions options, TimeP
                 throw Exhausted(context, budget, last);
             }
 
-            var timeout = budget.AttemptTimeout(own);
             Task? call = null;
             try
             {
                 call = context.Invoke();
-                // Orleans gives up on the attempt after its own response timeout; a shorter wait is the budget's cut.
-                await (timeout < own ? call.WaitAsync(timeout, time) : call);
+                // Orleans ends the attempt at its response timeout (found by a sweep once a second, so a 1 s attempt
+                // may take up to 2 s); the budget's deadline may come first. An attempt is never sent again before it
+                // ended: Orleans refuses a second Invoke of a call still in flight.
+                await call.WaitAsync(budget.Remaining, time);
                 return;
             }
             catch (TimeoutException e) when (call is { IsCompleted: false })
             {
-                // The attempt still waits (and may still run, as after any timeout): stop waiting, answer now.
+                // The budget ran out while the attempt still waits (it may still run, as after any timeout): answer now.
                 _ = call.ContinueWith(static t => _ = t.Exception, CancellationToken.None,
                     TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
                 throw Exhausted(context, budget, e);

@@ -3,7 +3,7 @@ namespace Ers.Cluster;
 /// <summary>
 /// The time that one piece of work a person waits on (an HTTP request to a web node) may spend in grain calls,
 /// retries included: one deadline shared by every call the work makes, so that several calls in a row still answer
-/// within it. <see cref="ClientRetryFilter"/> cuts each attempt to what is left, retries only while time is left, and
+/// within it. <see cref="ClientRetryFilter"/> waits on each attempt at most for what is left, retries only while time is left, and
 /// once none is fails the call at once with <see cref="StoreUnavailableException"/>, which the web answers as
 /// 503 <c>service.store-unavailable</c>.
 /// <para>
@@ -51,7 +51,7 @@ public sealed class GrainCallBudget
 
     public TimeSpan Elapsed => _time.GetElapsedTime(_startedAt);
 
-    /// <summary>What is left, never negative.</summary>
+    /// <summary>What is left, never negative: the longest the next attempt is waited on.</summary>
     public TimeSpan Remaining
     {
         get
@@ -63,16 +63,6 @@ public sealed class GrainCallBudget
 
     /// <summary>True once too little is left to start an attempt: the call fails at once instead.</summary>
     public bool IsExhausted => Remaining < MinimumAttempt;
-
-    /// <summary>
-    /// How long the next attempt may wait for its answer: its own response timeout, cut to what is left. A cut
-    /// attempt that times out has used the budget up.
-    /// </summary>
-    public TimeSpan AttemptTimeout(TimeSpan own)
-    {
-        var left = Remaining;
-        return left < own ? left : own;
-    }
 
     /// <summary>Whether a failed attempt may be sent again after <paramref name="delay"/>: only if an attempt still fits after it.</summary>
     public bool AllowsRetryAfter(TimeSpan delay) => Remaining - delay >= MinimumAttempt;
