@@ -139,10 +139,9 @@ public static class ClusterHosting
                 client.UseTls(tls.Configure);
             }
 
-            if (cluster.ClientRetryWindow > TimeSpan.Zero)
-            {
-                client.AddOutgoingGrainCallFilter<ClientRetryFilter>();
-            }
+            // Always: it also holds each request's calls to the request's budget (GrainCallBudget); a zero retry
+            // window only turns its retries off.
+            client.AddOutgoingGrainCallFilter<ClientRetryFilter>();
         });
         builder.Services.AddSingleton(cluster);
         builder.Services.TryAddSingleton(TimeProvider.System);

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using Ers.Sessions;
 using Ers.Testing;
 using Ers.Testing.Silos;
+using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;
 
 namespace Ers.Cluster.Tests;
@@ -76,6 +78,35 @@ public sealed class ClusterResilienceTests(ClusterFixture fixture, ITestOutputHe
         await AssertEverySuccessSurvivedAndIsAuditedAsync(driver);
 
         await fixture.EnsureSilosAsync();
+    }
+
+    [Fact]
+    public async Task A_web_call_whose_request_budget_is_spent_answers_unavailable_at_once_and_is_answered_while_budget_is_left()
+    {
+        await fixture.EnsureSilosAsync();
+        var session = fixture.WebClient.GetGrain<ISessionGrain>("budget-" + Guid.NewGuid().ToString("N"));
+        // A page view's read within a fresh budget is answered (asked again while the cold cluster activates it).
+        await Eventually.TrueAsync(async () =>
+        {
+            GrainCallBudget.Start(TimeProvider.System, TimeSpan.FromMilliseconds(2500));
+            try
+            {
+                return await session.GetAsync() is null;
+            }
+            catch (StoreUnavailableException)
+            {
+                return false;
+            }
+        }, "a read within a request budget answered", Wait);
+
+        // The request's earlier calls used its whole budget (a fake clock moved past it): this call is not sent.
+        var clock = new FakeTimeProvider();
+        GrainCallBudget.Start(clock, TimeSpan.FromMilliseconds(2500));
+        clock.Advance(TimeSpan.FromMilliseconds(2500));
+        var watch = Stopwatch.StartNew();
+        var refused = await Assert.ThrowsAsync<StoreUnavailableException>(() => session.GetAsync());
+        Assert.True(watch.Elapsed < TimeSpan.FromMilliseconds(500), $"a spent budget's call took {watch.Elapsed.TotalMilliseconds:0} ms to fail");
+        Assert.True(StoreFailures.IsUnavailable(refused));
     }
 
     [Fact]

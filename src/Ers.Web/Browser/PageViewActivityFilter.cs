@@ -9,10 +9,9 @@ namespace Ers.Web.Browser;
 /// </summary>
 internal sealed class PageViewActivityFilter : IAsyncPageFilter
 {
-    // The session was just read (up to the client's 2.5 s retry window during a failover), so the touch may only add
-    // a little: two grain calls in a row each taking their window made a page view during a silo SIGKILL answer 503
-    // after 3.55 s (MultiNodeTests), past the 3 s promise. A touch that takes longer finishes, or fails, on its own;
-    // a lost page-view touch only makes the session idle out sooner, the safe side.
+    // The page's own data still has to be read within the request's grain-call budget (src/Ers.Web/Requests/RequestBudget.cs),
+    // so the touch may only take a little of it. A touch that takes longer finishes, or fails, on its own (still
+    // within that budget); a lost page-view touch only makes the session idle out sooner, the safe side.
     private static readonly TimeSpan TouchWait = TimeSpan.FromMilliseconds(300);
 
     public Task OnPageHandlerSelectionAsync(PageHandlerSelectedContext context) => Task.CompletedTask;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Ers.Sessions;
+using Ers.Web.Requests;
 using Microsoft.AspNetCore.Antiforgery;
 
 namespace Ers.Web.Browser;
@@ -66,6 +67,8 @@ internal static class SessionEndpoints
                 }
             }
 
+            // Each round is a request of its own as far as the grains go: the budget of the stream's start is long spent.
+            RequestBudget.Restart(context);
             var status = await view.GetAsync(session.SessionId);
             if (status is not { IsLive: true })
             {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Ers.Cluster;
 using Ers.Sessions;
 using Ers.Staff;
 using Microsoft.Extensions.Options;
@@ -67,6 +68,8 @@ public sealed class SessionView(IGrainFactory grains, TimeProvider time, IOption
 
         _ = Task.Run(async () =>
         {
+            // Nobody waits on this call: it keeps its own retry window, not the page view's budget.
+            GrainCallBudget.Leave();
             try
             {
                 await RefreshAsync(sessionId);

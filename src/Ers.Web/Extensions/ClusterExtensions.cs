@@ -1,4 +1,5 @@
 using Ers.Cluster;
+using Ers.Web.Requests;
 
 namespace Ers.Web.Extensions;
 
@@ -14,6 +15,8 @@ public static class ClusterExtensions
     {
         var provider = ErsClusterOptions.From(builder.Configuration).Provider;
         var coHost = builder.Configuration.GetValue(CoHostSiloKey, provider == ClusterProvider.Localhost);
+        // Every request's grain calls share one deadline (src/Ers.Web/Requests/RequestBudget.cs).
+        builder.Services.AddErsRequestBudget(builder.Configuration);
         return coHost ? builder.AddErsSilo() : builder.AddErsClusterClient();
     }
 }

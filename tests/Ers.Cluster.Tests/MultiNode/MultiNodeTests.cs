@@ -157,6 +157,9 @@ public sealed class MultiNodeTests(ITestOutputHelper output)
             var slowest = views.MaxBy(v => v.Took);
             output.WriteLine($"page views on node B around the kill: {views.Count}, " +
                 $"{views.Count(v => v.Status == 200)} answered 200, {views.Count(v => v.Status == 503)} answered 503, slowest {slowest.Took.TotalSeconds:0.00} s");
+            // Every view's time (kill at 0), so a run's numbers can be read off its output.
+            output.WriteLine("page views (start after the kill in s: took s/status): " + string.Join(", ",
+                views.Select(v => $"{(v.At - killedAt).TotalSeconds:0.0}: {v.Took.TotalSeconds:0.00}/{v.Status}")));
             Assert.All(views, v => Assert.True(v.Status is 200 or 503, $"a page view answered {v.Status}"));
             Assert.All(views, v => Assert.True(v.Took < PageViewBound, $"a page view at {v.At.TotalSeconds:0.0} s took {v.Took.TotalSeconds:0.00} s"));
             Assert.Contains(views, v => v.At > killedAt && v.Status == 200);
