@@ -85,6 +85,15 @@ public sealed class AuditChain
             WriteText(buffer, field);
         }
 
+        // The subject fields (audit schema version 4) are hashed only when a record has them, so every link written
+        // before them still verifies; a record with them carries a marker no older record's bytes could end in.
+        if (record.SubjectUserId is not null || record.SubjectOdsCode is not null)
+        {
+            buffer.Write([(byte)2]);
+            WriteText(buffer, record.SubjectUserId);
+            WriteText(buffer, record.SubjectOdsCode);
+        }
+
         return _key is null ? SHA256.HashData(buffer.WrittenSpan) : HMACSHA256.HashData(_key, buffer.WrittenSpan);
     }
 

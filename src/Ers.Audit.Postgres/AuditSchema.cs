@@ -99,6 +99,15 @@ public static class AuditSchema
             -- in the migration's transaction, holds off appends while it builds).
             CREATE INDEX IF NOT EXISTS audit_record_time_id ON ers_audit.audit_record (time, id);
             """),
+        new(4, "audit_record subject_user_id, subject_ods_code: whom an action on a user was about", """
+            -- A Registration Authority's action names the RA in user_id and ods_code and the user it acted on here, so
+            -- a search by that user or organisation finds it. Nullable with no default: adding them rewrites no row
+            -- (the append-only trigger is not involved) and every older record keeps its fields, these NULL.
+            ALTER TABLE ers_audit.audit_record ADD COLUMN subject_user_id text;
+            ALTER TABLE ers_audit.audit_record ADD COLUMN subject_ods_code text;
+            CREATE INDEX audit_record_subject_user_time ON ers_audit.audit_record (subject_user_id, time) WHERE subject_user_id IS NOT NULL;
+            CREATE INDEX audit_record_subject_ods_time  ON ers_audit.audit_record (subject_ods_code, time) WHERE subject_ods_code IS NOT NULL;
+            """),
     ];
 
     public static int LatestVersion => Migrations[^1].Version;

@@ -19,9 +19,11 @@ public sealed class PostgresAuditTrail : IAuditTrail, IDisposable
     private static readonly TimeSpan[] RetryDelays = [TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(250)];
 
     internal const string Columns =
-        "id, time, event, outcome, reason, user_id, role_profile_id, ods_code, business_function, session_id, workstation_id, card_id";
+        "id, time, event, outcome, reason, user_id, role_profile_id, ods_code, business_function, session_id, workstation_id, card_id, subject_user_id, subject_ods_code";
 
-    // Bounds one INSERT to 12 x 256 parameters, well under PostgreSQL's 65,535.
+    private const int ColumnCount = 14;
+
+    // Bounds one INSERT to 14 x 256 parameters, well under PostgreSQL's 65,535.
     private const int MaxBatch = 256;
 
     private readonly NpgsqlDataSource _dataSource;
@@ -138,9 +140,23 @@ public sealed class PostgresAuditTrail : IAuditTrail, IDisposable
             where.Append(where.Length == 0 ? " WHERE " : " AND ").Append(column).Append(op).Append('$').Append(command.Parameters.Count);
         }
 
-        Filter("ods_code", " = ", query.OdsCode, NpgsqlDbType.Text);
+        // A user or organisation is found as the actor or as whom an action was about: each column has its own
+        // (key, time) index, and the planner ORs the two.
+        void Either(string actor, string subject, string? value)
+        {
+            if (value is null)
+            {
+                return;
+            }
+
+            command.Parameters.Add(new NpgsqlParameter { Value = value, NpgsqlDbType = NpgsqlDbType.Text });
+            var p = "$" + command.Parameters.Count;
+            where.Append(where.Length == 0 ? " WHERE " : " AND ").Append($"({actor} = {p} OR {subject} = {p})");
+        }
+
+        Either("ods_code", "subject_ods_code", query.OdsCode);
         Filter("card_id", " = ", query.CardId, NpgsqlDbType.Text);
-        Filter("user_id", " = ", query.UserId, NpgsqlDbType.Text);
+        Either("user_id", "subject_user_id", query.UserId);
         Filter("workstation_id", " = ", query.WorkstationId, NpgsqlDbType.Text);
         Filter("session_id", " = ", query.SessionId, NpgsqlDbType.Text);
         Filter("time", " >= ", query.From?.ToUniversalTime(), NpgsqlDbType.TimestampTz);
@@ -204,9 +220,19 @@ public sealed class PostgresAuditTrail : IAuditTrail, IDisposable
             }
         }
 
-        Filter("ods_code", " = ", search.OdsCode, NpgsqlDbType.Text);
+        void Either(string actor, string subject, string? value)
+        {
+            if (value is not null)
+            {
+                var p = Parameter(value, NpgsqlDbType.Text);
+                where.Append(where.Length == 0 ? " WHERE " : " AND ").Append($"({actor} = {p} OR {subject} = {p})");
+            }
+        }
+
+        // As in BuildQuery: the actor's columns or the acted-on user's.
+        Either("ods_code", "subject_ods_code", search.OdsCode);
         Filter("card_id", " = ", search.CardId, NpgsqlDbType.Text);
-        Filter("user_id", " = ", search.UserId, NpgsqlDbType.Text);
+        Either("user_id", "subject_user_id", search.UserId);
         Filter("workstation_id", " = ", search.WorkstationId, NpgsqlDbType.Text);
         Filter("session_id", " = ", search.SessionId, NpgsqlDbType.Text);
         Filter("time", " >= ", search.From, NpgsqlDbType.TimestampTz);
@@ -267,7 +293,7 @@ public sealed class PostgresAuditTrail : IAuditTrail, IDisposable
 
             var first = command.Parameters.Count + 1;
             sql.Append(first == 1 ? "(" : ", (");
-            for (var i = 0; i < 12; i++)
+            for (var i = 0; i < ColumnCount; i++)
             {
                 sql.Append(i == 0 ? "$" : ", $").Append(first + i);
             }
@@ -285,6 +311,8 @@ public sealed class PostgresAuditTrail : IAuditTrail, IDisposable
             command.Parameters.Add(Text(r.SessionId));
             command.Parameters.Add(Text(r.WorkstationId));
             command.Parameters.Add(Text(r.CardId));
+            command.Parameters.Add(Text(r.SubjectUserId));
+            command.Parameters.Add(Text(r.SubjectOdsCode));
         }
 
         command.CommandText = sql.Append(" ON CONFLICT (id) DO NOTHING RETURNING id").ToString();
@@ -348,6 +376,8 @@ public sealed class PostgresAuditTrail : IAuditTrail, IDisposable
             Nullable(8),
             Nullable(9),
             Nullable(10),
-            Nullable(11));
+            Nullable(11),
+            Nullable(12),
+            Nullable(13));
     }
 }

@@ -233,7 +233,7 @@ public sealed class PostgresAuditTrailTests(PostgresFixture postgres) : IClassFi
         var bad = await AuditMigrateCommand.RunAsync(["--bogus"], output, error);
 
         Assert.Equal((0, 0, 2), (first, again, bad));
-        Assert.Contains($"Applied audit schema version(s) 1, 2, 3; now at version {AuditSchema.LatestVersion}.", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"Applied audit schema version(s) 1, 2, 3, 4; now at version {AuditSchema.LatestVersion}.", output.ToString(), StringComparison.Ordinal);
         Assert.Contains($"Audit schema is up to date (version {AuditSchema.LatestVersion}).", output.ToString(), StringComparison.Ordinal);
         Assert.Contains("usage: ers audit migrate", error.ToString(), StringComparison.Ordinal);
     }

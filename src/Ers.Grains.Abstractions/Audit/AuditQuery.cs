@@ -4,11 +4,11 @@ namespace Ers.Audit;
 /// An auditor's question. Null (or blank, for <see cref="IAuditTrail.SearchAsync"/>) fields do not filter; the
 /// filters that are given must all match. <see cref="From"/> is inclusive, <see cref="To"/> exclusive.
 /// </summary>
-/// <param name="UserId">The user's UUID (SDS user id).</param>
+/// <param name="UserId">The user's UUID (SDS user id): who acted, or whom an action was about.</param>
 /// <param name="SessionId">The session id.</param>
 /// <param name="CardId">The card id.</param>
 /// <param name="WorkstationId">The workstation id.</param>
-/// <param name="OdsCode">The organisation's ODS code.</param>
+/// <param name="OdsCode">The organisation's ODS code: the actor's, or the one an action on a user was for.</param>
 /// <param name="From">Records at or after this time.</param>
 /// <param name="To">Records before this time.</param>
 /// <param name="Limit"><see cref="IAuditTrail.QueryAsync"/> only: the newest this many matches.</param>

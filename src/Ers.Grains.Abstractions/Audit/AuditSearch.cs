@@ -17,15 +17,18 @@ public sealed record AuditSearch(
     AuditCursor? After,
     ulong Fingerprint)
 {
-    /// <summary>Whether <paramref name="record"/> passes the filters and lies after the cursor.</summary>
+    /// <summary>
+    /// Whether <paramref name="record"/> passes the filters and lies after the cursor. The user and ODS filters match
+    /// the actor's fields or the acted-on user's (<see cref="AuditRecord.SubjectUserId"/>, <see cref="AuditRecord.SubjectOdsCode"/>).
+    /// </summary>
     public bool Matches(AuditRecord record)
     {
         var time = AuditOrder.Normalise(record.Time);
-        return (UserId is null || UserId == record.UserId) &&
+        return (UserId is null || UserId == record.UserId || UserId == record.SubjectUserId) &&
                (SessionId is null || SessionId == record.SessionId) &&
                (CardId is null || CardId == record.CardId) &&
                (WorkstationId is null || WorkstationId == record.WorkstationId) &&
-               (OdsCode is null || OdsCode == record.OdsCode) &&
+               (OdsCode is null || OdsCode == record.OdsCode || OdsCode == record.SubjectOdsCode) &&
                (From is null || time >= From) &&
                (To is null || time < To) &&
                (After is not { } after || AuditOrder.Compare(time, record.Id, after.Time, after.Id) > 0);

@@ -141,7 +141,7 @@ public sealed class RegistrationAuthorityGrain(
             return denied;
         }
 
-        await _audit.RecordAsync(Actor(ra!, AuditEvent.SessionsEndedByRa, $"ra.end-session user {session!.UserId}: {words.Value}") with
+        await _audit.RecordAsync(Actor(ra!, AuditEvent.SessionsEndedByRa, $"ra.end-session user {session!.UserId}: {words.Value}", session.UserId, session.Role?.OdsCode) with
         {
             SessionId = session.SessionId,
             WorkstationId = session.WorkstationId,
@@ -169,7 +169,7 @@ public sealed class RegistrationAuthorityGrain(
 
         var covered = (await LiveSessionsAsync(user!)).Where(s => RaRules.Covers(ra!, s, user)).ToList();
         await _audit.RecordAsync(Actor(ra!, AuditEvent.SessionsEndedByRa,
-            $"ra.end-user-sessions user {user!.UserId} ({covered.Count} sessions): {words.Value}"));
+            $"ra.end-user-sessions user {user!.UserId} ({covered.Count} sessions): {words.Value}", user.UserId));
         foreach (var session in covered)
         {
             await GrainFactory.GetGrain<ISessionGrain>(session.SessionId).EndAsync(SessionEndReason.EndedByRa);
@@ -193,7 +193,7 @@ public sealed class RegistrationAuthorityGrain(
             return denied;
         }
 
-        await _audit.RecordAsync(Actor(ra!, AuditEvent.CardRevokedByRa, $"ra.revoke-card user {card!.UserId}: {words.Value}") with
+        await _audit.RecordAsync(Actor(ra!, AuditEvent.CardRevokedByRa, $"ra.revoke-card user {card!.UserId}: {words.Value}", card.UserId) with
         {
             CardId = card.CardId,
             SessionId = card.SessionId,
@@ -269,7 +269,7 @@ public sealed class RegistrationAuthorityGrain(
         }
 
         await _audit.RecordAsync(Actor(ra, AuditEvent.CardUnblockOrderedByRa,
-            $"ra.unblock-card user {card.UserId}: order {order.Value!.OrderId}") with
+            $"ra.unblock-card user {card.UserId}: order {order.Value!.OrderId}", card.UserId) with
         {
             CardId = card.CardId,
             WorkstationId = own.WorkstationId,
@@ -336,7 +336,7 @@ public sealed class RegistrationAuthorityGrain(
         foreach (var change in plan.Changes)
         {
             var text = $"ra.directory-import {DirectoryChangeRules.Describe(change)}: {words.Value}";
-            await _audit.RecordAsync(Actor(ra!, AuditEvent.DirectoryChangedByRa, text.Length <= 400 ? text : text[..400]));
+            await _audit.RecordAsync(Actor(ra!, AuditEvent.DirectoryChangedByRa, text.Length <= 400 ? text : text[..400], change.UserId));
             ended.AddRange(await applier.ApplyAsync(change.After));
         }
 
@@ -457,14 +457,20 @@ public sealed class RegistrationAuthorityGrain(
 
     private IUserGrain Users(string userId) => GrainFactory.GetGrain<IUserGrain>(userId);
 
-    /// <summary>A record of what the RA did: the RA's user id, role profile id and organisation.</summary>
-    private AuditRecord Actor(RaContext ra, AuditEvent kind, string reason) =>
+    /// <summary>
+    /// A record of what the RA did: the RA's user id, role profile id and organisation as the actor; the user acted on
+    /// and the organisation the action was for (the RA role's, which is the one its rules let it act in, unless a
+    /// session's own role names it) as the subject, so a search by either finds it.
+    /// </summary>
+    private AuditRecord Actor(RaContext ra, AuditEvent kind, string reason, string? subjectUserId = null, string? subjectOdsCode = null) =>
         _audit.New(kind, AuditOutcome.Success, reason) with
         {
             UserId = ra.UserId,
             RoleProfileId = ra.RoleProfileId,
             OdsCode = ra.OdsCode,
             SessionId = null,
+            SubjectUserId = subjectUserId,
+            SubjectOdsCode = subjectUserId is null ? null : subjectOdsCode ?? ra.OdsCode,
         };
 
     private Task RefusedAsync(RaContext ra, Refusal refusal, Func<AuditRecord, AuditRecord> details) =>

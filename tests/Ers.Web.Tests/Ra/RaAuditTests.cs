@@ -56,6 +56,28 @@ public sealed partial class RaAuditTests(RaConsoleHost host) : IClassFixture<RaC
     }
 
     [Fact]
+    public async Task A_search_by_the_affected_user_or_by_the_organisation_finds_every_record_an_RA_action_wrote()
+    {
+        var sam = await host.StartSessionAsync(SamOkafor);
+        var (ra, _) = await host.LogInAsync(HelenBrooks, HelenRaRole);
+        var since = DateTimeOffset.UtcNow;
+        var user = await ra.GetStringAsync("/ra/users/" + SamOkafor);
+        Assert.Equal(HttpStatusCode.Redirect, (await ra.PostAsync($"/ra/users/{SamOkafor}?handler=EndSession",
+            Form(user, ("sessionId", sam.SessionId), ("reason", "left the building")))).StatusCode);
+
+        var written = (await host.Audit.QueryAsync(new AuditQuery(From: since, Limit: int.MaxValue)))
+            .Where(r => r.SessionId == sam.SessionId || r.Reason?.Contains(SamOkafor, StringComparison.Ordinal) == true).ToList();
+        var byUser = (await host.Audit.SearchAsync(new AuditQuery(UserId: SamOkafor, From: since, PageSize: 100))).Value!.Records;
+        var byOds = (await host.Audit.SearchAsync(new AuditQuery(OdsCode: "RYY", From: since, PageSize: 100))).Value!.Records;
+
+        var action = Assert.Single(written, r => r.Event == AuditEvent.SessionsEndedByRa);
+        Assert.Equal((HelenBrooks, "RYY", SamOkafor, "RYY"), (action.UserId, action.OdsCode, action.SubjectUserId, action.SubjectOdsCode));
+        Assert.Contains(written, r => r.Event == AuditEvent.SessionEnded);
+        Assert.All(written, r => Assert.Contains(r.Id, byUser.Select(f => f.Id)));
+        Assert.Contains(action.Id, byOds.Select(f => f.Id));
+    }
+
+    [Fact]
     public async Task The_FHIR_download_is_every_page_as_AuditEvent_lines()
     {
         var sam = await host.StartSessionAsync(SamOkafor);
