@@ -9,9 +9,9 @@ namespace Ers.Browser.Tests;
 /// <summary>
 /// A second standard client nobody here wrote, Duende.IdentityModel.OidcClient: it builds the authorization request
 /// (code flow, PKCE S256, state, nonce), Chromium does the card login through Playwright, opens the start URL and hands
-/// back the callback URL the provider redirected to (OidcClient 7 takes the code in the query: the card login comes
-/// first, since Ers's login page allows forms only to itself, README "Single sign-on"), and the client redeems the
-/// code, reads the claims and is refused a refresh once the card session has ended.
+/// back the callback URL the provider redirected to (OidcClient 7 takes the code in the query; here the card session
+/// is live before the start URL, the sign-in that waits for the card is ResponseModeTests'), and the client redeems
+/// the code, reads the claims and is refused a refresh once the card session has ended.
 /// </summary>
 public sealed class OidcClientTests(SampleRpHost host) : IClassFixture<SampleRpHost>
 {
@@ -20,7 +20,7 @@ public sealed class OidcClientTests(SampleRpHost host) : IClassFixture<SampleRpH
     [Fact]
     public async Task OidcClient_signs_in_with_the_card_reads_the_claims_and_is_refused_a_refresh_after_the_card_is_pulled()
     {
-        using var trust = ServerCaHandler();
+        using var trust = ServerCaHandler(host.PkiDirectory);
         var client = new OidcClient(new OidcClientOptions
         {
             Authority = host.BaseAddress.AbsoluteUri,
@@ -85,10 +85,11 @@ public sealed class OidcClientTests(SampleRpHost host) : IClassFixture<SampleRpH
     }
 
     /// <summary>The client's back channel (discovery, keys, token endpoint) trusting the test server CA.</summary>
-    private HttpMessageHandler ServerCaHandler()
+    /// <param name="pkiDirectory">The test PKI whose server CA signed the provider's certificate.</param>
+    internal static HttpMessageHandler ServerCaHandler(string pkiDirectory)
     {
         var ca = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(
-            File.ReadAllText(DevPki.CertificatePath(host.PkiDirectory, DevPki.ServerCaName)));
+            File.ReadAllText(DevPki.CertificatePath(pkiDirectory, DevPki.ServerCaName)));
         var handler = new SocketsHttpHandler();
         handler.SslOptions.RemoteCertificateValidationCallback = (_, presented, _, _) =>
         {

@@ -13,7 +13,8 @@ namespace Ers.Grains.SingleSignOn;
 /// Tells the applications an ended session signed into, each once. The single activation per session is what makes it
 /// once with any number of web nodes and silos; the state written after each round (and the deadline index entry while
 /// anything is pending) is what makes it survive a silo's death. A silo killed between an application's 2xx and the
-/// write sends that application the same logout again: harmless, a logout of an ended session changes nothing.
+/// write sends that application the same logout again, with the same <c>jti</c> (<see cref="LogoutDelivery.TokenId"/>):
+/// at least once, and one logout token identity per application and session, so an application can drop the repeat.
 /// </summary>
 public sealed partial class BackChannelLogoutGrain(
     [PersistentState("backchannel-logout", ErsStorage.State)] IPersistentState<BackChannelLogoutGrainState> state,
@@ -115,7 +116,10 @@ public sealed partial class BackChannelLogoutGrain(
     private async Task AttemptDueAsync()
     {
         var order = state.State.Order!;
-        var due = BackChannelLogoutRules.Due(state.State.Deliveries, time.GetUtcNow()).ToList();
+        // A delivery planned before deliveries had a jti of their own gets one now (written with this round).
+        var due = BackChannelLogoutRules.Due(state.State.Deliveries, time.GetUtcNow())
+            .Select(d => d.TokenId is null ? d with { TokenId = BackChannelLogoutRules.NewTokenId() } : d)
+            .ToList();
         var attempts = await Task.WhenAll(due.Select(async d => (Before: d, Result: await AttemptAsync(order, d))));
         foreach (var (before, result) in attempts)
         {
@@ -145,7 +149,7 @@ public sealed partial class BackChannelLogoutGrain(
         }
 
         var application = order.Applications.Last(a => a.ClientId == delivery.ClientId);
-        return await sender.SendAsync(delivery.BackChannelLogoutUri, tokens.Create(application, order.UserId));
+        return await sender.SendAsync(delivery.BackChannelLogoutUri, tokens.Create(application, order.UserId, delivery.TokenId!));
     }
 
     private async Task<bool> AuditedAsync(BackChannelLogoutOrder order, LogoutDelivery delivery)

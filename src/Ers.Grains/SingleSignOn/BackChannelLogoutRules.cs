@@ -10,12 +10,18 @@ namespace Ers.Grains.SingleSignOn;
 /// </summary>
 public sealed class BackChannelLogoutRules(BackChannelLogoutOptions options)
 {
-    /// <summary>One pending delivery per client id that registered a logout URI (its latest sign-in wins), due now.</summary>
+    /// <summary>
+    /// One pending delivery per client id that registered a logout URI (its latest sign-in wins), due now, each with
+    /// the <c>jti</c> every attempt of it carries.
+    /// </summary>
     public static ImmutableArray<LogoutDelivery> Plan(BackChannelLogoutOrder order, DateTimeOffset now) =>
         [.. order.Applications
             .Where(a => !string.IsNullOrWhiteSpace(a.BackChannelLogoutUri))
             .GroupBy(a => a.ClientId, StringComparer.Ordinal)
-            .Select(g => new LogoutDelivery(g.Key, g.Last().BackChannelLogoutUri!, LogoutDeliveryState.Pending, 0, now))];
+            .Select(g => new LogoutDelivery(g.Key, g.Last().BackChannelLogoutUri!, LogoutDeliveryState.Pending, 0, now, TokenId: NewTokenId()))];
+
+    /// <summary>A logout token's <c>jti</c>: random, so it says nothing about the session.</summary>
+    public static string NewTokenId() => Guid.NewGuid().ToString("N");
 
     /// <summary>The deliveries to attempt at <paramref name="now"/>.</summary>
     public static IEnumerable<LogoutDelivery> Due(IEnumerable<LogoutDelivery> deliveries, DateTimeOffset now) =>

@@ -23,8 +23,14 @@ public sealed class LogoutTokens(IOptions<BackChannelLogoutOptions> options, [Mi
     /// <summary>False when the silo was given no signing key (nothing can be signed; deliveries fail, audited).</summary>
     public bool CanSign => _credentials.Value is not null;
 
-    /// <summary>A fresh logout token for one application of an ended session of <paramref name="userId"/>.</summary>
-    public string Create(SignedInApplication application, string userId)
+    /// <summary>
+    /// A logout token for one application of an ended session of <paramref name="userId"/>: fresh <c>iat</c> and
+    /// <c>exp</c>, and the delivery's own <c>jti</c> (<paramref name="tokenId"/>), the same on every attempt.
+    /// </summary>
+    /// <param name="application">The sign-in the token ends (audience, sid, issuer).</param>
+    /// <param name="userId">The token's <c>sub</c>.</param>
+    /// <param name="tokenId">The token's <c>jti</c>.</param>
+    public string Create(SignedInApplication application, string userId, string tokenId)
     {
         var credentials = _credentials.Value ?? throw new InvalidOperationException($"No signing key: {BackChannelLogoutOptions.SigningKeyFilesKey} is empty.");
         var now = time.GetUtcNow();
@@ -38,7 +44,7 @@ public sealed class LogoutTokens(IOptions<BackChannelLogoutOptions> options, [Mi
             SigningCredentials = credentials,
             Claims = new Dictionary<string, object>(StringComparer.Ordinal)
             {
-                [JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString("N"),
+                [JwtRegisteredClaimNames.Jti] = tokenId,
                 [JwtRegisteredClaimNames.Sub] = userId,
                 [JwtRegisteredClaimNames.Sid] = application.Sid,
                 ["events"] = new Dictionary<string, object>(StringComparer.Ordinal) { [LogoutEvent] = new Dictionary<string, object>() },

@@ -1,4 +1,5 @@
 using Ers.Web.Browser;
+using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.FileProviders;
@@ -167,24 +168,37 @@ public static class BrowserFrontEndExtensions
         return Task.CompletedTask;
     }
 
-    private static Task SecurityHeaders(HttpContext context, Func<Task> next)
+    private static async Task SecurityHeaders(HttpContext context, Func<Task> next)
     {
         var headers = context.Response.Headers;
         headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "no-referrer";
         if (context.Request.Path.StartsWithSegments(Oidc.OidcRoutes.Prefix))
         {
-            // OpenIddict's form_post answer is a page whose one inline script posts the code to the application's
-            // own site: this site's policy (no inline script, forms only to this site) would stop exactly that.
-            headers.ContentSecurityPolicy = "default-src 'none'; script-src 'unsafe-inline'; form-action https: http://127.0.0.1:* http://localhost:*; frame-ancestors 'none'; base-uri 'none'";
-            return next();
+            // OpenIddict's form_post answer is a page whose one inline script posts the code to the application: forms
+            // only to that client's registered redirect URI, decided once OpenIddict has read the request.
+            headers.ContentSecurityPolicy = ProviderPolicy(null);
+            context.Response.OnStarting(async () =>
+            {
+                var request = context.GetOpenIddictServerRequest();
+                context.Response.Headers.ContentSecurityPolicy = ProviderPolicy(await Oidc.OidcFormAction.ForAsync(context, request?.ClientId, request?.RedirectUri));
+            });
+            await next();
+            return;
         }
 
         // No inline script or style anywhere: every script and stylesheet is a file from this site. The NHS fonts
-        // come from the NHS asset host.
+        // come from the NHS asset host. Forms go to this site only, except that the pages whose form resumes an
+        // application's sign-in allow that client's registered redirect URI, where the resumed sign-in redirects to.
+        var resumes = Oidc.OidcFormAction.ResumePages.Any(p => context.Request.Path.Equals(p, StringComparison.OrdinalIgnoreCase))
+            ? await Oidc.OidcFormAction.PendingAsync(context)
+            : null;
         headers.ContentSecurityPolicy =
             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self' https://assets.nhs.uk; " +
-            "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'";
-        return next();
+            $"connect-src 'self'; form-action 'self'{(resumes is null ? "" : " " + resumes)}; frame-ancestors 'none'; base-uri 'self'";
+        await next();
     }
+
+    private static string ProviderPolicy(string? formAction) =>
+        $"default-src 'none'; script-src 'unsafe-inline'; form-action {formAction ?? "'none'"}; frame-ancestors 'none'; base-uri 'none'";
 }

@@ -79,15 +79,20 @@ public sealed class OidcReturn(IDataProtectionProvider protection, TimeProvider 
     /// <summary>The remembered authorization request (and forgets it), or null.</summary>
     public static string? Take(HttpContext context)
     {
-        if (!context.Request.Cookies.TryGetValue(CookieName, out var target))
+        var target = Peek(context);
+        if (context.Request.Cookies.ContainsKey(CookieName))
         {
-            return null;
+            context.Response.Cookies.Delete(CookieName, new CookieOptions { Secure = true, Path = "/", HttpOnly = true, SameSite = SameSiteMode.Lax });
         }
 
-        context.Response.Cookies.Delete(CookieName, new CookieOptions { Secure = true, Path = "/", HttpOnly = true, SameSite = SameSiteMode.Lax });
+        return target;
+    }
+
+    /// <summary>The remembered authorization request, left in place; null when none (or not this site's endpoint).</summary>
+    public static string? Peek(HttpContext context) =>
         // Only ever this site's own authorization endpoint: the cookie cannot send the browser anywhere else.
-        return target.StartsWith(OidcRoutes.Authorize + "?", StringComparison.Ordinal) && !target.Contains('\\', StringComparison.Ordinal)
+        context.Request.Cookies.TryGetValue(CookieName, out var target)
+            && target.StartsWith(OidcRoutes.Authorize + "?", StringComparison.Ordinal) && !target.Contains('\\', StringComparison.Ordinal)
             ? target
             : null;
-    }
 }

@@ -88,6 +88,20 @@ internal sealed class Workstation : IAsyncDisposable
         }
     }
 
+    /// <summary>The card is pulled from the reader: the agent tells node <paramref name="node"/>.</summary>
+    public async Task RemoveCardAsync(TestCard card, int node = 0)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var response = await _nodes[node].PostAsJsonAsync(AgentApiRoutes.CardRemoved, new CardRemovedRequest(card.CardId));
+            if (!await IsUnavailableAsync(response, "removed", attempt))
+            {
+                Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+                return;
+            }
+        }
+    }
+
     /// <summary>
     /// A 503 <c>service.store-unavailable</c> is an answer Ers promises when the cluster cannot answer in time (a
     /// cold cluster's first login on a loaded machine can take longer than a web node's 2 s per call): the agent tries

@@ -103,9 +103,12 @@ public sealed class BackChannelLogoutGrainTests : IAsyncLifetime
         rp.Start();
         var token = await rp.NextAsync(TimeSpan.FromSeconds(10));
 
-        Assert.Equal("sid-down", (await ValidAsync(token, "rp")).GetClaim("sid").Value);
+        var jwt = await ValidAsync(token, "rp");
+        Assert.Equal("sid-down", jwt.GetClaim("sid").Value);
         var delivered = Assert.Single(await DeliveredAsync(sessionId, 1));
         Assert.True(delivered.Attempts >= 3);
+        // Every attempt carried the jti planned for this delivery: the one that got through has it.
+        Assert.Equal(delivered.TokenId, jwt.Id);
         var record = Assert.Single(await RecordsAsync(sessionId, AuditEvent.BackChannelLogoutDelivered, 1));
         Assert.Equal($"rp attempts={delivered.Attempts}", record.Reason);
     }

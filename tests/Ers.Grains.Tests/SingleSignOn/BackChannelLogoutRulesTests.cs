@@ -29,6 +29,9 @@ public sealed class BackChannelLogoutRulesTests
         Assert.Equal(["a", "b"], plan.Select(d => d.ClientId));
         Assert.Equal("https://a.example/bcl", plan[0].BackChannelLogoutUri);
         Assert.All(plan, d => Assert.Equal((LogoutDeliveryState.Pending, 0, EndedAt), (d.State, d.Attempts, d.NextAttemptAt)));
+        // Each delivery's jti is fixed here, before any attempt, and differs between applications.
+        Assert.All(plan, d => Assert.False(string.IsNullOrEmpty(d.TokenId)));
+        Assert.NotEqual(plan[0].TokenId, plan[1].TokenId);
         Assert.Equal(EndedAt, BackChannelLogoutRules.NextWake(plan));
         Assert.Equal(2, BackChannelLogoutRules.Due(plan, EndedAt).Count());
     }

@@ -23,7 +23,7 @@ public sealed class LogoutTokensTests : IDisposable
         var tokens = new LogoutTokens(Options.Create(new BackChannelLogoutOptions { SigningKeyFiles = [_keyFile], TokenLifetime = TimeSpan.FromMinutes(2) }), new FakeTimeProvider(Now));
         var application = new SignedInApplication("ers-sample-rp", "https://rp.example/bcl", "sid-abc", "https://ers.example/");
 
-        var token = tokens.Create(application, "555294209105");
+        var token = tokens.Create(application, "555294209105", "jti-1");
 
         var publicKey = new RsaSecurityKey(RSA.Create(_rsa.ExportParameters(false)));
         publicKey.KeyId = Base64UrlEncoder.Encode(publicKey.ComputeJwkThumbprint());
@@ -42,13 +42,14 @@ public sealed class LogoutTokensTests : IDisposable
         Assert.Equal("555294209105", jwt.Subject);
         Assert.Equal("sid-abc", jwt.GetClaim("sid").Value);
         Assert.Equal(Now.ToUnixTimeSeconds(), jwt.GetPayloadValue<long>("iat"));
-        Assert.False(string.IsNullOrEmpty(jwt.Id));
+        Assert.Equal("jti-1", jwt.Id);
         Assert.False(jwt.TryGetPayloadValue<object>("nonce", out _));
         using var payload = JsonDocument.Parse(Base64UrlEncoder.Decode(jwt.EncodedPayload));
         var events = payload.RootElement.GetProperty("events");
         Assert.Equal(JsonValueKind.Object, events.GetProperty(LogoutTokens.LogoutEvent).ValueKind);
         Assert.Empty(events.GetProperty(LogoutTokens.LogoutEvent).EnumerateObject());
-        Assert.NotEqual(jwt.Id, new JsonWebToken(tokens.Create(application, "555294209105")).Id);
+        // Another attempt of the same delivery: the same jti (an application drops the repeat), the same claims.
+        Assert.Equal(jwt.Id, new JsonWebToken(tokens.Create(application, "555294209105", "jti-1")).Id);
     }
 
     [Fact]
@@ -57,7 +58,7 @@ public sealed class LogoutTokensTests : IDisposable
         var tokens = new LogoutTokens(Options.Create(new BackChannelLogoutOptions()), new FakeTimeProvider(Now));
 
         Assert.False(tokens.CanSign);
-        Assert.Throws<InvalidOperationException>(() => tokens.Create(new SignedInApplication("a", "https://a/", "s", "https://ers/"), "u"));
+        Assert.Throws<InvalidOperationException>(() => tokens.Create(new SignedInApplication("a", "https://a/", "s", "https://ers/"), "u", "jti-1"));
     }
 
     public void Dispose()
