@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the whole Ers test suite: installs (as root) the Debian packages the tests start for real, builds once,
-# runs each test project in turn, and ends with one line "N passed, N failed, N skipped" summed from the TRX files.
+# runs each test project in turn, names each failed test, and ends with one line "N passed, N failed, N skipped" summed from the TRX files.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -37,16 +37,18 @@ if ! dotnet build Ers.sln -c Release -nologo -v quiet; then
 fi
 
 status=0
+crashed=()
 for project in tests/*/*.csproj; do
   grep -q "Include=\"Microsoft.NET.Test.Sdk\"" "$project" || continue
   name=$(basename "$project" .csproj)
   echo "=== $name"
   dotnet test "$project" -c Release --no-build -nologo \
     --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" \
-    --results-directory "$results" || status=1
+    --results-directory "$results" || { status=1; crashed+=("$name"); }
 done
 
-python3 - "$results" "$status" <<'PY'
+# The failures are printed last, so the tail of a CI log names them.
+python3 - "$results" "$status" "${crashed[@]}" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET
 ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
 passed = failed = skipped = 0
@@ -55,6 +57,13 @@ for f in glob.glob(sys.argv[1] + "/*.trx"):
     passed += int(c.get("passed", 0))
     failed += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0)) + int(c.get("aborted", 0))
     skipped += int(c.get("notExecuted", 0))
+    for r in ET.parse(f).getroot().iterfind("t:Results/t:UnitTestResult", ns):
+        if r.get("outcome") not in ("Passed", "NotExecuted"):
+            m = r.find("t:Output/t:ErrorInfo/t:Message", ns)
+            text = " ".join((m.text or "").split())[:400] if m is not None else ""
+            print(f"FAILED {r.get('testName')} ({r.get('duration')}): {text}")
+for name in sys.argv[3:]:
+    print(f"exited non-zero: {name}")
 if sys.argv[2] != "0" and failed == 0:
     failed = 1  # a test project crashed or did not run: never report that as green
 print(f"{passed} passed, {failed} failed, {skipped} skipped")
