@@ -1,12 +1,26 @@
 using System.Diagnostics;
 using System.Globalization;
 using Ers.Cluster;
+using Ers.Cluster.Benchmarks;
 using Ers.Sessions;
 using Ers.Testing.Silos;
 
-// usage: Ers.Cluster.Benchmarks [failover [rounds]] [memory [sessions]]   (default: failover 5, memory 20000)
+// usage: Ers.Cluster.Benchmarks [failover [rounds]] [memory [sessions]] [client-failover [rounds]] [orphans [sessions]]
+// (no argument: failover 5, memory 20000; client-failover and orphans only when named)
 var failoverRounds = Argument("failover", 5);
 var sessions = Argument("memory", 20_000);
+var clientRounds = args.Length == 0 ? 0 : Argument("client-failover", 5);
+var orphans = args.Length == 0 ? 0 : Argument("orphans", 300);
+
+if (clientRounds > 0)
+{
+    await ClientFailover.RunAsync(clientRounds);
+}
+
+if (orphans > 0)
+{
+    await OrphanedSessions.RunAsync(orphans);
+}
 
 if (failoverRounds > 0)
 {

@@ -56,7 +56,14 @@ public sealed class MultiNodeTests(ITestOutputHelper output)
             Log("three silos up");
             var keyFile = Path.Combine(work, "data-protection-key");
             await File.WriteAllTextAsync(keyFile, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
-            var webSettings = new Dictionary<string, string> { ["Ers:Sessions:HeartbeatTimeout"] = Text(HeartbeatTimeout) };
+            var webSettings = new Dictionary<string, string>
+            {
+                ["Ers:Sessions:HeartbeatTimeout"] = Text(HeartbeatTimeout),
+                // Each request's status and time, and each grain call retried or cut by its budget: what a slow page
+                // view during the kill is read from.
+                ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "Information",
+                ["Logging:LogLevel:Ers.Cluster"] = "Information",
+            };
             var starting = new[] { "web-a", "web-b" }.Select(n => WebNodeProcess.StartAsync(n, cluster, pki.Directory, keyFile, webSettings)).ToList();
             foreach (var start in starting)
             {
@@ -224,6 +231,17 @@ public sealed class MultiNodeTests(ITestOutputHelper output)
         catch (Exception e) when (e is not Xunit.Sdk.XunitException)
         {
             throw HostProcess.WithOutputs(e, webs.Select(w => w.Host));
+        }
+        catch (Xunit.Sdk.XunitException)
+        {
+            // The assertion stays the failure; what the web nodes logged (UTC times) explains it.
+            output.WriteLine($"test clock 0 = {DateTime.UtcNow - _clock.Elapsed:HH:mm:ss.fff} UTC");
+            foreach (var web in webs)
+            {
+                output.WriteLine($"--- {web.Name} ---{Environment.NewLine}{web.Output}");
+            }
+
+            throw;
         }
         finally
         {

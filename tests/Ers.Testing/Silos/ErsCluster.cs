@@ -86,6 +86,9 @@ public sealed class ErsCluster : IAsyncDisposable
         ["Ers:Sessions:HeartbeatTimeout"] = "01:00:00",
         ["Logging:LogLevel:Default"] = "Warning",
         ["Logging:LogLevel:Orleans"] = "Warning",
+        // A failure's output lines up with the test's own timeline (and the other processes') by these.
+        ["Logging:Console:FormatterOptions:TimestampFormat"] = "HH:mm:ss.fff ",
+        ["Logging:Console:FormatterOptions:UseUtcTimestamp"] = "true",
         ["DOTNET_ENVIRONMENT"] = "Production",
         ["ASPNETCORE_ENVIRONMENT"] = "Production",
     }

@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Globalization;
+using Ers.Audit.Postgres;
+using Ers.Sessions;
+using Ers.Testing.Silos;
+
+namespace Ers.Cluster.Benchmarks;
+
+/// <summary>
+/// A power cut at a surgery (issue 14): sessions whose agents are gone (no heartbeat ever comes) and whose silo is
+/// SIGKILLed. Nobody calls them again; the deadline index (src/Ers.Cluster/Sessions/SessionSweeper.cs) must end and
+/// audit each one. Reported: the time from each session's heartbeat deadline to its <c>SessionEnded</c> record in
+/// PostgreSQL. The deadline is counted from the moment the cluster declares the silo dead: that cluster change restarts
+/// every session's heartbeat grace (src/Ers.Grains/Sessions/SessionGrain.cs, HeartbeatDeadlineFrom), so that a
+/// restart is never booked as the agents' fault; the time to that declaration is reported on its own.
+/// </summary>
+internal static class OrphanedSessions
+{
+    private static readonly TimeSpan HeartbeatTimeout = TimeSpan.FromSeconds(15);
+
+    public static async Task RunAsync(int count)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["Ers:Sessions:HeartbeatTimeout"] = HeartbeatTimeout.ToString("c", CultureInfo.InvariantCulture),
+        };
+        await using var cluster = await ErsCluster.StartAsync(silos: 3, settings);
+        var client = await cluster.ConnectClientAsync(retryWindow: null);
+        var management = client.GetGrain<IManagementGrain>(0);
+        var clock = Stopwatch.StartNew();
+        var sessions = new List<(string SessionId, int Port, DateTimeOffset LastHeartbeat)>();
+        var failed = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var login = await LoginDriver.SetUpLoginAsync(client, clock, i % 8);
+            if (!login.Succeeded)
+            {
+                failed++;
+                continue;
+            }
+
+            var session = client.GetGrain<ISessionGrain>(login.SessionId);
+            var snapshot = await session.GetAsync();
+            var address = await management.GetActivationAddress(session);
+            sessions.Add((login.SessionId, address?.Endpoint.Port ?? 0, snapshot!.LastHeartbeatAt ?? snapshot.CreatedAt));
+        }
+
+        var victim = cluster.Silos.MaxBy(s => sessions.Count(x => x.Port == s.SiloPort))!;
+        var orphans = sessions.Where(s => s.Port == victim.SiloPort).ToList();
+        var killedAt = DateTimeOffset.UtcNow;
+        await victim.KillAsync();
+        cluster.Forget(victim);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"orphans: {sessions.Count} sessions ({failed} logins failed), no heartbeats; SIGKILL of {victim.Name}, which held {orphans.Count}"));
+
+        // When the survivors' membership declares the victim dead: the cluster change the grace is counted from.
+        DateTimeOffset? declaredDead = null;
+        while (declaredDead is null && DateTimeOffset.UtcNow - killedAt < TimeSpan.FromMinutes(2))
+        {
+            var hosts = await management.GetHosts(onlyActive: false);
+            if (hosts.Any(h => h.Key.Endpoint.Port == victim.SiloPort && h.Value == SiloStatus.Dead))
+            {
+                declaredDead = DateTimeOffset.UtcNow;
+            }
+            else
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        var wanted = orphans.Select(o => o.SessionId).ToHashSet();
+        var ends = new Dictionary<string, DateTimeOffset>();
+        var giveUp = Stopwatch.StartNew();
+        while (ends.Count < wanted.Count && giveUp.Elapsed < HeartbeatTimeout + TimeSpan.FromMinutes(2))
+        {
+            await Task.Delay(500);
+            foreach (var (sessionId, time) in await EndsAsync(cluster))
+            {
+                if (wanted.Contains(sessionId))
+                {
+                    ends.TryAdd(sessionId, time);
+                }
+            }
+        }
+
+        var deadline = (declaredDead ?? killedAt) + HeartbeatTimeout;
+        var late = orphans.Where(o => ends.ContainsKey(o.SessionId)).Select(o => (ends[o.SessionId] - deadline).TotalSeconds).Order().ToList();
+        var early = late.Count(l => l < 0);
+        var survivors = sessions.Where(s => s.Port != victim.SiloPort).Select(s => s.SessionId).ToHashSet();
+        var endedOthers = (await EndsAsync(cluster)).Count(e => survivors.Contains(e.SessionId));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"orphans: silo declared dead {((declaredDead ?? killedAt) - killedAt).TotalSeconds:0.0} s after the kill; {ends.Count} of {orphans.Count} audited as ended; " +
+            $"from deadline (declared dead + {HeartbeatTimeout.TotalSeconds:0} s) to the end record: " +
+            $"p50 {(late.Count == 0 ? double.NaN : late[late.Count / 2]):0.00} s, min {(late.Count == 0 ? double.NaN : late[0]):0.00} s, max {(late.Count == 0 ? double.NaN : late[^1]):0.00} s; " +
+            $"{early} before the deadline; sessions of the live silos ended meanwhile (their own heartbeat deadlines): {endedOthers}"));
+    }
+
+    private static async Task<List<(string SessionId, DateTimeOffset Time)>> EndsAsync(ErsCluster cluster)
+    {
+        await using var command = cluster.AuditDataSource.CreateCommand(
+            $"SELECT session_id, time FROM {AuditSchema.Table} WHERE event = 'SessionEnded' AND session_id IS NOT NULL");
+        var ends = new List<(string, DateTimeOffset)>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            ends.Add((reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1)));
+        }
+
+        return ends;
+    }
+}
