@@ -28,6 +28,13 @@ public static class OidcSchema
             {
                 await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_lock({Lock})", cancellationToken);
             }
+            else
+            {
+                // Write-ahead logging (kept in the file once set): a token request's write neither waits on nor fails
+                // concurrent reads, where the default rollback journal answered "database is locked" to 8 requests at
+                // once (perf/Ers.Benchmarks/TokenThroughput.cs).
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL", cancellationToken);
+            }
 
             try
             {

@@ -100,6 +100,36 @@ public sealed class OidcProviderTests(OidcHost host) : IClassFixture<OidcHost>
     }
 
     [Fact]
+    public async Task Sixteen_applications_at_once_each_get_a_code_tokens_and_a_refresh_from_the_one_file_store()
+    {
+        // The embedded run's SQLite store under concurrent writes: each code, redemption and refresh writes to it.
+        using var browser = host.NewBrowser();
+        var (_, _, sessionId) = await host.StartSessionAsync();
+        using var login = await browser.LogInAsync(await host.LoginLinkAsync(sessionId));
+        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
+        {
+            var (verifier, challenge) = OidcHost.Pkce();
+            using var authorize = await browser.GetAsync(OidcBrowser.AuthorizeUrl(challenge));
+            if (authorize.StatusCode != HttpStatusCode.Redirect)
+            {
+                return $"authorize {(int)authorize.StatusCode}: {await authorize.Content.ReadAsStringAsync()}";
+            }
+
+            var (redeemed, tokens) = await browser.RedeemAsync(OidcBrowser.RedirectParameters(authorize)["code"], verifier);
+            if (redeemed != HttpStatusCode.OK)
+            {
+                return $"redeem {(int)redeemed}: {tokens}";
+            }
+
+            var (refreshed, again) = await browser.RefreshAsync(tokens.GetProperty("refresh_token").GetString()!);
+            return refreshed == HttpStatusCode.OK ? "ok" : $"refresh {(int)refreshed}: {again}";
+        }));
+        Assert.All(answers, a => Assert.Equal("ok", a));
+    }
+
+    [Fact]
     public async Task An_unknown_client_and_a_wrong_redirect_uri_are_refused_on_the_page_and_audited()
     {
         using var browser = host.NewBrowser();
