@@ -6,7 +6,7 @@ using Ers.Sessions;
 using Ers.Testing.Silos;
 
 // usage: Ers.Cluster.Benchmarks [failover [rounds]] [memory [sessions]] [client-failover [rounds]] [orphans [sessions]]
-// (no argument: failover 5, memory 20000; client-failover and orphans only when named)
+// (no argument: failover 5, memory 20000; client-failover and orphans (3 rounds) only when named)
 var failoverRounds = Argument("failover", 5);
 var sessions = Argument("memory", 20_000);
 var clientRounds = args.Length == 0 ? 0 : Argument("client-failover", 5);
@@ -19,7 +19,7 @@ if (clientRounds > 0)
 
 if (orphans > 0)
 {
-    await OrphanedSessions.RunAsync(orphans);
+    await OrphanedSessions.RunAsync(orphans, rounds: 3);
 }
 
 if (failoverRounds > 0)

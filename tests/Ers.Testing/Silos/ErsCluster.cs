@@ -87,8 +87,8 @@ public sealed class ErsCluster : IAsyncDisposable
         ["Logging:LogLevel:Default"] = "Warning",
         ["Logging:LogLevel:Orleans"] = "Warning",
         // A failure's output lines up with the test's own timeline (and the other processes') by these.
-        ["Logging:Console:FormatterOptions:TimestampFormat"] = "HH:mm:ss.fff ",
-        ["Logging:Console:FormatterOptions:UseUtcTimestamp"] = "true",
+        ["Logging:Console:TimestampFormat"] = "HH:mm:ss.fff ",
+        ["Logging:Console:UseUtcTimestamp"] = "true",
         ["DOTNET_ENVIRONMENT"] = "Production",
         ["ASPNETCORE_ENVIRONMENT"] = "Production",
     }
