@@ -3,7 +3,6 @@ using Ers.Cards;
 using Ers.SingleSignOn;
 using Ers.Testing.Hosts;
 using Ers.Testing.Servers;
-using Ers.Tools.Pki;
 
 namespace Ers.Benchmarks;
 
@@ -57,21 +56,37 @@ public static class LogoutLatency
             throw new InvalidOperationException(started.Refusal?.Message);
         }
 
-        await host.Grains.GetGrain<Ers.Sessions.ISessionGrain>(sessionId)
-            .ApplicationSignedInAsync(new SignedInApplication("bench-rp", rp.Uri, sessionId, "https://127.0.0.1/"));
+        // Applications sign in to an active session only: the role first (Dr Amelia Hart has one, samples/directory.json).
+        var session = host.Grains.GetGrain<Ers.Sessions.ISessionGrain>(sessionId);
+        if ((await session.GetAsync())?.State != Ers.Sessions.SessionState.Active)
+        {
+            var chosen = await session.SelectRoleAsync("555021935107");
+            if (!chosen.IsSuccess)
+            {
+                throw new InvalidOperationException(chosen.Refusal?.Message);
+            }
+        }
+
+        if (!await session.ApplicationSignedInAsync(new SignedInApplication("bench-rp", rp.Uri, sessionId, "https://127.0.0.1/")))
+        {
+            throw new InvalidOperationException("The session did not record the application's sign-in.");
+        }
+
         var watch = Stopwatch.StartNew();
         await card.RemovedAsync(workstationId);
         await rp.NextAsync(TimeSpan.FromSeconds(30));
         return watch.Elapsed.TotalMilliseconds;
     }
 
-    /// <summary>The agents' host with the provider's signing key given to its silo.</summary>
+    /// <summary>
+    /// The agents' host with the provider on: its silo signs logout tokens only then (a node with the provider off is
+    /// given no signing key, src/Ers.Grains/SingleSignOn/BackChannelLogoutServices.cs).
+    /// </summary>
     private sealed class LogoutHost : AgentHost
     {
         protected override IEnumerable<KeyValuePair<string, string>> ExtraSettings() =>
-        [
-            new("Ers:Oidc:SigningKeyFiles:0", Path.Combine(Directory, DevPki.OidcSigningKeyFile)),
-            new("Ers:Sessions:MaxSessionsPerUser", "1000"),
-        ];
+            new ErsSettings()
+                .Oidc(Directory, Directory)
+                .Set("Ers:Sessions:MaxSessionsPerUser", "1000");
     }
 }
