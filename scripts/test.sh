@@ -53,11 +53,12 @@ import glob, sys, xml.etree.ElementTree as ET
 ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
 passed = failed = skipped = 0
 for f in glob.glob(sys.argv[1] + "/*.trx"):
-    c = ET.parse(f).getroot().find("t:ResultSummary/t:Counters", ns)
+    root = ET.parse(f).getroot()
+    c = root.find("t:ResultSummary/t:Counters", ns)
     passed += int(c.get("passed", 0))
     failed += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0)) + int(c.get("aborted", 0))
     skipped += int(c.get("notExecuted", 0))
-    for r in ET.parse(f).getroot().iterfind("t:Results/t:UnitTestResult", ns):
+    for r in root.iterfind("t:Results/t:UnitTestResult", ns):
         if r.get("outcome") not in ("Passed", "NotExecuted"):
             m = r.find("t:Output/t:ErrorInfo/t:Message", ns)
             text = " ".join((m.text or "").split())[:400] if m is not None else ""

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Ers.Sessions;
 using Ers.Testing.Silos;
+using Ers.Web.Requests;
 
 namespace Ers.Cluster.Benchmarks;
 
@@ -15,8 +16,9 @@ namespace Ers.Cluster.Benchmarks;
 /// </summary>
 internal static class ClientFailover
 {
-    private static readonly TimeSpan Budget = TimeSpan.FromMilliseconds(2500);
-    private static readonly TimeSpan Promise = TimeSpan.FromSeconds(3);
+    // The web node's own figures: its default per-request budget and the answer promise that bounds it.
+    private static readonly TimeSpan Budget = new RequestBudgetOptions().GrainCalls;
+    private static readonly TimeSpan Promise = RequestBudgetOptions.AnswerPromise;
     private const int SessionsPerRound = 60;
     private const int Viewers = 8;
 
