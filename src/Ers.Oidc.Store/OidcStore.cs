@@ -24,7 +24,7 @@ public static class OidcStore
                 Directory.CreateDirectory(folder);
             }
 
-            db.UseSqlite(new SqliteConnectionStringBuilder { DataSource = path }.ToString());
+            db.UseSqlite(new SqliteConnectionStringBuilder { DataSource = path }.ToString()).AddInterceptors(SqliteConnectionSettings.Instance);
         }
 
         return db.UseOpenIddict();

@@ -10,6 +10,10 @@ public static class StoreOutagePages
 {
     private static readonly object Showing = new();
 
+    // RFC 6749 names temporarily_unavailable for this: the client may try again shortly.
+    private const string TokenUnavailable =
+        "{\"error\":\"temporarily_unavailable\",\"error_description\":\"The smartcard sessions could not be reached just now: try again in a moment.\"}";
+
     /// <summary>True while this request shows the outage page: nothing on it may wait on the stores again.</summary>
     public static bool IsShowing(HttpContext context) => context.Items.ContainsKey(Showing);
 
@@ -26,6 +30,14 @@ public static class StoreOutagePages
             context.Items[Showing] = true;
             context.Response.Clear();
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            if (context.Request.Path.StartsWithSegments(Oidc.OidcRoutes.Token))
+            {
+                // A relying party's server reads OAuth errors, not pages (the status-code pages are off there).
+                context.Response.Headers.CacheControl = "no-store";
+                context.Response.Headers.RetryAfter = "1";
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync(TokenUnavailable);
+            }
         }
     }
 }

@@ -23,6 +23,23 @@ public sealed class StoreOutagePagesTests
     }
 
     [Fact]
+    public async Task An_outage_during_a_token_request_is_an_OAuth_error_the_relying_party_can_read()
+    {
+        var context = Context();
+        context.Request.Path = Ers.Web.Oidc.OidcRoutes.Token;
+        var body = new MemoryStream();
+        context.Response.Body = body;
+
+        await StoreOutagePages.InvokeAsync(context, _ => throw new TimeoutException("the session grain did not answer"));
+
+        Assert.Equal(StatusCodes.Status503ServiceUnavailable, context.Response.StatusCode);
+        Assert.Equal("no-store", context.Response.Headers.CacheControl);
+        Assert.Equal("1", context.Response.Headers.RetryAfter);
+        using var json = System.Text.Json.JsonDocument.Parse(body.ToArray());
+        Assert.Equal("temporarily_unavailable", json.RootElement.GetProperty("error").GetString());
+    }
+
+    [Fact]
     public async Task Any_other_failure_is_not_disguised_as_an_outage()
     {
         var context = Context();

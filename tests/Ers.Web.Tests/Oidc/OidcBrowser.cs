@@ -98,8 +98,10 @@ public sealed partial class OidcBrowser : IDisposable
     public async Task<(HttpStatusCode Status, JsonElement Body)> TokenAsync(Dictionary<string, string> form)
     {
         using var response = await _http.PostAsync("/connect/token", new FormUrlEncodedContent(form));
-        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
-        return (response.StatusCode, body);
+        var text = await response.Content.ReadAsStringAsync();
+        // An answer that is not JSON is itself the failure: say what came back rather than a parser's complaint.
+        Assert.True(text.Length > 0 && text[0] == '{', $"token endpoint answered {(int)response.StatusCode} with '{text}' ({response.Content.Headers.ContentType})");
+        return (response.StatusCode, JsonDocument.Parse(text).RootElement.Clone());
     }
 
     public Task<(HttpStatusCode Status, JsonElement Body)> RedeemAsync(string code, string verifier) =>
