@@ -75,12 +75,15 @@ public sealed class RedisSessionDeadlineIndex(ConfigurationOptions redis, string
         await Task.WhenAll(leave, rest);
     }
 
-    /// <summary>Up to <paramref name="count"/> resting sessions whose wake-up time is not after <paramref name="now"/>.</summary>
-    public async Task<string[]> DueAsync(DateTimeOffset now, int count)
+    /// <summary>
+    /// Up to <paramref name="count"/> resting sessions whose wake-up time is not after <paramref name="now"/>, each
+    /// with that time (to the millisecond).
+    /// </summary>
+    public async Task<(string Id, DateTimeOffset Due)[]> DueAsync(DateTimeOffset now, int count)
     {
         var db = await DatabaseAsync();
-        var due = await db.SortedSetRangeByScoreAsync(AtRestKey, double.NegativeInfinity, now.ToUnixTimeMilliseconds(), take: count);
-        return [.. due.Select(v => v.ToString())];
+        var due = await db.SortedSetRangeByScoreWithScoresAsync(AtRestKey, double.NegativeInfinity, now.ToUnixTimeMilliseconds(), take: count);
+        return [.. due.Select(e => (e.Element.ToString(), DateTimeOffset.FromUnixTimeMilliseconds((long)e.Score)))];
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"deadline index of {serviceId} on {LocalSilo}");

@@ -111,7 +111,7 @@ public sealed partial class SessionSweeper(
         for (var round = 0; round < MaxRounds && !cancellationToken.IsCancellationRequested; round++)
         {
             var due = await index.DueAsync(time.GetUtcNow(), Batch);
-            var over = await WakeAsync(due, cancellationToken);
+            var over = await WakeAsync([.. due.Select(d => (d.Id, (DateTimeOffset?)d.Due))], cancellationToken);
             if (over.Count > 0)
             {
                 await db.SortedSetRemoveAsync(index.AtRestKey, [.. over.Select(id => (StackExchange.Redis.RedisValue)id)]);
@@ -136,24 +136,29 @@ public sealed partial class SessionSweeper(
         var sessions = (await db.SetMembersAsync(key)).Select(v => v.ToString()).ToArray();
         // Wake first, delete after: a sweeper that dies half-way leaves the set for the next one. A woken session
         // registers under the silo it now lives on, never under the dead one, so nothing is lost by the delete.
-        await WakeAsync(sessions, cancellationToken);
+        // Their silo's death is the cluster's doing: each gets a fresh heartbeat window (no deadline passed).
+        await WakeAsync([.. sessions.Select(id => (id, (DateTimeOffset?)null))], cancellationToken);
         await db.KeyDeleteAsync(key);
         await db.SetRemoveAsync(index.SilosKey, silo);
         LogDrained(silo, sessions.Length);
     }
 
-    /// <summary>Activates each session (it ends itself if its deadline passed); answers those that are not live.</summary>
-    private async Task<IReadOnlyCollection<string>> WakeAsync(IReadOnlyList<string> sessions, CancellationToken cancellationToken)
+    /// <summary>
+    /// Activates each session, held to the deadline it rested with when it has one (it ends itself if that passed);
+    /// answers those that are not live.
+    /// </summary>
+    private async Task<IReadOnlyCollection<string>> WakeAsync(IReadOnlyList<(string Id, DateTimeOffset? Due)> sessions, CancellationToken cancellationToken)
     {
         var over = new System.Collections.Concurrent.ConcurrentBag<string>();
         await System.Threading.Tasks.Parallel.ForEachAsync(sessions,
             new ParallelOptions { MaxDegreeOfParallelism = Parallel, CancellationToken = cancellationToken },
-            async (id, _) =>
+            async (entry, _) =>
             {
+                var (id, due) = entry;
                 // A back-channel logout with deliveries pending stands in the index too (BackChannelLogoutIndex).
                 var live = BackChannelLogoutIndex.TryParse(id, out var sessionId)
                     ? await grains.GetGrain<IBackChannelLogoutGrain>(sessionId).WakeAsync()
-                    : await grains.GetGrain<ISessionGrain>(id).GetAsync() is { IsLive: true };
+                    : await WakeSessionAsync(grains.GetGrain<ISessionGrain>(id), due);
                 if (!live)
                 {
                     over.Add(id);
@@ -161,6 +166,9 @@ public sealed partial class SessionSweeper(
             });
         return over;
     }
+
+    private static async Task<bool> WakeSessionAsync(ISessionGrain session, DateTimeOffset? due) =>
+        due is { } deadline ? await session.WakeAtDeadlineAsync(deadline) : await session.GetAsync() is { IsLive: true };
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The session sweep failed; the next sweep tries again")]
     private partial void LogSweepFailed(Exception exception);

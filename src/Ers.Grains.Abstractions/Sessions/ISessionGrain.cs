@@ -59,6 +59,14 @@ public interface ISessionGrain : IGrainWithStringKey
     [Idempotent, Alias("CheckHeartbeat")]
     Task<bool> CheckHeartbeatAsync();
 
+    /// <summary>
+    /// A sweeper's wake at the deadline a resting session was filed with (<paramref name="due"/>): the session ends now
+    /// if that deadline has passed, whether it was an expiry or its agent's heartbeat deadline, rather than a fresh
+    /// heartbeat window after it. Answers whether it is still live.
+    /// </summary>
+    [Idempotent, ResponseTimeout(IdempotentAttribute.AttemptTimeout), Alias("WakeAtDeadline")]
+    Task<bool> WakeAtDeadlineAsync(DateTimeOffset due);
+
     /// <summary>Issues a one-time browser ticket for this live session.</summary>
     [Alias("IssueTicket")]
     Task<Outcome<BrowserTicket>> IssueBrowserTicketAsync();

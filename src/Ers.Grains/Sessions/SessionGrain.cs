@@ -33,6 +33,10 @@ public sealed class SessionGrain(
     private IGrainTimer? _expiryTimer;
     private bool _logoutHandoverPending;
 
+    // Whether the agent or the user has been heard since this activation: until then, a sweeper's wake holds the
+    // session to the heartbeat deadline it rested with (WakeAtDeadlineAsync).
+    private bool _heardSinceActivation;
+
     // Heartbeats are held in memory only: one every few seconds from every agent in the country must not each cost
     // a storage write. After a failover (a new activation) the agent gets one full timeout from now to show itself.
     private DateTimeOffset _lastHeartbeatAt = time.GetUtcNow();
@@ -251,6 +255,7 @@ public sealed class SessionGrain(
         }
 
         S.LastActivityAt = time.GetUtcNow();
+        _heardSinceActivation = true;
         if (S.LastActivityAt - _persistedActivity >= ActivityWriteInterval)
         {
             await WriteAsync();
@@ -265,7 +270,22 @@ public sealed class SessionGrain(
     {
         // The timer is not moved: when it fires it finds the newer heartbeat and looks again at the new deadline.
         _lastHeartbeatAt = time.GetUtcNow();
+        _heardSinceActivation = true;
         return Task.CompletedTask;
+    }
+
+    public async Task<bool> WakeAtDeadlineAsync(DateTimeOffset due)
+    {
+        // An expiry that passed ends it first; one still ahead means the deadline it rested with was its heartbeat's.
+        await ExpireIfDueAsync();
+        if (IsLive && SessionRest.HeartbeatFromAtWake(due, options.Value.HeartbeatTimeout, _heardSinceActivation) is { } restedFrom
+            && restedFrom < _lastHeartbeatAt)
+        {
+            _lastHeartbeatAt = restedFrom;
+            await CheckHeartbeatAsync();
+        }
+
+        return IsLive;
     }
 
     public async Task<HeartbeatAnswer> BeatAsync()

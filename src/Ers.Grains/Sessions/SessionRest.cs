@@ -16,11 +16,20 @@ public static class SessionRest
 
     /// <summary>
     /// When a sweeper must wake a resting session: its next idle or absolute expiry, or its agent's heartbeat deadline
-    /// if sooner. Waking grants the agent a fresh heartbeat window, so an agent that is gone ends one timeout later
-    /// (<c>agent-lost</c>), and one that is alive has already woken it with its next heartbeat.
+    /// if sooner. A sweeper's wake keeps that heartbeat deadline (<see cref="HeartbeatFromAtWake"/>), so an agent that
+    /// is gone ends then (<c>agent-lost</c>), and one that is alive has already woken it with its next heartbeat.
     /// </summary>
     public static DateTimeOffset WakeAt(DateTimeOffset nextExpiry, DateTimeOffset heartbeatDeadline) =>
         heartbeatDeadline < nextExpiry ? heartbeatDeadline : nextExpiry;
+
+    /// <summary>
+    /// The heartbeat window a session woken by a sweeper at <paramref name="due"/> keeps: the one it rested with
+    /// (its deadline was at most <paramref name="due"/>, see <see cref="WakeAt"/>), not the fresh one an activation
+    /// grants, so an agent that is gone is not given a second timeout; null once the agent or the user was heard in this activation.
+    /// A cluster change after the rest still counts as a heartbeat (the grain takes the later of the two).
+    /// </summary>
+    public static DateTimeOffset? HeartbeatFromAtWake(DateTimeOffset due, TimeSpan heartbeatTimeout, bool heardSinceActivation) =>
+        heardSinceActivation ? null : due - heartbeatTimeout;
 
     /// <summary>
     /// Whether a missing heartbeat may end the session now: never while this silo is stopping (the web nodes and

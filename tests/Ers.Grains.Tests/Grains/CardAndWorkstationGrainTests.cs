@@ -153,6 +153,38 @@ public sealed class CardAndWorkstationGrainTests(ClusterFixture fx)
     }
 
     [Fact]
+    public async Task A_session_a_sweeper_wakes_at_its_resting_heartbeat_deadline_ends_then_unless_its_agent_is_heard()
+    {
+        var gone = await ReferrerAsync();
+        var goneSession = gone.Session(await gone.LoginOkAsync());
+        var alive = await ReferrerAsync();
+        var aliveSession = alive.Session(await alive.LoginOkAsync());
+        await goneSession.HeartbeatAsync();
+        await aliveSession.HeartbeatAsync();
+        var due = fx.Clock.GetUtcNow() + TimeSpan.FromSeconds(30); // what each rests with: heartbeat + timeout
+        await RestAsync(goneSession);
+        await RestAsync(aliveSession);
+
+        fx.Clock.Advance(TimeSpan.FromSeconds(31));
+        await aliveSession.HeartbeatAsync(); // wakes it: the agent is heard in this activation
+        // Before, the wake was a plain activation, which granted a fresh 30 s: the gone agent's session ended late.
+        Assert.False(await goneSession.WakeAtDeadlineAsync(due));
+        Assert.True(await aliveSession.WakeAtDeadlineAsync(due));
+
+        Assert.Equal(SessionEndReason.AgentLost, (await goneSession.GetAsync())!.EndReason);
+        Assert.True((await aliveSession.GetAsync())!.IsLive);
+    }
+
+    /// <summary>The session leaves memory, as when its silo idles it out or stops; answers once it is gone.</summary>
+    private async Task RestAsync(ISessionGrain session)
+    {
+        var id = session.GetGrainId();
+        await session.AsReference<Orleans.Core.Internal.IGrainManagementExtension>().DeactivateOnIdle();
+        var management = Client.GetGrain<IManagementGrain>(0);
+        await Eventually.TrueAsync(async () => !(await management.GetActiveGrains(id.Type)).Contains(id));
+    }
+
+    [Fact]
     public async Task A_cluster_change_counts_as_a_heartbeat_so_an_agent_is_not_blamed_for_our_outage()
     {
         var journey = await ReferrerAsync();

@@ -28,6 +28,16 @@ public sealed class SessionRestTests
     }
 
     [Fact]
+    public void A_sweepers_wake_keeps_the_heartbeat_window_the_session_rested_with_until_someone_is_heard()
+    {
+        var due = T0 + TimeSpan.FromSeconds(30);
+        var timeout = TimeSpan.FromSeconds(30);
+
+        Assert.Equal(T0, SessionRest.HeartbeatFromAtWake(due, timeout, heardSinceActivation: false));
+        Assert.Null(SessionRest.HeartbeatFromAtWake(due, timeout, heardSinceActivation: true));
+    }
+
+    [Fact]
     public void A_stopping_silo_never_blames_the_agent()
     {
         Assert.False(SessionRest.MayDeclareAgentLost(localSiloStopping: true));
