@@ -90,6 +90,13 @@ internal sealed class AgentUnderTest : IAsyncDisposable
         Eventually.MatchAsync(_notices.Reader, match, $"notice '{what}'", timeout ?? TimeSpan.FromSeconds(30), _seen.Add,
             () => $"Output:\n{Output}\nAgent: {Running.Status} {Running.Exception}");
 
+    /// <summary>
+    /// The first matching notice among those already read, else the next one that matches. Two readers' journeys
+    /// interleave: waiting for one reader's notice can read past the other's, which must still count as shown.
+    /// </summary>
+    public Task<AgentNotice> ShownAsync(Func<AgentNotice, bool> match, string what) =>
+        _seen.FirstOrDefault(match) is { } shown ? Task.FromResult(shown) : WaitForAsync(match, what);
+
     public async ValueTask DisposeAsync()
     {
         await Stop.CancelAsync();

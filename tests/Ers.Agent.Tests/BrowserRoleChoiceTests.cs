@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using Ers.Agent.Api;
 using Ers.Agent.Journey;
 using Ers.Api;
 using Ers.VirtualCard;
@@ -14,13 +13,9 @@ namespace Ers.Agent.Tests;
 [Collection(PcscdCollection.Name)]
 public sealed class BrowserRoleChoiceTests(PcscdFixture pcscd) : IAsyncLifetime
 {
-    private static readonly RoleProfileDto Referrer = new("555021935107", "E82665", "Riverside Surgery", "S8000:G8000:R8000", "Clinical Practitioner Access Role");
-    private static readonly RoleProfileDto Provider = new("555021935108", "RYY", "Kent Community Health", "S8000:G8000:R8001", "Medical Secretary Access Role");
-
-    private readonly TestPki _pki = new();
     private readonly Channel<Uri> _opened = Channel.CreateUnbounded<Uri>();
+    private AgentRig _rig = null!;
     private FakeErs _ers = null!;
-    private HttpAgentApi _api = null!;
     private AgentUnderTest _agent = null!;
 
     private sealed class RecordingBrowser(ChannelWriter<Uri> opened) : IBrowserLauncher
@@ -31,20 +26,13 @@ public sealed class BrowserRoleChoiceTests(PcscdFixture pcscd) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _ = pcscd;
-        _ers = await FakeErs.StartAsync(_pki);
-        _ers.Roles = [Referrer, Provider];
-        _api = new HttpAgentApi(_ers.BaseAddress, _pki.Workstation, [_pki.Ca]);
-        _agent = new AgentUnderTest(_api, TimeSpan.FromSeconds(30), browser: new RecordingBrowser(_opened.Writer), rolesInBrowser: true);
-        await PcscTests.WaitUntilEmptyAsync(_agent.Readers, 0);
+        _rig = await AgentRig.AgainstStandInAsync([AgentRig.Referrer, AgentRig.Provider],
+            api => new AgentUnderTest(api, TimeSpan.FromSeconds(30), browser: new RecordingBrowser(_opened.Writer), rolesInBrowser: true));
+        (_ers, _agent) = (_rig.StandIn, _rig.Agent);
         _agent.Start();
     }
 
-    public async Task DisposeAsync()
-    {
-        await _agent.DisposeAsync();
-        _api.Dispose();
-        await _ers.DisposeAsync();
-    }
+    public Task DisposeAsync() => _rig.DisposeAsync().AsTask();
 
     [Fact]
     public async Task Several_roles_open_the_browser_first_and_the_role_chosen_there_becomes_the_agents()
@@ -63,7 +51,7 @@ public sealed class BrowserRoleChoiceTests(PcscdFixture pcscd) : IAsyncLifetime
         Assert.DoesNotContain(AgentApiRoutes.SelectRole, _ers.Routes);
         await _ers.WaitForCallAsync(AgentApiRoutes.Heartbeat);
 
-        _ers.RoleChosenInBrowser = Provider;
+        _ers.RoleChosenInBrowser = AgentRig.Provider;
 
         var active = await _agent.WaitForAsync(n => n.State == JourneyState.Active, "active");
         Assert.Equal("Active: Dr Ada Test - Medical Secretary Access Role - Kent Community Health (RYY)", active.Message);

@@ -1,8 +1,6 @@
 using System.Diagnostics;
-using Ers.Agent.Api;
 using Ers.Agent.Journey;
 using Ers.Agent.Ui.Desktop;
-using Ers.Api;
 using Ers.VirtualCard;
 using Xunit.Abstractions;
 
@@ -17,11 +15,8 @@ namespace Ers.Agent.Tests;
 public sealed class DesktopJourneyTests(PcscdFixture pcscd, ITestOutputHelper log) : IAsyncLifetime
 {
     private const string Pinentry = "/usr/bin/pinentry-gtk-2";
-    private static readonly RoleProfileDto Provider = new("555021935108", "RYY", "Kent Community Health", "S8000:G8000:R8001", "Medical Secretary Access Role");
-    private readonly TestPki _pki = new();
     private XvfbDisplay _x = null!;
-    private FakeErs _ers = null!;
-    private HttpAgentApi _api = null!;
+    private AgentRig _rig = null!;
     private AgentUnderTest _agent = null!;
 
     public async Task InitializeAsync()
@@ -29,20 +24,15 @@ public sealed class DesktopJourneyTests(PcscdFixture pcscd, ITestOutputHelper lo
         _ = pcscd;
         ProcessRunner.RequireFile(Pinentry, "pinentry-gtk2");
         _x = await XvfbDisplay.StartAsync();
-        _ers = await FakeErs.StartAsync(_pki);
-        _ers.Roles = [Provider];
-        _api = new HttpAgentApi(_ers.BaseAddress, _pki.Workstation, [_pki.Ca]);
-        _agent = new AgentUnderTest(_api, TimeSpan.FromSeconds(30),
-            ui: lines => new DesktopAgentUi(lines, new PinentryClient(Pinentry, new Dictionary<string, string> { ["DISPLAY"] = _x.Display })));
-        await PcscTests.WaitUntilEmptyAsync(_agent.Readers, 0);
+        _rig = await AgentRig.AgainstStandInAsync([AgentRig.Provider], api => new AgentUnderTest(api, TimeSpan.FromSeconds(30),
+            ui: lines => new DesktopAgentUi(lines, new PinentryClient(Pinentry, new Dictionary<string, string> { ["DISPLAY"] = _x.Display }))));
+        _agent = _rig.Agent;
         _agent.Start();
     }
 
     public async Task DisposeAsync()
     {
-        await _agent.DisposeAsync();
-        _api.Dispose();
-        await _ers.DisposeAsync();
+        await _rig.DisposeAsync();
         await _x.DisposeAsync();
     }
 

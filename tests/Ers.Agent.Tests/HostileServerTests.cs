@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
-using Ers.Agent.Api;
 using Ers.Agent.Journey;
 using Ers.Api;
 using Ers.VirtualCard;
@@ -16,30 +15,19 @@ namespace Ers.Agent.Tests;
 [Collection(PcscdCollection.Name)]
 public sealed class HostileServerTests(PcscdFixture pcscd) : IAsyncLifetime
 {
-    private static readonly RoleProfileDto Referrer = new("555021935107", "E82665", "Riverside Surgery", "S8000:G8000:R8000", "Clinical Practitioner Access Role");
-
-    private readonly TestPki _pki = new();
     private readonly RecordingBrowser _browser = new();
+    private AgentRig _rig = null!;
     private FakeErs _ers = null!;
-    private HttpAgentApi _api = null!;
     private AgentUnderTest _agent = null!;
 
     public async Task InitializeAsync()
     {
         _ = pcscd;
-        _ers = await FakeErs.StartAsync(_pki);
-        _ers.Roles = [Referrer];
-        _api = new HttpAgentApi(_ers.BaseAddress, _pki.Workstation, [_pki.Ca]);
-        _agent = new AgentUnderTest(_api, TimeSpan.FromMinutes(5), browser: _browser);
-        await PcscTests.WaitUntilEmptyAsync(_agent.Readers, 0);
+        _rig = await AgentRig.AgainstStandInAsync([AgentRig.Referrer], api => new AgentUnderTest(api, TimeSpan.FromMinutes(5), browser: _browser));
+        (_ers, _agent) = (_rig.StandIn, _rig.Agent);
     }
 
-    public async Task DisposeAsync()
-    {
-        await _agent.DisposeAsync();
-        _api.Dispose();
-        await _ers.DisposeAsync();
-    }
+    public Task DisposeAsync() => _rig.DisposeAsync().AsTask();
 
     public static TheoryData<string> HostileChallenges() =>
         ["no nonce", "empty nonce", "16-byte nonce", "31-byte nonce", "33-byte nonce", "64-byte nonce", "no challenge id",
@@ -149,7 +137,6 @@ public sealed class HostileServerTests(PcscdFixture pcscd) : IAsyncLifetime
 
     private static VirtualPivCard NewCard(bool ecc = false) =>
         new(VirtualCardOptions.FromCertificate(TestCards.CreateSelfSigned("CN=Ada Test, SERIALNUMBER=555294209105", ecc)));
-
 
     private sealed class RecordingBrowser : IBrowserLauncher
     {

@@ -1,4 +1,3 @@
-using Ers.Agent.Api;
 using Ers.Agent.Journey;
 using Ers.Api;
 using Ers.VirtualCard;
@@ -14,33 +13,21 @@ namespace Ers.Agent.Tests;
 public sealed class JourneyTests(PcscdFixture pcscd) : IAsyncLifetime
 {
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(30);
-    private static readonly RoleProfileDto Referrer = new("555021935107", "E82665", "Riverside Surgery", "S8000:G8000:R8000", "Clinical Practitioner Access Role");
-    private static readonly RoleProfileDto Provider = new("555021935108", "RYY", "Kent Community Health", "S8000:G8000:R8001", "Medical Secretary Access Role");
 
-    private readonly TestPki _pki = new();
     private readonly FakeTimeProvider _time = new();
+    private AgentRig _rig = null!;
     private FakeErs _ers = null!;
-    private HttpAgentApi _api = null!;
     private AgentUnderTest _agent = null!;
 
     public async Task InitializeAsync()
     {
         _ = pcscd;
-        _ers = await FakeErs.StartAsync(_pki);
-        _ers.Roles = [Referrer, Provider];
-        _api = new HttpAgentApi(_ers.BaseAddress, _pki.Workstation, [_pki.Ca]);
-        _agent = new AgentUnderTest(_api, HeartbeatInterval, _time);
-        await PcscTests.WaitUntilEmptyAsync(_agent.Readers, 0);
-        await PcscTests.WaitUntilEmptyAsync(_agent.Readers, 1);
+        _rig = await AgentRig.AgainstStandInAsync([AgentRig.Referrer, AgentRig.Provider], api => new AgentUnderTest(api, HeartbeatInterval, _time), 0, 1);
+        (_ers, _agent) = (_rig.StandIn, _rig.Agent);
         _agent.Start();
     }
 
-    public async Task DisposeAsync()
-    {
-        await _agent.DisposeAsync();
-        _api.Dispose();
-        await _ers.DisposeAsync();
-    }
+    public Task DisposeAsync() => _rig.DisposeAsync().AsTask();
 
     private static VirtualPivCard NewCard(bool ecc = false, MalformedAnswers malformed = MalformedAnswers.None)
     {
@@ -199,7 +186,7 @@ public sealed class JourneyTests(PcscdFixture pcscd) : IAsyncLifetime
     [Fact]
     public async Task Two_readers_run_two_independent_journeys()
     {
-        _ers.Roles = [Referrer];
+        _ers.Roles = [AgentRig.Referrer];
         await using var first = new VpcdCardLink(NewCard(), 0);
         await using var second = new VpcdCardLink(NewCard(ecc: true), 1);
         await first.InsertAsync();
@@ -207,7 +194,8 @@ public sealed class JourneyTests(PcscdFixture pcscd) : IAsyncLifetime
         await second.InsertAsync();
         await _agent.TypeAsync("123456");
         await _agent.WaitForAsync(n => n.Reader == first.ReaderName && n.Message.StartsWith("Active:", StringComparison.Ordinal), "first active");
-        await WaitForStateAsync(second.ReaderName, JourneyState.AwaitingPin);
+        // The second card is read while the first logs in: its passcode prompt may come before the first's "Active".
+        await _agent.ShownAsync(n => n.Reader == second.ReaderName && n.State == JourneyState.AwaitingPin, "second asks for its passcode");
         await _agent.TypeAsync("123456");
         await _agent.WaitForAsync(n => n.Reader == second.ReaderName && n.Message.StartsWith("Active:", StringComparison.Ordinal), "second active");
 

@@ -1,9 +1,6 @@
-using System.Security.Cryptography.X509Certificates;
-using Ers.Agent.Api;
 using Ers.Agent.Journey;
 using Ers.Cards;
 using Ers.Sessions;
-using Ers.Tools.Pki;
 using Ers.VirtualCard;
 
 namespace Ers.Agent.Tests;
@@ -18,7 +15,7 @@ public sealed class ServerFollowingTests(PcscdFixture pcscd, ServerFollowingHost
 {
     private const string AmeliaHart = "555294209105";
     private static readonly TimeSpan Configured = TimeSpan.FromSeconds(1);
-    private HttpAgentApi _http = null!;
+    private AgentRig _rig = null!;
     private RecordingAgentApi _api = null!;
     private AgentUnderTest _agent = null!;
     private AgentJourney _journey = null!;
@@ -26,30 +23,18 @@ public sealed class ServerFollowingTests(PcscdFixture pcscd, ServerFollowingHost
     public async Task InitializeAsync()
     {
         _ = pcscd;
-        _http = new HttpAgentApi(ers.AgentUrl, ers.Workstation1,
-            [X509CertificateLoader.LoadCertificateFromFile(DevPki.CertificatePath(ers.Directory, DevPki.ServerCaName))]);
-        _api = new RecordingAgentApi(_http);
-        _agent = new AgentUnderTest(_api, Configured);
-        await PcscTests.WaitUntilEmptyAsync(_agent.Readers, 0);
+        _rig = await AgentRig.AgainstErsAsync(ers, http => new AgentUnderTest(_api = new RecordingAgentApi(http), Configured));
+        _agent = _rig.Agent;
         _journey = _agent.Start();
     }
 
-    public async Task DisposeAsync()
-    {
-        await _agent.DisposeAsync();
-        _http.Dispose();
-    }
+    public Task DisposeAsync() => _rig.DisposeAsync().AsTask();
 
     [Fact]
     public async Task The_agent_beats_at_the_servers_period_shows_the_servers_end_reason_and_logs_in_again_with_the_card_in()
     {
         var issued = ers.IssueCard(AmeliaHart, "Amelia Hart");
-        await using var link = new VpcdCardLink(new VirtualPivCard(new VirtualCardOptions
-        {
-            Certificate = issued.Certificate,
-            PrivateKey = issued.Certificate.GetRSAPrivateKey()!,
-            CardGuid = VirtualCardOptions.CardGuidFrom(Guid.Parse(issued.CardId)),
-        }), 0);
+        await using var link = new VpcdCardLink(AgentRig.VirtualCardOf(issued), 0);
         await _agent.TypeAsync("123456");
         await link.InsertAsync();
         await _agent.WaitForAsync(n => n.State == JourneyState.Active && n.Message.StartsWith(AgentMessages.ActivePrefix, StringComparison.Ordinal), "Active");

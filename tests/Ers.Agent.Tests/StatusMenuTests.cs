@@ -1,11 +1,8 @@
-using System.Security.Cryptography.X509Certificates;
-using Ers.Agent.Api;
 using Ers.Agent.Journey;
 using Ers.Agent.Ui.Desktop;
 using Ers.Cards;
 using Ers.Sessions;
 using Ers.Testing.Hosts;
-using Ers.Tools.Pki;
 using Ers.VirtualCard;
 
 namespace Ers.Agent.Tests;
@@ -24,7 +21,7 @@ public sealed class StatusMenuTests(PcscdFixture pcscd, AgentHost ers) : IClassF
     private Tmds.DBus.Connection _connection = null!;
     private DesktopNotifier _notifier = null!;
     private StatusIcon _icon = null!;
-    private HttpAgentApi _http = null!;
+    private AgentRig _rig = null!;
     private AgentUnderTest _agent = null!;
 
     private string Item => $"org.kde.StatusNotifierItem-{Environment.ProcessId}-1";
@@ -38,10 +35,8 @@ public sealed class StatusMenuTests(PcscdFixture pcscd, AgentHost ers) : IClassF
         _icon = new StatusIcon();
         await _icon.PublishAsync(_connection);
         _notifier = new DesktopNotifier(_desktop.BusAddress);
-        _http = new HttpAgentApi(ers.AgentUrl, ers.Workstation1,
-            [X509CertificateLoader.LoadCertificateFromFile(DevPki.CertificatePath(ers.Directory, DevPki.ServerCaName))]);
-        _agent = new AgentUnderTest(_http, TimeSpan.FromSeconds(30), ui: lines => new IconFollowingUi(lines, _icon));
-        await PcscTests.WaitUntilEmptyAsync(_agent.Readers, 0);
+        _rig = await AgentRig.AgainstErsAsync(ers, http => new AgentUnderTest(http, TimeSpan.FromSeconds(30), ui: lines => new IconFollowingUi(lines, _icon)));
+        _agent = _rig.Agent;
         var journey = _agent.Start();
         // The same actions the agent's host attaches.
         _icon.Menu.Attach(StatusMenuActions.For(journey, _icon, _notifier, _agent.Stop));
@@ -49,8 +44,7 @@ public sealed class StatusMenuTests(PcscdFixture pcscd, AgentHost ers) : IClassF
 
     public async Task DisposeAsync()
     {
-        await _agent.DisposeAsync();
-        _http.Dispose();
+        await _rig.DisposeAsync();
         await _notifier.DisposeAsync();
         _connection.Dispose();
         await _desktop.DisposeAsync();
@@ -68,12 +62,7 @@ public sealed class StatusMenuTests(PcscdFixture pcscd, AgentHost ers) : IClassF
         Assert.False(await EnabledAsync(StatusMenu.LogInAgainId));
 
         var issued = ers.IssueCard(AmeliaHart, "Amelia Hart");
-        await using var link = new VpcdCardLink(new VirtualPivCard(new VirtualCardOptions
-        {
-            Certificate = issued.Certificate,
-            PrivateKey = issued.Certificate.GetRSAPrivateKey()!,
-            CardGuid = VirtualCardOptions.CardGuidFrom(Guid.Parse(issued.CardId)),
-        }), 0);
+        await using var link = new VpcdCardLink(AgentRig.VirtualCardOf(issued), 0);
         await _agent.TypeAsync("123456");
         await link.InsertAsync();
         await WaitForActiveAsync();

@@ -1,7 +1,7 @@
-using Ers.Cards;
 using Ers.Sessions;
 using Ers.Testing.Browsers;
 using Ers.Testing.Hosts;
+using Ers.Testing.Silos;
 using Ers.Web.Security;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -86,21 +86,8 @@ public class ErsWebHost : IAsyncLifetime
     /// </summary>
     public async Task<LoggedInCard> StartSessionAsync(string userId, string? roleProfileId = null)
     {
-        var cardId = "card-" + Guid.NewGuid().ToString("N");
-        var workstationId = "ws-" + Guid.NewGuid().ToString("N");
-        var sessionId = Guid.NewGuid().ToString("N");
-        var card = Grains.GetGrain<ICardGrain>(cardId);
-        Assert.True((await card.InsertedAsync(workstationId)).IsSuccess);
-        var started = await card.StartSessionAsync(workstationId, userId, sessionId);
-        Assert.True(started.IsSuccess, started.Refusal?.Message);
-        var session = Grains.GetGrain<ISessionGrain>(sessionId);
-        if (roleProfileId is not null)
-        {
-            var role = await session.SelectRoleAsync(roleProfileId);
-            Assert.True(role.IsSuccess, role.Refusal?.Message);
-        }
-
-        return new LoggedInCard(this, card, workstationId, session, sessionId);
+        var started = await LoginDriver.StartSessionAsync(Grains, userId, roleProfileId);
+        return new LoggedInCard(this, started.Card, started.WorkstationId, started.Session, started.SessionId);
     }
 
     /// <summary>The login link in the agents' API's token format (<see cref="BrowserTicketTokens"/>).</summary>

@@ -9,12 +9,8 @@ namespace Ers.Cluster.Tests;
 /// (retry window zero, to measure them), one that retries rejected calls for long (15 s) and waits 10 s for each answer and one with Ers.Web's
 /// defaults exactly.
 /// </summary>
-public sealed class ClusterFixture : IAsyncLifetime
+public sealed class ClusterFixture : SiloClusterFixture
 {
-    private ErsCluster? _cluster;
-
-    internal ErsCluster Cluster => _cluster ?? throw new InvalidOperationException("Not started.");
-
     public IClusterClient RawClient { get; private set; } = null!;
 
     public IClusterClient RetryingClient { get; private set; } = null!;
@@ -22,34 +18,12 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>A client with Ers.Web's defaults exactly (retry window, response timeouts).</summary>
     public IClusterClient WebClient { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    protected override async Task ConnectClientsAsync(ErsCluster cluster)
     {
-        _cluster = await ErsCluster.StartAsync(silos: 3);
-        try
-        {
-            RawClient = await _cluster.ConnectClientAsync(TimeSpan.Zero);
-            // Patient: it waits for the grains' own answers (a refusal while PostgreSQL is down can take longer than a
-            // web node's 2 s), so the outage tests see what the grains decided rather than a web node's timeout.
-            RetryingClient = await _cluster.ConnectClientAsync(TimeSpan.FromSeconds(15), responseTimeout: TimeSpan.FromSeconds(10));
-            WebClient = await _cluster.ConnectClientAsync(retryWindow: null);
-        }
-        catch
-        {
-            // xunit does not dispose a fixture whose start failed: leave no server behind.
-            await _cluster.DisposeAsync();
-            _cluster = null;
-            throw;
-        }
-    }
-
-    /// <summary>Brings the cluster back to three silos after a test took one away.</summary>
-    internal Task EnsureSilosAsync(int count = 3) => Cluster.EnsureSilosAsync(count);
-
-    public async Task DisposeAsync()
-    {
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
-        }
+        RawClient = await cluster.ConnectClientAsync(TimeSpan.Zero);
+        // Patient: it waits for the grains' own answers (a refusal while PostgreSQL is down can take longer than a
+        // web node's 2 s), so the outage tests see what the grains decided rather than a web node's timeout.
+        RetryingClient = await cluster.ConnectClientAsync(TimeSpan.FromSeconds(15), responseTimeout: TimeSpan.FromSeconds(10));
+        WebClient = await cluster.ConnectClientAsync(retryWindow: null);
     }
 }

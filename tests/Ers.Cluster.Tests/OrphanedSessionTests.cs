@@ -1,9 +1,7 @@
 using System.Diagnostics;
-using Ers.Audit.Postgres;
 using Ers.Sessions;
 using Ers.Testing;
 using Ers.Testing.Silos;
-using Npgsql;
 using StackExchange.Redis;
 using Xunit.Abstractions;
 
@@ -149,33 +147,9 @@ public sealed class OrphanedSessionTests(OrphanedSessionFixture fixture, ITestOu
         return (Cluster.Silos.Single(s => s.SiloPort == port), hosted);
     }
 
-    private async Task<List<SessionEnd>> WaitForEndsAsync(IReadOnlyCollection<string> sessions)
-    {
-        List<SessionEnd> ends = [];
-        await Eventually.TrueAsync(async () =>
-        {
-            ends = await EndsAsync(sessions);
-            return sessions.All(id => ends.Any(e => e.SessionId == id));
-        }, $"an end record for each of {sessions.Count} sessions", Bound, TimeSpan.FromMilliseconds(200));
-        return ends;
-    }
+    private Task<List<AuditedSessionEnd>> WaitForEndsAsync(IReadOnlyCollection<string> sessions) => Cluster.WaitForSessionEndsAsync(sessions, Bound);
 
-    private async Task<List<SessionEnd>> EndsAsync(IReadOnlyCollection<string> sessions)
-    {
-        await using var command = Cluster.AuditDataSource.CreateCommand(
-            $"SELECT session_id, reason, time FROM {AuditSchema.Table} WHERE event = 'SessionEnded' AND session_id = ANY($1)");
-        command.Parameters.Add(new NpgsqlParameter { Value = sessions.ToArray() });
-        var ends = new List<SessionEnd>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            ends.Add(new SessionEnd(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2)));
-        }
-
-        return ends;
-    }
-
-    private sealed record SessionEnd(string SessionId, string? Reason, DateTimeOffset Time);
+    private Task<List<AuditedSessionEnd>> EndsAsync(IReadOnlyCollection<string> sessions) => Cluster.SessionEndsAsync(sessions);
 
     /// <summary>An agent that heartbeats its sessions every second (a third of the timeout's share), errors ignored.</summary>
     private sealed class Agent : IAsyncDisposable

@@ -1,13 +1,10 @@
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
-using Ers.Audit.Postgres;
 using Ers.Cards;
 using Ers.Deploy.Tests;
 using Ers.Sessions;
 using Ers.Staff;
-using Ers.Testing;
-using Ers.Testing.Processes;
 using Ers.Testing.Servers;
 using Ers.Web.Browser;
 using Ers.Web.Security;
@@ -28,96 +25,17 @@ public sealed partial class SharedKeyRingTests(ITestOutputHelper output)
     [Fact]
     public async Task A_cookie_and_an_antiforgery_token_issued_by_one_web_node_are_accepted_by_the_other()
     {
-        var manifests = Kustomize.Render(Kustomize.Base);
-        var work = Directory.CreateTempSubdirectory("ers-keyring-").FullName;
-        var redisTask = RedisServer.StartAsync();
-        var postgresTask = PostgresServer.StartAsync();
-        await using var redis = await redisTask;
-        await using var postgres = await postgresTask;
-        var hosts = new List<HostProcess>();
+        await using var pods = await DeclaredPods.StartAsync("ers-keyring-");
         try
         {
-            var secrets = DeclaredEnvironment.ErsSecrets(redis.ConnectionString, postgres.ConnectionString);
-            var pki = Path.Combine(work, "pki");
-            var migrate = DeclaredHostsTests.RunToolAsync(work, new Dictionary<string, string>(), "pki", "dev", "--out", pki);
-            await using (var audit = PostgresAuditTrail.CreateDataSource(postgres.ConnectionString))
-            {
-                await new AuditSchemaMigrator(audit).MigrateAsync();
-            }
+            pods.StartSilo(0);
+            pods.StartSilo(1);
+            Pod[] webs = [pods.StartWeb("ers-web-a"), pods.StartWeb("ers-web-b")];
+            await pods.WaitReadyAsync();
 
-            await migrate;
-            var dataProtectionKey = Path.Combine(work, "data-protection-key");
-            await File.WriteAllTextAsync(dataProtectionKey, secrets[DeclaredEnvironment.SecretName][DeclaredEnvironment.DataProtectionKey]);
-
-            for (var i = 0; i < 2; i++)
-            {
-                var ip = $"127.0.0.{2 + i}";
-                var declared = DeclaredEnvironment.Resolve(manifests, "ers-silo", "silo",
-                    new EnvironmentSources { Secrets = secrets, Fields = EnvironmentSources.PodFields($"ers-silo-{i}", ip) });
-                var http = FreePort.Next();
-                var siloOverrides = new Dictionary<string, string?>
-                {
-                    ["Urls"] = $"http://{ip}:{http}",
-                    ["Ers__Cluster__SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-                    ["Ers__Cluster__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-                    // The silo owns revocation: it reads the CAs and the workstation CRL (the dev PKI's stand-ins).
-                    ["Ers__CardAuthentication__TrustedRoots__0"] = Path.Combine(pki, "smartcard-root-ca.crt.pem"),
-                    ["Ers__CardAuthentication__IntermediateCertificates__0"] = Path.Combine(pki, "smartcard-issuing-ca.crt.pem"),
-                    ["Ers__Workstations__TrustedRoots__0"] = Path.Combine(pki, "workstation-ca.crt.pem"),
-                    ["Ers__Workstations__CrlSources__0"] = Path.Combine(pki, "crl", "workstation-ca.crl"),
-                };
-                DeclaredHostsTests.ReplaceMountedFiles(declared, siloOverrides, DeclaredHostsTests.ClusterTlsStandIns(pki));
-                hosts.Add(DeclaredHostsTests.Start($"ers-silo-{i}", "Ers.Silo", new Uri($"http://{ip}:{http}"), declared, siloOverrides));
-            }
-
-            IReadOnlyDictionary<string, string> webDeclared = new Dictionary<string, string>();
-            IReadOnlyDictionary<string, string?> webOverrides = new Dictionary<string, string?>();
-            var webs = new List<HostProcess>();
-            foreach (var name in new[] { "ers-web-a", "ers-web-b" })
-            {
-                webDeclared = DeclaredEnvironment.Resolve(manifests, "ers-web", "web",
-                    new EnvironmentSources { Secrets = secrets, Fields = EnvironmentSources.PodFields(name, "127.0.0.4") });
-                var port = FreePort.Next();
-                var operationsPort = FreePort.Next();
-                var overrides = new Dictionary<string, string?>
-                {
-                    ["Urls"] = $"http://127.0.0.1:{operationsPort}",
-                    ["Ers__Operations__Port"] = operationsPort.ToString(CultureInfo.InvariantCulture),
-                    // The ingress port, which ingress-nginx reaches over mutual TLS (this test's Browser does the same).
-                    ["Ers__Ingress__HttpsUrl"] = $"https://127.0.0.1:{port}",
-                    ["Ers__CardAuthentication__TrustedRoots__0"] = Path.Combine(pki, "smartcard-root-ca.crt.pem"),
-                    ["Ers__CardAuthentication__IntermediateCertificates__0"] = Path.Combine(pki, "smartcard-issuing-ca.crt.pem"),
-                    ["Ers__Workstations__TrustedRoots__0"] = Path.Combine(pki, "workstation-ca.crt.pem"),
-                    ["Ers__Workstations__CrlSources__0"] = Path.Combine(pki, "crl", "workstation-ca.crl"),
-                    ["Ers__Web__Browser__DataProtectionKeyFile"] = dataProtectionKey,
-                };
-                foreach (var (setting, file) in new[] { ("ServerCertificatePath", "tls.crt"), ("ServerCertificateKeyPath", "tls.key"), ("ClientCaPath", "ingress-ca.crt") })
-                {
-                    overrides[$"Ers__Ingress__{setting}"] = DeclaredHostsTests.IngressTlsStandIns(pki)[$"/etc/ers/ingress-tls/{file}"];
-                }
-
-                foreach (var (setting, file) in new[] { ("CertificatePath", "tls.crt"), ("KeyPath", "tls.key"), ("CaPath", "ca.crt") })
-                {
-                    overrides[$"Ers__Cluster__Tls__{setting}"] = DeclaredHostsTests.ClusterTlsStandIns(pki)[$"/etc/ers/cluster-tls/{file}"];
-                }
-
-                webOverrides = overrides;
-                Assert.All(overrides.Keys, k => Assert.True(webDeclared.ContainsKey(k), $"{k} is not declared by the web Deployment"));
-                var web = DeclaredHostsTests.Start(name, "Ers.Web", new Uri($"https://127.0.0.1:{port}"), webDeclared, overrides);
-                web.OperationsAddress = new Uri($"http://127.0.0.1:{operationsPort}");
-                hosts.Add(web);
-                webs.Add(web);
-            }
-
-            foreach (var host in hosts)
-            {
-                await host.WaitHealthyAsync("startup", TimeSpan.FromSeconds(90));
-                await host.WaitHealthyAsync("ready", TimeSpan.FromSeconds(60));
-            }
-
-            var token = await LogInAtGrainLevelAsync(DeclaredHostsTests.WithOverrides(webDeclared, webOverrides), secrets[DeclaredEnvironment.SecretName][DeclaredEnvironment.TokenSigningKey]);
-            using var nodeA = new Browser(webs[0].BaseAddress!, pki);
-            using var nodeB = new Browser(webs[1].BaseAddress!, pki);
+            var token = await LogInAtGrainLevelAsync(webs[0], pods.Secrets[DeclaredEnvironment.SecretName][DeclaredEnvironment.TokenSigningKey]);
+            using var nodeA = new Browser(pods, webs[0]);
+            using var nodeB = new Browser(pods, webs[1]);
 
             // Node A renders the login link's page (its antiforgery cookie and token); node B redeems the link with
             // them and sets the session cookie.
@@ -191,16 +109,11 @@ public sealed partial class SharedKeyRingTests(ITestOutputHelper output)
                 Assert.Contains("Referring Clinician", body);
             }
 
-            await AssertTheRingIsInRedisAndEncryptedAsync(redis, webDeclared["Ers__Cluster__ServiceId"]);
+            await AssertTheRingIsInRedisAndEncryptedAsync(pods.Redis, webs[0].Environment["Ers__Cluster__ServiceId"]);
         }
-        catch (Exception e) when (hosts.Count > 0 && e is not Xunit.Sdk.XunitException)
+        catch (Exception e) when (e is not Xunit.Sdk.XunitException)
         {
-            throw HostProcess.WithOutputs(e, hosts);
-        }
-        finally
-        {
-            await HostProcess.DisposeAllAsync(hosts);
-            Directory.Delete(work, recursive: true);
+            throw pods.WithOutputs(e);
         }
     }
 
@@ -222,9 +135,9 @@ public sealed partial class SharedKeyRingTests(ITestOutputHelper output)
     }
 
     /// <summary>A user with one role of two business functions logs in as the agents' API would; returns the login link's token.</summary>
-    private static async Task<string> LogInAtGrainLevelAsync(IReadOnlyDictionary<string, string> webDeclared, string tokenKey)
+    private static async Task<string> LogInAtGrainLevelAsync(Pod web, string tokenKey)
     {
-        using var host = DeclaredHostsTests.ClusterClientFor(webDeclared);
+        using var host = DeclaredPods.ClusterClientOf(web);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await host.StartAsync(timeout.Token);
         try
@@ -257,13 +170,9 @@ public sealed partial class SharedKeyRingTests(ITestOutputHelper output)
     private static partial Regex RequestVerificationToken();
 
     /// <summary>What ingress-nginx sends a web pod for one browser: its cookies, over mutual TLS to the ingress port.</summary>
-    private sealed class Browser(Uri baseAddress, string pki) : IDisposable
+    private sealed class Browser(DeclaredPods pods, Pod web) : IDisposable
     {
-        private readonly HttpClient _http = new(DeclaredHostsTests.IngressHandler(pki))
-        {
-            BaseAddress = baseAddress,
-            Timeout = TimeSpan.FromSeconds(30),
-        };
+        private readonly HttpClient _http = pods.IngressClient(web);
 
         public Dictionary<string, string> Cookies { get; set; } = [];
 

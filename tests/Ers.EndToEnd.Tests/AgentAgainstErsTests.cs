@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Ers.Agent.Journey;
 using Ers.Cards;
 using Ers.Sessions;
@@ -14,7 +13,7 @@ namespace Ers.EndToEnd.Tests;
 /// for the whole shared stack.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
-public sealed class AgentAgainstErsTests : IDisposable
+public sealed class AgentAgainstErsTests(EndToEndFixture fixture) : IDisposable
 {
     private const string AmeliaHart = "555294209105";
     private const string PriyaNatarajan = "555294209110";
@@ -22,25 +21,13 @@ public sealed class AgentAgainstErsTests : IDisposable
     private const string WrongPin = "000000";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    private readonly EndToEndFixture _fixture;
-    private readonly Channel<AgentNotice> _notices = Channel.CreateUnbounded<AgentNotice>();
-    private readonly List<AgentNotice> _seen = [];
+    private readonly AgentNotices _notices = new(fixture.Stack, Timeout);
 
-    public AgentAgainstErsTests(EndToEndFixture fixture)
-    {
-        _fixture = fixture;
-        Stack.Ui.Shown += OnShown;
-        // A login URL left over from an earlier test would be mistaken for one this test caused.
-        while (Stack.OpenedUrls.Reader.TryRead(out _))
-        {
-        }
-    }
-
-    private EndToEndStack Stack => _fixture.Stack;
+    private EndToEndStack Stack => fixture.Stack;
 
     public void Dispose()
     {
-        Stack.Ui.Shown -= OnShown;
+        _notices.Dispose();
         Assert.DoesNotContain(EndToEndStack.Pin, Stack.AgentOutputText, StringComparison.Ordinal);
     }
 
@@ -50,8 +37,8 @@ public sealed class AgentAgainstErsTests : IDisposable
         var page = await Stack.NewPageAsync();
         await using var login = await Stack.InsertAndLogInAsync(TomaszKowalczyk, page, WrongPin, WrongPin, EndToEndStack.Pin);
 
-        Drain();
-        var warnings = _seen.Where(n => n.Level == NoticeLevel.Warning).Select(n => n.Message).ToList();
+        _notices.Drain();
+        var warnings = _notices.Seen.Where(n => n.Level == NoticeLevel.Warning).Select(n => n.Message).ToList();
         Assert.Equal([AgentMessages.WrongPin(2), AgentMessages.WrongPin(1)], warnings);
         Assert.Equal(3, login.Link.Card.PinPresentationCount);
         await Expect(page.GetByTestId("user-name")).ToHaveTextAsync("Tomasz Kowalczyk");
@@ -78,12 +65,12 @@ public sealed class AgentAgainstErsTests : IDisposable
         await using var link = new VpcdCardLink(card, reader: 0);
         await link.InsertAsync();
 
-        var blocked = await WaitForAsync(n => n.Reader == link.ReaderName && n.State == JourneyState.Blocked, "card blocked");
+        var blocked = await _notices.WaitForAsync(n => n.Reader == link.ReaderName && n.State == JourneyState.Blocked, "card blocked");
         Assert.Equal(AgentMessages.Blocked, blocked.Message);
         Assert.Contains("Registration Authority (RA)", blocked.Message, StringComparison.Ordinal);
         Assert.Equal(
             [AgentMessages.WrongPin(2), AgentMessages.WrongPin(1)],
-            _seen.Where(n => n.Level == NoticeLevel.Warning).Select(n => n.Message));
+            _notices.Seen.Where(n => n.Level == NoticeLevel.Warning).Select(n => n.Message));
 
         // The agent tells Ers after showing the message: wait for the grain to record it.
         var snapshot = await PollAsync(grain.GetAsync, s => s.State == CardState.Blocked, "card grain Blocked");
@@ -103,11 +90,11 @@ public sealed class AgentAgainstErsTests : IDisposable
     [Fact]
     public async Task The_agent_recovers_by_itself_after_pcscd_restarts_and_the_next_card_logs_in()
     {
-        await _fixture.Pcscd.RestartAsync();
+        await fixture.Pcscd.RestartAsync();
 
         // The agent notices pcscd gone and back through its own watcher; nobody restarts the agent.
-        await WaitForAsync(n => n.Message == AgentMessages.ServiceNotRunning, "pcscd not running");
-        await WaitForAsync(n => n.Message == AgentMessages.ServiceBack, "pcscd running again");
+        await _notices.WaitForAsync(n => n.Message == AgentMessages.ServiceNotRunning, "pcscd not running");
+        await _notices.WaitForAsync(n => n.Message == AgentMessages.ServiceBack, "pcscd running again");
 
         var page = await Stack.NewPageAsync();
         await using var login = await Stack.InsertAndLogInAsync(AmeliaHart, page, EndToEndStack.Pin);
@@ -129,7 +116,7 @@ public sealed class AgentAgainstErsTests : IDisposable
         await using var link = new VpcdCardLink(bad, reader: 0);
         await link.InsertAsync();
 
-        var failed = await WaitForAsync(n => n.Reader == link.ReaderName && n.State == JourneyState.Failed, "card failed");
+        var failed = await _notices.WaitForAsync(n => n.Reader == link.ReaderName && n.State == JourneyState.Failed, "card failed");
         Assert.Equal(NoticeLevel.Error, failed.Level);
         Assert.Equal("The certificate on this card cannot be used. Please contact your Registration Authority (RA).", failed.Message);
         Assert.Equal(0, bad.PinPresentationCount);
@@ -149,24 +136,6 @@ public sealed class AgentAgainstErsTests : IDisposable
         Assert.Null((await Stack.Grains.GetGrain<ISessionGrain>(Stack.SessionIdOf(login.LoginUrl)).GetAsync())!.EndReason);
         await page.Context.CloseAsync();
     }
-
-    private void OnShown(AgentNotice notice) => _notices.Writer.TryWrite(notice);
-
-    private List<AgentNotice> Drain()
-    {
-        var drained = new List<AgentNotice>();
-        while (_notices.Reader.TryRead(out var notice))
-        {
-            drained.Add(notice);
-        }
-
-        _seen.AddRange(drained);
-        return drained;
-    }
-
-    private Task<AgentNotice> WaitForAsync(Func<AgentNotice, bool> match, string what) =>
-        Eventually.MatchAsync(_notices.Reader, match, $"agent notice '{what}'", Timeout, _seen.Add,
-            () => $"Agent output:\n{Stack.AgentOutputText}");
 
     private static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what)
     {

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Ers.Agent.Journey;
 using Ers.Audit;
 using Ers.Cards;
@@ -17,7 +16,7 @@ namespace Ers.EndToEnd.Tests;
 /// stack's one workstation is the RA's here: the user's card blocked there, then the RA unblocks it there.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
-public sealed class CardUnblockJourneyTests : IDisposable
+public sealed class CardUnblockJourneyTests(EndToEndFixture fixture) : IDisposable
 {
     private const string TomaszKowalczyk = "555294209111";
     private const string WrongPin = "000000";
@@ -26,22 +25,11 @@ public sealed class CardUnblockJourneyTests : IDisposable
     private const string RaRoleProfileId = "555021935199";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    private readonly EndToEndFixture _fixture;
-    private readonly Channel<AgentNotice> _notices = Channel.CreateUnbounded<AgentNotice>();
-    private readonly List<AgentNotice> _seen = [];
+    private readonly AgentNotices _notices = new(fixture.Stack, Timeout);
 
-    public CardUnblockJourneyTests(EndToEndFixture fixture)
-    {
-        _fixture = fixture;
-        Stack.Ui.Shown += OnShown;
-        while (Stack.OpenedUrls.Reader.TryRead(out _))
-        {
-        }
-    }
+    private EndToEndStack Stack => fixture.Stack;
 
-    private EndToEndStack Stack => _fixture.Stack;
-
-    public void Dispose() => Stack.Ui.Shown -= OnShown;
+    public void Dispose() => _notices.Dispose();
 
     [Fact]
     public async Task A_card_blocked_by_three_wrong_passcodes_is_unblocked_by_the_ra_at_its_workstation_and_logs_in_with_the_new_passcode()
@@ -55,7 +43,7 @@ public sealed class CardUnblockJourneyTests : IDisposable
         await using (var link = new VpcdCardLink(card, reader: 0))
         {
             await link.InsertAsync();
-            await WaitForAsync(n => n.Reader == link.ReaderName && n.State == JourneyState.Blocked, "card blocked");
+            await _notices.WaitForAsync(n => n.Reader == link.ReaderName && n.State == JourneyState.Blocked, "card blocked");
             await Eventually.TrueAsync(async () => (await grain.GetAsync()).State == CardState.Blocked, "card grain Blocked", Timeout);
             await Stack.RemoveCardAsync(link);
         }
@@ -70,10 +58,10 @@ public sealed class CardUnblockJourneyTests : IDisposable
         await using (var link = new VpcdCardLink(card, reader: 0))
         {
             await link.InsertAsync();
-            await WaitForAsync(n => n.Reader == link.ReaderName && n.State == JourneyState.Unblocking, "unblock asked for");
-            var unblocked = await WaitForAsync(n => n.Reader == link.ReaderName && n.State is JourneyState.Unblocked or JourneyState.Failed, "card unblocked");
+            await _notices.WaitForAsync(n => n.Reader == link.ReaderName && n.State == JourneyState.Unblocking, "unblock asked for");
+            var unblocked = await _notices.WaitForAsync(n => n.Reader == link.ReaderName && n.State is JourneyState.Unblocked or JourneyState.Failed, "card unblocked");
             Assert.Equal(AgentMessages.Unblocked, unblocked.Message);
-            Assert.Contains(_seen, n => n.Message == AgentMessages.NewPinsDiffer);
+            Assert.Contains(_notices.Seen, n => n.Message == AgentMessages.NewPinsDiffer);
             Assert.Equal((VirtualPivCard.MaxPinTries, VirtualPivCard.MaxPukTries, 1), (card.PinTriesLeft, card.PukTriesLeft, card.ResetRetryCounterCount));
             await Eventually.TrueAsync(async () => (await grain.GetAsync()).State == CardState.Inserted, "card grain usable", Timeout);
             var snapshot = await grain.GetAsync();
@@ -103,10 +91,4 @@ public sealed class CardUnblockJourneyTests : IDisposable
         Assert.DoesNotContain(puk, output, StringComparison.Ordinal);
         Assert.DoesNotContain(NewPin, output, StringComparison.Ordinal);
     }
-
-    private void OnShown(AgentNotice notice) => _notices.Writer.TryWrite(notice);
-
-    private Task<AgentNotice> WaitForAsync(Func<AgentNotice, bool> match, string what) =>
-        Eventually.MatchAsync(_notices.Reader, match, $"agent notice '{what}'", Timeout, _seen.Add,
-            () => $"Agent output:\n{Stack.AgentOutputText}");
 }

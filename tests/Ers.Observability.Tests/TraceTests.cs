@@ -45,7 +45,16 @@ public sealed class TraceTests(ITestOutputHelper output)
             && spans.Where(InTrace).Any(s => s.DisplayName.Contains("IWorkstationGrain/SessionStarted", StringComparison.Ordinal))),
             "the login's root span and the session grain's spans in the login's trace");
 
-        var trace = spans.Where(InTrace).OrderBy(s => s.StartTimeUtc).ToList();
+        // A span is collected when it ends, so a child (the runtime's "register directory entry", say) can be
+        // collected while its parent still runs. Wait until the collected trace is closed; an orphan that never
+        // closes fails the assertion below after the bound, with the spans printed.
+        List<Activity> trace = [];
+        await Eventually.TryAsync(() =>
+        {
+            trace = [.. spans.Where(InTrace).OrderBy(s => s.StartTimeUtc)];
+            var collected = trace.Select(s => s.SpanId).ToHashSet();
+            return trace.All(s => s.SpanId == rootId || collected.Contains(s.ParentSpanId));
+        }, TimeSpan.FromSeconds(30));
         foreach (var span in trace)
         {
             output.WriteLine($"{span.Source.Name,-32} {span.Kind,-8} {span.DisplayName,-60} {span.SpanId} <- {span.ParentSpanId}");

@@ -5,21 +5,17 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Ers.Api;
-using Ers.Audit.Postgres;
 using Ers.SingleSignOn;
 using Ers.Staff;
 using Ers.Testing;
 using Ers.Testing.Browsers;
 using Ers.Testing.Hosts;
-using Ers.Testing.Pki;
-using Ers.Testing.Processes;
 using Ers.Testing.Servers;
 using Ers.Testing.Silos;
 using Ers.Tools.Pki;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Microsoft.Playwright;
-using Npgsql;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
@@ -52,52 +48,44 @@ public sealed class BackChannelLogoutClusterTests(ITestOutputHelper output)
     [Fact]
     public async Task An_application_signed_into_through_one_web_node_is_told_once_when_the_session_ends_through_the_other_and_again_with_the_same_jti_when_the_sending_silo_is_killed()
     {
-        var work = Directory.CreateTempSubdirectory("ers-bcl-cluster-").FullName;
-        var pki = TestPkiMaker.Create(Path.Combine(work, "pki"), TimeProvider.System);
         await using var receiver = new LogoutReceiver();
         receiver.Start();
         var redirectUri = $"http://127.0.0.1:{FreePort.Next().ToString(CultureInfo.InvariantCulture)}/signin-oidc";
-        var siloSettings = new ErsSettings()
-            .TrustPki(pki.Directory)
-            .Set("Ers:Oidc:SigningKeyFiles:0", Path.Combine(pki.Directory, DevPki.OidcSigningKeyFile))
-            // A held answer must outlast the kill, not time out into a retry of the silo that is about to die.
-            .Set("Ers:Oidc:BackChannelLogout:RequestTimeout", "00:01:00")
-            .ToDictionary(e => e.Key, e => e.Value);
-        await using var cluster = await ErsCluster.StartAsync(silos: 3, siloSettings);
-        var webs = new List<WebNodeProcess>();
-        try
-        {
-            var keyFile = Path.Combine(work, "data-protection-key");
-            await File.WriteAllTextAsync(keyFile, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
-            var webSettings = new ErsSettings()
-                .Oidc(pki.Directory, work, cluster.Postgres.ConnectionString)
+        await using var stack = await WebCluster.StartAsync("ers-bcl-cluster-", silos: 3,
+            pki => new ErsSettings()
+                .TrustPki(pki.Directory)
+                .Set("Ers:Oidc:SigningKeyFiles:0", Path.Combine(pki.Directory, DevPki.OidcSigningKeyFile))
+                // A held answer must outlast the kill, not time out into a retry of the silo that is about to die.
+                .Set("Ers:Oidc:BackChannelLogout:RequestTimeout", "00:01:00")
+                .ToDictionary(e => e.Key, e => e.Value),
+            web => new ErsSettings()
+                .Oidc(web.Pki.Directory, web.Work, web.Cluster.Postgres.ConnectionString)
                 // Behind one ingress every node is the same issuer; a code issued by A is redeemed at B.
                 .Set("Ers:Oidc:Issuer", Issuer)
                 .Set("Ers:Oidc:Clients:0:ClientId", ClientId)
                 .Set("Ers:Oidc:Clients:0:RedirectUris:0", redirectUri)
                 .Set("Ers:Oidc:Clients:0:BackChannelLogoutUri", receiver.Uri)
                 .Set("Ers:Oidc:Clients:0:Scopes:0", "profile")
-                .ToDictionary(e => e.Key, e => e.Value);
-            foreach (var start in new[] { "web-a", "web-b" }.Select(n => WebNodeProcess.StartAsync(n, cluster, pki.Directory, keyFile, webSettings)).ToList())
-            {
-                webs.Add(await start);
-            }
-
-            var (nodeA, nodeB) = (webs[0], webs[1]);
+                .ToDictionary(e => e.Key, e => e.Value),
+            "web-a", "web-b");
+        var (cluster, pki) = (stack.Cluster, stack.Pki);
+        try
+        {
+            var (nodeA, nodeB) = (stack.Webs[0], stack.Webs[1]);
             Log("three silos and two web nodes ready");
             var grains = await cluster.ConnectClientAsync(TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(10));
-            var serverCa = X509CertificateLoader.LoadCertificateFromFile(DevPki.CertificatePath(pki.Directory, DevPki.ServerCaName));
+            var serverCa = stack.ServerCa();
             using var http = TrustingClient(serverCa);
             var keys = new JsonWebKeySet(await http.GetStringAsync(new Uri(nodeB.PagesUrl, "/.well-known/jwks"))).GetSigningKeys();
             await using var chromium = await ChromiumBrowser.LaunchAsync();
-            var agents = new[] { nodeA.AgentUrl, nodeB.AgentUrl };
+            var agents = stack.AgentUrls;
 
             // 1. Signed in through node A, logged out through node B: one POST, a valid token, within 2 s.
-            var logoutUser = await ImportAsync(grains, "Logout User");
+            var logoutUser = await ClusterStaff.ImportAsync(grains, "Logout User", "B1101");
             await using var logoutDesk = new Workstation(agents, pki.IssueWorkstation("WS-BCL-0001"), serverCa);
-            var logoutLogin = await logoutDesk.LogInAsync(IssueCard(pki, logoutUser), node: 0);
+            var logoutLogin = await logoutDesk.LogInAsync(ClusterStaff.IssueCard(pki, logoutUser), node: 0);
             logoutDesk.Hold(logoutLogin);
-            var logoutSession = await SessionOfAsync(cluster, logoutUser.UserId);
+            var logoutSession = await cluster.LatestSessionOfAsync(logoutUser.UserId);
             var logoutSid = await SignInAsync(chromium, http, keys, logoutDesk, logoutLogin, nodeA, nodeB, redirectUri, logoutUser);
             Log("signed into the application through node A, its code redeemed at node B");
 
@@ -116,12 +104,12 @@ public sealed class BackChannelLogoutClusterTests(ITestOutputHelper output)
 
             // 2. The card pulled (told to node B) while the application holds its answer; the silo sending it is
             // killed: another silo sends the same logout again, same jti, and writes it down once.
-            var killUser = await ImportAsync(grains, "Kill User");
+            var killUser = await ClusterStaff.ImportAsync(grains, "Kill User", "B1101");
             await using var killDesk = new Workstation(agents, pki.IssueWorkstation("WS-BCL-0002"), serverCa);
-            var killCard = IssueCard(pki, killUser);
+            var killCard = ClusterStaff.IssueCard(pki, killUser);
             var killLogin = await killDesk.LogInAsync(killCard, node: 0);
             killDesk.Hold(killLogin);
-            var killSession = await SessionOfAsync(cluster, killUser.UserId);
+            var killSession = await cluster.LatestSessionOfAsync(killUser.UserId);
             var killSid = await SignInAsync(chromium, http, keys, killDesk, killLogin, nodeA, nodeB, redirectUri, killUser);
             var held = receiver.HoldNextAnswer();
 
@@ -130,7 +118,7 @@ public sealed class BackChannelLogoutClusterTests(ITestOutputHelper output)
             var first = await receiver.NextAsync(LogoutBound - ending.Elapsed);
             Log($"card pulled through node B: the application has the token after {ending.Elapsed.TotalMilliseconds:0} ms, its answer held");
             var firstJwt = await ValidLogoutAsync(first, keys, killUser.UserId, killSid);
-            var sender = await SiloHostingAsync(cluster, grains, killSession);
+            var sender = await cluster.SiloHostingAsync(grains, grains.GetGrain<IBackChannelLogoutGrain>(killSession));
             await sender.KillAsync();
             cluster.Forget(sender);
             var killed = Stopwatch.StartNew();
@@ -149,16 +137,7 @@ public sealed class BackChannelLogoutClusterTests(ITestOutputHelper output)
         }
         catch (Exception e) when (e is not Xunit.Sdk.XunitException)
         {
-            throw HostProcess.WithOutputs(e, webs.Select(w => w.Host));
-        }
-        finally
-        {
-            foreach (var web in webs)
-            {
-                await web.DisposeAsync();
-            }
-
-            Directory.Delete(work, recursive: true);
+            throw stack.WithOutputs(e);
         }
     }
 
@@ -260,13 +239,6 @@ public sealed class BackChannelLogoutClusterTests(ITestOutputHelper output)
         return delivery!;
     }
 
-    private static async Task<SiloProcess> SiloHostingAsync(ErsCluster cluster, IClusterClient grains, string sessionId)
-    {
-        var address = await grains.GetGrain<IManagementGrain>(0).GetActivationAddress(grains.GetGrain<IBackChannelLogoutGrain>(sessionId));
-        Assert.NotNull(address);
-        return cluster.Silos.Single(s => s.SiloPort == address.Endpoint.Port);
-    }
-
     private static HttpClient TrustingClient(X509Certificate2 serverCa) =>
         new(new SocketsHttpHandler
         {
@@ -282,48 +254,13 @@ public sealed class BackChannelLogoutClusterTests(ITestOutputHelper output)
         })
         { Timeout = TimeSpan.FromSeconds(30) };
 
-    private static async Task<StaffUser> ImportAsync(IClusterClient grains, string name)
-    {
-        var userId = "5557" + RandomNumberGenerator.GetInt32(10_000_000, 99_999_999).ToString(CultureInfo.InvariantCulture);
-        // One role with one business function: the card login lands on its page by itself.
-        var user = new StaffUser(userId, name,
-            [new RoleProfile("7777" + userId[4..], "RYY", "Test Trust", "S8000:G8000:R8000", "Clinical Practitioner Access Role", ["B1101"])]);
-        await grains.GetGrain<IUserGrain>(userId).ImportAsync(user);
-        return user;
-    }
-
-    private static TestCard IssueCard(DevPki pki, StaffUser user)
-    {
-        var card = TestCard.Issue(pki.SmartcardIssuing, user.UserId, user.Name, KeyAlgorithm.Rsa2048,
-            DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(30));
-        pki.RecordIssued(card.Certificate, DevPki.SmartcardIssuingName, "card");
-        return card;
-    }
-
-    private static async Task<string> SessionOfAsync(ErsCluster cluster, string userId)
-    {
-        await using var command = cluster.AuditDataSource.CreateCommand(
-            $"SELECT session_id FROM {AuditSchema.Table} WHERE event = 'SessionCreated' AND user_id = $1 ORDER BY time DESC LIMIT 1");
-        command.Parameters.Add(new NpgsqlParameter { Value = userId });
-        return (string)(await command.ExecuteScalarAsync())!;
-    }
-
     /// <summary>How many records of the event the session has, once it has one (the trail is written beside the state).</summary>
     private static async Task<long> AuditCountAsync(ErsCluster cluster, string auditEvent, string sessionId)
     {
         long count = 0;
-        await Eventually.TrueAsync(async () => (count = await CountAsync(cluster, auditEvent, sessionId)) > 0,
+        await Eventually.TrueAsync(async () => (count = await cluster.AuditCountAsync(auditEvent, sessionId)) > 0,
             $"a {auditEvent} record", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100));
         return count;
-    }
-
-    private static async Task<long> CountAsync(ErsCluster cluster, string auditEvent, string sessionId)
-    {
-        await using var command = cluster.AuditDataSource.CreateCommand(
-            $"SELECT count(*) FROM {AuditSchema.Table} WHERE event = $1 AND session_id = $2");
-        command.Parameters.Add(new NpgsqlParameter { Value = auditEvent });
-        command.Parameters.Add(new NpgsqlParameter { Value = sessionId });
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private void Log(string what) => output.WriteLine($"{_clock.Elapsed.TotalSeconds,6:0.0} s  {what}");

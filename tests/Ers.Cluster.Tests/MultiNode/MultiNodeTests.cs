@@ -1,21 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using Ers.Api;
-using Ers.Audit.Postgres;
 using Ers.Sessions;
 using Ers.Staff;
 using Ers.Testing;
 using Ers.Testing.Browsers;
 using Ers.Testing.Hosts;
-using Ers.Testing.Pki;
-using Ers.Testing.Processes;
-using Ers.Testing.Silos;
-using Ers.Tools.Pki;
 using Microsoft.Playwright;
-using Npgsql;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
@@ -43,41 +35,33 @@ public sealed class MultiNodeTests(ITestOutputHelper output)
     [Fact]
     public async Task A_browser_session_moves_between_web_nodes_and_outlives_a_silo_kill_and_a_rolling_restart_with_one_end_record_per_ended_session()
     {
-        var work = Directory.CreateTempSubdirectory("ers-multinode-").FullName;
-        var pki = TestPkiMaker.Create(Path.Combine(work, "pki"), TimeProvider.System);
-        // The silos own revocation: they read the CAs and CRLs the web nodes check certificates against.
-        var siloSettings = new ErsSettings().TrustPki(pki.Directory).ToDictionary(e => e.Key, e => e.Value);
-        siloSettings["Ers:Sessions:HeartbeatTimeout"] = Text(HeartbeatTimeout);
-        siloSettings["Ers:Cluster:ShutdownTimeout"] = "00:00:10";
-        await using var cluster = await ErsCluster.StartAsync(silos: 3, siloSettings);
-        var webs = new List<WebNodeProcess>();
-        try
-        {
-            Log("three silos up");
-            var keyFile = Path.Combine(work, "data-protection-key");
-            await File.WriteAllTextAsync(keyFile, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
-            var webSettings = new Dictionary<string, string>
+        await using var stack = await WebCluster.StartAsync("ers-multinode-", silos: 3,
+            // The silos own revocation: they read the CAs and CRLs the web nodes check certificates against.
+            pki => new ErsSettings()
+                .TrustPki(pki.Directory)
+                .Set("Ers:Sessions:HeartbeatTimeout", Text(HeartbeatTimeout))
+                .Set("Ers:Cluster:ShutdownTimeout", "00:00:10")
+                .ToDictionary(e => e.Key, e => e.Value),
+            _ => new Dictionary<string, string>
             {
                 ["Ers:Sessions:HeartbeatTimeout"] = Text(HeartbeatTimeout),
                 // Each request's status and time, and each grain call retried or cut by its budget: what a slow page
                 // view during the kill is read from.
                 ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "Information",
                 ["Logging:LogLevel:Ers.Cluster"] = "Information",
-            };
-            var starting = new[] { "web-a", "web-b" }.Select(n => WebNodeProcess.StartAsync(n, cluster, pki.Directory, keyFile, webSettings)).ToList();
-            foreach (var start in starting)
-            {
-                webs.Add(await start);
-            }
-
+            },
+            "web-a", "web-b");
+        var (cluster, pki, webs) = (stack.Cluster, stack.Pki, stack.Webs);
+        try
+        {
             var (nodeA, nodeB) = (webs[0], webs[1]);
-            Log("two web nodes ready");
+            Log("three silos and two web nodes ready");
             var grains = await cluster.ConnectClientAsync(TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(10));
-            var formUser = await ImportAsync(grains, "Form User", "B1101", "B1110");
-            var liveUser = await ImportAsync(grains, "Live User", "B1101");
-            var goneUser = await ImportAsync(grains, "Gone User", "B1101");
-            var serverCa = X509CertificateLoader.LoadCertificateFromFile(DevPki.CertificatePath(pki.Directory, DevPki.ServerCaName));
-            var agents = new[] { nodeA.AgentUrl, nodeB.AgentUrl };
+            var formUser = await ClusterStaff.ImportAsync(grains, "Form User", "B1101", "B1110");
+            var liveUser = await ClusterStaff.ImportAsync(grains, "Live User", "B1101");
+            var goneUser = await ClusterStaff.ImportAsync(grains, "Gone User", "B1101");
+            var serverCa = stack.ServerCa();
+            var agents = stack.AgentUrls;
             await using var formDesk = new Workstation(agents, pki.IssueWorkstation("WS-MN-0001"), serverCa);
             await using var liveDesk = new Workstation(agents, pki.IssueWorkstation("WS-MN-0002"), serverCa);
             await using var goneDesk = new Workstation(agents, pki.IssueWorkstation("WS-MN-0003"), serverCa);
@@ -85,7 +69,7 @@ public sealed class MultiNodeTests(ITestOutputHelper output)
 
             // 1. Card login through node A's agents' API; node A redeems the link; node B serves a page, takes the
             // business-function form, and shows the live end of a session ended through node A.
-            var formLogin = await formDesk.LogInAsync(IssueCard(pki, formUser), node: 0);
+            var formLogin = await formDesk.LogInAsync(ClusterStaff.IssueCard(pki, formUser), node: 0);
             Assert.Equal("Active", formLogin.State);
             formDesk.Hold(formLogin);
             var page = await chromium.NewPageAsync();
@@ -94,7 +78,7 @@ public sealed class MultiNodeTests(ITestOutputHelper output)
             await page.GotoAsync(link.ToString());
             await Expect(page).ToHaveURLAsync(new Regex("/business-function$"));
             Assert.StartsWith(nodeA.PagesUrl.ToString(), page.Url, StringComparison.Ordinal);
-            var formSession = await SessionOfAsync(cluster, formUser.UserId);
+            var formSession = await cluster.LatestSessionOfAsync(formUser.UserId);
 
             await page.GotoAsync(new Uri(nodeB.PagesUrl, "/business-function").ToString());
             await page.Locator("#function").SelectOptionAsync(nameof(BusinessFunction.ReferringClinician));
@@ -110,23 +94,23 @@ public sealed class MultiNodeTests(ITestOutputHelper output)
             Log("logout through node A: banner on node B's page");
 
             // 2. Two more sessions: one whose agent lives (and whose browser is on node B), one whose agent will go.
-            var liveLogin = await liveDesk.LogInAsync(IssueCard(pki, liveUser), node: 0);
+            var liveLogin = await liveDesk.LogInAsync(ClusterStaff.IssueCard(pki, liveUser), node: 0);
             liveDesk.Hold(liveLogin);
-            var goneLogin = await goneDesk.LogInAsync(IssueCard(pki, goneUser), node: 0);
+            var goneLogin = await goneDesk.LogInAsync(ClusterStaff.IssueCard(pki, goneUser), node: 0);
             goneDesk.Hold(goneLogin);
-            var liveSession = await SessionOfAsync(cluster, liveUser.UserId);
-            var goneSession = await SessionOfAsync(cluster, goneUser.UserId);
+            var liveSession = await cluster.LatestSessionOfAsync(liveUser.UserId);
+            var goneSession = await cluster.LatestSessionOfAsync(goneUser.UserId);
             var livePage = await chromium.NewPageAsync();
             await livePage.GotoAsync((await liveDesk.LoginLinkAsync(liveLogin, node: 0)).ToString());
             // One role with one function: straight through, and the automatic choice is audited like a chosen one.
             await Expect(livePage).ToHaveURLAsync(new Regex("/referrer$"));
             await livePage.GotoAsync(new Uri(nodeB.PagesUrl, "/referrer").ToString());
             await Expect(livePage.GetByTestId("user-name")).ToBeVisibleAsync();
-            Assert.Equal(1, await CountAsync(cluster, "BusinessFunctionChosen", liveSession));
-            Assert.Equal(1, await CountAsync(cluster, "BusinessFunctionChosen", formSession));
+            Assert.Equal(1, await cluster.AuditCountAsync("BusinessFunctionChosen", liveSession));
+            Assert.Equal(1, await cluster.AuditCountAsync("BusinessFunctionChosen", formSession));
 
             // 3. SIGKILL of the silo hosting the live session while the browser views pages on node B.
-            var victim = await SiloHostingAsync(cluster, grains, liveSession);
+            var victim = await cluster.SiloHostingAsync(grains, grains.GetGrain<ISessionGrain>(liveSession));
             var views = new List<(TimeSpan At, TimeSpan Took, int Status)>();
             var viewing = Task.Run(async () =>
             {
@@ -177,14 +161,13 @@ public sealed class MultiNodeTests(ITestOutputHelper output)
             // 4. The second agent is gone (a power cut) and its session's silo restarts: the deadline index ends it once.
             await goneDesk.StopAsync();
             var lastBeat = DateTimeOffset.UtcNow;
-            var goneSilo = await SiloHostingAsync(cluster, grains, goneSession);
+            var goneSilo = await cluster.SiloHostingAsync(grains, grains.GetGrain<ISessionGrain>(goneSession));
             await goneSilo.StopAsync(TimeSpan.FromSeconds(30));
             cluster.Forget(goneSilo);
             await cluster.AddSiloAsync();
             Log($"SIGTERM and restart of {goneSilo.Name}, which hosted the abandoned session");
-            await Eventually.TrueAsync(async () => await CountAsync(cluster, "SessionEnded", goneSession) > 0,
-                "the abandoned session's end record", TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200));
-            var goneEnd = Assert.Single(await EndsAsync(cluster, goneSession));
+            await cluster.WaitForSessionEndsAsync([goneSession], TimeSpan.FromSeconds(60));
+            var goneEnd = Assert.Single(await cluster.SessionEndsAsync([goneSession]));
             Assert.Equal("agent-lost", goneEnd.Reason);
             output.WriteLine($"abandoned session ended {(goneEnd.Time - (lastBeat + HeartbeatTimeout)).TotalSeconds:0.00} s after its heartbeat deadline");
 
@@ -218,10 +201,10 @@ public sealed class MultiNodeTests(ITestOutputHelper output)
 
             // Hold the agent a heartbeat timeout past the last restart: a stop must not have been booked as its fault.
             await Task.Delay(HeartbeatTimeout + TimeSpan.FromSeconds(2));
-            Assert.Empty(await EndsAsync(cluster, liveSession));
-            Assert.Equal("logout", Assert.Single(await EndsAsync(cluster, formSession)).Reason);
-            Assert.Single(await EndsAsync(cluster, goneSession));
-            var everyEnd = await AllEndsAsync(cluster);
+            Assert.Empty(await cluster.SessionEndsAsync([liveSession]));
+            Assert.Equal("logout", Assert.Single(await cluster.SessionEndsAsync([formSession])).Reason);
+            Assert.Single(await cluster.SessionEndsAsync([goneSession]));
+            var everyEnd = await cluster.SessionEndsAsync();
             Assert.All(everyEnd.GroupBy(e => e.SessionId), g => Assert.Single(g));
             Assert.DoesNotContain(everyEnd, e => e.Reason == "agent-lost" && e.SessionId != goneSession);
             Assert.DoesNotContain(everyEnd, e => e.Reason == "server-stopped");
@@ -230,7 +213,7 @@ public sealed class MultiNodeTests(ITestOutputHelper output)
         }
         catch (Exception e) when (e is not Xunit.Sdk.XunitException)
         {
-            throw HostProcess.WithOutputs(e, webs.Select(w => w.Host));
+            throw stack.WithOutputs(e);
         }
         catch (Xunit.Sdk.XunitException)
         {
@@ -243,78 +226,9 @@ public sealed class MultiNodeTests(ITestOutputHelper output)
 
             throw;
         }
-        finally
-        {
-            foreach (var web in webs)
-            {
-                await web.DisposeAsync();
-            }
-
-            Directory.Delete(work, recursive: true);
-        }
     }
 
     private void Log(string what) => output.WriteLine($"{_clock.Elapsed.TotalSeconds,6:0.0} s  {what}");
 
     private static string Text(TimeSpan span) => span.ToString("c", CultureInfo.InvariantCulture);
-
-    private static async Task<StaffUser> ImportAsync(IClusterClient grains, string name, params string[] activities)
-    {
-        var userId = "5556" + RandomNumberGenerator.GetInt32(10_000_000, 99_999_999).ToString(CultureInfo.InvariantCulture);
-        var user = new StaffUser(userId, name,
-            [new RoleProfile("7776" + userId[4..], "RYY", "Test Trust", "S8000:G8000:R8000", "Clinical Practitioner Access Role", activities)]);
-        await grains.GetGrain<IUserGrain>(userId).ImportAsync(user);
-        return user;
-    }
-
-    private static TestCard IssueCard(DevPki pki, StaffUser user)
-    {
-        var card = TestCard.Issue(pki.SmartcardIssuing, user.UserId, user.Name, KeyAlgorithm.Rsa2048,
-            DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(30));
-        pki.RecordIssued(card.Certificate, DevPki.SmartcardIssuingName, "card");
-        return card;
-    }
-
-    private static async Task<SiloProcess> SiloHostingAsync(ErsCluster cluster, IClusterClient grains, string sessionId)
-    {
-        var address = await grains.GetGrain<IManagementGrain>(0).GetActivationAddress(grains.GetGrain<ISessionGrain>(sessionId));
-        Assert.NotNull(address);
-        return cluster.Silos.Single(s => s.SiloPort == address.Endpoint.Port);
-    }
-
-    private static async Task<string> SessionOfAsync(ErsCluster cluster, string userId)
-    {
-        await using var command = cluster.AuditDataSource.CreateCommand(
-            $"SELECT session_id FROM {AuditSchema.Table} WHERE event = 'SessionCreated' AND user_id = $1 ORDER BY time DESC LIMIT 1");
-        command.Parameters.Add(new NpgsqlParameter { Value = userId });
-        return (string)(await command.ExecuteScalarAsync())!;
-    }
-
-    private static async Task<long> CountAsync(ErsCluster cluster, string auditEvent, string sessionId)
-    {
-        await using var command = cluster.AuditDataSource.CreateCommand(
-            $"SELECT count(*) FROM {AuditSchema.Table} WHERE event = $1 AND session_id = $2");
-        command.Parameters.Add(new NpgsqlParameter { Value = auditEvent });
-        command.Parameters.Add(new NpgsqlParameter { Value = sessionId });
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
-
-    private static async Task<List<SessionEnd>> EndsAsync(ErsCluster cluster, string sessionId) =>
-        [.. (await AllEndsAsync(cluster)).Where(e => e.SessionId == sessionId)];
-
-    private static async Task<List<SessionEnd>> AllEndsAsync(ErsCluster cluster)
-    {
-        await using var command = cluster.AuditDataSource.CreateCommand(
-            $"SELECT session_id, reason, time FROM {AuditSchema.Table} WHERE event = 'SessionEnded'");
-        var ends = new List<SessionEnd>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            ends.Add(new SessionEnd(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2)));
-        }
-
-        return ends;
-    }
-
-    private sealed record SessionEnd(string SessionId, string? Reason, DateTimeOffset Time);
 }

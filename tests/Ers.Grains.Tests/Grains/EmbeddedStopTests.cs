@@ -1,11 +1,9 @@
 using Ers.Audit;
-using Ers.Grains.Audit;
 using Ers.Grains.Workstations;
 using Ers.Sessions;
 using Ers.Staff;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using Orleans.TestingHost;
 
 namespace Ers.Grains.Tests.Grains;
 
@@ -16,21 +14,16 @@ namespace Ers.Grains.Tests.Grains;
 /// </summary>
 public sealed class EmbeddedStopTests : IAsyncLifetime
 {
-    private readonly string _auditPath = Path.Combine(Path.GetTempPath(), $"ers-stop-tests-{Guid.NewGuid():N}", "audit.jsonl");
     private readonly FakeTimeProvider _clock = new(ClusterFixture.Start);
-    private FileAuditTrail _audit = null!;
-    private InProcessTestCluster _cluster = null!;
+    private OwnSilo _silo = null!;
 
-    public async Task InitializeAsync()
-    {
-        _audit = new FileAuditTrail(_auditPath);
-        _cluster = await ClusterFixture.StartSiloAsync(ClusterFixture.Settings, _audit, _clock);
-    }
+    public async Task InitializeAsync() =>
+        _silo = await OwnSilo.StartAsync(OwnSilo.NewDirectory("stop-tests"), new Dictionary<string, string?>(), _clock);
 
     [Fact]
     public async Task A_graceful_stop_ends_each_live_session_once_as_server_stopped_never_agent_lost()
     {
-        var client = _cluster.Client;
+        var client = _silo.Client;
         var user = new StaffUser(Ids.NewDigits(12), "Dr Test User", [Ids.Profile("E82665", "B1101")]);
         await client.GetGrain<IUserGrain>(user.UserId).ImportAsync(user);
         var first = await new Journey(client, user).LoginOkAsync();
@@ -39,16 +32,16 @@ public sealed class EmbeddedStopTests : IAsyncLifetime
         var second = await new Journey(client, other).LoginOkAsync();
 
         // The silo begins to stop; heartbeats stop arriving (the web front closed first) for longer than the timeout.
-        _cluster.Silos[0].SiloHost.Services.GetRequiredService<ClusterChanges>().Stopping();
+        _silo.Cluster.Silos[0].SiloHost.Services.GetRequiredService<ClusterChanges>().Stopping();
         _clock.Advance(TimeSpan.FromSeconds(45));
         Assert.False(await client.GetGrain<ISessionGrain>(first).CheckHeartbeatAsync());
         Assert.True((await client.GetGrain<ISessionGrain>(first).GetAsync())!.IsLive);
 
-        await _cluster.StopAllSilosAsync();
+        await _silo.Cluster.StopAllSilosAsync();
 
         foreach (var id in new[] { first, second })
         {
-            var records = await _audit.QueryAsync(new AuditQuery(SessionId: id));
+            var records = await _silo.Audit.QueryAsync(new AuditQuery(SessionId: id));
             var end = Assert.Single(records, r => r.Event == AuditEvent.SessionEnded);
             Assert.Equal(SessionEndReasons.Code(SessionEndReason.ServerStopped), end.Reason);
             Assert.DoesNotContain(records, r => r.Reason == "workstation.agent-lost");
@@ -57,8 +50,6 @@ public sealed class EmbeddedStopTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await _cluster.DisposeAsync();
-        _audit.Dispose();
-        Directory.Delete(Path.GetDirectoryName(_auditPath)!, recursive: true);
+        await _silo.DisposeAsync();
     }
 }

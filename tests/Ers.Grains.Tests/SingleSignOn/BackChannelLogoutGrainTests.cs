@@ -1,7 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
 using Ers.Audit;
-using Ers.Grains.Audit;
 using Ers.Grains.Tests.Grains;
 using Ers.Sessions;
 using Ers.SingleSignOn;
@@ -11,7 +10,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using Orleans.TestingHost;
 
 namespace Ers.Grains.Tests.SingleSignOn;
 
@@ -21,36 +19,30 @@ namespace Ers.Grains.Tests.SingleSignOn;
 /// </summary>
 public sealed class BackChannelLogoutGrainTests : IAsyncLifetime
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), $"ers-bcl-{Guid.NewGuid():N}");
     private readonly RSA _key = RSA.Create(2048);
-    private InProcessTestCluster _cluster = null!;
-    private FileAuditTrail _audit = null!;
+    private OwnSilo _silo = null!;
 
-    private IClusterClient Client => _cluster.Client;
+    private IClusterClient Client => _silo.Client;
 
     public async Task InitializeAsync()
     {
-        Directory.CreateDirectory(_dir);
-        var keyFile = Path.Combine(_dir, "oidc-signing.key.pem");
+        var directory = OwnSilo.NewDirectory("bcl");
+        var keyFile = Path.Combine(directory, "oidc-signing.key.pem");
         await File.WriteAllTextAsync(keyFile, _key.ExportPkcs8PrivateKeyPem());
-        _audit = new FileAuditTrail(Path.Combine(_dir, "audit.jsonl"));
-        var settings = new Dictionary<string, string?>(ClusterFixture.Settings)
+        _silo = await OwnSilo.StartAsync(directory, new Dictionary<string, string?>
         {
             ["Ers:Oidc:SigningKeyFiles:0"] = keyFile,
             ["Ers:Oidc:BackChannelLogout:FirstRetryDelay"] = "00:00:00.200",
             ["Ers:Oidc:BackChannelLogout:MaxRetryDelay"] = "00:00:00.400",
             ["Ers:Oidc:BackChannelLogout:GiveUpAfter"] = "00:00:30",
             ["Ers:Oidc:BackChannelLogout:RequestTimeout"] = "00:00:02",
-        };
-        _cluster = await ClusterFixture.StartSiloAsync(settings, _audit);
+        });
     }
 
     public async Task DisposeAsync()
     {
-        await _cluster.DisposeAsync();
-        _audit.Dispose();
+        await _silo.DisposeAsync();
         _key.Dispose();
-        Directory.Delete(_dir, recursive: true);
     }
 
     [Fact]
@@ -176,7 +168,7 @@ public sealed class BackChannelLogoutGrainTests : IAsyncLifetime
         IReadOnlyList<AuditRecord> records = [];
         await Eventually.TrueAsync(async () =>
         {
-            records = [.. (await _audit.QueryAsync(new AuditQuery(SessionId: sessionId))).Where(r => r.Event == kind)];
+            records = [.. (await _silo.Audit.QueryAsync(new AuditQuery(SessionId: sessionId))).Where(r => r.Event == kind)];
             return records.Count >= count;
         }, $"{count} {kind} records");
         return records;

@@ -56,4 +56,22 @@ public sealed class TestCard(string cardId, X509Certificate2 certificate)
             [CertificateAuthority.ClientAuthOid], CertificateAuthority.CardSubjectAlternativeName(cardId));
         return new TestCard(cardId.ToString("D"), certificate);
     }
+
+    /// <summary>
+    /// Issues a card on <paramref name="pki"/>'s smartcard CA and records it among the PKI's issued certificates, as
+    /// the RA's issuance does, so that a revocation of it can be published.
+    /// </summary>
+    public static TestCard IssueRecorded(
+        DevPki pki,
+        string userId,
+        string name,
+        KeyAlgorithm algorithm,
+        DateTimeOffset notBefore,
+        DateTimeOffset notAfter,
+        X509KeyUsageFlags keyUsage = X509KeyUsageFlags.DigitalSignature)
+    {
+        var card = Issue(pki.SmartcardIssuing, userId, name, algorithm, notBefore, notAfter, keyUsage);
+        pki.RecordIssued(card.Certificate, DevPki.SmartcardIssuingName, "card");
+        return card;
+    }
 }

@@ -44,12 +44,8 @@ public sealed class TestPki : IDisposable
 
     public CardCertificateValidator Validator { get; }
 
-    public TestCard Card(string userId = "555294209105", KeyAlgorithm algorithm = KeyAlgorithm.Rsa2048, int days = 365)
-    {
-        var card = TestCard.Issue(Pki.SmartcardIssuing, userId, "Dr Amelia Hart", algorithm, Time.GetUtcNow().AddMinutes(-5), Time.GetUtcNow().AddDays(days));
-        Pki.RecordIssued(card.Certificate, DevPki.SmartcardIssuingName, "card");
-        return card;
-    }
+    public TestCard Card(string userId = "555294209105", KeyAlgorithm algorithm = KeyAlgorithm.Rsa2048, int days = 365) =>
+        TestCard.IssueRecorded(Pki, userId, "Dr Amelia Hart", algorithm, Time.GetUtcNow().AddMinutes(-5), Time.GetUtcNow().AddDays(days));
 
     public async Task RevokeAsync(TestCard card)
     {

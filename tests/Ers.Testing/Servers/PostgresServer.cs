@@ -7,27 +7,17 @@ namespace Ers.Testing.Servers;
 /// A throwaway PostgreSQL 15 cluster (initdb + pg_ctl, run as the postgres user when the tests run as root) on
 /// 127.0.0.1 and a random port, its data and socket in a temp directory.
 /// </summary>
-public sealed class PostgresServer : IAsyncDisposable
+public sealed class PostgresServer : ThrowawayServer
 {
     private const string BinDirectory = "/usr/lib/postgresql/15/bin";
 
     private readonly PostgresServerOptions _options;
 
     private PostgresServer(string directory, int port, PostgresServerOptions options)
-    {
-        Directory = directory;
-        Port = port;
-        _options = options;
-    }
-
-    public string Directory { get; }
-
-    public int Port { get; }
-
-    public string ConnectionString => ConnectionStringFor("127.0.0.1");
+        : base(directory, port) => _options = options;
 
     /// <summary>The connection string through <paramref name="address"/> (127.0.0.1 or one of <see cref="PostgresServerOptions.ExtraListenAddresses"/>).</summary>
-    public string ConnectionStringFor(string address) => $"Host={address};Port={Port};Username=postgres;Database=postgres";
+    public override string ConnectionStringFor(string address) => $"Host={address};Port={Port};Username=postgres;Database=postgres";
 
     public static Task<PostgresServer> StartAsync() => StartAsync(new PostgresServerOptions());
 
@@ -54,14 +44,14 @@ public sealed class PostgresServer : IAsyncDisposable
 
     private string DataDirectory => Path.Combine(Directory, "data");
 
-    public async Task StartAgainAsync()
+    public override async Task StartAgainAsync()
     {
         await AsPostgresAsync("pg_ctl", "-D", DataDirectory, "-l", Path.Combine(Directory, "server.log"), "-w", "-t", "30",
             "-o", $"-p {Port} -k {Directory} -c listen_addresses={string.Join(',', _options.ExtraListenAddresses.Prepend("127.0.0.1"))} -c fsync={(_options.Fsync ? "on" : "off")}", "start");
     }
 
     /// <summary>A fast shutdown: sessions are cut, the port closes (what an outage looks like to Ers).</summary>
-    public async Task StopAsync()
+    public override async Task StopAsync()
     {
         await AsPostgresAsync("pg_ctl", "-D", DataDirectory, "-m", "fast", "-w", "-t", "30", "stop");
     }
@@ -73,14 +63,4 @@ public sealed class PostgresServer : IAsyncDisposable
         Environment.UserName == "root"
             ? ProcessRunner.RunAsync("runuser", ["-u", "postgres", "--", Path.Combine(BinDirectory, tool), .. args])
             : ProcessRunner.RunAsync(Path.Combine(BinDirectory, tool), args);
-
-    public async ValueTask DisposeAsync()
-    {
-        if (ProcessRunner.IsListening(Port))
-        {
-            await StopAsync();
-        }
-
-        System.IO.Directory.Delete(Directory, recursive: true);
-    }
 }

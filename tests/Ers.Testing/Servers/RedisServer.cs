@@ -6,32 +6,25 @@ namespace Ers.Testing.Servers;
 /// A throwaway redis-server on 127.0.0.1 and a random port, with its data in a temp directory and the append-only
 /// file on (as production must run it), so a stop and start keeps every grain's state.
 /// </summary>
-public sealed class RedisServer : IAsyncDisposable
+public sealed class RedisServer : ThrowawayServer
 {
     private readonly string _server;
     private readonly string _cli;
     private readonly RedisServerOptions _options;
 
     private RedisServer(string server, string cli, string directory, int port, RedisServerOptions options)
+        : base(directory, port)
     {
         _server = server;
         _cli = cli;
-        Directory = directory;
-        Port = port;
         _options = options;
     }
-
-    public string Directory { get; }
-
-    public int Port { get; }
-
-    public string ConnectionString => ConnectionStringFor("127.0.0.1");
 
     /// <summary>The process id of the running server (from its pidfile).</summary>
     public int Pid => int.Parse(File.ReadAllText(Path.Combine(Directory, "redis.pid")), System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The connection string through <paramref name="address"/>, one of <see cref="RedisServerOptions.BindAddresses"/>.</summary>
-    public string ConnectionStringFor(string address) => $"{address}:{Port},abortConnect=false";
+    public override string ConnectionStringFor(string address) => $"{address}:{Port},abortConnect=false";
 
     public static Task<RedisServer> StartAsync() => StartAsync(new RedisServerOptions());
 
@@ -46,7 +39,7 @@ public sealed class RedisServer : IAsyncDisposable
     }
 
     /// <summary>Starts (again) on the same port and directory: the AOF, when on, brings the data back.</summary>
-    public async Task StartAgainAsync()
+    public override async Task StartAgainAsync()
     {
         var addresses = _options.BindAddresses.Prepend("127.0.0.1").Distinct(StringComparer.Ordinal).ToList();
         await ProcessRunner.RunAsync(_server,
@@ -65,8 +58,7 @@ public sealed class RedisServer : IAsyncDisposable
         (await ProcessRunner.RunAsync(_cli, "-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "info", section))
             .Replace("\r", "", StringComparison.Ordinal);
 
-    /// <summary>Stops the server the way an outage looks to clients: connections drop, the port closes.</summary>
-    public async Task StopAsync()
+    public override async Task StopAsync()
     {
         var pid = int.Parse(await File.ReadAllTextAsync(Path.Combine(Directory, "redis.pid")), System.Globalization.CultureInfo.InvariantCulture);
         ProcessRunner.Signal(pid, ProcessRunner.SigTerm);
@@ -83,15 +75,5 @@ public sealed class RedisServer : IAsyncDisposable
         {
             return false;
         }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (ProcessRunner.IsListening(Port))
-        {
-            await StopAsync();
-        }
-
-        System.IO.Directory.Delete(Directory, recursive: true);
     }
 }

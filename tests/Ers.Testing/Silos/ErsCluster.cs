@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Xunit;
 
 namespace Ers.Testing.Silos;
 
@@ -154,6 +155,70 @@ public sealed class ErsCluster : IAsyncDisposable
         }
 
         return ids;
+    }
+
+    /// <summary>The session of the user's latest <c>SessionCreated</c> record.</summary>
+    public async Task<string> LatestSessionOfAsync(string userId)
+    {
+        await using var command = AuditDataSource.CreateCommand(
+            $"SELECT session_id FROM {AuditSchema.Table} WHERE event = 'SessionCreated' AND user_id = $1 ORDER BY time DESC LIMIT 1");
+        command.Parameters.Add(new NpgsqlParameter { Value = userId });
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>How many records of <paramref name="auditEvent"/> the session has in the audit trail now.</summary>
+    public async Task<long> AuditCountAsync(string auditEvent, string sessionId)
+    {
+        await using var command = AuditDataSource.CreateCommand(
+            $"SELECT count(*) FROM {AuditSchema.Table} WHERE event = $1 AND session_id = $2");
+        command.Parameters.Add(new NpgsqlParameter { Value = auditEvent });
+        command.Parameters.Add(new NpgsqlParameter { Value = sessionId });
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>The <c>SessionEnded</c> records of <paramref name="sessionIds"/>, or of every session when null.</summary>
+    public async Task<List<AuditedSessionEnd>> SessionEndsAsync(IReadOnlyCollection<string>? sessionIds = null)
+    {
+        await using var command = AuditDataSource.CreateCommand(
+            $"SELECT session_id, reason, time FROM {AuditSchema.Table} WHERE event = 'SessionEnded' AND session_id IS NOT NULL" +
+            (sessionIds is null ? "" : " AND session_id = ANY($1)"));
+        if (sessionIds is not null)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = sessionIds.ToArray() });
+        }
+
+        var ends = new List<AuditedSessionEnd>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            ends.Add(new AuditedSessionEnd(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2)));
+        }
+
+        return ends;
+    }
+
+    /// <summary>
+    /// Waits until every one of <paramref name="sessionIds"/> has a <c>SessionEnded</c> record, looking every
+    /// <paramref name="every"/> (200 ms unless told), and answers their end records; a <see cref="TimeoutException"/>
+    /// after <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<List<AuditedSessionEnd>> WaitForSessionEndsAsync(IReadOnlyCollection<string> sessionIds, TimeSpan timeout, TimeSpan? every = null)
+    {
+        List<AuditedSessionEnd> ends = [];
+        await Eventually.TrueAsync(async () =>
+        {
+            ends = await SessionEndsAsync(sessionIds);
+            return sessionIds.All(id => ends.Any(e => e.SessionId == id));
+        }, $"an end record for each of {sessionIds.Count} sessions", timeout, every ?? TimeSpan.FromMilliseconds(200));
+        return ends;
+    }
+
+    /// <summary>The silo that hosts <paramref name="grain"/>'s activation now, as the management grain answers.</summary>
+    public async Task<SiloProcess> SiloHostingAsync(IClusterClient client, IAddressable grain)
+    {
+        var address = await client.GetGrain<IManagementGrain>(0).GetActivationAddress(grain);
+        Assert.NotNull(address);
+        return Silos.Single(s => s.SiloPort == address.Endpoint.Port);
     }
 
     public async Task<long> CountAsync(string sql)

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Ers.Cards;
 using Ers.Sessions;
 using Ers.Staff;
+using Xunit;
 
 namespace Ers.Testing.Silos;
 
@@ -68,6 +69,30 @@ public sealed class LoginDriver(IClusterClient client, int workers = LoginDriver
         }
 
         return login;
+    }
+
+    /// <summary>
+    /// What the agents' API does for a user whose card just proved itself, asserted step by step: a new card inserted at
+    /// a new workstation (or <paramref name="workstationId"/>), a new session started for <paramref name="userId"/>
+    /// (who must be in the directory already), and <paramref name="roleProfileId"/> chosen when given.
+    /// </summary>
+    public static async Task<StartedSession> StartSessionAsync(IGrainFactory grains, string userId, string? roleProfileId = null, string? workstationId = null)
+    {
+        var cardId = "card-" + Guid.NewGuid().ToString("N");
+        workstationId ??= "ws-" + Guid.NewGuid().ToString("N");
+        var sessionId = Guid.NewGuid().ToString("N");
+        var card = grains.GetGrain<ICardGrain>(cardId);
+        Assert.True((await card.InsertedAsync(workstationId)).IsSuccess);
+        var started = await card.StartSessionAsync(workstationId, userId, sessionId);
+        Assert.True(started.IsSuccess, started.Refusal?.Message);
+        var session = grains.GetGrain<ISessionGrain>(sessionId);
+        if (roleProfileId is not null)
+        {
+            var role = await session.SelectRoleAsync(roleProfileId);
+            Assert.True(role.IsSuccess, role.Refusal?.Message);
+        }
+
+        return new StartedSession(cardId, card, workstationId, sessionId, session);
     }
 
     public static async Task<LoginAttempt> LoginOnceAsync(IClusterClient client, Stopwatch clock, int worker)

@@ -4,6 +4,7 @@ using Ers.Cards;
 using Ers.Sessions;
 using Ers.Testing;
 using Ers.Testing.Hosts;
+using Ers.Testing.Silos;
 using Ers.Tools.Pki;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -82,16 +83,8 @@ public sealed class OidcHost : IAsyncLifetime
     /// <summary>What the agent does for a user whose card just proved itself: insert, start the session, choose the role.</summary>
     public async Task<(ICardGrain Card, string WorkstationId, string SessionId)> StartSessionAsync()
     {
-        var cardId = "card-" + Guid.NewGuid().ToString("N");
-        var workstationId = "ws-" + Guid.NewGuid().ToString("N");
-        var sessionId = Guid.NewGuid().ToString("N");
-        var card = Factory.Grains.GetGrain<ICardGrain>(cardId);
-        Assert.True((await card.InsertedAsync(workstationId)).IsSuccess);
-        var started = await card.StartSessionAsync(workstationId, UserId, sessionId);
-        Assert.True(started.IsSuccess, started.Refusal?.Message);
-        var role = await Factory.Grains.GetGrain<ISessionGrain>(sessionId).SelectRoleAsync(RoleProfileId);
-        Assert.True(role.IsSuccess, role.Refusal?.Message);
-        return (card, workstationId, sessionId);
+        var started = await LoginDriver.StartSessionAsync(Factory.Grains, UserId, RoleProfileId);
+        return (started.Card, started.WorkstationId, started.SessionId);
     }
 
     /// <summary>The login link the agent would open for the session (the agents' API's token format).</summary>

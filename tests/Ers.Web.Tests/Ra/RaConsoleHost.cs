@@ -1,9 +1,8 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Ers.Audit;
-using Ers.Cards;
-using Ers.Sessions;
 using Ers.Testing.Hosts;
+using Ers.Testing.Silos;
 using Ers.Web.Security;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -44,20 +43,8 @@ public sealed partial class RaConsoleHost : IAsyncLifetime
     /// <summary>A live session of a user, as the agent makes it, without a browser.</summary>
     public async Task<CardSession> StartSessionAsync(string userId, string? roleProfileId = null)
     {
-        var cardId = "card-" + Guid.NewGuid().ToString("N");
-        var workstationId = "ws-" + Guid.NewGuid().ToString("N")[..12];
-        var sessionId = Guid.NewGuid().ToString("N");
-        var card = Grains.GetGrain<ICardGrain>(cardId);
-        Assert.True((await card.InsertedAsync(workstationId)).IsSuccess);
-        var started = await card.StartSessionAsync(workstationId, userId, sessionId);
-        Assert.True(started.IsSuccess, started.Refusal?.Message);
-        var session = Grains.GetGrain<ISessionGrain>(sessionId);
-        if (roleProfileId is not null)
-        {
-            Assert.True((await session.SelectRoleAsync(roleProfileId)).IsSuccess);
-        }
-
-        return new CardSession(cardId, workstationId, sessionId, session);
+        var started = await LoginDriver.StartSessionAsync(Grains, userId, roleProfileId, workstationId: "ws-" + Guid.NewGuid().ToString("N")[..12]);
+        return new CardSession(started.CardId, started.WorkstationId, started.SessionId, started.Session);
     }
 
     /// <summary>A browser with no cookie at all.</summary>
