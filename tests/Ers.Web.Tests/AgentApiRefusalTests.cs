@@ -169,6 +169,7 @@ public sealed class AgentApiRefusalTests(AgentHost host) : IClassFixture<AgentHo
         var challenge = await host.InsertAsync(client, card);
         var answer = new CardAuthenticateRequest(challenge.ChallengeToken, host.Sign(client, card, challenge));
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync(AgentApiRoutes.CardAuthenticate, answer)).StatusCode);
+        await host.WaitForLoginSettledAsync(card);
         var before = await StateAsync(card);
         var activations = await host.ErsActivationsAsync();
 

@@ -4,6 +4,8 @@ using System.Net.Http.Json;
 using Ers.Api;
 using Ers.Audit;
 using Ers.Cards;
+using Ers.RegistrationAuthority;
+using Ers.Revocation;
 using Ers.Sessions;
 using Ers.Testing;
 using Ers.Testing.Hosts;
@@ -20,12 +22,17 @@ namespace Ers.Web.Tests;
 /// revocation owner (one grain) runs on one of them and the other node only receives its snapshot. A CRL published
 /// by the CA (a file rewritten, as <c>ers pki crl</c> does) ends a live session at either node within the product's
 /// promise of 10 s, audited once, and refuses a new login at both; a stale CRL refuses logins at both and a fresh
-/// one restores them within seconds. No refresh is triggered by hand: only the nodes' own schedule acts.
+/// one restores them within seconds. No refresh is triggered by hand: only the nodes' own schedule acts. Issue 16: an
+/// RA's revoke through one node makes the other refuse the card's certificate at its own certificate check within 2 s.
 /// </summary>
 public sealed class ClusterRevocationTests(ClusterRevocationTests.TwoNodes nodes, ITestOutputHelper output)
     : IClassFixture<ClusterRevocationTests.TwoNodes>
 {
     private static readonly TimeSpan Promise = TimeSpan.FromSeconds(10);
+
+    private const string TomaszKowalczyk = "555294209111"; // at RYY
+    private const string RaHelenBrooks = "555294209112"; // RA Manager at RYY
+    private const string HelenRaRole = "555021935120";
 
     [Fact]
     public async Task A_published_revocation_ends_live_sessions_at_both_nodes_within_ten_seconds_and_refuses_logins_at_both()
@@ -117,6 +124,79 @@ public sealed class ClusterRevocationTests(ClusterRevocationTests.TwoNodes nodes
 
         output.WriteLine($"fresh CRL published -> logins admitted at both nodes after {published.Elapsed.TotalSeconds:0.00} s");
         Assert.True(published.Elapsed <= Promise);
+    }
+
+    [Fact]
+    public async Task An_RA_revoke_through_node_A_refuses_the_cards_certificate_at_node_B_within_two_seconds()
+    {
+        var promise = TimeSpan.FromSeconds(2);
+        var card = nodes.A.IssueCard(TomaszKowalczyk, "Tomasz Kowalczyk");
+        using var atA = nodes.A.AgentClient(nodes.A.Workstation1);
+        using var atB = nodes.B.AgentClient(nodes.A.Workstation2);
+        Assert.Equal(HttpStatusCode.OK, (await nodes.A.LoginAsync(atA, card)).Response.StatusCode);
+        var cardGrain = nodes.A.Grains.GetGrain<ICardGrain>(card.CardId);
+        var sessionId = (await cardGrain.GetAsync()).SessionId!;
+        // Node B has validated (and cached) the certificate: the revocation must evict it there.
+        var before = await atB.PostAsJsonAsync(AgentApiRoutes.CardInserted, new CardInsertedRequest(card.CardId, card.CertificateDer, LoginStatement.Protocol));
+        Assert.True(before.IsSuccessStatusCode, await before.Content.ReadAsStringAsync());
+        var ra = await RaSessionAsync(nodes.A);
+
+        var atNodeB = new TaskCompletionSource<RevocationSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Applied(RevocationSnapshot snapshot)
+        {
+            if (snapshot.RevokedByErs?.Any(r => r.CardId == card.CardId) == true)
+            {
+                atNodeB.TrySetResult(snapshot);
+            }
+        }
+
+        var refreshB = nodes.B.Services.GetRequiredService<CrlRefreshService>();
+        refreshB.Applied += Applied;
+        try
+        {
+            var clicked = Stopwatch.StartNew();
+            var revoked = await ra.RevokeCardAsync(card.CardId, "card reported stolen");
+            Assert.True(revoked.IsSuccess, revoked.Refusal?.Code);
+
+            // Node B applies the cluster's new snapshot (its own once-a-second poll), then refuses the certificate
+            // itself: certificate.revoked from its certificate check, not card.revoked from the card grain.
+            var snapshot = await atNodeB.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            var listed = Assert.Single(snapshot.RevokedByErs!, r => r.CardId == card.CardId);
+            Assert.Equal((RaHelenBrooks, "RYY", "card reported stolen"), (listed.RevokedBy, listed.OdsCode, listed.Reason));
+            string? code = null;
+            await Eventually.TrueAsync(async () =>
+            {
+                var refused = await atB.PostAsJsonAsync(AgentApiRoutes.CardInserted, new CardInsertedRequest(card.CardId, card.CertificateDer, LoginStatement.Protocol));
+                code = refused.StatusCode == HttpStatusCode.Forbidden ? await AgentApiLoginTests.ProblemCodeAsync(refused) : null;
+                return code == ApiErrorCodes.CertificateRevoked;
+            }, "node B to refuse the certificate as revoked", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(20));
+            var refusedAfter = clicked.Elapsed;
+            output.WriteLine($"RA revoke at node A -> certificate.revoked at node B after {refusedAfter.TotalSeconds:0.00} s");
+            Assert.True(refusedAfter <= promise, $"node B refused the certificate {refusedAfter.TotalSeconds:0.00} s after the revoke");
+
+            // Node A's certificate check refuses it too, and the card's session ended as revoked.
+            var atNodeA = await atA.PostAsJsonAsync(AgentApiRoutes.CardInserted, new CardInsertedRequest(card.CardId, card.CertificateDer, LoginStatement.Protocol));
+            Assert.Equal(HttpStatusCode.Forbidden, atNodeA.StatusCode);
+            Assert.Contains(await AgentApiLoginTests.ProblemCodeAsync(atNodeA), new[] { ApiErrorCodes.CertificateRevoked, Ers.RefusalCodes.CardRevoked });
+            Assert.Equal(SessionEndReason.Revoked, (await nodes.B.Grains.GetGrain<ISessionGrain>(sessionId).GetAsync())!.EndReason);
+        }
+        finally
+        {
+            refreshB.Applied -= Applied;
+        }
+    }
+
+    /// <summary>Helen Brooks's RA session at <paramref name="node"/>, as the agent starts it (card, proof, RA role).</summary>
+    private static async Task<IRegistrationAuthorityGrain> RaSessionAsync(AgentHost node)
+    {
+        var cardId = "card-" + Guid.NewGuid().ToString("N");
+        var workstationId = "ws-" + Guid.NewGuid().ToString("N")[..12];
+        var sessionId = Guid.NewGuid().ToString("N");
+        var card = node.Grains.GetGrain<ICardGrain>(cardId);
+        Assert.True((await card.InsertedAsync(workstationId)).IsSuccess);
+        Assert.True((await card.StartSessionAsync(workstationId, RaHelenBrooks, sessionId)).IsSuccess);
+        Assert.True((await node.Grains.GetGrain<ISessionGrain>(sessionId).SelectRoleAsync(HelenRaRole)).IsSuccess);
+        return node.Grains.GetGrain<IRegistrationAuthorityGrain>(sessionId);
     }
 
     private static async Task<TimeSpan> WaitForEndAsync(AgentHost host, string sessionId, Stopwatch published)

@@ -70,6 +70,37 @@ public sealed class PkiCommandTests : IDisposable
         Assert.Equal(workstation.SerialNumber.TrimStart('0'), Assert.Single(crl.GetRevokedCertificates()).SerialNumber.ToString(16).ToUpperInvariant());
     }
 
+    [Fact]
+    public async Task Revoke_from_a_saved_revocations_answer_puts_the_issuing_cas_serials_on_its_next_crl_and_skips_other_cas()
+    {
+        await RunAsync("pki", "init", "--out", _directory);
+        await RunAsync("pki", "issue-cards", "--out", _directory, "--directory", WriteDirectory());
+        var card = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(_directory, "cards", "555294209106-rsa.crt.pem")));
+        var issuing = X509Certificate2.CreateFromPem(File.ReadAllText(DevPki.CertificatePath(_directory, DevPki.SmartcardIssuingName)));
+        var issuerHash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(issuing.RawData));
+        var saved = Path.Combine(_directory, "revocations.json");
+        await File.WriteAllTextAsync(saved, System.Text.Json.JsonSerializer.Serialize(new
+        {
+            odsCode = "RYY",
+            revocations = new[]
+            {
+                new { issuerHash, serialNumber = card.SerialNumber.TrimStart('0'), cardId = "card-1", reason = "card reported stolen" },
+                new { issuerHash = new string('A', 64), serialNumber = "0BAD", cardId = "card-2", reason = "another CA's" },
+            },
+        }));
+
+        var (code, output, _) = await RunAsync("pki", "revoke", "--out", _directory, "--from", saved);
+        Assert.Equal(0, (await RunAsync("pki", "crl", "--out", _directory)).Code);
+
+        Assert.Equal(0, code);
+        Assert.Contains("Revoked 1 of 1", output, StringComparison.Ordinal);
+        Assert.Contains("1 of other CAs skipped", output, StringComparison.Ordinal);
+        var crl = new Org.BouncyCastle.X509.X509CrlParser().ReadCrl(await File.ReadAllBytesAsync(DevPki.CrlPath(_directory, DevPki.SmartcardIssuingName)));
+        Assert.Equal(card.SerialNumber.TrimStart('0'), Assert.Single(crl.GetRevokedCertificates()).SerialNumber.ToString(16).ToUpperInvariant());
+        Assert.Contains("Revoked 0 of 1 listed certificates of the smartcard issuing CA (1 already revoked",
+            (await RunAsync("pki", "revoke", "--out", _directory, "--from", saved)).Output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("pki", "frobnicate")]
     [InlineData("pki", "issue-cards", "--bogus", "x")]

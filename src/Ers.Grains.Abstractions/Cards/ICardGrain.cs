@@ -46,6 +46,27 @@ public interface ICardGrain : IGrainWithStringKey
     Task RevokeAsync();
 
     /// <summary>
+    /// A Registration Authority revokes the card: as <see cref="RevokeAsync"/>, and the RA's revocation is kept with
+    /// the card (the first one, if revoked again). Returns the card and the certificates it logged in with, which the
+    /// caller publishes as revoked (<see cref="Revocation.IRevocationGrain.RevokeCertificatesAsync"/>). Whether this RA
+    /// may act for this card's user is the caller's check.
+    /// </summary>
+    [Alias("RevokeByRa")]
+    Task<RevokedCard> RevokeByRaAsync(CardRevocation revocation);
+
+    /// <summary>The certificates the card logged in with, oldest first (a few at most).</summary>
+    [Idempotent, ResponseTimeout(IdempotentAttribute.AttemptTimeout), Alias("GetCertificates")]
+    Task<IReadOnlyList<CardCertificate>> GetCertificatesAsync();
+
+    /// <summary>
+    /// The card logged in with this certificate (issuer hash and serial as a CRL names them): remembered, a few at
+    /// most. Returns the RA's revocation when an RA revoked the card (a certificate learnt after the revocation,
+    /// which the caller must then publish as revoked too), else null.
+    /// </summary>
+    [Alias("CertificateUsed")]
+    Task<CardRevocation?> CertificateUsedAsync(string issuerHash, string serialNumber);
+
+    /// <summary>
     /// The agent of the workstation holding the card reports its PIN blocked: its session ends. Refused
     /// (<c>card.not-inserted</c>, <c>card.other-workstation</c>, audited, nothing changed) from any other workstation.
     /// </summary>

@@ -42,11 +42,20 @@ public interface IRegistrationAuthorityGrain : IGrainWithStringKey
     Task<Outcome<RaSessionsEnded>> EndUserSessionsAsync(string userId, string reason);
 
     /// <summary>
-    /// Revokes a card (<see cref="Cards.ICardGrain.RevokeAsync"/>): recorded in the card's grain state, its live session
-    /// ends on every node and no new login with it is accepted. Refused outside the RA's organisations.
+    /// Revokes a card (<see cref="Cards.ICardGrain.RevokeByRaAsync"/>): recorded in the card's grain state, its live
+    /// session ends on every node and no new login with it is accepted; the certificates it logged in with are added to
+    /// the cluster's list of Ers revocations (<see cref="Revocation.IRevocationGrain.RevokeCertificatesAsync"/>), which
+    /// every web node refuses at its certificate check. Refused outside the RA's organisations.
     /// </summary>
     [Alias("RevokeCard")]
     Task<Outcome<RaCardRow>> RevokeCardAsync(string cardId, string reason);
+
+    /// <summary>
+    /// The card certificates Ers revoked for the RA role's organisation (naming another is refused,
+    /// <c>ra.out-of-scope</c>), for the CA's CRL or OCSP responder. Needs the View permission.
+    /// </summary>
+    [Alias("GetRevocations")]
+    Task<Outcome<RaRevocations>> GetRevocationsAsync(string? odsCode);
 
     /// <summary>
     /// One page of the audit records of the RA role's organisation (naming another

@@ -11,7 +11,9 @@ public interface ICertificateGrain : IGrainWithStringKey
 {
     /// <summary>
     /// A card logged in with this certificate. One-way: a login does not wait on it. Revokes the card at once when the
-    /// certificate was already revoked (a login served by a node that had not yet seen the CRL).
+    /// certificate was already revoked (a login served by a node that had not yet seen the CRL); otherwise tells the
+    /// card its certificate (<see cref="Cards.ICardGrain.CertificateUsedAsync"/>), and publishes the certificate as
+    /// revoked when an RA had revoked the card already (a login bound after the revocation).
     /// </summary>
     [OneWay, Alias("Bind")]
     Task BindAsync(string cardId);

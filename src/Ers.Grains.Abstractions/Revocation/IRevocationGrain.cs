@@ -4,8 +4,8 @@ namespace Ers.Revocation;
 
 /// <summary>
 /// The one owner of revocation state in the cluster (key 0): it reads the card and workstation CAs' CRLs (bounded,
-/// conditional reads), verifies them, ends the sessions of cards whose certificate a new CRL revokes, and hands every
-/// web node the same versioned snapshot to enforce.
+/// conditional reads), verifies them, ends the sessions of cards whose certificate a new CRL revokes, keeps the list
+/// of card certificates Ers itself revoked, and hands every web node the same versioned snapshot to enforce.
 /// </summary>
 [Alias("ers.IRevocationGrain")]
 public interface IRevocationGrain : IGrainWithIntegerKey
@@ -23,4 +23,24 @@ public interface IRevocationGrain : IGrainWithIntegerKey
     /// </summary>
     [Alias("RefreshNow")]
     Task<RevocationSnapshot> RefreshNowAsync();
+
+    /// <summary>
+    /// Adds card certificates Ers revoked (a Registration Authority revoked their card) to the cluster's persisted list
+    /// of Ers revocations, which the snapshot carries (<see cref="RevocationSnapshot.RevokedByErs"/>) so that every web
+    /// node refuses them at its certificate check within a poll. A certificate already listed keeps its first entry.
+    /// Returns the version of the snapshot that holds them.
+    /// </summary>
+    [Alias("RevokeCertificates")]
+    Task<long> RevokeCertificatesAsync(IReadOnlyList<RevokedCertificate> certificates);
+
+    /// <summary>
+    /// <see cref="RevokeCertificatesAsync"/>, one-way, for a certificate grain: the revocation owner may itself be
+    /// waiting on that grain (a CRL refresh revoking its cards), so the certificate grain must not wait on the owner.
+    /// </summary>
+    [OneWay, Alias("RevokeCertificatesFromCertificate")]
+    Task RevokeCertificatesFromCertificateAsync(IReadOnlyList<RevokedCertificate> certificates);
+
+    /// <summary>The card certificates Ers revoked, oldest first (what a CA's CRL or OCSP responder is fed).</summary>
+    [AlwaysInterleave, Idempotent, ResponseTimeout(IdempotentAttribute.AttemptTimeout), Alias("GetRevokedByErs")]
+    Task<IReadOnlyList<RevokedCertificate>> GetRevokedByErsAsync();
 }

@@ -1,6 +1,7 @@
 using Ers.Audit;
 using Ers.Cards;
 using Ers.Grains.Audit;
+using Ers.Grains.Revocation;
 using Ers.Grains.Telemetry;
 using Ers.Sessions;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,6 +18,10 @@ public sealed class CardGrain(
     ErsMetrics metrics) : Grain, ICardGrain
 {
     private const int MaxLiveChallenges = 64;
+
+    // A card logs in with one certificate until it is renewed; a few renewals are remembered, so a revocation
+    // reaches a certificate still valid from before.
+    private const int MaxCertificates = 4;
 
     // A few workstations at once at most (a card is in one reader); more are evicted oldest first, so a hostile
     // workstation's reports cannot grow the state. Long enough for any challenge lifetime a deployment sets.
@@ -169,6 +174,33 @@ public sealed class CardGrain(
         await SetAsync(CardState.Revoked, S.WorkstationId, S.UserId, sessionId: null);
     }
 
+    public async Task<RevokedCard> RevokeByRaAsync(CardRevocation revocation)
+    {
+        ArgumentNullException.ThrowIfNull(revocation);
+        if (S.Revocation is null)
+        {
+            // Kept before the session ends: a certificate bound from now on is published with this revocation.
+            S.Revocation = revocation;
+            await state.WriteStateAsync();
+        }
+
+        await RevokeAsync();
+        return new RevokedCard(Snapshot(), [.. S.Certificates]);
+    }
+
+    public Task<IReadOnlyList<CardCertificate>> GetCertificatesAsync() =>
+        Task.FromResult<IReadOnlyList<CardCertificate>>([.. S.Certificates]);
+
+    public async Task<CardRevocation?> CertificateUsedAsync(string issuerHash, string serialNumber)
+    {
+        if (ErsRevocations.Remember(S.Certificates, issuerHash, serialNumber, time.GetUtcNow(), MaxCertificates))
+        {
+            await state.WriteStateAsync();
+        }
+
+        return S.Revocation;
+    }
+
     public async Task<Outcome<CardSnapshot>> BlockedAsync(string workstationId)
     {
         if (await RefuseReportAsync(workstationId) is { } refusal)
@@ -214,6 +246,7 @@ public sealed class CardGrain(
             WorkstationId = workstationId,
             UserId = raUserId,
             RoleProfileId = raRoleProfileId,
+            SubjectUserId = S.UserId, // the card holder the RA acted for, so a search by the holder finds it
         });
         S.UnblockOrder = order;
         await state.WriteStateAsync();
@@ -315,5 +348,6 @@ public sealed class CardGrain(
     }
 
     private CardSnapshot Snapshot() =>
-        new(Id, S.State, S.WorkstationId, S.UserId, S.SessionId, S.ChangedAt, UnblockRules.Open(S.UnblockOrder, time.GetUtcNow()));
+        new(Id, S.State, S.WorkstationId, S.UserId, S.SessionId, S.ChangedAt, UnblockRules.Open(S.UnblockOrder, time.GetUtcNow()),
+            S.Revocation);
 }

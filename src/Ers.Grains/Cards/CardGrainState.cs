@@ -20,4 +20,13 @@ public sealed class CardGrainState
 
     /// <summary>The RA's unblock order (issue 16), until it is used or replaced; an expired one is ignored.</summary>
     [Id(7)] public UnblockOrder? UnblockOrder { get; set; }
+
+    /// <summary>
+    /// The certificates the card logged in with (issue 16: an RA's revocation revokes them), learnt from the
+    /// certificate grain at each login; a few at most, oldest dropped first.
+    /// </summary>
+    [Id(8)] public List<CardCertificate> Certificates { get; set; } = [];
+
+    /// <summary>The RA's revocation of the card (the first), so a certificate learnt after it is published too.</summary>
+    [Id(9)] public CardRevocation? Revocation { get; set; }
 }

@@ -1,5 +1,6 @@
 using Ers.Cards;
 using Ers.RegistrationAuthority;
+using Ers.Revocation;
 using Ers.Sessions;
 using Ers.Staff;
 
@@ -106,6 +107,19 @@ public static class RaRules
 
         var named = string.IsNullOrWhiteSpace(odsCode) ? null : odsCode.Trim();
         return named is null || ra.Covers(named) ? Outcome<string>.Success(named ?? ra.OdsCode) : OutOfScope;
+    }
+
+    /// <summary>
+    /// The Ers revocations an RA sees: those made for the organisation <see cref="AuditScope"/> gives (the RA role's,
+    /// or the same one named), oldest first; refused as the audit search is.
+    /// </summary>
+    public static Outcome<RaRevocations> Revocations(RaContext ra, string? odsCode, IEnumerable<RevokedCertificate> all)
+    {
+        var scope = AuditScope(ra, odsCode);
+        return scope.Refusal is { } refusal
+            ? refusal
+            : Outcome<RaRevocations>.Success(new RaRevocations(scope.Value!,
+                [.. all.Where(r => string.Equals(r.OdsCode, scope.Value, StringComparison.Ordinal)).OrderBy(r => r.RevokedAt)]));
     }
 
     /// <summary>What an audit search record says: the action and the filters given (blank ones left out).</summary>

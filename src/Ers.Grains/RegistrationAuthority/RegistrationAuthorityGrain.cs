@@ -1,8 +1,10 @@
 using Ers.Audit;
 using Ers.Cards;
 using Ers.Grains.Audit;
+using Ers.Grains.Revocation;
 using Ers.Grains.Staff;
 using Ers.RegistrationAuthority;
+using Ers.Revocation;
 using Ers.Sessions;
 using Ers.Staff;
 using Ers.Workstations;
@@ -199,10 +201,35 @@ public sealed class RegistrationAuthorityGrain(
             SessionId = card.SessionId,
             WorkstationId = card.WorkstationId,
         });
-        // The card grain records the revocation in its state and ends the session it carries (pushed to every node).
-        var revoked = GrainFactory.GetGrain<ICardGrain>(card.CardId);
-        await revoked.RevokeAsync();
-        return Outcome<RaCardRow>.Success(CardRow(await revoked.GetAsync(), holder));
+        // The card grain records the revocation in its state and ends the session it carries (pushed to every node);
+        // the certificates it logged in with are then refused by every node's certificate check, and published.
+        var revocation = new CardRevocation(time.GetUtcNow(), ra!.UserId, ra.RoleProfileId, ra.OdsCode, words.Value!);
+        var revoked = await GrainFactory.GetGrain<ICardGrain>(card.CardId).RevokeByRaAsync(revocation);
+        var revokedBy = revoked.Card.Revocation ?? revocation;
+        if (ErsRevocations.Entries(card.CardId, revoked.Certificates, revokedBy) is { Count: > 0 } certificates)
+        {
+            await GrainFactory.GetGrain<IRevocationGrain>(0).RevokeCertificatesAsync(certificates);
+        }
+
+        return Outcome<RaCardRow>.Success(CardRow(revoked.Card, holder));
+    }
+
+    public async Task<Outcome<RaRevocations>> GetRevocationsAsync(string? odsCode)
+    {
+        var (ra, refusal) = await ActorAsync();
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        // Scope first: a refused RA does not get the cluster's list read for it.
+        if (RaRules.AuditScope(ra!, odsCode).Refusal is { } denied)
+        {
+            await RefusedAsync(ra!, denied, r => r);
+            return denied;
+        }
+
+        return RaRules.Revocations(ra!, odsCode, await GrainFactory.GetGrain<IRevocationGrain>(0).GetRevokedByErsAsync());
     }
 
     public async Task<Outcome<AuditPage>> SearchAuditAsync(RaAuditFilter filter)

@@ -20,18 +20,29 @@ public sealed class CertificateGrain(
             return;
         }
 
-        if (state.State.Cards.Contains(cardId, StringComparer.Ordinal))
+        if (!state.State.Cards.Contains(cardId, StringComparer.Ordinal))
+        {
+            if (state.State.Cards.Count >= MaxCards)
+            {
+                state.State.Cards.RemoveAt(0);
+            }
+
+            state.State.Cards.Add(cardId);
+            await state.WriteStateAsync();
+        }
+
+        // The card owns the list of its certificates (an RA's revocation of the card revokes them). A login bound
+        // after an RA revoked the card (this call is one-way, the revocation is not) is published here.
+        if (this.GetPrimaryKeyString().Split('/', 2) is not [var issuer, var serial])
         {
             return;
         }
 
-        if (state.State.Cards.Count >= MaxCards)
+        if (await GrainFactory.GetGrain<ICardGrain>(cardId).CertificateUsedAsync(issuer, serial) is { } revocation)
         {
-            state.State.Cards.RemoveAt(0);
+            await GrainFactory.GetGrain<IRevocationGrain>(0).RevokeCertificatesFromCertificateAsync(
+                ErsRevocations.Entries(cardId, [new CardCertificate(issuer, serial, revocation.RevokedAt)], revocation));
         }
-
-        state.State.Cards.Add(cardId);
-        await state.WriteStateAsync();
     }
 
     public async Task RevokeAsync()

@@ -6,7 +6,8 @@ namespace Ers.Grains.Revocation;
 
 /// <summary>
 /// The cluster's one revocation owner. Reads the CRL sources when due (<see cref="CrlBook"/>), and when a CRL newly
-/// revokes a card certificate, revokes the cards bound to it (<see cref="ICertificateGrain"/>); web nodes poll
+/// revokes a card certificate, revokes the cards bound to it (<see cref="ICertificateGrain"/>); holds the persisted
+/// list of certificates Ers revoked (<see cref="RevokeCertificatesAsync"/>); web nodes poll
 /// <see cref="GetIfNewerAsync"/> each second and enforce the snapshot.
 /// </summary>
 public sealed class RevocationGrain(
@@ -40,7 +41,13 @@ public sealed class RevocationGrain(
             }
         }
 
-        _snapshot = _book.Snapshot(_version, now);
+        if (state.State.RevokedByErs.Count > 0)
+        {
+            // A node may hold version 0 of an earlier activation without this list: start from the clock.
+            _version = now.UtcTicks;
+        }
+
+        _snapshot = Publish(now);
         await RefreshAsync(force: true, cancellationToken);
         this.RegisterGrainTimer(ct => RefreshAsync(force: false, ct), new GrainTimerCreationOptions
         {
@@ -58,6 +65,41 @@ public sealed class RevocationGrain(
         await RefreshAsync(force: true, CancellationToken.None);
         return _snapshot;
     }
+
+    public async Task<long> RevokeCertificatesAsync(IReadOnlyList<RevokedCertificate> certificates)
+    {
+        ArgumentNullException.ThrowIfNull(certificates);
+        var held = state.State.RevokedByErs;
+        var next = new List<RevokedCertificate>(held);
+        if (ErsRevocations.Add(next, certificates))
+        {
+            // Persisted before it is published: a node never enforces a revocation the cluster could forget, and a
+            // failed write leaves nothing behind that a retry would take for done.
+            state.State.RevokedByErs = next;
+            try
+            {
+                await state.WriteStateAsync();
+            }
+            catch
+            {
+                state.State.RevokedByErs = held;
+                throw;
+            }
+
+            var now = Schedule.GetUtcNow();
+            _version = Math.Max(_version + 1, now.UtcTicks);
+            _snapshot = Publish(now);
+            logger.CertificatesRevokedByErs(certificates.Count, _version);
+        }
+
+        return _snapshot.Version;
+    }
+
+    public Task RevokeCertificatesFromCertificateAsync(IReadOnlyList<RevokedCertificate> certificates) =>
+        RevokeCertificatesAsync(certificates);
+
+    public Task<IReadOnlyList<RevokedCertificate>> GetRevokedByErsAsync() =>
+        Task.FromResult(_snapshot.RevokedByErs ?? []);
 
     private async Task RefreshAsync(bool force, CancellationToken cancellationToken)
     {
@@ -88,13 +130,16 @@ public sealed class RevocationGrain(
             _version = Math.Max(_version + 1, now.UtcTicks);
         }
 
-        _snapshot = _book.Snapshot(_version, now);
+        _snapshot = Publish(now);
         if (changed)
         {
             logger.CrlsChanged(_version, _snapshot.CardCrls.Count, _snapshot.WorkstationCrls.Count);
             await RevokeNewlyRevokedAsync();
         }
     }
+
+    private RevocationSnapshot Publish(DateTimeOffset now) =>
+        _book.Snapshot(_version, now) with { RevokedByErs = [.. state.State.RevokedByErs] };
 
     private async Task RevokeNewlyRevokedAsync()
     {

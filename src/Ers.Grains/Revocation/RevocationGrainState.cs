@@ -8,4 +8,7 @@ public sealed class RevocationGrainState
     /// ended) once, across reactivations of the owner, not again at every refresh.
     /// </summary>
     [Id(0)] public Dictionary<string, HashSet<string>> Processed { get; set; } = [];
+
+    /// <summary>The card certificates Ers itself revoked (an RA revoked their card), oldest first; see <see cref="ErsRevocations"/>.</summary>
+    [Id(1)] public List<Ers.Revocation.RevokedCertificate> RevokedByErs { get; set; } = [];
 }

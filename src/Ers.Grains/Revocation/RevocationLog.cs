@@ -16,4 +16,7 @@ internal static partial class RevocationLog
 
     [LoggerMessage(4004, LogLevel.Error, "Revoking the cards of certificate {Serial} failed; retried at the next refresh")]
     public static partial void CertificateRevocationFailed(this ILogger logger, Exception exception, string serial);
+
+    [LoggerMessage(4005, LogLevel.Warning, "{Count} card certificates revoked by a Registration Authority published (version {Version})")]
+    public static partial void CertificatesRevokedByErs(this ILogger logger, int count, long version);
 }

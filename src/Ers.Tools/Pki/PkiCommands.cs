@@ -22,6 +22,8 @@ public static class PkiCommands
           issue-server                         the server TLS certificate for localhost, 127.0.0.1 and ::1, signed by
                                                the server CA (made when missing)
           revoke --serial HEX                  mark an issued certificate revoked (then run 'ers pki crl')
+          revoke --from FILE                   mark revoked every card certificate of the smartcard issuing CA that a
+                                               saved GET /api/admin/v1/revocations answer lists (then 'ers pki crl')
           crl [--days N]                       write signed CRLs for both issuing CAs into DIR/crl
           dev [--directory FILE] [--workstation WS-...]
                                                create whatever a local run needs and is missing
@@ -86,8 +88,29 @@ public static class PkiCommands
 
             case "revoke":
                 {
-                    var options = CommandArguments.Parse(rest, "out", "serial");
+                    var options = CommandArguments.Parse(rest, "out", "serial", "from");
                     var pki = DevPki.Open(options.Get("out", DefaultDirectory), context.Time);
+                    if (options.Get("from") is { } from)
+                    {
+                        var (serials, otherCas) = ErsRevocationList.SerialsOf(from, pki.SmartcardIssuing.Certificate);
+                        var (newly, already, unknown) = (0, 0, 0);
+                        foreach (var listed in serials)
+                        {
+                            try
+                            {
+                                _ = pki.Revoke(listed) ? newly++ : already++;
+                            }
+                            catch (PkiException)
+                            {
+                                unknown++; // the CA's certificate, but not one this PKI's index holds
+                            }
+                        }
+
+                        await output.WriteLineAsync($"Revoked {newly} of {serials.Count} listed certificates of the smartcard issuing CA " +
+                            $"({already} already revoked, {unknown} not issued here; {otherCas} of other CAs skipped); run 'ers pki crl' to publish them.");
+                        return 0;
+                    }
+
                     var serial = options.Require("serial");
                     await output.WriteLineAsync(pki.Revoke(serial)
                         ? $"Revoked {DevPki.NormaliseSerial(serial)}; run 'ers pki crl' to publish it."

@@ -40,6 +40,9 @@ public static class AdminApi
         api.MapPost("/cards/{cardId}/revoke", AdminApiHandlers.RevokeCardAsync)
             .WithMetadata(new AgentRequestBody(typeof(AdminReasonRequest)))
             .WithName("AdminRevokeCard").WithSummary("Revoke a card: its session ends everywhere and it can no longer log in.");
+        api.MapGet("/revocations", AdminApiHandlers.RevocationsAsync)
+            .WithName("AdminRevocations").WithSummary(
+                "The card certificates Ers revoked for the RA role's organisation (?odsCode= names it), oldest first: issuer hash, serial, card, when, by whom, why; for the CA's CRL or OCSP responder.");
         api.MapPost("/cards/{cardId}/unblock", AdminApiHandlers.UnblockCardAsync)
             .WithMetadata(new AgentRequestBody(typeof(AdminUnblockRequest))).ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("AdminUnblockCard").WithSummary("Authorise a blocked card's PIN unblock at the RA's own workstation (PUK and new passcode in the agent there).");

@@ -70,6 +70,9 @@ public static class AdminApiHandlers
         return body is null ? Malformed(code!) : Answer(await context.Ra(grains).RevokeCardAsync(cardId, body.Reason));
     }
 
+    public static async Task<Results<JsonHttpResult<RaRevocations>, ProblemHttpResult>> RevocationsAsync(string? odsCode, HttpContext context, IGrainFactory grains) =>
+        Answer(await context.Ra(grains).GetRevocationsAsync(odsCode));
+
     public static async Task<Results<JsonHttpResult<UnblockOrder>, ProblemHttpResult>> UnblockCardAsync(string cardId, HttpContext context, IGrainFactory grains)
     {
         var (body, code) = await AgentRequests.ReadAsync<AdminUnblockRequest>(context, MaxBody);

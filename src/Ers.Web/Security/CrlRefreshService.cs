@@ -5,8 +5,9 @@ namespace Ers.Web.Security;
 /// <summary>
 /// Keeps this node's CRL stores equal to the cluster's revocation snapshot: asks the revocation owner (a grain on
 /// the silo side, src/Ers.Grains/Revocation/RevocationGrain.cs) every <see cref="CardAuthenticationOptions.RevocationPollInterval"/>
-/// whether its version changed, and applies the snapshot when it did. Every node so enforces the same CRLs, within a
-/// poll of their publication; the sessions of revoked cards are ended once, by the silo, not here.
+/// whether its version changed, and applies the snapshot when it did. Every node so enforces the same CRLs and the same
+/// list of certificates Ers revoked, within a poll of their publication; the sessions of revoked cards are ended once,
+/// by the silo, not here.
 /// </summary>
 public sealed class CrlRefreshService(
     IGrainFactory grains,
@@ -106,7 +107,8 @@ public sealed class CrlRefreshService(
                 return;
             }
 
-            cardCrls.Store.Apply(snapshot.CardCrls);
+            // The certificates Ers revoked are card certificates: the card store refuses them as a CRL's entries.
+            cardCrls.Store.Apply(snapshot.CardCrls, snapshot.RevokedByErs?.Select(r => new CertificateId(r.IssuerHash, r.SerialNumber)));
             workstationCrls.Store.Apply(snapshot.WorkstationCrls);
             Interlocked.Exchange(ref _version, snapshot.Version);
         }

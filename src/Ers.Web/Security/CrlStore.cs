@@ -5,14 +5,18 @@ namespace Ers.Web.Security;
 
 /// <summary>
 /// The CRLs of one kind of CA as this web node enforces them: what the cluster's revocation owner (the silo's
-/// <c>RevocationGrain</c>, src/Ers.Grains/Revocation/RevocationGrain.cs) last published, verified there. Reads are
-/// lock-free: <see cref="Apply"/> swaps one immutable snapshot.
+/// <c>RevocationGrain</c>, src/Ers.Grains/Revocation/RevocationGrain.cs) last published, verified there, and the
+/// certificates Ers itself revoked (a Registration Authority revoked their card), refused as a CRL's entries are.
+/// Reads are lock-free: <see cref="Apply"/> swaps one immutable snapshot.
 /// </summary>
 public sealed class CrlStore(TimeProvider time)
 {
-    private volatile Snapshot _snapshot = new(FrozenDictionary<string, Entry>.Empty, 0);
+    private volatile Snapshot _snapshot = new(FrozenDictionary<string, Entry>.Empty, FrozenSet<CertificateId>.Empty, 0);
 
-    /// <summary>Raised after <see cref="Apply"/> for the certificates the new CRLs revoke and the old ones did not.</summary>
+    /// <summary>
+    /// Raised after <see cref="Apply"/> for the certificates the new CRLs (or Ers's own list) revoke and the old ones
+    /// did not.
+    /// </summary>
     public event Action<IReadOnlyList<CertificateId>>? CertificatesRevoked;
 
     /// <summary>Increases whenever the held CRLs change; cached validations compare it to re-check revocation.</summary>
@@ -27,7 +31,13 @@ public sealed class CrlStore(TimeProvider time)
 
     public RevocationStatus Check(CertificateId id, StaleCrlPolicy policy)
     {
-        if (!_snapshot.ByIssuer.TryGetValue(id.IssuerHash, out var entry))
+        var snapshot = _snapshot;
+        if (snapshot.RevokedByErs.Contains(id))
+        {
+            return RevocationStatus.Revoked;
+        }
+
+        if (!snapshot.ByIssuer.TryGetValue(id.IssuerHash, out var entry))
         {
             return RevocationStatus.Unknown;
         }
@@ -45,14 +55,22 @@ public sealed class CrlStore(TimeProvider time)
     /// <summary>True when a CRL signed by the CA with this hash is held (fresh or not).</summary>
     public bool HasCrlFor(string issuerHash) => _snapshot.ByIssuer.ContainsKey(issuerHash);
 
-    /// <summary>True when the CRL of the CA with this hash revokes the serial (whatever its freshness).</summary>
-    public bool Revokes(string issuerHash, string serial) =>
-        _snapshot.ByIssuer.TryGetValue(issuerHash, out var entry) && entry.Revoked.Contains(serial);
+    /// <summary>True when the CRL of the CA with this hash, or Ers's own list, revokes the serial (whatever the CRL's freshness).</summary>
+    public bool Revokes(string issuerHash, string serial)
+    {
+        var snapshot = _snapshot;
+        return snapshot.RevokedByErs.Contains(new CertificateId(issuerHash, serial))
+            || (snapshot.ByIssuer.TryGetValue(issuerHash, out var entry) && entry.Revoked.Contains(serial));
+    }
 
-    /// <summary>Holds <paramref name="crls"/> instead of what was held. Returns the certificates newly revoked.</summary>
-    public IReadOnlyList<CertificateId> Apply(IReadOnlyList<PublishedCrl> crls)
+    /// <summary>
+    /// Holds <paramref name="crls"/> and <paramref name="revokedByErs"/> (the certificates Ers revoked) instead of what
+    /// was held. Returns the certificates newly revoked.
+    /// </summary>
+    public IReadOnlyList<CertificateId> Apply(IReadOnlyList<PublishedCrl> crls, IEnumerable<CertificateId>? revokedByErs = null)
     {
         var current = _snapshot;
+        var ers = (revokedByErs ?? []).ToFrozenSet();
         var next = crls.ToFrozenDictionary(c => c.IssuerHash, c => new Entry(c, c.RevokedSerials.ToFrozenSet(StringComparer.Ordinal)), StringComparer.Ordinal);
         var newlyRevoked = new List<CertificateId>();
         foreach (var (issuer, entry) in next)
@@ -63,7 +81,8 @@ public sealed class CrlStore(TimeProvider time)
                 .Select(serial => new CertificateId(issuer, serial)));
         }
 
-        _snapshot = new Snapshot(next, current.Generation + 1);
+        newlyRevoked.AddRange(ers.Where(id => !current.RevokedByErs.Contains(id) && !newlyRevoked.Contains(id)));
+        _snapshot = new Snapshot(next, ers, current.Generation + 1);
         if (newlyRevoked.Count > 0)
         {
             CertificatesRevoked?.Invoke(newlyRevoked);
@@ -74,5 +93,5 @@ public sealed class CrlStore(TimeProvider time)
 
     private sealed record Entry(PublishedCrl Crl, FrozenSet<string> Revoked);
 
-    private sealed record Snapshot(FrozenDictionary<string, Entry> ByIssuer, long Generation);
+    private sealed record Snapshot(FrozenDictionary<string, Entry> ByIssuer, FrozenSet<CertificateId> RevokedByErs, long Generation);
 }

@@ -162,4 +162,21 @@ public sealed class RaRulesTests
         Assert.Contains(problems, p => p.Contains("B9301 must list", StringComparison.Ordinal));
         Assert.Empty(Options.Validate());
     }
+
+    [Fact]
+    public void An_RA_sees_the_ers_revocations_made_for_its_own_organisation_oldest_first_and_is_refused_another()
+    {
+        static Ers.Revocation.RevokedCertificate Revoked(string serial, string ods, int minutes) =>
+            new("CA1", serial, "card-" + serial, Now.AddMinutes(minutes), "555294209112", "555021935120", ods, "lost");
+        var all = new[] { Revoked("0C", "RYY", 3), Revoked("0A", "RYY", 1), Revoked("0B", "E82665", 2) };
+
+        var own = RaRules.Revocations(Ra(), null, all);
+        var named = RaRules.Revocations(Ra(), " RYY ", all);
+        var other = RaRules.Revocations(Ra(), "E82665", all);
+
+        Assert.Equal("RYY", own.Value!.OdsCode);
+        Assert.Equal(["0A", "0C"], own.Value.Revocations.Select(r => r.SerialNumber));
+        Assert.Equal(own.Value.Revocations, named.Value!.Revocations);
+        Assert.Equal(RefusalCodes.RaOutOfScope, other.Refusal?.Code);
+    }
 }

@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography.X509Certificates;
 using Ers.Api;
 using Ers.Audit;
+using Ers.Cards;
 using Ers.Grains;
 using Ers.Testing.Pki;
 using Ers.Tools.Pki;
@@ -141,12 +142,8 @@ public class AgentHost : IAsyncLifetime
         IssueCard(userId, name, Time.GetUtcNow().AddMinutes(-5), Time.GetUtcNow().AddDays(365), algorithm);
 
     public TestCard IssueCard(string userId, string name, DateTimeOffset notBefore, DateTimeOffset notAfter,
-        KeyAlgorithm algorithm = KeyAlgorithm.Rsa2048, X509KeyUsageFlags keyUsage = X509KeyUsageFlags.DigitalSignature)
-    {
-        var card = TestCard.Issue(Pki.SmartcardIssuing, userId, name, algorithm, notBefore, notAfter, keyUsage);
-        Pki.RecordIssued(card.Certificate, DevPki.SmartcardIssuingName, "card");
-        return card;
-    }
+        KeyAlgorithm algorithm = KeyAlgorithm.Rsa2048, X509KeyUsageFlags keyUsage = X509KeyUsageFlags.DigitalSignature) =>
+        TestCard.IssueRecorded(Pki, userId, name, algorithm, notBefore, notAfter, keyUsage);
 
     /// <summary>Revokes a certificate in the PKI, publishes the CRLs and makes Ers refresh them now.</summary>
     public async Task RevokeAndRefreshAsync(string serialNumber)
@@ -167,14 +164,31 @@ public class AgentHost : IAsyncLifetime
         return statistics.Where(s => s.GrainType.Contains("Ers.Grains", StringComparison.Ordinal)).Sum(s => s.ActivationCount);
     }
 
-    /// <summary>Inserts a card and signs its challenge: the full protocol.</summary>
+    /// <summary>
+    /// Inserts a card and signs its challenge: the full protocol. A login that succeeds is returned once its one-way
+    /// work has landed (<see cref="WaitForLoginSettledAsync"/>).
+    /// </summary>
     public async Task<(HttpResponseMessage Response, CardInsertedResponse Challenge)> LoginAsync(HttpClient client, TestCard card)
     {
         var challenge = await InsertAsync(client, card);
         var response = await client.PostAsJsonAsync(AgentApiRoutes.CardAuthenticate,
             new CardAuthenticateRequest(challenge.ChallengeToken, Sign(client, card, challenge)));
+        if (response.IsSuccessStatusCode)
+        {
+            await WaitForLoginSettledAsync(card);
+        }
+
         return (response, challenge);
     }
+
+    /// <summary>
+    /// Waits until what a successful login leaves to run after its answer has run: the one-way bind of its
+    /// certificate, which activates the certificate grain and ends in the card grain. A test that counts activations
+    /// or compares state after a login then sees only what it caused itself.
+    /// </summary>
+    public Task WaitForLoginSettledAsync(TestCard card) =>
+        Eventually.TrueAsync(async () => (await Grains.GetGrain<ICardGrain>(card.CardId).GetCertificatesAsync()).Count > 0,
+            "the login's certificate bind to reach the card");
 
     public async Task<CardInsertedResponse> InsertAsync(HttpClient client, TestCard card)
     {

@@ -121,6 +121,45 @@ public sealed class AdminApiTests(RaConsoleHost host) : IClassFixture<RaConsoleH
     }
 
     [Fact]
+    public async Task An_RAs_revocations_list_the_certificates_its_revokes_made_and_another_organisation_is_refused()
+    {
+        var sam = await host.StartSessionAsync(SamOkafor);
+        // The certificate the card logged in with, as a login tells the cluster (one-way), landed in the card grain.
+        var (issuer, serial) = ("C0FFEE" + Guid.NewGuid().ToString("N").ToUpperInvariant(), "7E" + Random.Shared.Next(1, int.MaxValue).ToString("X8"));
+        await host.Grains.GetGrain<Ers.Revocation.ICertificateGrain>($"{issuer}/{serial}").BindAsync(sam.CardId);
+        await Ers.Testing.Eventually.TrueAsync(async () => (await host.Grains.GetGrain<ICardGrain>(sam.CardId).GetCertificatesAsync()).Count == 1,
+            "the card to know its certificate", TimeSpan.FromSeconds(10));
+        var (helen, _) = await host.LogInAsync(HelenBrooks, HelenRaRole);
+        var (owen, _) = await host.LogInAsync(OwenPrice);
+        var (lena, _) = await host.LogInAsync(LenaFischer);
+        using var anonymous = host.Anonymous();
+        var since = DateTimeOffset.UtcNow;
+
+        Assert.Equal(HttpStatusCode.OK, (await helen.PostAsync($"/api/admin/v1/cards/{sam.CardId}/revoke", JsonContent.Create(new { reason = "card reported stolen" }))).StatusCode);
+        using var list = JsonDocument.Parse(await helen.GetStringAsync("/api/admin/v1/revocations"));
+        using var lenas = JsonDocument.Parse(await lena.GetStringAsync("/api/admin/v1/revocations?odsCode=RYY"));
+        using var owens = JsonDocument.Parse(await owen.GetStringAsync("/api/admin/v1/revocations"));
+        var outOfScope = await owen.GetAsync("/api/admin/v1/revocations?odsCode=RYY");
+        var none = await anonymous.GetAsync("/api/admin/v1/revocations");
+
+        Assert.Equal("RYY", list.RootElement.GetProperty("odsCode").GetString());
+        var entry = Assert.Single(list.RootElement.GetProperty("revocations").EnumerateArray(), r => r.GetProperty("serialNumber").GetString() == serial);
+        Assert.Equal((issuer, sam.CardId, HelenBrooks, HelenRaRole, "RYY", "card reported stolen"),
+            (entry.GetProperty("issuerHash").GetString(), entry.GetProperty("cardId").GetString(), entry.GetProperty("revokedBy").GetString(),
+                entry.GetProperty("roleProfileId").GetString(), entry.GetProperty("odsCode").GetString(), entry.GetProperty("reason").GetString()));
+        Assert.True(entry.GetProperty("revokedAt").GetDateTimeOffset() >= since.AddSeconds(-1));
+        Assert.Contains(lenas.RootElement.GetProperty("revocations").EnumerateArray(), r => r.GetProperty("serialNumber").GetString() == serial);
+        Assert.Equal("E82665", owens.RootElement.GetProperty("odsCode").GetString());
+        Assert.DoesNotContain(owens.RootElement.GetProperty("revocations").EnumerateArray(), r => r.GetProperty("serialNumber").GetString() == serial);
+        Assert.Equal(HttpStatusCode.Forbidden, outOfScope.StatusCode);
+        Assert.Equal("ra.out-of-scope", await CodeOfAsync(outOfScope));
+        Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
+        Assert.Single(await host.RecordsOfAsync(OwenPrice, since), r => r is { Event: AuditEvent.Refused, Reason: "ra.out-of-scope" });
+        var revokedRecord = Assert.Single(await host.RecordsOfAsync(HelenBrooks, since), r => r.Event == AuditEvent.CardRevokedByRa);
+        Assert.Equal(("RYY", SamOkafor), (revokedRecord.OdsCode, revokedRecord.SubjectUserId));
+    }
+
+    [Fact]
     public async Task The_OpenAPI_document_lists_the_admin_routes()
     {
         var (ra, _) = await host.LogInAsync(HelenBrooks, HelenRaRole);
@@ -129,7 +168,7 @@ public sealed class AdminApiTests(RaConsoleHost host) : IClassFixture<RaConsoleH
 
         foreach (var route in new[] { "/api/admin/v1/me", "/api/admin/v1/users/{userId}", "/api/admin/v1/workstations/{workstationId}",
                      "/api/admin/v1/sessions/{sessionId}/end", "/api/admin/v1/users/{userId}/sessions/end", "/api/admin/v1/cards/{cardId}/revoke",
-                     "/api/admin/v1/cards/{cardId}/unblock", "/api/admin/v1/audit" })
+                     "/api/admin/v1/cards/{cardId}/unblock", "/api/admin/v1/audit", "/api/admin/v1/revocations" })
         {
             Assert.Contains("\"" + route + "\"", document, StringComparison.Ordinal);
         }

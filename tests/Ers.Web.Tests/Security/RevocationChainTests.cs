@@ -40,6 +40,31 @@ public sealed class RevocationChainTests : IDisposable
     }
 
     [Fact]
+    public async Task A_certificate_Ers_revoked_is_refused_as_revoked_though_its_CRL_does_not_list_it_and_its_cached_validation_is_evicted()
+    {
+        await _pki.RefreshCrlsAsync();
+        var card = _pki.Card();
+        var other = _pki.Card("555294209106");
+        var valid = _pki.Validator.Validate(card.CertificateDer);
+        Assert.True(valid.IsValid, valid.ErrorCode);
+        Assert.True(_pki.Validator.Validate(other.CertificateDer).IsValid);
+        Assert.Equal(2, _pki.Validator.CachedCount);
+        var crls = _pki.Book.Snapshot(0, _pki.Time.GetUtcNow()).CardCrls;
+        var newly = new List<CertificateId>();
+        _pki.Crls.CertificatesRevoked += newly.AddRange;
+
+        Assert.Equal([valid.Card!.Id], _pki.Crls.Apply(crls, [valid.Card.Id]));
+
+        Assert.Equal([valid.Card.Id], newly);
+        Assert.Equal(1, _pki.Validator.CachedCount); // evicted, not merely refused on its next hit
+        var refused = _pki.Validator.Validate(card.CertificateDer);
+        Assert.Equal(ApiErrorCodes.CertificateRevoked, refused.ErrorCode);
+        Assert.Equal(RevocationStatus.Revoked, _pki.Validator.CheckRevocation(valid.Card.Id));
+        Assert.True(_pki.Validator.Validate(other.CertificateDer).IsValid, "another card of the same CA is untouched");
+        Assert.Empty(_pki.Crls.Apply(crls, [valid.Card.Id])); // the same list again revokes nothing new
+    }
+
+    [Fact]
     public async Task Past_next_update_the_stale_window_still_admits_then_refuses_and_a_fresh_crl_restores_at_once()
     {
         _pki.CrlOptions.CrlMaxStaleness = TimeSpan.FromHours(1);
