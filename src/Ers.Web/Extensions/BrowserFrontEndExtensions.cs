@@ -93,9 +93,7 @@ public static class BrowserFrontEndExtensions
         app.Use(StoreOutagePages.InvokeAsync);
         app.Use((context, next) =>
         {
-            // The agents' API keeps its problem details, the OpenID Connect endpoints their standard OAuth errors, the admin API its problem details.
-            if ((context.Request.Path.StartsWithSegments(Ers.Api.AgentApiRoutes.Prefix) || context.Request.Path.StartsWithSegments(Oidc.OidcRoutes.Prefix)
-                 || context.Request.Path.StartsWithSegments(Apis.AdminApi.Prefix)) &&
+            if (!StatusPages.AreShownFor(context.Request.Path) &&
                 context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } statusPages)
             {
                 statusPages.Enabled = false;
