@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Ers.Audit.Postgres;
 using Ers.Sessions;
 using Ers.Testing.Silos;
 
@@ -90,26 +89,25 @@ internal static class OrphanedSessions
             }
         }
 
-        var wanted = orphans.Select(o => o.SessionId).ToHashSet();
-        var ends = new Dictionary<string, DateTimeOffset>();
-        var giveUp = Stopwatch.StartNew();
-        while (ends.Count < wanted.Count && giveUp.Elapsed < HeartbeatTimeout + TimeSpan.FromMinutes(2))
+        var wanted = orphans.Select(o => o.SessionId).ToList();
+        List<AuditedSessionEnd> audited;
+        try
         {
-            await Task.Delay(500);
-            foreach (var (sessionId, time) in await EndsAsync(cluster))
-            {
-                if (wanted.Contains(sessionId))
-                {
-                    ends.TryAdd(sessionId, time);
-                }
-            }
+            audited = await cluster.WaitForSessionEndsAsync(wanted, HeartbeatTimeout + TimeSpan.FromMinutes(2), TimeSpan.FromMilliseconds(500));
         }
+        catch (TimeoutException)
+        {
+            // Not all of them ended in time: the round reports those that did.
+            audited = await cluster.SessionEndsAsync(wanted);
+        }
+
+        var ends = audited.GroupBy(e => e.SessionId).ToDictionary(g => g.Key, g => g.First().Time);
 
         var deadline = (declaredDead ?? killedAt) + HeartbeatTimeout;
         var late = orphans.Where(o => ends.ContainsKey(o.SessionId)).Select(o => (ends[o.SessionId] - deadline).TotalSeconds).Order().ToList();
         var early = late.Count(l => l < 0);
         var survivors = sessions.Where(s => s.Port != victim.SiloPort).Select(s => s.SessionId).ToHashSet();
-        var endedOthers = (await EndsAsync(cluster)).Count(e => survivors.Contains(e.SessionId));
+        var endedOthers = (await cluster.SessionEndsAsync()).Count(e => survivors.Contains(e.SessionId));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"orphans round {round}: silo declared dead {((declaredDead ?? killedAt) - killedAt).TotalSeconds:0.0} s after the kill; {ends.Count} of {orphans.Count} audited as ended; " +
             $"from deadline (declared dead + {HeartbeatTimeout.TotalSeconds:0} s) to the end record: " +
@@ -134,19 +132,5 @@ internal static class OrphanedSessions
         {
             return null;
         }
-    }
-
-    private static async Task<List<(string SessionId, DateTimeOffset Time)>> EndsAsync(ErsCluster cluster)
-    {
-        await using var command = cluster.AuditDataSource.CreateCommand(
-            $"SELECT session_id, time FROM {AuditSchema.Table} WHERE event = 'SessionEnded' AND session_id IS NOT NULL");
-        var ends = new List<(string, DateTimeOffset)>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            ends.Add((reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1)));
-        }
-
-        return ends;
     }
 }
