@@ -68,7 +68,11 @@ public sealed record FloodReport(string Label, DateTimeOffset FinishedAt, IReadO
         md.AppendLine().AppendLine("| run | p50 ratio | p95 ratio | p99 ratio | Ers.Web CPU per flood request (us, above the logins' quiet cost) |").AppendLine("|---:|---:|---:|---:|---:|");
         for (var r = 0; r < Runs.Count; r++)
         {
-            md.AppendLine(i, $"| {r + 1} | {Runs[r].P50Ratio:F2} | {Runs[r].P95Ratio:F2} | {Runs[r].P99Ratio:F2} | {Runs[r].WebCpuMicrosecondsPerFloodRequest:F1} |");
+            // Below zero when Ers.Web spent less during the flood than quiet (the quiet phase comes first, so the
+            // rest of the warm-up counts against it): the flood's cost is then below what this can measure.
+            var perRequest = Runs[r].WebCpuMicrosecondsPerFloodRequest;
+            var cost = perRequest >= 0 ? perRequest.ToString("F1", i) : "below measurement (less CPU than quiet)";
+            md.AppendLine(i, $"| {r + 1} | {Runs[r].P50Ratio:F2} | {Runs[r].P95Ratio:F2} | {Runs[r].P99Ratio:F2} | {cost} |");
         }
 
         md.AppendLine().AppendLine("How the flood's requests were answered (all runs, the flood phase including its 2 s lead-in):").AppendLine();

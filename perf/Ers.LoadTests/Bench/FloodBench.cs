@@ -30,7 +30,7 @@ public static class FloodBench
         }
 
         var (json, markdown) = new FloodReport(label, DateTimeOffset.UtcNow, runs,
-            "the machine is shared (2 vCPU, other engineers' builds and tests beside the run); the generator, the flood and Ers.Web share its cores").Write(env.OutputDirectory);
+            "the generator, the flood and Ers.Web share this one machine's cores; whether anything else ran beside them shows in the load average at the end of each phase").Write(env.OutputDirectory);
         Console.WriteLine($"Report: {markdown} and {json}");
         return 0;
     }

@@ -23,6 +23,7 @@ public static class AgentApi
         var handlers = app.Services.GetRequiredService<AgentApiHandlers>();
         var limiter = app.Services.GetRequiredService<AgentRateLimiter>();
         var edge = app.Services.GetRequiredService<EdgeRefusals>();
+        var pacer = app.Services.GetRequiredService<UnidentifiedPacer>();
         var api = app.MapGroup(string.Empty)
             .WithTags("Agent")
             .AddEndpointFilter(async (context, next) =>
@@ -39,6 +40,16 @@ public static class AgentApi
                         || path.StartsWithSegments(AgentApiRoutes.CardAuthenticate, StringComparison.OrdinalIgnoreCase))
                     {
                         handlers.CountLoginRefused(code!);
+                    }
+
+                    // ... and as fast as they are answered: the answer waits for its address's pace, so a flood that
+                    // waits for answers is held to that pace instead of taking the logins' CPU.
+                    if (await pacer.PaceAsync(http) is { } pace)
+                    {
+                        edge.RateLimited(RateLimitKind.Unidentified, http);
+                        // More are waiting than the queue holds: this connection is not worth keeping open.
+                        http.Response.Headers.Connection = "close";
+                        return RateLimitingServices.RateLimited(http, pace);
                     }
 
                     return AgentApiHandlers.Problem(status, code!,

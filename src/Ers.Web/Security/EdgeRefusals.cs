@@ -42,6 +42,7 @@ public sealed partial class EdgeRefusals(ErsMetrics metrics, TimeProvider time, 
     public static string Name(RateLimitKind kind) => kind switch
     {
         RateLimitKind.Address => "address",
+        RateLimitKind.Unidentified => "unidentified",
         RateLimitKind.Workstation => "workstation",
         RateLimitKind.Card => "card",
         _ => "user",

@@ -61,7 +61,10 @@ public sealed class AgentRateLimiter : IDisposable
         TokenLimit = limit.TokenLimit,
         TokensPerPeriod = limit.TokensPerPeriod,
         ReplenishmentPeriod = limit.ReplenishmentPeriod,
-        QueueLimit = 0, // refuse at once: a queued flood would still hold connections and memory
+        // 0 for every limit but the pacing of unidentified requests: a queued identified flood would still hold
+        // connections and memory, where an unidentified one is better held waiting than answered (UnidentifiedPacer).
+        QueueLimit = limit.QueueLimit,
+        QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         AutoReplenishment = true,
     };
 

@@ -4,6 +4,7 @@ namespace Ers.Web.Security.RateLimits;
 public enum RateLimitKind
 {
     Address,
+    Unidentified,
     Workstation,
     Card,
     User,

@@ -16,6 +16,13 @@ public sealed class RateLimitOptions
     /// <summary>Per client address (the connection's, or the last <c>X-Forwarded-For</c> hop from a trusted proxy), before any certificate work.</summary>
     public TokenBucketLimit PerClientAddress { get; set; } = new() { TokenLimit = 40_000, TokensPerPeriod = 20_000 };
 
+    /// <summary>
+    /// Answers to requests refused before their workstation is known, per client address (<see cref="UnidentifiedPacer"/>):
+    /// beyond this rate they wait for a token, up to <see cref="TokenBucketLimit.QueueLimit"/> at once; more are
+    /// answered 429 at once. A misconfigured workstation is refused anyway and loses nothing by waiting.
+    /// </summary>
+    public TokenBucketLimit UnidentifiedPerClientAddress { get; set; } = new() { TokenLimit = 200, TokensPerPeriod = 50, QueueLimit = 256 };
+
     /// <summary>Per authenticated workstation (its certificate's CN).</summary>
     public TokenBucketLimit PerWorkstation { get; set; } = new() { TokenLimit = 600, TokensPerPeriod = 300 };
 
@@ -27,6 +34,7 @@ public sealed class RateLimitOptions
 
     public IEnumerable<string> Validate() =>
         PerClientAddress.Validate(nameof(PerClientAddress))
+            .Concat(UnidentifiedPerClientAddress.Validate(nameof(UnidentifiedPerClientAddress)))
             .Concat(PerWorkstation.Validate(nameof(PerWorkstation)))
             .Concat(PerCard.Validate(nameof(PerCard)))
             .Concat(PerUser.Validate(nameof(PerUser)));

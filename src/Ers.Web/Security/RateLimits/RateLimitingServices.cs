@@ -22,6 +22,7 @@ public static class RateLimitingServices
             .Validate(o => !o.Validate().Any(), $"Invalid {RateLimitOptions.Section} settings: each limit needs a positive TokenLimit, TokensPerPeriod (at most TokenLimit) and ReplenishmentPeriod")
             .ValidateOnStart();
         services.AddSingleton<AgentRateLimiter>();
+        services.AddSingleton<UnidentifiedPacer>();
         services.AddSingleton<EdgeRefusals>();
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((o, limits) =>
