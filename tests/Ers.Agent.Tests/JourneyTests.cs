@@ -232,14 +232,29 @@ public sealed class JourneyTests(PcscdFixture pcscd) : IAsyncLifetime
         await verified.Task.WaitAsync(EventProbe.Timeout);
         Assert.True(card.PinVerified);
 
+        // Another local process that opens the card now is held off: pcsc-lite queues its commands behind the
+        // journey's transaction (it does not refuse them), so it gets the card only once the journey has reset it.
+        var intruder = Task.Run(async () =>
+        {
+            await using var other = await _agent.Readers.ConnectAsync(link.ReaderName, default);
+            var otherPiv = new Ers.Agent.Piv.PivCard(other);
+            await otherPiv.SelectAsync(default);
+            return await otherPiv.GetPinStatusAsync(default);
+        });
+        // A window to watch, not a wait for an event: without the transaction the SELECT is answered in milliseconds.
+        Assert.NotSame(intruder, await Task.WhenAny(intruder, Task.Delay(TimeSpan.FromSeconds(2))));
+        Assert.True(card.PinVerified, "the held-off process sent nothing that reset the card");
+
         var resetsBefore = log.Count(e => e == "reset");
         release.SetResult();
         await WaitForStateAsync(link.ReaderName, JourneyState.SelectingRole);
         await _agent.TypeAsync("1");
         await _agent.WaitForAsync(n => n.Message.StartsWith("Open this address", StringComparison.Ordinal), "login URL");
 
-        // The journey released the card with a reset: the card reports the passcode not verified.
+        // The journey released the card with a reset: the card reports the passcode not verified, to the process held
+        // off as to anyone.
         Assert.True(log.Count(e => e == "reset") > resetsBefore, string.Join(", ", log));
+        Assert.Equal(Ers.Agent.Piv.PinState.NotVerified, (await intruder.WaitAsync(EventProbe.Timeout)).State);
         await using var after = await _agent.Readers.ConnectAsync(link.ReaderName, default);
         var piv = new Ers.Agent.Piv.PivCard(after);
         await piv.SelectAsync(default);

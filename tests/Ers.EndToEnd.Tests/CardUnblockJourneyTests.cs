@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Ers.Agent.Journey;
 using Ers.Audit;
 using Ers.Cards;
@@ -9,11 +10,12 @@ using static Microsoft.Playwright.Assertions;
 namespace Ers.EndToEnd.Tests;
 
 /// <summary>
-/// Issue 16, unblocking a card's PIN, on the real pcscd with the virtual card, the real agent and the real Ers.Web:
-/// the card blocks after three wrong passcodes; a Registration Authority authorises the unblock for its workstation
-/// (the grain method the RA console calls); the agent at that workstation, holding the card, asks for the PUK and the
-/// new passcode twice and runs the card's RESET RETRY COUNTER; then the user logs in with the new passcode. The
-/// stack's one workstation is the RA's here: the user's card blocked there, then the RA unblocks it there.
+/// Issue 16, unblocking a card's PIN, on the real pcscd with the virtual card, the real agent, the real Ers.Web and
+/// Chromium: the user has logged in with the card once (so the RA console lists it); the card blocks after three wrong
+/// passcodes; a Registration Authority, logged in with her own card in reader 1 and the RA role, finds the user in the
+/// console and authorises the unblock at her workstation; the agent there, holding the user's card in reader 0, asks
+/// for the PUK and the new passcode twice and runs the card's RESET RETRY COUNTER; then the user logs in with the new
+/// passcode, and the RA's audit search shows the order and the unblock. The stack's one workstation is the RA's here.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
 public sealed class CardUnblockJourneyTests(EndToEndFixture fixture) : IDisposable
@@ -21,8 +23,7 @@ public sealed class CardUnblockJourneyTests(EndToEndFixture fixture) : IDisposab
     private const string TomaszKowalczyk = "555294209111";
     private const string WrongPin = "000000";
     private const string NewPin = "24681357";
-    private const string RaUserId = "555294209199";       // the RA, as the RA console names it (h/ra's sample RA)
-    private const string RaRoleProfileId = "555021935199";
+    private const string HelenBrooks = "555294209112";    // RA Manager at RYY (her first role profile), Tomasz's organisation
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     private readonly AgentNotices _notices = new(fixture.Stack, Timeout);
@@ -38,6 +39,15 @@ public sealed class CardUnblockJourneyTests(EndToEndFixture fixture) : IDisposab
         var puk = Stack.PukOf(TomaszKowalczyk);
         var grain = Stack.Grains.GetGrain<ICardGrain>(card.CardId);
 
+        // A login first: the RA console lists the cards a user has logged in with.
+        var userPage = await Stack.NewPageAsync();
+        await using (var login = await Stack.InsertAndLogInAsync(card, userPage, EndToEndStack.Pin))
+        {
+            await Expect(userPage.GetByTestId("user-name")).ToHaveTextAsync("Tomasz Kowalczyk");
+            await Stack.RemoveCardAsync(login.Link);
+        }
+        await userPage.Context.CloseAsync();
+
         // Blocked: three wrong passcodes, the card says 69 83 and the agent tells Ers.
         await Stack.AnswerAsync(WrongPin, WrongPin, WrongPin);
         await using (var link = new VpcdCardLink(card, reader: 0))
@@ -49,9 +59,17 @@ public sealed class CardUnblockJourneyTests(EndToEndFixture fixture) : IDisposab
         }
         Assert.Equal((0, VirtualPivCard.MaxPukTries), (card.PinTriesLeft, card.PukTriesLeft));
 
-        // The RA's action, as the RA console calls it: an order for this card at the RA's workstation.
-        var order = await grain.AuthorizeUnblockAsync(RaUserId, RaRoleProfileId, EndToEndStack.WorkstationId);
-        Assert.True(order.IsSuccess, order.Refusal?.Code);
+        // The RA, with her card in reader 1, orders the unblock from the user's page in the console.
+        var raPage = await Stack.NewPageAsync();
+        await using var raLogin = await Stack.InsertAndLogInAsync(Stack.CardFor(HelenBrooks), raPage, reader: 1, EndToEndStack.Pin, "1");
+        await Expect(raPage).ToHaveURLAsync(new Regex("/ra$"));
+        await raPage.GotoAsync(new Uri(Stack.BrowserUrl, "/ra/users/" + TomaszKowalczyk).ToString());
+        var row = raPage.GetByTestId("card-" + card.CardId);
+        await Expect(row.GetByTestId("card-state")).ToHaveTextAsync(nameof(CardState.Blocked));
+        await row.GetByTestId("unblock-" + card.CardId).ClickAsync();
+        await Expect(raPage.GetByTestId("ra-unblock-ordered")).ToContainTextAsync(EndToEndStack.WorkstationId);
+        var ordered = (await grain.GetAsync()).UnblockOrder;
+        Assert.Equal((HelenBrooks, EndToEndStack.WorkstationId), (ordered?.RaUserId, ordered?.WorkstationId));
 
         // At the RA's workstation: the PUK, a new passcode, a second entry that differs (asked again), then twice right.
         await Stack.AnswerAsync(puk, NewPin, "13572468", NewPin, NewPin);
@@ -71,7 +89,7 @@ public sealed class CardUnblockJourneyTests(EndToEndFixture fixture) : IDisposab
 
         var audit = Stack.Services.GetRequiredService<IAuditTrail>();
         var records = await audit.QueryAsync(new AuditQuery(CardId: card.CardId, Limit: 1000));
-        Assert.Contains(records, r => r is { Event: AuditEvent.CardUnblockAuthorized, UserId: RaUserId, WorkstationId: EndToEndStack.WorkstationId });
+        Assert.Contains(records, r => r is { Event: AuditEvent.CardUnblockAuthorized, UserId: HelenBrooks, WorkstationId: EndToEndStack.WorkstationId });
         Assert.Contains(records, r => r is { Event: AuditEvent.CardUnblocked, Outcome: AuditOutcome.Success, WorkstationId: EndToEndStack.WorkstationId });
 
         // The order is used up: the same report again is refused.
@@ -86,6 +104,14 @@ public sealed class CardUnblockJourneyTests(EndToEndFixture fixture) : IDisposab
             Assert.Equal((SessionState.Active, TomaszKowalczyk), (session!.State, session.UserId));
         }
         await page.Context.CloseAsync();
+
+        // The RA's audit search finds what the order and the unblock wrote.
+        await raPage.GotoAsync(new Uri(Stack.BrowserUrl, "/ra/audit?card=" + card.CardId).ToString());
+        foreach (var kind in new[] { nameof(AuditEvent.CardUnblockOrderedByRa), nameof(AuditEvent.CardUnblockAuthorized), nameof(AuditEvent.CardUnblocked) })
+        {
+            await Expect(raPage.GetByTestId("audit-results").Locator($"[data-event='{kind}']").First).ToBeVisibleAsync();
+        }
+        await raPage.Context.CloseAsync();
 
         var output = Stack.AgentOutputText;
         Assert.DoesNotContain(puk, output, StringComparison.Ordinal);

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Ers.Cards;
 using Ers.Sessions;
+using Ers.Staff;
+using Ers.Testing.Staff;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
@@ -11,9 +13,10 @@ namespace Ers.EndToEnd.Tests;
 /// <summary>
 /// The RA console through every real part: the RA logs in with the virtual card (vpcd reader 1, the agent, the
 /// agents' API, Chromium) choosing the RA role, while the user's card is in reader 0 at the same workstation with the
-/// homepage open. The RA sees the user's live session, ends it, ends all of the user's sessions, revokes a card; each
-/// time the user's open page shows the end within 2 s (measured), and the audit search finds the records the action
-/// wrote. Then an RA of another organisation, logged in with their card, is refused each action.
+/// homepage open. The RA sees the user's live session, ends it, ends all of the user's sessions, removes a user's role
+/// profile by a directory import (and imports it back), revokes a card; each time the user's open page shows the end
+/// within 2 s (measured), and the audit search finds the records the action wrote. The unblock order is
+/// CardUnblockJourneyTests. Then an RA of another organisation, logged in with their card, is refused each action.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
 public sealed class RaCardLoginJourneyTests(EndToEndFixture fixture, ITestOutputHelper output)
@@ -60,6 +63,23 @@ public sealed class RaCardLoginJourneyTests(EndToEndFixture fixture, ITestOutput
             Assert.Equal(SessionEndReason.EndedByRa, await EndOfAsync(secondSession));
             await FindInAuditAsync(raPage, secondSession, "SessionEnded");
             await second.DisposeAsync();
+
+            // A directory import that removes the user's role profile ends his session in it; once imported back, the
+            // profile is offered at his next login (the revoke below logs him in with it).
+            var sam = (await Stack.Grains.GetGrain<IUserGrain>(SamOkafor).GetProfileAsync())!;
+            var (fourth, fourthPage, fourthSession) = await UserLogsInAsync(userCards[2]);
+            await ImportAsync(raPage, StaffDirectoryJson.Of(sam with { RoleProfiles = [] }), "end-to-end: leaves the trust", expectSessionsToEnd: 1);
+            shown = shown.Concat(await TimeToEndAsync(fourthPage, "your role profile was removed or changed in the staff directory",
+                () => raPage.GetByRole(AriaRole.Button, new() { Name = "Apply these changes" }).ClickAsync())).ToList();
+            await Expect(raPage.GetByTestId("directory-applied")).ToContainTextAsync("1 live session(s) ended");
+            Assert.Equal(SessionEndReason.RoleRemoved, await EndOfAsync(fourthSession));
+            await FindInAuditAsync(raPage, fourthSession, "SessionEnded");
+            await raPage.GotoAsync(Url("/ra/audit?user=" + SamOkafor));
+            await Expect(raPage.GetByTestId("audit-results").Locator("[data-event='DirectoryChangedByRa']").First).ToBeVisibleAsync();
+            await fourth.DisposeAsync();
+            await ImportAsync(raPage, StaffDirectoryJson.Of(sam), "end-to-end: rejoins the trust", expectSessionsToEnd: 0);
+            await raPage.GetByRole(AriaRole.Button, new() { Name = "Apply these changes" }).ClickAsync();
+            await Expect(raPage.GetByTestId("directory-applied")).ToContainTextAsync("0 live session(s) ended");
 
             // Revoke the card the user is logged in with, after its confirmation.
             var (third, thirdPage, thirdSession) = await UserLogsInAsync(userCards[2]);
@@ -120,6 +140,22 @@ public sealed class RaCardLoginJourneyTests(EndToEndFixture fixture, ITestOutput
         var took = Stopwatch.GetElapsedTime(started);
         await userPage.Context.CloseAsync();
         return [took];
+    }
+
+    /// <summary>Uploads a directory file in the console and checks the preview; the caller applies it.</summary>
+    private async Task ImportAsync(IPage raPage, string file, string reason, int expectSessionsToEnd)
+    {
+        await raPage.GotoAsync(Url("/ra/directory"));
+        await raPage.GetByLabel("Staff directory file (JSON)").SetInputFilesAsync(new FilePayload
+        {
+            Name = "directory.json",
+            MimeType = "application/json",
+            Buffer = System.Text.Encoding.UTF8.GetBytes(file),
+        });
+        await raPage.GetByRole(AriaRole.Button, new() { Name = "Preview changes" }).ClickAsync();
+        await Expect(raPage.GetByRole(AriaRole.Heading, new() { Name = "Check these directory changes" })).ToBeVisibleAsync();
+        await Expect(raPage.GetByTestId("sessions-to-end-count")).ToHaveTextAsync(expectSessionsToEnd.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await raPage.GetByLabel("Reason for these changes").FillAsync(reason);
     }
 
     private string Url(string path) => new Uri(Stack.BrowserUrl, path).ToString();

@@ -74,7 +74,8 @@ public interface ICardGrain : IGrainWithStringKey
     Task<Outcome<CardSnapshot>> BlockedAsync(string workstationId);
 
     /// <summary>
-    /// A Registration Authority (<paramref name="raUserId"/>, working in <paramref name="raRoleProfileId"/>) authorises
+    /// A Registration Authority (<paramref name="raUserId"/>, working in <paramref name="raRoleProfileId"/> for the
+    /// organisation <paramref name="raOdsCode"/>) authorises
     /// unblocking this card's PIN at its own workstation <paramref name="workstationId"/>: an order open for
     /// <c>UnblockRules.Lifetime</c>, which the agent there learns of when the card is inserted (<c>InsertedAsync</c>'s
     /// snapshot) and uses with the card's PUK. Whether this RA may act for this card's user is the caller's check (the
@@ -82,7 +83,7 @@ public interface ICardGrain : IGrainWithStringKey
     /// card or one Ers has not seen blocked. A new order replaces an open one. Audited as <c>CardUnblockAuthorized</c>.
     /// </summary>
     [Alias("AuthorizeUnblock")]
-    Task<Outcome<UnblockOrder>> AuthorizeUnblockAsync(string raUserId, string raRoleProfileId, string workstationId);
+    Task<Outcome<UnblockOrder>> AuthorizeUnblockAsync(string raUserId, string raRoleProfileId, string workstationId, string? raOdsCode = null);
 
     /// <summary>
     /// The agent of <paramref name="workstationId"/> reports what the card answered its RESET RETRY COUNTER. Accepted

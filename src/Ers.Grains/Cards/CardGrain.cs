@@ -162,14 +162,24 @@ public sealed class CardGrain(
         return Outcome<CardSnapshot>.Success(Snapshot());
     }
 
-    public async Task RevokeAsync()
+    public Task RevokeAsync() => RevokeAsync(null);
+
+    private async Task RevokeAsync(CardRevocation? byRa)
     {
         if (S.State == CardState.Revoked)
         {
             return;
         }
 
-        await _audit.RecordAsync(_audit.New(AuditEvent.CardRevoked) with { CardId = Id, UserId = S.UserId, SessionId = S.SessionId });
+        // An RA's revoke names the holder as its subject in the RA's organisation, so the RA's search finds it.
+        await _audit.RecordAsync(_audit.New(AuditEvent.CardRevoked) with
+        {
+            CardId = Id,
+            UserId = S.UserId,
+            SessionId = S.SessionId,
+            SubjectUserId = byRa is null ? null : S.UserId,
+            SubjectOdsCode = byRa?.OdsCode,
+        });
         await EndCarriedSessionAsync(SessionEndReason.Revoked);
         await SetAsync(CardState.Revoked, S.WorkstationId, S.UserId, sessionId: null);
     }
@@ -184,7 +194,7 @@ public sealed class CardGrain(
             await state.WriteStateAsync();
         }
 
-        await RevokeAsync();
+        await RevokeAsync(revocation);
         return new RevokedCard(Snapshot(), [.. S.Certificates]);
     }
 
@@ -224,7 +234,7 @@ public sealed class CardGrain(
         return Outcome<CardSnapshot>.Success(Snapshot());
     }
 
-    public async Task<Outcome<UnblockOrder>> AuthorizeUnblockAsync(string raUserId, string raRoleProfileId, string workstationId)
+    public async Task<Outcome<UnblockOrder>> AuthorizeUnblockAsync(string raUserId, string raRoleProfileId, string workstationId, string? raOdsCode = null)
     {
         if (UnblockRules.CanAuthorize(S.State, workstationId) is { } refusal)
         {
@@ -239,14 +249,16 @@ public sealed class CardGrain(
         }
 
         var now = time.GetUtcNow();
-        var order = new UnblockOrder(Guid.NewGuid().ToString("N"), workstationId, raUserId, raRoleProfileId, now, now + UnblockRules.Lifetime);
+        var order = new UnblockOrder(Guid.NewGuid().ToString("N"), workstationId, raUserId, raRoleProfileId, now, now + UnblockRules.Lifetime, raOdsCode);
         await _audit.RecordAsync(_audit.New(AuditEvent.CardUnblockAuthorized, reason: "order " + order.OrderId) with
         {
             CardId = Id,
             WorkstationId = workstationId,
             UserId = raUserId,
             RoleProfileId = raRoleProfileId,
+            OdsCode = raOdsCode,
             SubjectUserId = S.UserId, // the card holder the RA acted for, so a search by the holder finds it
+            SubjectOdsCode = S.UserId is null ? null : raOdsCode,
         });
         S.UnblockOrder = order;
         await state.WriteStateAsync();
@@ -273,15 +285,20 @@ public sealed class CardGrain(
                 CardId = Id,
                 WorkstationId = workstationId,
                 UserId = S.UserId,
+                SubjectUserId = S.UserId,
+                SubjectOdsCode = order.RaOdsCode,
             });
             return Outcome<CardSnapshot>.Success(Snapshot());
         }
 
+        // The holder is the subject in the ordering RA's organisation, so that RA's search finds the unblock.
         await _audit.RecordAsync(_audit.New(AuditEvent.CardUnblocked, reason: "order " + order.OrderId) with
         {
             CardId = Id,
             WorkstationId = workstationId,
             UserId = S.UserId,
+            SubjectUserId = S.UserId,
+            SubjectOdsCode = order.RaOdsCode,
         });
         // The order is used up; the card is in this workstation's reader, usable, and logs in with its new PIN.
         S.UnblockOrder = null;

@@ -288,7 +288,7 @@ public sealed class RegistrationAuthorityGrain(
 
         // The order is for the workstation the RA is at: the one its own live session was made on.
         var own = await GrainFactory.GetGrain<ISessionGrain>(this.GetPrimaryKeyString()).GetAsync();
-        var order = await GrainFactory.GetGrain<ICardGrain>(card!.CardId).AuthorizeUnblockAsync(ra!.UserId, ra.RoleProfileId, own!.WorkstationId);
+        var order = await GrainFactory.GetGrain<ICardGrain>(card!.CardId).AuthorizeUnblockAsync(ra!.UserId, ra.RoleProfileId, own!.WorkstationId, ra.OdsCode);
         if (order.Refusal is { } refused)
         {
             await RefusedAsync(ra, refused, r => r with { CardId = card.CardId, WorkstationId = own.WorkstationId });

@@ -8,7 +8,8 @@ using Ers.Staff;
 namespace Ers.Grains.Tests.Grains;
 
 /// <summary>
-/// Issue 16, a card an RA revokes: the certificates it logged in with go into the cluster's list of Ers revocations,
+/// Issue 16, a card an RA revokes or orders unblocked: the records it wrote are found by the RA's own organisation-scoped
+/// search; and for a revoke the certificates it logged in with go into the cluster's list of Ers revocations,
 /// in the snapshot every web node polls, whether the card learnt its certificate before the revocation or after it.
 /// Its own silo: the RA activities are deployment settings.
 /// </summary>
@@ -71,6 +72,11 @@ public sealed class RaRevocationTests : IAsyncLifetime
         Assert.Equal((raUser.UserId, raUser.RoleProfiles[0].RoleProfileId, "RYY", holder.User.UserId, "RYY"),
             (record.UserId, record.RoleProfileId, record.OdsCode, record.SubjectUserId, record.SubjectOdsCode));
         Assert.Contains(await _silo.Audit.QueryAsync(new AuditQuery(UserId: raUser.UserId)), r => r is { Event: AuditEvent.Refused, Reason: RefusalCodes.RaOutOfScope });
+
+        // The RA's own search, scoped to its organisation, finds what the revoke wrote: its record, the card's, the session end.
+        var found = (await ra.SearchAuditAsync(new RaAuditFilter(CardId: holder.CardId))).Value!.Records;
+        Assert.Contains(found, r => r.Event == AuditEvent.CardRevokedByRa);
+        Assert.Contains(found, r => r is { Event: AuditEvent.CardRevoked, SubjectUserId: not null, SubjectOdsCode: "RYY" });
     }
 
     [Fact]
@@ -108,6 +114,19 @@ public sealed class RaRevocationTests : IAsyncLifetime
         var ordered = Assert.Single(records, r => r.Event == AuditEvent.CardUnblockOrderedByRa);
         Assert.Equal((raUser.UserId, holder.User.UserId), (authorized.UserId, authorized.SubjectUserId));
         Assert.Equal((raUser.UserId, "RYY", holder.User.UserId), (ordered.UserId, ordered.OdsCode, ordered.SubjectUserId));
+        Assert.Equal(("RYY", "RYY"), (authorized.OdsCode, authorized.SubjectOdsCode));
+
+        // The card, at the RA's workstation, is unblocked there; the RA's scoped search finds the order and the unblock.
+        var raWorkstation = (await Client.GetGrain<ISessionGrain>(ra.GetPrimaryKeyString()).GetAsync())!.WorkstationId;
+        Assert.True((await holder.Card.InsertedAsync(raWorkstation)).IsSuccess);
+        Assert.True((await holder.Card.UnblockReportedAsync(raWorkstation, UnblockResult.Unblocked)).IsSuccess);
+        var found = (await ra.SearchAuditAsync(new RaAuditFilter(CardId: holder.CardId))).Value!.Records;
+        foreach (var kind in new[] { AuditEvent.CardUnblockOrderedByRa, AuditEvent.CardUnblockAuthorized, AuditEvent.CardUnblocked })
+        {
+            Assert.Contains(found, r => r.Event == kind);
+        }
+
+        Assert.Contains(found, r => r is { Event: AuditEvent.CardUnblocked, Outcome: AuditOutcome.Success, SubjectOdsCode: "RYY" });
     }
 
     /// <summary>The card learns its certificate as at a login: the certificate grain's bind, waited on until it landed.</summary>
