@@ -106,8 +106,11 @@ public sealed class RaCardLoginJourneyTests(EndToEndFixture fixture, ITestOutput
             Assert.Equal(403, view!.Status);
             await Expect(owenPage.GetByTestId("error-code")).ToHaveTextAsync(RefusalCodes.RaOutOfScope);
             var card = userCards[0].CardId;
+            // A live session of a user of another organisation: Owen may not end it.
+            var (victim, victimPage, victimSession) = await UserLogsInAsync(userCards[0]);
             foreach (var (path, body) in new (string, object)[]
             {
+                ($"/api/admin/v1/sessions/{victimSession}/end", new { reason = "not mine to end" }),
                 ($"/api/admin/v1/users/{TomaszKowalczyk}/sessions/end", new { reason = "not mine to end" }),
                 ($"/api/admin/v1/cards/{card}/revoke", new { reason = "not mine to revoke" }),
                 ($"/api/admin/v1/cards/{card}/unblock", new { }),
@@ -118,6 +121,12 @@ public sealed class RaCardLoginJourneyTests(EndToEndFixture fixture, ITestOutput
                 Assert.True(refused.Status == 403, $"{path}: {refused.Status} {await refused.TextAsync()}");
                 Assert.Contains(RefusalCodes.RaOutOfScope, await refused.TextAsync(), StringComparison.Ordinal);
             }
+
+            // Nothing changed: the session is live, its page still the homepage.
+            Assert.True((await Stack.Grains.GetGrain<ISessionGrain>(victimSession).GetAsync())!.IsLive);
+            await Expect(victimPage.GetByTestId("user-name")).ToBeVisibleAsync();
+            await victimPage.Context.CloseAsync();
+            await victim.DisposeAsync();
         }
 
         await owenPage.Context.CloseAsync();
