@@ -87,6 +87,52 @@ public sealed class ClusterRevocationTests(ClusterRevocationTests.TwoNodes nodes
     }
 
     [Fact]
+    public async Task A_published_revocation_of_a_workstation_certificate_ends_that_workstations_sessions_silo_side_within_ten_seconds_and_no_other()
+    {
+        // Its own workstation certificate: the other tests' workstations stay good.
+        var revokedWorkstation = nodes.A.Pki.IssueWorkstation("WS-TEST-" + Random.Shared.Next(10_000, 99_999).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var atB = nodes.B.AgentClient(revokedWorkstation);
+        using var atA = nodes.A.AgentClient(nodes.A.Workstation1);
+        var card = nodes.A.IssueCard("555294209110", "Priya Natarajan");
+        var bystander = nodes.A.IssueCard("555294209106", "Dr Rahul Mehta");
+        Assert.Equal(HttpStatusCode.OK, (await nodes.B.LoginAsync(atB, card)).Response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await nodes.A.LoginAsync(atA, bystander)).Response.StatusCode);
+        var sessionId = (await nodes.A.Grains.GetGrain<ICardGrain>(card.CardId).GetAsync()).SessionId!;
+        var bystanderSession = (await nodes.A.Grains.GetGrain<ICardGrain>(bystander.CardId).GetAsync()).SessionId!;
+        // The login's one-way bind of the workstation certificate has landed (node B served it).
+        await Eventually.TrueAsync(async () => (await nodes.A.Grains.GetGrain<Ers.Workstations.IWorkstationGrain>(revokedWorkstation.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, false)).GetAsync()).Certificate is not null,
+            "the workstation to know its certificate");
+
+        nodes.A.Pki.Revoke(revokedWorkstation.SerialNumber);
+        nodes.A.Pki.WriteCrls(TestPkiMaker.CrlValidity); // publication
+        var published = Stopwatch.StartNew();
+        var end = await WaitForEndAsync(nodes.A, sessionId, published, SessionEndReason.WorkstationRevoked);
+
+        output.WriteLine($"workstation CRL published -> its session ended after {end.TotalSeconds:0.00} s");
+        Assert.True(end <= Promise, $"the session ended {end.TotalSeconds:0.00} s after publication");
+        await Eventually.TrueAsync(async () =>
+        {
+            var records = 0;
+            foreach (var node in new[] { nodes.A, nodes.B })
+            {
+                records += (await node.Audit.QueryAsync(new AuditQuery(SessionId: sessionId, Limit: int.MaxValue)))
+                    .Count(r => r is { Event: AuditEvent.SessionEnded, Reason: "workstation-revoked" });
+            }
+
+            return records == 1;
+        }, "one workstation-revoked end record");
+        Assert.True((await nodes.A.Grains.GetGrain<ISessionGrain>(bystanderSession).GetAsync())!.IsLive, "the session at another workstation lives on");
+        Assert.NotEqual(CardState.Revoked, (await nodes.A.Grains.GetGrain<ICardGrain>(card.CardId).GetAsync()).State); // the card is not at fault
+
+        // And the workstation itself is refused at the edge, at either node.
+        await Eventually.TrueAsync(async () =>
+        {
+            var refused = await atB.PostAsJsonAsync(AgentApiRoutes.CardInserted, new CardInsertedRequest(card.CardId, card.CertificateDer, LoginStatement.Protocol));
+            return refused.StatusCode == HttpStatusCode.Forbidden && await AgentApiLoginTests.ProblemCodeAsync(refused) == ApiErrorCodes.ClientCertificateInvalid;
+        }, "node B to refuse the revoked workstation", Promise);
+    }
+
+    [Fact]
     public async Task Past_a_stale_crl_logins_are_refused_at_both_nodes_and_a_fresh_crl_restores_them_within_seconds()
     {
         var card = nodes.A.IssueCard("555294209105", "Dr Amelia Hart");
@@ -199,13 +245,13 @@ public sealed class ClusterRevocationTests(ClusterRevocationTests.TwoNodes nodes
         return node.Grains.GetGrain<IRegistrationAuthorityGrain>(sessionId);
     }
 
-    private static async Task<TimeSpan> WaitForEndAsync(AgentHost host, string sessionId, Stopwatch published)
+    private static async Task<TimeSpan> WaitForEndAsync(AgentHost host, string sessionId, Stopwatch published, SessionEndReason reason = SessionEndReason.Revoked)
     {
         await Eventually.TrueAsync(async () =>
         {
             try
             {
-                return await host.Grains.GetGrain<ISessionGrain>(sessionId).GetAsync() is { State: SessionState.Ended, EndReason: SessionEndReason.Revoked };
+                return await host.Grains.GetGrain<ISessionGrain>(sessionId).GetAsync() is { State: SessionState.Ended } ended && ended.EndReason == reason;
             }
             catch (TimeoutException)
             {
@@ -213,7 +259,7 @@ public sealed class ClusterRevocationTests(ClusterRevocationTests.TwoNodes nodes
                 return false;
             }
         },
-            $"session {sessionId} to end as revoked", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(20));
+            $"session {sessionId} to end as {SessionEndReasons.Code(reason)}", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(20));
         return published.Elapsed;
     }
 

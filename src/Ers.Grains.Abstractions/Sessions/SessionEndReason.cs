@@ -23,4 +23,10 @@ public enum SessionEndReason
     /// copy of it would be stale); audited, with the directory change that caused it.
     /// </summary>
     RoleRemoved = 11,
+
+    /// <summary>
+    /// A CRL revoked the client certificate of the session's workstation: the revocation owner ended it at once, on
+    /// the silo side, as it ends a revoked card's sessions.
+    /// </summary>
+    WorkstationRevoked = 12,
 }

@@ -17,6 +17,7 @@ public static class SessionEndReasons
         SessionEndReason.ServerStopped => "server-stopped",
         SessionEndReason.EndedByRa => "ended-by-ra",
         SessionEndReason.RoleRemoved => "role-removed",
+        SessionEndReason.WorkstationRevoked => "workstation-revoked",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 
@@ -34,6 +35,7 @@ public static class SessionEndReasons
         SessionEndReason.ServerStopped => "the service was restarted",
         SessionEndReason.EndedByRa => "your Registration Authority (RA) ended it",
         SessionEndReason.RoleRemoved => "your role profile was removed or changed in the staff directory",
+        SessionEndReason.WorkstationRevoked => "this workstation's certificate was revoked",
         _ => "it is no longer valid",
     };
 }

@@ -28,6 +28,22 @@ public interface IWorkstationGrain : IGrainWithStringKey
     [Idempotent, ResponseTimeout(IdempotentAttribute.AttemptTimeout), Alias("Get")]
     Task<WorkstationSnapshot> GetAsync();
 
+    /// <summary>
+    /// A login at this workstation presented this client certificate (<c>{issuer hash}/{serial}</c>, from the
+    /// certificate grain): it is the workstation's current certificate.
+    /// </summary>
+    [Alias("CertificateUsed")]
+    Task CertificateUsedAsync(string certificate);
+
+    /// <summary>
+    /// A CRL revoked a client certificate this workstation presented: when it is the workstation's current certificate
+    /// (the last one a login presented), every live session on the workstation ends (<c>workstation-revoked</c>, one end
+    /// record each). A certificate the workstation has since been renewed from ends nothing: its agent presents the new
+    /// one. Idempotent.
+    /// </summary>
+    [Alias("CertificateRevoked")]
+    Task CertificateRevokedAsync(string certificate);
+
     /// <summary>Has every session on the workstation check its heartbeat deadline now (their timers do it too).</summary>
     [Alias("CheckHeartbeat")]
     Task CheckHeartbeatAsync();

@@ -1,5 +1,7 @@
 using Ers.Cards;
 using Ers.Revocation;
+using Ers.Sessions;
+using Ers.Workstations;
 
 namespace Ers.Grains.Revocation;
 
@@ -10,6 +12,9 @@ public sealed class CertificateGrain(
 {
     // A certificate is on one card; a few more (re-personalised cards in a test lab) at most. Oldest dropped first.
     private const int MaxCards = 8;
+
+    // A workstation certificate is one workstation's; a re-imaged machine keeping its id may add one more.
+    private const int MaxWorkstations = 4;
 
     public async Task BindAsync(string cardId)
     {
@@ -45,6 +50,30 @@ public sealed class CertificateGrain(
         }
     }
 
+    public async Task BindWorkstationAsync(string workstationId, string sessionId)
+    {
+        var workstation = GrainFactory.GetGrain<IWorkstationGrain>(workstationId);
+        if (state.State.Revoked)
+        {
+            await GrainFactory.GetGrain<ISessionGrain>(sessionId).EndAsync(SessionEndReason.WorkstationRevoked);
+            await workstation.CertificateRevokedAsync(this.GetPrimaryKeyString());
+            return;
+        }
+
+        if (!state.State.Workstations.Contains(workstationId, StringComparer.Ordinal))
+        {
+            if (state.State.Workstations.Count >= MaxWorkstations)
+            {
+                state.State.Workstations.RemoveAt(0);
+            }
+
+            state.State.Workstations.Add(workstationId);
+            await state.WriteStateAsync();
+        }
+
+        await workstation.CertificateUsedAsync(this.GetPrimaryKeyString());
+    }
+
     public async Task RevokeAsync()
     {
         if (!state.State.Revoked)
@@ -57,6 +86,12 @@ public sealed class CertificateGrain(
         {
             // Idempotent: a card already revoked is neither audited nor ended again.
             await GrainFactory.GetGrain<ICardGrain>(cardId).RevokeAsync();
+        }
+
+        foreach (var workstationId in state.State.Workstations)
+        {
+            // Idempotent too: a workstation with no live session, or renewed to another certificate, ends nothing.
+            await GrainFactory.GetGrain<IWorkstationGrain>(workstationId).CertificateRevokedAsync(this.GetPrimaryKeyString());
         }
     }
 }

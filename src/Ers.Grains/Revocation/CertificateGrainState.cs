@@ -8,4 +8,7 @@ public sealed class CertificateGrainState
 
     /// <summary>A CRL revoked the certificate: a card binding to it later is revoked at once.</summary>
     [Id(1)] public bool Revoked { get; set; }
+
+    /// <summary>The workstations that presented the certificate at a login (one in practice; bounded).</summary>
+    [Id(2)] public List<string> Workstations { get; set; } = [];
 }

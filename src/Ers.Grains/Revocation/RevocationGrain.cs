@@ -6,7 +6,8 @@ namespace Ers.Grains.Revocation;
 
 /// <summary>
 /// The cluster's one revocation owner. Reads the CRL sources when due (<see cref="CrlBook"/>), and when a CRL newly
-/// revokes a card certificate, revokes the cards bound to it (<see cref="ICertificateGrain"/>); holds the persisted
+/// revokes a card certificate, revokes the cards bound to it, or a workstation certificate, ends the sessions of the
+/// workstations bound to it (<see cref="ICertificateGrain"/>); holds the persisted
 /// list of certificates Ers revoked (<see cref="RevokeCertificatesAsync"/>); web nodes poll
 /// <see cref="GetIfNewerAsync"/> each second and enforce the snapshot.
 /// </summary>
@@ -143,7 +144,8 @@ public sealed class RevocationGrain(
 
     private async Task RevokeNewlyRevokedAsync()
     {
-        var newly = CrlBook.TakeNewlyRevoked(_snapshot.CardCrls, state.State.Processed);
+        // Card certificates revoke their cards; workstation certificates end their workstation's sessions.
+        var newly = CrlBook.TakeNewlyRevoked([.. _snapshot.CardCrls, .. _snapshot.WorkstationCrls], state.State.Processed);
         if (newly.Count == 0)
         {
             return;

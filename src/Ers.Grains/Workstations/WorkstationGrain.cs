@@ -56,8 +56,32 @@ public sealed class WorkstationGrain(
         }
     }
 
+    public async Task CertificateUsedAsync(string certificate)
+    {
+        if (!string.Equals(S.Certificate, certificate, StringComparison.Ordinal))
+        {
+            S.Certificate = certificate;
+            await state.WriteStateAsync();
+        }
+    }
+
+    public async Task CertificateRevokedAsync(string certificate)
+    {
+        // Unknown (state from before certificates were recorded) counts as current: ending is the safe side.
+        if (S.Certificate is not null && !string.Equals(S.Certificate, certificate, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        foreach (var sessionId in S.SessionIds.ToList())
+        {
+            // Each session ends itself once, audited, and tells this grain (one-way) to forget it.
+            await GrainFactory.GetGrain<ISessionGrain>(sessionId).EndAsync(SessionEndReason.WorkstationRevoked);
+        }
+    }
+
     public Task<WorkstationSnapshot> GetAsync() =>
-        Task.FromResult(new WorkstationSnapshot(this.GetPrimaryKeyString(), S.LastHeartbeatAt, S.SessionIds.ToList(), S.AgentLost));
+        Task.FromResult(new WorkstationSnapshot(this.GetPrimaryKeyString(), S.LastHeartbeatAt, S.SessionIds.ToList(), S.AgentLost, S.Certificate));
 
     public async Task CheckHeartbeatAsync()
     {

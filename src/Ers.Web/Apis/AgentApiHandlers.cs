@@ -164,6 +164,7 @@ internal sealed class AgentApiHandlers(
         }
 
         revocations.Remember(card.Id, claims.CardId);
+        revocations.RememberWorkstation(WorkstationIdentity.CertificateOf(context), workstationId, sessionId);
         var token = sessionTokens.Issue(sessionId, workstationId, claims.CardId, card.UserId, card.Id);
         return Results.Ok(ToResponse(token, started.Value!, validation.Warning));
     }

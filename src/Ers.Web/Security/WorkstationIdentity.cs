@@ -15,6 +15,7 @@ public static class WorkstationIdentity
     private const string IssuerClaim = "ers:workstation-issuer";
     private const string SerialClaim = "ers:workstation-serial";
     internal const string FailureCodeItem = "ers:workstation-failure";
+    private const string CertificateItem = "ers:workstation-certificate";
 
     /// <summary>Workstation ids are short and plain so they are safe as grain keys and in audit records.</summary>
     public static bool IsValidId(string? value) =>
@@ -75,6 +76,13 @@ public static class WorkstationIdentity
         };
     }
 
+    /// <summary>The client certificate of the request's authenticated workstation (its CA's hash and serial), if any.</summary>
+    public static CertificateId? CertificateOf(HttpContext context) =>
+        context.Items.TryGetValue(CertificateItem, out var certificate) && certificate is CertificateId id ? id : null;
+
+    private static CertificateId CertificateOf(ClaimsPrincipal principal) =>
+        new(principal.FindFirst(IssuerClaim)?.Value ?? "", principal.FindFirst(SerialClaim)?.Value ?? "");
+
     private static bool StillValid(HttpContext context, ClaimsPrincipal principal)
     {
         var services = context.RequestServices;
@@ -84,7 +92,7 @@ public static class WorkstationIdentity
             return false;
         }
 
-        var id = new CertificateId(principal.FindFirst(IssuerClaim)?.Value ?? "", principal.FindFirst(SerialClaim)?.Value ?? "");
+        var id = CertificateOf(principal);
         var status = services.GetRequiredService<WorkstationCrls>().Store.Check(id, services.GetRequiredService<WorkstationOptions>().StaleCrl);
         return status == RevocationStatus.Good;
     }
@@ -131,6 +139,7 @@ public static class WorkstationIdentity
         {
             if (StillValid(context, principal))
             {
+                context.Items[CertificateItem] = CertificateOf(principal);
                 return (id, null, StatusCodes.Status200OK);
             }
 
