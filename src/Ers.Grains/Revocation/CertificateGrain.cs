@@ -25,14 +25,8 @@ public sealed class CertificateGrain(
             return;
         }
 
-        if (!state.State.Cards.Contains(cardId, StringComparer.Ordinal))
+        if (Remember(state.State.Cards, cardId, MaxCards))
         {
-            if (state.State.Cards.Count >= MaxCards)
-            {
-                state.State.Cards.RemoveAt(0);
-            }
-
-            state.State.Cards.Add(cardId);
             await state.WriteStateAsync();
         }
 
@@ -60,14 +54,8 @@ public sealed class CertificateGrain(
             return;
         }
 
-        if (!state.State.Workstations.Contains(workstationId, StringComparer.Ordinal))
+        if (Remember(state.State.Workstations, workstationId, MaxWorkstations))
         {
-            if (state.State.Workstations.Count >= MaxWorkstations)
-            {
-                state.State.Workstations.RemoveAt(0);
-            }
-
-            state.State.Workstations.Add(workstationId);
             await state.WriteStateAsync();
         }
 
@@ -93,5 +81,22 @@ public sealed class CertificateGrain(
             // Idempotent too: a workstation with no live session, or renewed to another certificate, ends nothing.
             await GrainFactory.GetGrain<IWorkstationGrain>(workstationId).CertificateRevokedAsync(this.GetPrimaryKeyString());
         }
+    }
+
+    // Adds an id not yet held, dropping the oldest past the bound; true when the list changed.
+    private static bool Remember(List<string> ids, string id, int max)
+    {
+        if (ids.Contains(id, StringComparer.Ordinal))
+        {
+            return false;
+        }
+
+        if (ids.Count >= max)
+        {
+            ids.RemoveAt(0);
+        }
+
+        ids.Add(id);
+        return true;
     }
 }

@@ -5,8 +5,8 @@ namespace Ers.Web.Security;
 /// <summary>
 /// Tells the cluster which card logged in with which certificate, and at which workstation with which client
 /// certificate (<see cref="ICertificateGrain"/>, one-way), so the revocation owner on the silo side ends that card's
-/// or that workstation's sessions when a CRL revokes the certificate, whichever node served the login. (Any node also ends a session whose token names a revoked certificate or CA on the agent's next
-/// call: see the agent API.)
+/// or that workstation's sessions when a CRL revokes the certificate, whichever node served the login. (Any node also
+/// ends a session whose token names a revoked certificate or CA on the agent's next call: see the agent API.)
 /// </summary>
 public sealed class CardRevocations(IGrainFactory grains)
 {
