@@ -120,6 +120,22 @@ public sealed partial class RaDirectoryTests(RaConsoleHost host) : IClassFixture
     }
 
     [Fact]
+    public async Task A_file_over_one_megabyte_is_refused_413_audited_and_changes_nothing()
+    {
+        var user = await NewUserAsync("Dr Large", Profile("RYY", "B1110"));
+        var (ra, _) = await host.LogInAsync(HelenBrooks, HelenRaRole);
+        var file = StaffDirectoryJson.Of(user with { Name = "Dr Large " + new string('x', 1024 * 1024) }); // valid JSON, too big
+        var since = DateTimeOffset.UtcNow;
+
+        var refused = await ra.PostAsync("/ra/directory?handler=Preview", Upload(await ra.GetStringAsync("/ra/directory"), file));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refused.StatusCode);
+        Assert.Contains(">directory.too-large<", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(user, await host.Grains.GetGrain<IUserGrain>(user.UserId).GetProfileAsync());
+        Assert.Contains(await host.RecordsOfAsync(HelenBrooks, since), r => r is { Event: AuditEvent.Refused, Reason: not null } && r.Reason.StartsWith("directory.too-large", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task An_RA_of_another_organisation_or_without_the_position_permission_is_refused_a_403_audited()
     {
         var user = await NewUserAsync("Dr Ryy", Profile("RYY", "B1110"));
