@@ -81,7 +81,9 @@ public sealed class CrlStore(TimeProvider time)
                 .Select(serial => new CertificateId(issuer, serial)));
         }
 
-        newlyRevoked.AddRange(ers.Where(id => !current.RevokedByErs.Contains(id) && !newlyRevoked.Contains(id)));
+        // A set, not the list: both the CRLs' newly revoked and Ers's own list can hold thousands on a node's first apply.
+        var listed = newlyRevoked.ToHashSet();
+        newlyRevoked.AddRange(ers.Where(id => !current.RevokedByErs.Contains(id) && listed.Add(id)));
         _snapshot = new Snapshot(next, ers, current.Generation + 1);
         if (newlyRevoked.Count > 0)
         {
