@@ -3,6 +3,7 @@ using Ers.Cards;
 using Ers.SingleSignOn;
 using Ers.Testing.Hosts;
 using Ers.Testing.Servers;
+using Ers.Testing.Silos;
 
 namespace Ers.Benchmarks;
 
@@ -47,14 +48,14 @@ public static class LogoutLatency
     {
         var cardId = "card-" + Guid.NewGuid().ToString("N");
         var workstationId = "ws-" + Guid.NewGuid().ToString("N");
-        var sessionId = Guid.NewGuid().ToString("N");
         var card = host.Grains.GetGrain<ICardGrain>(cardId);
-        await card.InsertedAsync(workstationId);
-        var started = await card.StartSessionAsync(workstationId, "555294209105", sessionId);
+        var started = await card.LogInAsync(workstationId, "555294209105");
         if (!started.IsSuccess)
         {
             throw new InvalidOperationException(started.Refusal?.Message);
         }
+
+        var sessionId = started.Value!.SessionId;
 
         // Applications sign in to an active session only: the role first (Dr Amelia Hart has one, samples/directory.json).
         var session = host.Grains.GetGrain<Ers.Sessions.ISessionGrain>(sessionId);

@@ -7,6 +7,7 @@ using System.Text.RegularExpressions;
 using Ers.Cards;
 using Ers.Sessions;
 using Ers.Testing.Hosts;
+using Ers.Testing.Silos;
 using Ers.Tools.Pki;
 using Ers.Web.Security;
 using Microsoft.AspNetCore.WebUtilities;
@@ -153,9 +154,8 @@ public static partial class TokenThroughput
     {
         var card = host.Grains.GetGrain<ICardGrain>("card-" + Guid.NewGuid().ToString("N"));
         var workstationId = "ws-" + Guid.NewGuid().ToString("N");
-        var sessionId = Guid.NewGuid().ToString("N");
-        await card.InsertedAsync(workstationId);
-        var started = await card.StartSessionAsync(workstationId, UserId, sessionId);
+        var started = await card.LogInAsync(workstationId, UserId);
+        var sessionId = started.Value?.SessionId ?? "none";
         var session = host.Grains.GetGrain<ISessionGrain>(sessionId);
         var role = started.IsSuccess ? await session.SelectRoleAsync(RoleProfileId) : null;
         var ticket = role is { IsSuccess: true } ? await session.IssueBrowserTicketAsync() : null;

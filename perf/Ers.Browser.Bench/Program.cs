@@ -3,6 +3,7 @@ using System.Net;
 using Ers.Cards;
 using Ers.Sessions;
 using Ers.Testing.Hosts;
+using Ers.Testing.Silos;
 using Ers.Web.Browser;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -148,13 +149,13 @@ public static class SessionCheckBench
         {
             var card = grains.GetGrain<ICardGrain>("bench-card-" + Guid.NewGuid().ToString("N"));
             var workstation = "bench-ws-" + i;
-            await card.InsertedAsync(workstation);
-            ids[i] = Guid.NewGuid().ToString("N");
-            var started = await card.StartSessionAsync(workstation, Users[i % Users.Length], ids[i]);
+            var started = await card.LogInAsync(workstation, Users[i % Users.Length]);
             if (!started.IsSuccess)
             {
                 throw new InvalidOperationException(started.Refusal!.Message);
             }
+
+            ids[i] = started.Value!.SessionId;
         });
         return ids;
     }

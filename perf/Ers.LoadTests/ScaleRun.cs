@@ -7,6 +7,7 @@ using Ers.Cards;
 using Ers.Cluster;
 using Ers.Sessions;
 using Ers.Staff;
+using Ers.Testing.Silos;
 using Ers.Tools.Pki;
 
 namespace Ers.LoadTests;
@@ -183,18 +184,9 @@ public sealed class ScaleRun(ScaleSettings settings)
         await grains.GetGrain<IUserGrain>(userId).ImportAsync(new StaffUser(userId, $"Held User {i}", roles));
         var workstationId = "WS-HELD-" + i.ToString("D7", CultureInfo.InvariantCulture);
         var card = grains.GetGrain<ICardGrain>(Guid.NewGuid().ToString("D"));
-        if (!(await card.InsertedAsync(workstationId)).IsSuccess)
-        {
-            return false;
-        }
-
-        var sessionId = Guid.NewGuid().ToString("D");
-        if (!(await card.StartSessionAsync(workstationId, userId, sessionId)).IsSuccess)
-        {
-            return false;
-        }
-
-        return (await grains.GetGrain<ISessionGrain>(sessionId).SelectRoleAsync(roles[0].RoleProfileId)).IsSuccess;
+        var started = await card.LogInAsync(workstationId, userId);
+        return started.IsSuccess
+            && (await grains.GetGrain<ISessionGrain>(started.Value!.SessionId).SelectRoleAsync(roles[0].RoleProfileId)).IsSuccess;
     }
 
     /// <summary>Full card logins through the API at <c>--login-rate</c> for <c>--login-seconds</c> (open loop, no ramp).</summary>

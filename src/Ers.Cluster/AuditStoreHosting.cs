@@ -15,11 +15,10 @@ public static class AuditStoreHosting
     public const string ConnectionStringKey = "ConnectionStrings:Audit";
 
     /// <summary>
-    /// Registers the PostgreSQL trail when <c>Ers:Audit:Store</c> is <c>Postgres</c>. A silo is ready only while it can
-    /// audit (<paramref name="readinessCheck"/>); a web front end that is a cluster client uses the same trail for the
-    /// refusals it decides itself, but stays ready without it so sessions that exist can still be read.
+    /// Registers the PostgreSQL trail when <c>Ers:Audit:Store</c> is <c>Postgres</c>: a silo's, ready only while it can
+    /// audit. Web nodes that are cluster clients have no trail of their own (they write through IEdgeAuditGrain).
     /// </summary>
-    public static AuditStore AddErsAuditStore(this IHostApplicationBuilder builder, bool readinessCheck = true)
+    public static AuditStore AddErsAuditStore(this IHostApplicationBuilder builder)
     {
         var store = builder.Configuration.GetEnum(StoreKey, AuditStore.File);
         if (store == AuditStore.Postgres)
@@ -28,12 +27,9 @@ public static class AuditStoreHosting
             builder.Services.AddSingleton(_ => PostgresAuditTrail.CreateDataSource(connectionString));
             builder.Services.AddSingleton(ChainFrom(builder.Configuration[AuditChain.KeySetting]));
             builder.Services.AddSingleton<IAuditTrail, PostgresAuditTrail>();
-            if (readinessCheck)
-            {
-                // AddHealthChecks, not AddErsHealthChecks: the host adds the shared checks once.
-                builder.Services.AddHealthChecks()
-                    .AddCheck<AuditStoreHealthCheck>("audit-store", tags: [HealthEndpoints.Ready]);
-            }
+            // AddHealthChecks, not AddErsHealthChecks: the host adds the shared checks once.
+            builder.Services.AddHealthChecks()
+                .AddCheck<AuditStoreHealthCheck>("audit-store", tags: [HealthEndpoints.Ready]);
         }
 
         return store;

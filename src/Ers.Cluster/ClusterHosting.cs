@@ -145,12 +145,8 @@ public static class ClusterHosting
         });
         builder.Services.AddSingleton(cluster);
         builder.Services.TryAddSingleton(TimeProvider.System);
-        // The file trail is one node's: a client only ever writes to the cluster's PostgreSQL trail.
-        if (builder.Configuration.GetEnum(AuditStoreHosting.StoreKey, AuditStore.File) == AuditStore.Postgres)
-        {
-            builder.AddErsAuditStore(readinessCheck: false);
-        }
-
+        // No audit store here: a client's records go to the silos' trail through IEdgeAuditGrain, so it holds no
+        // audit credential.
         builder.Services.AddErsHealthChecks();
         return cluster;
     }

@@ -72,4 +72,22 @@ public static class RefusalCodes
 
     /// <summary>An RA's user search by name that is too short or too long.</summary>
     public const string RaSearchText = "ra.search-text";
+
+    /// <summary>A web node asked to audit an entry no edge writes (its kind, or a field longer than any real one).</summary>
+    public const string AuditEdgeEntry = "audit.edge-entry";
+
+    /// <summary>A challenge id the card grain never issued (or has forgotten): insert the card again.</summary>
+    public const string ChallengeInvalid = "challenge.invalid";
+
+    /// <summary>A challenge answered after its lifetime (<c>Ers:Sessions:ChallengeLifetime</c>).</summary>
+    public const string ChallengeExpired = "challenge.expired";
+
+    /// <summary>A challenge answered a second time.</summary>
+    public const string ChallengeUsed = "challenge.used";
+
+    /// <summary>A challenge answered from another workstation than the one it was issued to.</summary>
+    public const string ChallengeOtherWorkstation = "challenge.other-workstation";
+
+    /// <summary>The card's signature does not verify over the login statement with the presented certificate's key.</summary>
+    public const string SignatureInvalid = "signature.invalid";
 }

@@ -28,6 +28,9 @@ public sealed class SessionOptions
     /// <summary>How long a one-time browser ticket can be redeemed.</summary>
     public TimeSpan BrowserTicketLifetime { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>How long a card may take to answer its login challenge (PIN entry included), 5 s to 10 minutes.</summary>
+    public TimeSpan ChallengeLifetime { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Refuses settings that would make the rules meaningless; names the setting at fault.</summary>
     public IEnumerable<string> Validate()
     {
@@ -64,6 +67,11 @@ public sealed class SessionOptions
         if (BrowserTicketLifetime <= TimeSpan.Zero)
         {
             yield return $"{SectionName}:BrowserTicketLifetime must be positive.";
+        }
+
+        if (ChallengeLifetime < TimeSpan.FromSeconds(5) || ChallengeLifetime > TimeSpan.FromMinutes(10))
+        {
+            yield return $"{SectionName}:ChallengeLifetime must be between 5 seconds and 10 minutes.";
         }
     }
 }

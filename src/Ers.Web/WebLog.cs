@@ -9,9 +9,6 @@ internal static partial class WebLog
     [LoggerMessage(1001, LogLevel.Error, "Could not audit refusal {Code}")]
     public static partial void RefusalNotAudited(this ILogger logger, Exception exception, string code);
 
-    [LoggerMessage(1002, LogLevel.Warning, "Refused {Code} (no audit trail in this host)")]
-    public static partial void RefusedWithoutAuditTrail(this ILogger logger, string code);
-
     [LoggerMessage(1003, LogLevel.Warning, "Cluster unavailable for {Path}")]
     public static partial void ClusterUnavailable(this ILogger logger, Exception exception, PathString path);
 

@@ -6,6 +6,7 @@ using Ers.Deploy.Tests;
 using Ers.Sessions;
 using Ers.Staff;
 using Ers.Testing.Servers;
+using Ers.Testing.Silos;
 using Ers.Web.Browser;
 using Ers.Web.Security;
 using Microsoft.Extensions.DependencyInjection;
@@ -149,9 +150,9 @@ public sealed partial class SharedKeyRingTests(ITestOutputHelper output)
                 [new RoleProfile(role, "RYY", "Test Trust", "S8000:G8000:R8000", "Clinical Practitioner Access Role", ["B1101", "B1110"])]));
             var cardId = $"card-{Guid.NewGuid():N}";
             var card = grains.GetGrain<ICardGrain>(cardId);
-            Assert.Null((await card.InsertedAsync("ws-keyring")).Refusal);
-            var sessionId = Guid.NewGuid().ToString("N");
-            Assert.Null((await card.StartSessionAsync("ws-keyring", userId, sessionId)).Refusal);
+            var started = await card.LogInAsync("ws-keyring", userId);
+            Assert.Null(started.Refusal);
+            var sessionId = started.Value!.SessionId;
             // The user's one role is chosen automatically; its two business functions make the next page a form.
             var session = grains.GetGrain<ISessionGrain>(sessionId);
             Assert.Equal(SessionState.Active, (await session.GetAsync())?.State);

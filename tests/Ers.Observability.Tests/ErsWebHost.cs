@@ -3,6 +3,7 @@ using Ers.ServiceDefaults;
 using Ers.Sessions;
 using Ers.Testing.Hosts;
 using Ers.Testing.Pki;
+using Ers.Testing.Silos;
 using Ers.Tools.Pki;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -73,7 +74,10 @@ public sealed class ErsWebHost : ErsWebFactory
     }
 
     /// <summary>A login as one HTTP request: insert the card and start the session (the agents' API does this).</summary>
-    public sealed record LoginRequest(string UserId, string CardId, string WorkstationId, string SessionId);
+    public sealed record LoginRequest(string UserId, string CardId, string WorkstationId);
+
+    /// <summary>The response header naming the session a test login started (the card grain chose its id).</summary>
+    public const string SessionHeader = "ers-test-session";
 
     private sealed class TestEndpoints : IStartupFilter
     {
@@ -84,8 +88,8 @@ public sealed class ErsWebHost : ErsWebFactory
                 var login = await context.Request.ReadFromJsonAsync<LoginRequest>() ?? throw new BadHttpRequestException("No body.");
                 var grains = context.RequestServices.GetRequiredService<IGrainFactory>();
                 var card = grains.GetGrain<Ers.Cards.ICardGrain>(login.CardId);
-                await card.InsertedAsync(login.WorkstationId);
-                var outcome = await card.StartSessionAsync(login.WorkstationId, login.UserId, login.SessionId);
+                var outcome = await card.LogInAsync(login.WorkstationId, login.UserId);
+                context.Response.Headers[SessionHeader] = outcome.Value?.SessionId;
                 context.Response.StatusCode = outcome.IsSuccess ? StatusCodes.Status200OK : StatusCodes.Status403Forbidden;
                 await context.Response.WriteAsync(outcome.Refusal?.Code ?? nameof(SessionState.Active));
             }));

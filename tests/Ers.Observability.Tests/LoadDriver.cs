@@ -3,6 +3,7 @@ using Ers.Cards;
 using Ers.Grains.Telemetry;
 using Ers.Sessions;
 using Ers.Staff;
+using Ers.Testing.Silos;
 using Ers.Workstations;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -74,14 +75,23 @@ public sealed class LoadDriver(ErsWebHost host)
     {
         var card = $"card-{Guid.NewGuid():N}";
         var workstation = $"WS-{Guid.NewGuid():N}"[..16];
-        var session = Guid.NewGuid().ToString("N");
-        OtherIdentifiers.AddRange([card, workstation, session]);
-        if (insert)
+        OtherIdentifiers.AddRange([card, workstation]);
+        var grain = Grains.GetGrain<ICardGrain>(card);
+        using var key = CardLogins.NewKey();
+        var challenge = (await grain.PresentAsync(workstation, user.UserId, key)).Value!.Challenge;
+        if (!insert)
         {
-            Assert.True((await Grains.GetGrain<ICardGrain>(card).InsertedAsync(workstation)).IsSuccess);
+            // Taken out before the card's answer arrived.
+            Assert.True((await grain.RemovedAsync(workstation)).IsSuccess);
         }
 
-        var outcome = await Grains.GetGrain<ICardGrain>(card).StartSessionAsync(workstation, user.UserId, session);
+        var outcome = await grain.AnswerAsync(workstation, challenge, key);
+        var session = outcome.Value?.SessionId ?? "";
+        if (session.Length > 0)
+        {
+            OtherIdentifiers.Add(session);
+        }
+
         return new Login(card, workstation, session, outcome);
     }
 
@@ -98,12 +108,12 @@ public sealed class LoadDriver(ErsWebHost host)
         var card = $"card-{Guid.NewGuid():N}";
         var workstation = $"WS-{Guid.NewGuid():N}"[..16];
         OtherIdentifiers.AddRange([card, workstation]);
-        await Grains.GetGrain<ICardGrain>(card).InsertedAsync(workstation);
-        await Grains.GetGrain<ICardGrain>(card).BlockedAsync(workstation);
+        var grain = Grains.GetGrain<ICardGrain>(card);
+        using var key = CardLogins.NewKey();
+        var challenge = (await grain.PresentAsync(workstation, user.UserId, key)).Value!.Challenge;
+        await grain.BlockedAsync(workstation);
         PinLockouts++;
-        await RefusedAsync(async () => new Login(card, workstation, "",
-            await Grains.GetGrain<ICardGrain>(card).StartSessionAsync(workstation, user.UserId, Guid.NewGuid().ToString("N"))),
-            RefusalCodes.CardBlocked);
+        await RefusedAsync(async () => new Login(card, workstation, "", await grain.AnswerAsync(workstation, challenge, key)), RefusalCodes.CardBlocked);
     }
 
     public async Task SelectRoleAsync(Login login, RoleProfile role, string kind)
@@ -234,13 +244,14 @@ public sealed class LoadDriver(ErsWebHost host)
 
     public async Task<Login> HttpLoginAsync(HttpClient http, StaffUser user)
     {
-        var login = new ErsWebHost.LoginRequest(user.UserId, $"card-{Guid.NewGuid():N}", $"WS-{Guid.NewGuid():N}"[..16], Guid.NewGuid().ToString("N"));
-        OtherIdentifiers.AddRange([login.CardId, login.WorkstationId, login.SessionId]);
+        var login = new ErsWebHost.LoginRequest(user.UserId, $"card-{Guid.NewGuid():N}", $"WS-{Guid.NewGuid():N}"[..16]);
         using var response = await http.PostAsJsonAsync(ErsWebHost.LoginPath.TrimStart('/'), login);
         Assert.Equal("Active", await response.Content.ReadAsStringAsync());
+        var sessionId = Assert.Single(response.Headers.GetValues(ErsWebHost.SessionHeader));
+        OtherIdentifiers.AddRange([login.CardId, login.WorkstationId, sessionId]);
         Successes++;
         Active[OrganisationKind.Referrer]++;
-        return new Login(login.CardId, login.WorkstationId, login.SessionId, Outcome<SessionSnapshot>.Success(null!));
+        return new Login(login.CardId, login.WorkstationId, sessionId, Outcome<SessionSnapshot>.Success(null!));
     }
 
     public ErsMetrics Metrics => host.Services.GetRequiredService<ErsMetrics>();

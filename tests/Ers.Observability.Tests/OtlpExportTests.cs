@@ -57,7 +57,7 @@ public sealed class OtlpExportTests
         using var http = new HttpClient { BaseAddress = host.Address };
         var user = await new LoadDriver(host).NewUserAsync("Dr Otlp Test", ["B1101"]);
         using var response = await http.PostAsJsonAsync(ErsWebHost.LoginPath.TrimStart('/'),
-            new ErsWebHost.LoginRequest(user.UserId, $"card-{Guid.NewGuid():N}", $"WS-{Guid.NewGuid():N}"[..16], Guid.NewGuid().ToString("N")));
+            new ErsWebHost.LoginRequest(user.UserId, $"card-{Guid.NewGuid():N}", $"WS-{Guid.NewGuid():N}"[..16]));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
         await Eventually.TrueAsync(() => Task.FromResult(new[] { "traces", "metrics", "logs" }.All(received.ContainsKey)),

@@ -74,8 +74,9 @@ public sealed class TraceTests(ITestOutputHelper output)
             Assert.Equal(client.SpanId, server.ParentSpanId);
         }
 
-        // The grain calls each step made: insertion, the one-time challenge, the session start and the user's admission.
-        foreach (var call in new[] { "ICardGrain/Inserted", "ICardGrain/ConsumeChallenge", "ICardGrain/StartSession", "IUserGrain/AdmitSession", "ISessionGrain/Start" })
+        // The grain calls each step made: the card presented (its challenge issued), the answer (the signature checked on
+        // the silo), the session start and the user's admission.
+        foreach (var call in new[] { "ICardGrain/Presented", "ICardGrain/Authenticate", "IUserGrain/AdmitSession", "ISessionGrain/Start" })
         {
             Assert.Contains(trace, s => s.Source.Name == "Microsoft.Orleans.Application" && s.DisplayName.Contains(call, StringComparison.Ordinal));
         }
@@ -85,7 +86,7 @@ public sealed class TraceTests(ITestOutputHelper output)
         Assert.All(trace.Where(s => s != root), s => Assert.Contains(s.ParentSpanId, ids));
 
         // No span of the login lives in another trace.
-        Assert.DoesNotContain(spans, s => !InTrace(s) && (s.DisplayName.Contains("ICardGrain/StartSession", StringComparison.Ordinal)
+        Assert.DoesNotContain(spans, s => !InTrace(s) && (s.DisplayName.Contains("ICardGrain/Authenticate", StringComparison.Ordinal)
             || (s.Source.Name == "Microsoft.AspNetCore" && s.GetTagItem("url.path") is string path && path.StartsWith(AgentApiRoutes.Prefix, StringComparison.Ordinal))));
     }
 }

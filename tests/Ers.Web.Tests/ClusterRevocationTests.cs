@@ -10,6 +10,7 @@ using Ers.Sessions;
 using Ers.Testing;
 using Ers.Testing.Hosts;
 using Ers.Testing.Servers;
+using Ers.Testing.Silos;
 using Ers.Tools.Pki;
 using Ers.Web.Security;
 using Microsoft.Extensions.DependencyInjection;
@@ -237,10 +238,10 @@ public sealed class ClusterRevocationTests(ClusterRevocationTests.TwoNodes nodes
     {
         var cardId = "card-" + Guid.NewGuid().ToString("N");
         var workstationId = "ws-" + Guid.NewGuid().ToString("N")[..12];
-        var sessionId = Guid.NewGuid().ToString("N");
         var card = node.Grains.GetGrain<ICardGrain>(cardId);
-        Assert.True((await card.InsertedAsync(workstationId)).IsSuccess);
-        Assert.True((await card.StartSessionAsync(workstationId, RaHelenBrooks, sessionId)).IsSuccess);
+        var started = await card.LogInAsync(workstationId, RaHelenBrooks);
+        Assert.True(started.IsSuccess, started.Refusal?.Code);
+        var sessionId = started.Value!.SessionId;
         Assert.True((await node.Grains.GetGrain<ISessionGrain>(sessionId).SelectRoleAsync(HelenRaRole)).IsSuccess);
         return node.Grains.GetGrain<IRegistrationAuthorityGrain>(sessionId);
     }

@@ -12,26 +12,34 @@ public interface ICardGrain : IGrainWithStringKey
     [Idempotent, ResponseTimeout(IdempotentAttribute.AttemptTimeout), Alias("Get")]
     Task<CardSnapshot> GetAsync();
 
-    /// <summary>The card is in a reader of this workstation. Refused for a blocked or revoked card.</summary>
+    /// <summary>
+    /// The card is in a reader of this workstation (no login: an RA's unblock, a card seen before its certificate is
+    /// read). Refused for a revoked card. Where the card is held (or nowhere) it is inserted there and what it carried
+    /// ends; a workstation that does not hold it only reports it, and the card moves when it signs there.
+    /// </summary>
     [Alias("Inserted")]
     Task<Outcome<CardSnapshot>> InsertedAsync(string workstationId);
 
     /// <summary>
-    /// The card proved itself (fresh signature verified by the caller) for a user at a workstation: start a session
-    /// carried by this card. Refused when the card is revoked, blocked, not inserted there, or the session is refused.
-    /// A session the card carried before is superseded.
+    /// A workstation presented the card with the certificate the edge validated (<paramref name="key"/>): as
+    /// <see cref="InsertedAsync"/>, and a login challenge issued to that workstation for that key, which the card
+    /// answers with <see cref="AuthenticateAsync"/>.
     /// </summary>
-    [Alias("StartSession")]
-    Task<Outcome<Sessions.SessionSnapshot>> StartSessionAsync(string workstationId, string userId, string sessionId);
+    [Alias("Presented")]
+    Task<Outcome<CardPresented>> PresentedAsync(string workstationId, CardKey key);
 
     /// <summary>
-    /// Consumes a login challenge issued to this card: true the first time a challenge id is presented, false for
-    /// every replay. One activation owns the card cluster-wide, so this is single use across the cluster. Ids are
-    /// remembered (persisted) until <paramref name="expiresAt"/>, after which the challenge is refused as expired
-    /// before it gets here.
+    /// The card's answer to a challenge of <see cref="PresentedAsync"/>: the login statement is rebuilt on the silo
+    /// and the signature verified with the presented key; then the challenge is used up and a session (its id chosen
+    /// here) starts, carried by this card, superseding one the card carried before. Refused, audited and counted in
+    /// <c>ers.logins</c>, changing nothing but the challenge's use: a challenge this card did not issue
+    /// (<c>challenge.invalid</c>), past its lifetime (<c>challenge.expired</c>), issued to another workstation
+    /// (<c>challenge.other-workstation</c>), a signature that does not verify (<c>signature.invalid</c>), a challenge
+    /// answered before (<c>challenge.used</c>); then the card's and the session's own refusals (revoked, blocked, not
+    /// inserted there, the concurrent-session policy).
     /// </summary>
-    [Alias("ConsumeChallenge")]
-    Task<bool> ConsumeChallengeAsync(string challengeId, DateTimeOffset expiresAt);
+    [Alias("Authenticate")]
+    Task<Outcome<Sessions.SessionSnapshot>> AuthenticateAsync(CardLogin login);
 
     /// <summary>
     /// The card left a reader of this workstation: its session ends. Refused (<c>card.not-inserted</c>,

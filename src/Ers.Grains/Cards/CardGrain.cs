@@ -5,6 +5,7 @@ using Ers.Grains.Revocation;
 using Ers.Grains.Telemetry;
 using Ers.Sessions;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Ers.Grains.Cards;
 
@@ -15,10 +16,9 @@ public sealed class CardGrain(
     [PersistentState("card", ErsStorage.State)] IPersistentState<CardGrainState> state,
     IAuditTrail auditTrail,
     [FromKeyedServices(ErsTime.Key)] TimeProvider time,
+    IOptions<SessionOptions> options,
     ErsMetrics metrics) : Grain, ICardGrain
 {
-    private const int MaxLiveChallenges = 64;
-
     // A card logs in with one certificate until it is renewed; a few renewals are remembered, so a revocation
     // reaches a certificate still valid from before.
     private const int MaxCertificates = 4;
@@ -36,7 +36,23 @@ public sealed class CardGrain(
 
     public Task<CardSnapshot> GetAsync() => Task.FromResult(Snapshot());
 
-    public async Task<Outcome<CardSnapshot>> InsertedAsync(string workstationId)
+    public async Task<Outcome<CardSnapshot>> InsertedAsync(string workstationId) =>
+        await InsertedCoreAsync(workstationId, issueChallenge: null) is { } refusal ? refusal : Outcome<CardSnapshot>.Success(Snapshot());
+
+    public async Task<Outcome<CardPresented>> PresentedAsync(string workstationId, CardKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var challenge = default(LoginChallenge);
+        var refusal = await InsertedCoreAsync(workstationId, () => challenge = LoginChallengeRules.Issue(
+            S.Challenges, workstationId, key, time.GetUtcNow(), options.Value.ChallengeLifetime));
+        return refusal ?? Outcome<CardPresented>.Success(new CardPresented(Snapshot(), challenge!));
+    }
+
+    /// <summary>
+    /// The card is in a reader of <paramref name="workstationId"/>. <paramref name="issueChallenge"/>, when given, issues the
+    /// login challenge into the state before the one write this makes. Returns the refusal of an unusable card.
+    /// </summary>
+    private async Task<Refusal?> InsertedCoreAsync(string workstationId, Action? issueChallenge)
     {
         if (CardRules.CanUse(S.State) is { } refusal)
         {
@@ -44,6 +60,7 @@ public sealed class CardGrain(
             return refusal;
         }
 
+        issueChallenge?.Invoke();
         if (CardRules.IsHeldElsewhere(S.State, S.WorkstationId, workstationId))
         {
             // Only a certificate was shown, and a certificate is public: the card stays where it is, and its session
@@ -55,7 +72,7 @@ public sealed class CardGrain(
                 UserId = S.UserId,
             });
             await ReportElsewhereAsync(workstationId);
-            return Outcome<CardSnapshot>.Success(Snapshot());
+            return null;
         }
 
         // Insertion where the card is held (or a card held nowhere) ends what the card carried: a card is in one
@@ -64,15 +81,52 @@ public sealed class CardGrain(
         await _audit.RecordAsync(_audit.New(AuditEvent.CardInserted) with { CardId = Id, WorkstationId = workstationId });
         S.ReportedElsewhere.Remove(workstationId);
         await SetAsync(CardState.Inserted, workstationId, S.UserId, sessionId: null);
-        return Outcome<CardSnapshot>.Success(Snapshot());
+        return null;
     }
 
-    public async Task<Outcome<SessionSnapshot>> StartSessionAsync(string workstationId, string userId, string sessionId)
+    public async Task<Outcome<SessionSnapshot>> AuthenticateAsync(CardLogin login)
     {
-        var login = metrics.StartLogin();
-        var outcome = await StartSessionCoreAsync(workstationId, userId, sessionId);
-        login.Complete(outcome.Refusal?.Code);
+        ArgumentNullException.ThrowIfNull(login);
+        var timer = metrics.StartLogin();
+        var outcome = await AuthenticateCoreAsync(login);
+        timer.Complete(outcome.Refusal?.Code);
         return outcome;
+    }
+
+    private async Task<Outcome<SessionSnapshot>> AuthenticateCoreAsync(CardLogin login)
+    {
+        var now = time.GetUtcNow();
+        var challengeId = login.ChallengeId ?? "";
+        S.Challenges.TryGetValue(challengeId, out var issued);
+        var consumed = S.ConsumedChallenges.TryGetValue(challengeId, out var until) && until > now;
+        var refusal = LoginChallengeRules.CanAnswer(issued, consumed, login.WorkstationId, now);
+        if (refusal is null)
+        {
+            // Rebuilt here from what the silo knows: the card, the challenge it issued, the answering workstation.
+            var statement = LoginChallengeRules.Statement(login.Origin, login.WorkstationId, Id, challengeId, issued!);
+            refusal = statement is null || !CardSignatures.Verify(issued!.Key, statement, login.Signature)
+                ? LoginChallengeRules.SignatureInvalid
+                : null;
+        }
+
+        if (refusal is not null)
+        {
+            await _audit.RefusedAsync(refusal, r => r with { CardId = Id, WorkstationId = login.WorkstationId, UserId = issued?.Key.UserId });
+            return refusal;
+        }
+
+        // Used from here on, whatever the session's answer; the session id is the silo's. One state write: the start's
+        // own, or the one below when the start is refused. (A silo lost before either leaves the challenge unused in
+        // storage; an answer to it is still bound to this workstation, this card's key and the challenge's lifetime.)
+        LoginChallengeRules.Consume(S.Challenges, S.ConsumedChallenges, challengeId, now);
+        var sessionId = Guid.NewGuid().ToString("D");
+        var started = await StartSessionCoreAsync(login.WorkstationId, issued!.Key.UserId, sessionId);
+        if (!started.IsSuccess)
+        {
+            await state.WriteStateAsync();
+        }
+
+        return started;
     }
 
     private async Task<Outcome<SessionSnapshot>> StartSessionCoreAsync(string workstationId, string userId, string sessionId)
@@ -108,25 +162,6 @@ public sealed class CardGrain(
         }
 
         return started;
-    }
-
-    public async Task<bool> ConsumeChallengeAsync(string challengeId, DateTimeOffset expiresAt)
-    {
-        var now = time.GetUtcNow();
-        foreach (var id in S.ConsumedChallenges.Where(c => c.Value <= now).Select(c => c.Key).ToList())
-        {
-            S.ConsumedChallenges.Remove(id);
-        }
-
-        // A card answers a challenge per PIN entry; far more live ones than this means abuse: fail closed.
-        if (S.ConsumedChallenges.ContainsKey(challengeId) || S.ConsumedChallenges.Count >= MaxLiveChallenges)
-        {
-            return false;
-        }
-
-        S.ConsumedChallenges[challengeId] = expiresAt;
-        await state.WriteStateAsync();
-        return true;
     }
 
     public async Task<Outcome<CardSnapshot>> RemovedAsync(string workstationId)

@@ -10,6 +10,7 @@ public sealed class CardGrainState
     [Id(2)] public string? UserId { get; set; }
     [Id(3)] public string? SessionId { get; set; }
     [Id(4)] public DateTimeOffset? ChangedAt { get; set; }
+    /// <summary>The ids of answered login challenges, until when each is remembered (<see cref="LoginChallengeRules"/>).</summary>
     [Id(5)] public Dictionary<string, DateTimeOffset> ConsumedChallenges { get; set; } = [];
 
     /// <summary>
@@ -29,4 +30,10 @@ public sealed class CardGrainState
 
     /// <summary>The RA's revocation of the card (the first), so a certificate learnt after it is published too.</summary>
     [Id(9)] public CardRevocation? Revocation { get; set; }
+
+    /// <summary>
+    /// The login challenges issued for this card and not yet answered (issue 13), by id; a few at most
+    /// (<see cref="LoginChallengeRules"/>). An answered one moves to <see cref="ConsumedChallenges"/>, without its key.
+    /// </summary>
+    [Id(10)] public Dictionary<string, IssuedChallenge> Challenges { get; set; } = [];
 }

@@ -18,6 +18,7 @@ internal sealed record AuditSubject(string? WorkstationId = null, string? CardId
 internal sealed class AgentApiHandlers(
     IGrainFactory grains,
     IServiceProvider services,
+    EdgeAudit audit,
     CardCertificateValidator validator,
     CardChallenges challenges,
     SessionTokens sessionTokens,
@@ -26,7 +27,6 @@ internal sealed class AgentApiHandlers(
     CardAuthenticationOptions cardOptions,
     AgentApiOptions options,
     AgentApiOrigin origin,
-    TimeProvider time,
     ILogger<AgentApiHandlers> logger,
     Ers.Grains.Telemetry.ErsMetrics metrics,
     AgentRateLimiter limiter,
@@ -34,9 +34,6 @@ internal sealed class AgentApiHandlers(
 {
     private const int MaxHeartbeatSessions = 32;
     private const int MaxCertificateBytes = 16 * 1024;
-
-    // The audit trail is a silo service; resolved lazily so a web host that is only a cluster client still starts.
-    private readonly Lazy<IAuditTrail?> _audit = new(() => services.GetService<IAuditTrail>());
 
     public async Task<IResult> CardInsertedAsync(HttpContext context)
     {
@@ -80,24 +77,26 @@ internal sealed class AgentApiHandlers(
                 "The certificate belongs to another card.");
         }
 
-        var inserted = await grains.GetGrain<ICardGrain>(request.CardId).InsertedAsync(workstationId);
-        if (inserted.Refusal is { } refusal)
+        // The card grain issues the challenge, bound to this workstation and the key of the certificate just checked.
+        var presented = await grains.GetGrain<ICardGrain>(request.CardId).PresentedAsync(workstationId, card.Key);
+        if (presented.Refusal is { } refusal)
         {
             return GrainRefusal(refusal);
         }
 
-        var challenge = challenges.Issue(request.CardId, workstationId, request.Certificate);
+        var (snapshot, challenge) = presented.Value!;
+        var token = challenges.Issue(request.CardId, challenge.ChallengeId, request.Certificate);
         // The card grain shows its open unblock order; it is this agent's to run only if the RA chose this workstation.
-        var unblock = inserted.Value!.UnblockOrder?.WorkstationId == workstationId;
+        var unblock = snapshot.UnblockOrder?.WorkstationId == workstationId;
         return Results.Ok(new CardInsertedResponse(
-            challenge.Token, challenge.ChallengeId, challenge.Challenge, challenge.ExpiresAt, card.Algorithm.Name(), validation.Warning, unblock));
+            token, challenge.ChallengeId, challenge.Nonce, challenge.ExpiresAt, card.Algorithm.Name(), validation.Warning, unblock));
     }
 
     public async Task<IResult> CardAuthenticateAsync(HttpContext context)
     {
         var workstationId = Workstation(context);
         var (request, bad) = await AgentRequests.ReadAsync<CardAuthenticateRequest>(context, options.MaxRequestBodyBytes);
-        if (request is null || request.Signature is not { Length: > 0 and <= CardSignatures.MaxSignatureLength })
+        if (request is null || request.Signature is not { Length: > 0 and <= Ers.Grains.Cards.CardSignatures.MaxSignatureLength })
         {
             return await MalformedLoginAsync(bad, new AuditSubject(workstationId));
         }
@@ -114,18 +113,6 @@ internal sealed class AgentApiHandlers(
         }
 
         var subject = new AuditSubject(workstationId, claims.CardId);
-        if (challenges.IsExpired(claims))
-        {
-            return await RefuseLoginAsync(subject, StatusCodes.Status401Unauthorized, ApiErrorCodes.ChallengeExpired,
-                "The challenge has expired. Remove and re-insert the card.");
-        }
-
-        if (claims.WorkstationId != workstationId)
-        {
-            return await RefuseLoginAsync(subject, StatusCodes.Status403Forbidden, ApiErrorCodes.ChallengeOtherWorkstation,
-                "The challenge was issued to another workstation.");
-        }
-
         // Re-checked (a cache hit normally) so a revocation published since the challenge is honoured.
         var validation = validator.Validate(claims.Certificate);
         metrics.CertificateValidated(validation.ErrorCode ?? "valid"); // ers.certificate.validations (telemetry)
@@ -139,34 +126,20 @@ internal sealed class AgentApiHandlers(
             return userLimited;
         }
 
-        subject = subject with { UserId = card.UserId };
-        // The statement is rebuilt from what this node knows itself: its configured origin, the workstation of the
-        // mutual-TLS certificate (equal to the token's, checked above), and the card and challenge the token binds.
-        var statement = LoginStatement.Build(origin.Value, workstationId, claims.CardId, claims.ChallengeId, claims.Challenge);
-        if (!CardSignatures.Verify(card, statement, request.Signature))
-        {
-            return await RefuseLoginAsync(subject, StatusCodes.Status401Unauthorized, ApiErrorCodes.SignatureInvalid,
-                "The card's signature does not match its certificate.");
-        }
-
-        var cardGrain = grains.GetGrain<ICardGrain>(claims.CardId);
-        if (!await cardGrain.ConsumeChallengeAsync(claims.ChallengeId, claims.ExpiresAt))
-        {
-            return await RefuseLoginAsync(subject, StatusCodes.Status409Conflict, ApiErrorCodes.ChallengeUsed,
-                "This challenge was answered already.");
-        }
-
-        var sessionId = Guid.NewGuid().ToString("D");
-        var started = await cardGrain.StartSessionAsync(workstationId, card.UserId, sessionId);
+        // The card grain decides the rest (the challenge's workstation, lifetime and single use, the login statement
+        // and its signature, the session id), audits its refusals and counts the login.
+        var started = await grains.GetGrain<ICardGrain>(claims.CardId).AuthenticateAsync(
+            new CardLogin(workstationId, claims.ChallengeId, request.Signature, origin.Value));
         if (started.Refusal is { } refusal)
         {
             return GrainRefusal(refusal);
         }
 
+        var session = started.Value!;
         revocations.Remember(card.Id, claims.CardId);
-        revocations.RememberWorkstation(WorkstationIdentity.CertificateOf(context), workstationId, sessionId);
-        var token = sessionTokens.Issue(sessionId, workstationId, claims.CardId, card.UserId, card.Id);
-        return Results.Ok(ToResponse(token, started.Value!, validation.Warning));
+        revocations.RememberWorkstation(WorkstationIdentity.CertificateOf(context), workstationId, session.SessionId);
+        var token = sessionTokens.Issue(session.SessionId, workstationId, claims.CardId, card.UserId, card.Id);
+        return Results.Ok(ToResponse(token, session, validation.Warning));
     }
 
     public async Task<IResult> SelectRoleAsync(HttpContext context)
@@ -312,22 +285,16 @@ internal sealed class AgentApiHandlers(
 
     public async Task<IResult> RefuseAsync(AuditSubject subject, int status, string code, string message)
     {
-        if (_audit.Value is { } trail)
+        try
         {
-            try
-            {
-                await trail.AppendAsync(new AuditRecord(Guid.NewGuid(), time.GetUtcNow(), AuditEvent.Refused, AuditOutcome.Failure, code,
-                    UserId: subject.UserId, SessionId: subject.SessionId, WorkstationId: subject.WorkstationId, CardId: subject.CardId));
-            }
-            catch (Exception e) when (e is IOException or InvalidOperationException or TimeoutException or StoreUnavailableException)
-            {
-                // The refusal stands either way; it changed nothing, so there is no unaudited action.
-                logger.RefusalNotAudited(e, code);
-            }
+            await audit.RecordAsync(new EdgeAuditEntry(AuditEvent.Refused, AuditOutcome.Failure, code,
+                UserId: subject.UserId, SessionId: subject.SessionId, WorkstationId: subject.WorkstationId, CardId: subject.CardId));
         }
-        else
+        catch (Exception e) when (e is IOException or InvalidOperationException or TimeoutException or StoreUnavailableException
+            or AuditUnavailableException || IsClusterUnavailable(e))
         {
-            logger.RefusedWithoutAuditTrail(code);
+            // The refusal stands either way; it changed nothing, so there is no unaudited action.
+            logger.RefusalNotAudited(e, code);
         }
 
         return Problem(status, code, message);
@@ -440,6 +407,8 @@ internal sealed class AgentApiHandlers(
         RefusalCodes.SessionEnded or RefusalCodes.SessionAlreadyStarted or RefusalCodes.RoleAlreadyChosen
             or RefusalCodes.RoleNotChosen or RefusalCodes.ConcurrentSessionDenied or RefusalCodes.CardNotInserted
             or RefusalCodes.CardInOtherWorkstation or RefusalCodes.TicketUsed or RefusalCodes.UnblockOrderExpired => StatusCodes.Status409Conflict,
+        RefusalCodes.ChallengeUsed => StatusCodes.Status409Conflict,
+        RefusalCodes.ChallengeInvalid or RefusalCodes.ChallengeExpired or RefusalCodes.SignatureInvalid => StatusCodes.Status401Unauthorized,
         RefusalCodes.SessionUnknown => StatusCodes.Status404NotFound,
         _ => StatusCodes.Status403Forbidden,
     }, refusal.Code, refusal.Message);

@@ -1,4 +1,5 @@
 using Ers.Web.Browser;
+using Ers.Web.Security;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -29,7 +30,7 @@ public static class BrowserFrontEndExtensions
         services.AddHealthChecks().AddCheck<SessionEndSubscriptionCheck>("session-end-subscription", tags: [Ers.ServiceDefaults.HealthEndpoints.Ready]);
         // The token format is the agents' API's (BrowserTicketTokens, registered by AddErsCardAuthentication).
         services.AddSingleton<IBrowserTicketReader, SharedBrowserTicketReader>();
-        services.AddSingleton<BrowserAudit>();
+        services.AddSingleton<EdgeAudit>();
 
         services.AddAuthentication(BrowserSession.Scheme)
             .AddCookie(BrowserSession.Scheme, o =>

@@ -4,6 +4,7 @@ using Ers.Oidc.Store;
 using Ers.Sessions;
 using Ers.Staff;
 using Ers.Web.Browser;
+using Ers.Web.Security;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using OpenIddict.Abstractions;
@@ -31,7 +32,7 @@ public static class OidcEndpoints
     /// no prompt. Without: the "insert your smartcard" page, and this request again after the card login.
     /// </summary>
     private static async Task<IResult> AuthorizeAsync(
-        HttpContext http, IGrainFactory grains, OidcReturn returns, BrowserAudit audit, TimeProvider time, IOpenIddictApplicationManager applications)
+        HttpContext http, IGrainFactory grains, OidcReturn returns, EdgeAudit audit, TimeProvider time, IOpenIddictApplicationManager applications)
     {
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("OpenIddict passed through a request it did not read.");
         // The cookie handler validated the browser's cookie before this ran, and left its live session, if any.

@@ -1,5 +1,5 @@
 using Ers.Audit;
-using Ers.Web.Browser;
+using Ers.Web.Security;
 using Microsoft.AspNetCore;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
@@ -12,7 +12,7 @@ namespace Ers.Web.Oidc;
 /// standard error code, + <c>:</c> + OpenIddict's stable error id (<c>ID2043</c>) when it gave one. Written as the
 /// error response is applied, whoever decided it (OpenIddict's validation or Ers's endpoints).
 /// </summary>
-public sealed partial class OidcRefusalAudit(BrowserAudit trail, ILogger<OidcRefusalAudit> logger)
+public sealed partial class OidcRefusalAudit(EdgeAudit trail, ILogger<OidcRefusalAudit> logger)
 {
     /// <summary>Reason detail when a code or refresh token names a card session that has ended.</summary>
     public const string SessionEnded = "session-ended";

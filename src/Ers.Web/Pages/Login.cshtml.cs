@@ -21,7 +21,7 @@ public sealed partial class LoginModel(
     IBrowserTicketReader tickets,
     IGrainFactory grains,
     SessionView view,
-    BrowserAudit audit,
+    EdgeAudit audit,
     EdgeRefusals edge,
     ILogger<LoginModel> logger) : PageModel
 {

@@ -59,9 +59,6 @@ public sealed class CardAuthenticationOptions
 
     internal const string ClientAuthenticationOid = "1.3.6.1.5.5.7.3.2";
 
-    /// <summary>How long a challenge may be answered.</summary>
-    public TimeSpan ChallengeLifetime { get; set; } = TimeSpan.FromSeconds(60);
-
     /// <summary>Validated certificates remembered (by SHA-256 of their bytes) to skip chain building on re-login.</summary>
     public int ValidationCacheCapacity { get; set; } = 200_000;
 }

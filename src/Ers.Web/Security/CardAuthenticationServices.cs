@@ -92,7 +92,7 @@ public static class CardAuthenticationServices
         services.AddSingleton(sp => new WorkstationCrls(new CrlStore(Clock(sp))));
         services.AddSingleton(sp => new CardCertificateValidator(cards, cardRoots, intermediates,
             sp.GetRequiredService<CardCrls>().Store, Clock(sp)));
-        services.AddSingleton(sp => new CardChallenges(new TokenProtector(keys, "challenge"), Clock(sp), cards.ChallengeLifetime));
+        services.AddSingleton(new CardChallenges(new TokenProtector(keys, "challenge")));
         services.AddSingleton(sp => new SessionTokens(new TokenProtector(keys, "session"), Clock(sp), tokens.SessionTokenLifetime));
         services.AddSingleton(sp => new BrowserTicketTokens(new TokenProtector(keys, "browser-ticket"), Clock(sp)));
         services.AddSingleton<CardRevocations>();
@@ -123,7 +123,7 @@ public static class CardAuthenticationServices
         {
             AgentListener.Configure(builder, api, origin, ingress, ingressTrust, workstationRoots);
         }
-        services.AddSingleton<AgentApiHandlers>(sp => ActivatorUtilities.CreateInstance<AgentApiHandlers>(sp, Clock(sp)));
+        services.AddSingleton<AgentApiHandlers>(sp => ActivatorUtilities.CreateInstance<AgentApiHandlers>(sp));
         services.AddOpenApi(o => o.AddOperationTransformer(AgentRequestBody.DescribeAsync));
         services.AddProblemDetails();
         services.AddErsRateLimiting(configuration);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Ers.Api;
+using Ers.Cards;
 
 namespace Ers.Web.Security;
 

@@ -1,29 +1,19 @@
-using System.Security.Cryptography;
-
 namespace Ers.Web.Security;
 
 /// <summary>
-/// Issues and reads challenge tokens. A challenge is 32 fresh random bytes bound to the card id, the workstation and
-/// the certificate (its DER bytes travel inside the authenticated token, so any node can finish the login without
-/// shared state). Single use is not decided here: the card grain records consumed challenge ids.
+/// The challenge token the agent hands back with its signature: the card, the challenge id its card grain issued,
+/// and the certificate presented (its DER bytes, so whichever node the answer reaches re-checks the certificate
+/// against the CRLs it holds now without shared state). Authenticated, so a forged or garbled one is refused before
+/// any grain. Everything else about the challenge (its nonce, workstation, lifetime and single use) is the card
+/// grain's (<c>ICardGrain.PresentedAsync</c>, <c>AuthenticateAsync</c>).
 /// </summary>
-public sealed class CardChallenges(TokenProtector protector, TimeProvider time, TimeSpan lifetime)
+public sealed class CardChallenges(TokenProtector protector)
 {
-    public const int ChallengeSize = Ers.Api.LoginStatement.NonceSize;
-    private const byte Version = 1;
+    private const byte Version = 2;
 
-    public IssuedChallenge Issue(string cardId, string workstationId, ReadOnlySpan<byte> certificate)
-    {
-        var challengeId = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
-        var challenge = RandomNumberGenerator.GetBytes(ChallengeSize);
-        var expiresAt = time.GetUtcNow() + lifetime;
-        var payload = new PayloadWriter(Version)
-            .Text(challengeId).Bytes(challenge).Text(cardId).Text(workstationId).Bytes(certificate).Time(expiresAt)
-            .ToArray();
-        return new IssuedChallenge(protector.Protect(payload), challenge, expiresAt, challengeId);
-    }
+    public string Issue(string cardId, string challengeId, ReadOnlySpan<byte> certificate) =>
+        protector.Protect(new PayloadWriter(Version).Text(cardId).Text(challengeId).Bytes(certificate).ToArray());
 
-    /// <summary>Reads an authentic token (expired ones too: the caller tells expired from forged).</summary>
     public bool TryRead(string? token, out ChallengeClaims claims)
     {
         claims = null!;
@@ -35,7 +25,7 @@ public sealed class CardChallenges(TokenProtector protector, TimeProvider time, 
         try
         {
             var reader = new PayloadReader(payload, Version);
-            claims = new ChallengeClaims(reader.Text(), reader.Bytes(), reader.Text(), reader.Text(), reader.Bytes(), reader.Time());
+            claims = new ChallengeClaims(reader.Text(), reader.Text(), reader.Bytes());
             reader.End();
             return true;
         }
@@ -44,6 +34,4 @@ public sealed class CardChallenges(TokenProtector protector, TimeProvider time, 
             return false;
         }
     }
-
-    public bool IsExpired(ChallengeClaims claims) => time.GetUtcNow() >= claims.ExpiresAt;
 }

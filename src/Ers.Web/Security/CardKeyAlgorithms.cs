@@ -1,3 +1,5 @@
+using Ers.Cards;
+
 namespace Ers.Web.Security;
 
 public static class CardKeyAlgorithms

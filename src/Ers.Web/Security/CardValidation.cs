@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using Ers.Cards;
 
 namespace Ers.Web.Security;
 
@@ -17,6 +18,7 @@ public sealed class ValidatedCard
         Algorithm = algorithm;
         NotAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime());
         NotBefore = new DateTimeOffset(certificate.NotBefore.ToUniversalTime());
+        Key = new CardKey(userId, algorithm, certificate.PublicKey.ExportSubjectPublicKeyInfo());
     }
 
     public X509Certificate2 Certificate { get; }
@@ -35,6 +37,9 @@ public sealed class ValidatedCard
     public CertificateId Id { get; }
 
     public CardKeyAlgorithm Algorithm { get; }
+
+    /// <summary>Who the card is for and its public key, as the card grain binds its login challenge to them.</summary>
+    public CardKey Key { get; }
 
     public DateTimeOffset NotBefore { get; }
 

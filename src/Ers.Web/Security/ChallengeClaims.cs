@@ -1,10 +1,4 @@
 namespace Ers.Web.Security;
 
-/// <summary>What a challenge token carries; authenticated, so every field is as Ers issued it.</summary>
-public sealed record ChallengeClaims(
-    string ChallengeId,
-    byte[] Challenge,
-    string CardId,
-    string WorkstationId,
-    byte[] Certificate,
-    DateTimeOffset ExpiresAt);
+/// <summary>What a challenge token names: the card and the challenge its grain issued, and the certificate presented.</summary>
+public sealed record ChallengeClaims(string CardId, string ChallengeId, byte[] Certificate);

@@ -2,6 +2,7 @@ using Ers.Audit;
 using Ers.Cards;
 using Ers.Sessions;
 using Ers.Staff;
+using Ers.Testing.Silos;
 
 namespace Ers.Grains.Tests.Grains;
 
@@ -71,21 +72,31 @@ public sealed class CardAndWorkstationGrainTests(ClusterFixture fx)
     }
 
     [Fact]
-    public async Task A_card_must_be_inserted_at_the_workstation_that_proves_it()
+    public async Task A_card_proves_itself_only_at_the_workstation_it_was_presented_at_and_while_it_is_there()
     {
         var journey = await ReferrerAsync();
-        var notInserted = await journey.Card.StartSessionAsync(journey.WorkstationId, journey.User.UserId, Ids.NewSession());
-        Assert.Equal(RefusalCodes.CardNotInserted, notInserted.Refusal!.Code);
+        using var key = CardLogins.NewKey();
+        var challenge = (await journey.Card.PresentAsync(journey.WorkstationId, journey.User.UserId, key)).Value!.Challenge;
 
-        await journey.Card.InsertedAsync(journey.WorkstationId);
-        var sessionId = Ids.NewSession();
-        var elsewhere = await journey.Card.StartSessionAsync(Ids.NewWorkstation(), journey.User.UserId, sessionId);
+        var elsewhere = await journey.Card.AnswerAsync(Ids.NewWorkstation(), challenge, key);
 
-        Assert.Equal(RefusalCodes.CardInOtherWorkstation, elsewhere.Refusal!.Code);
-        Assert.Null(await journey.Session(sessionId).GetAsync());
-        Assert.Equal(CardState.Inserted, (await journey.Card.GetAsync()).State);
-        var audit = await fx.Audit.QueryAsync(new AuditQuery(SessionId: sessionId));
-        Assert.Equal(RefusalCodes.CardInOtherWorkstation, Assert.Single(audit).Reason);
+        Assert.Equal(RefusalCodes.ChallengeOtherWorkstation, elsewhere.Refusal!.Code);
+        Assert.Equal((CardState.Inserted, journey.WorkstationId, null), await HolderAsync(journey));
+
+        // Taken out before the card's answer arrived: the answer starts nothing.
+        Assert.True((await journey.Card.RemovedAsync(journey.WorkstationId)).IsSuccess);
+        var removed = await journey.Card.AnswerAsync(journey.WorkstationId, challenge, key);
+
+        Assert.Equal(RefusalCodes.CardNotInserted, removed.Refusal!.Code);
+        Assert.Equal((CardState.Absent, null, null), await HolderAsync(journey));
+        var refusals = (await fx.Audit.QueryAsync(new AuditQuery(CardId: journey.CardId))).Where(a => a.Event == AuditEvent.Refused).Select(a => a.Reason);
+        Assert.Equal([RefusalCodes.ChallengeOtherWorkstation, RefusalCodes.CardNotInserted], refusals);
+    }
+
+    private static async Task<(CardState, string?, string?)> HolderAsync(Journey journey)
+    {
+        var card = await journey.Card.GetAsync();
+        return (card.State, card.WorkstationId, card.SessionId);
     }
 
     [Fact]
@@ -106,10 +117,11 @@ public sealed class CardAndWorkstationGrainTests(ClusterFixture fx)
     public async Task A_blocked_card_cannot_authenticate_until_it_is_inserted_again()
     {
         var journey = await ReferrerAsync();
-        await journey.Card.InsertedAsync(journey.WorkstationId);
+        using var key = CardLogins.NewKey();
+        var challenge = (await journey.Card.PresentAsync(journey.WorkstationId, journey.User.UserId, key)).Value!.Challenge;
 
         await journey.Card.BlockedAsync(journey.WorkstationId);
-        var refused = await journey.Card.StartSessionAsync(journey.WorkstationId, journey.User.UserId, Ids.NewSession());
+        var refused = await journey.Card.AnswerAsync(journey.WorkstationId, challenge, key);
 
         Assert.Equal(RefusalCodes.CardBlocked, refused.Refusal!.Code);
         Assert.True((await journey.LoginAsync()).Outcome.IsSuccess); // an RA unblocked it: the card proves itself again

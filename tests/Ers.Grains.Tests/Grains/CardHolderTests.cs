@@ -1,6 +1,7 @@
 using Ers.Audit;
 using Ers.Cards;
 using Ers.Sessions;
+using Ers.Testing.Silos;
 
 namespace Ers.Grains.Tests.Grains;
 
@@ -102,14 +103,16 @@ public sealed class CardHolderTests(ClusterFixture fx)
         var hostile = Ids.NewWorkstation();
         for (var i = 0; i < 5; i++)
         {
-            Assert.True((await journey.Card.InsertedAsync(journey.WorkstationId)).IsSuccess);
-            Assert.True((await journey.Card.InsertedAsync(hostile)).IsSuccess);
-            var sessionId = Ids.NewSession();
+            using var key = CardLogins.NewKey();
+            var challenge = (await journey.Card.PresentAsync(journey.WorkstationId, journey.User.UserId, key)).Value!.Challenge;
+            // The hostile workstation shows the card's (public) certificate and gets a challenge of its own.
+            using var hostileKey = CardLogins.NewKey();
+            Assert.True((await journey.Card.PresentAsync(hostile, journey.User.UserId, hostileKey)).IsSuccess);
 
-            var started = await journey.Card.StartSessionAsync(journey.WorkstationId, journey.User.UserId, sessionId);
+            var started = await journey.Card.AnswerAsync(journey.WorkstationId, challenge, key);
 
             Assert.True(started.IsSuccess, started.Refusal?.Code);
-            Assert.Equal(SessionState.Active, (await journey.Session(sessionId).GetAsync())!.State);
+            Assert.Equal(SessionState.Active, (await journey.Session(started.Value!.SessionId).GetAsync())!.State);
         }
     }
 
@@ -119,13 +122,14 @@ public sealed class CardHolderTests(ClusterFixture fx)
         var journey = await ReferrerAsync();
         var oldSession = await journey.LoginOkAsync();
         var next = Ids.NewWorkstation();
-        Assert.True((await journey.Card.InsertedAsync(next)).IsSuccess);
+        using var key = CardLogins.NewKey();
+        var challenge = (await journey.Card.PresentAsync(next, journey.User.UserId, key)).Value!.Challenge;
         Assert.Equal(SessionState.Active, (await journey.Session(oldSession).GetAsync())!.State);
-        var newSession = Ids.NewSession();
 
-        var started = await journey.Card.StartSessionAsync(next, journey.User.UserId, newSession);
+        var started = await journey.Card.AnswerAsync(next, challenge, key);
 
         Assert.True(started.IsSuccess, started.Refusal?.Code);
+        var newSession = started.Value!.SessionId;
         var card = await journey.Card.GetAsync();
         Assert.Equal((CardState.Authenticated, next, newSession), (card.State, card.WorkstationId, card.SessionId));
         var ended = (await journey.Session(oldSession).GetAsync())!;
@@ -134,14 +138,16 @@ public sealed class CardHolderTests(ClusterFixture fx)
     }
 
     [Fact]
-    public async Task A_card_proven_where_it_was_never_reported_is_still_refused()
+    public async Task A_card_proven_with_a_challenge_of_another_workstation_is_refused_and_the_holders_session_stays()
     {
         var journey = await ReferrerAsync();
         var sessionId = await journey.LoginOkAsync();
+        using var key = CardLogins.NewKey();
+        var challenge = (await journey.Card.PresentAsync(Ids.NewWorkstation(), journey.User.UserId, key)).Value!.Challenge;
 
-        var refused = await journey.Card.StartSessionAsync(Ids.NewWorkstation(), journey.User.UserId, Ids.NewSession());
+        var refused = await journey.Card.AnswerAsync(Ids.NewWorkstation(), challenge, key);
 
-        Assert.Equal(RefusalCodes.CardInOtherWorkstation, refused.Refusal?.Code);
+        Assert.Equal(RefusalCodes.ChallengeOtherWorkstation, refused.Refusal?.Code);
         Assert.Equal(SessionState.Active, (await journey.Session(sessionId).GetAsync())!.State);
     }
 }

@@ -30,7 +30,7 @@ public sealed class DenyNewPolicyTests : IAsyncLifetime
         var second = new Journey(_silo.Client, user);
         var firstSession = await first.LoginOkAsync();
 
-        var (deniedId, denied) = await second.LoginAsync();
+        var (deniedId, denied) = await second.LoginAsync(_silo.Audit);
 
         Assert.Equal(RefusalCodes.ConcurrentSessionDenied, denied.Refusal!.Code);
         Assert.Null(await second.Session(deniedId).GetAsync());

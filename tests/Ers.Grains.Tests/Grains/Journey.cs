@@ -1,6 +1,8 @@
+using Ers.Audit;
 using Ers.Cards;
 using Ers.Sessions;
 using Ers.Staff;
+using Ers.Testing.Silos;
 using Ers.Workstations;
 
 namespace Ers.Grains.Tests.Grains;
@@ -20,12 +22,20 @@ public sealed class Journey(IClusterClient client, StaffUser user)
 
     public ISessionGrain Session(string id) => client.GetGrain<ISessionGrain>(id);
 
-    public async Task<(string SessionId, Outcome<SessionSnapshot> Outcome)> LoginAsync()
+    /// <summary>
+    /// The card presented at the journey's workstation and its challenge signed there (<see cref="CardLogins"/>). The
+    /// session id is the card grain's: on a refusal made by the session, the one its refusal record names.
+    /// </summary>
+    public async Task<(string SessionId, Outcome<SessionSnapshot> Outcome)> LoginAsync(IAuditTrail? audit = null)
     {
-        var inserted = await Card.InsertedAsync(WorkstationId);
-        Assert.True(inserted.IsSuccess, inserted.Refusal?.Code);
-        var sessionId = Ids.NewSession();
-        return (sessionId, await Card.StartSessionAsync(WorkstationId, user.UserId, sessionId));
+        var outcome = await Card.LogInAsync(WorkstationId, user.UserId);
+        if (outcome.Value is { } session)
+        {
+            return (session.SessionId, outcome);
+        }
+
+        IReadOnlyList<AuditRecord> refused = audit is null ? [] : await audit.QueryAsync(new AuditQuery(CardId: CardId));
+        return (refused.LastOrDefault(r => r.Event == AuditEvent.Refused && r.SessionId is not null)?.SessionId ?? Ids.NewSession(), outcome);
     }
 
     public async Task<string> LoginOkAsync()

@@ -96,7 +96,7 @@ public sealed class SessionGrainTests(ClusterFixture fx)
         var user = await fx.NewUserAsync();
         var journey = new Journey(Client, user);
 
-        var (sessionId, outcome) = await journey.LoginAsync();
+        var (sessionId, outcome) = await journey.LoginAsync(fx.Audit);
 
         Assert.Equal(RefusalCodes.UserHasNoRoleProfiles, outcome.Refusal!.Code);
         Assert.Contains("Registration Authority", outcome.Refusal.Message);
@@ -112,7 +112,7 @@ public sealed class SessionGrainTests(ClusterFixture fx)
     {
         var journey = new Journey(Client, new StaffUser(Ids.NewDigits(12), "Nobody", []));
 
-        var (sessionId, outcome) = await journey.LoginAsync();
+        var (sessionId, outcome) = await journey.LoginAsync(fx.Audit);
 
         Assert.Equal(RefusalCodes.UserUnknown, outcome.Refusal!.Code);
         Assert.Null(await journey.Session(sessionId).GetAsync());

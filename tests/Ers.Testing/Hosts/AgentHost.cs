@@ -157,11 +157,17 @@ public class AgentHost : IAsyncLifetime
 
     public async Task<int> AuditCountAsync() => (await Audit.QueryAsync(new AuditQuery(Limit: int.MaxValue))).Count;
 
-    /// <summary>Live activations of the Ers grains (sessions, cards, users, workstations) in the silo.</summary>
+    /// <summary>
+    /// Live activations of the Ers grains that hold state (sessions, cards, users, workstations) in the silo; not the
+    /// stateless audit channel, whose workers come and go with the load of refusals.
+    /// </summary>
     public async Task<int> ErsActivationsAsync()
     {
         var statistics = await Grains.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics();
-        return statistics.Where(s => s.GrainType.Contains("Ers.Grains", StringComparison.Ordinal)).Sum(s => s.ActivationCount);
+        return statistics
+            .Where(s => s.GrainType.Contains("Ers.Grains", StringComparison.Ordinal)
+                && !s.GrainType.Contains(nameof(Ers.Grains.Audit.EdgeAuditGrain), StringComparison.Ordinal))
+            .Sum(s => s.ActivationCount);
     }
 
     /// <summary>

@@ -8,8 +8,8 @@ using Xunit;
 namespace Ers.Testing.Silos;
 
 /// <summary>
-/// Drives logins continuously at grain level, as the web API would for a card that proved itself: import a user with
-/// two role profiles, insert their card, start the session, choose a role. Each login uses a new user, card,
+/// Drives logins continuously at grain level, as the web API does (<see cref="CardLogins"/>): import a user with
+/// two role profiles, present their card, sign its challenge, choose a role. Each login uses a new user, card,
 /// workstation and session id, so every success is a session that must survive whatever the test does next.
 /// </summary>
 public sealed class LoginDriver(IClusterClient client, int workers = LoginDriver.DefaultWorkers) : IAsyncDisposable
@@ -80,11 +80,10 @@ public sealed class LoginDriver(IClusterClient client, int workers = LoginDriver
     {
         var cardId = "card-" + Guid.NewGuid().ToString("N");
         workstationId ??= "ws-" + Guid.NewGuid().ToString("N");
-        var sessionId = Guid.NewGuid().ToString("N");
         var card = grains.GetGrain<ICardGrain>(cardId);
-        Assert.True((await card.InsertedAsync(workstationId)).IsSuccess);
-        var started = await card.StartSessionAsync(workstationId, userId, sessionId);
+        var started = await card.LogInAsync(workstationId, userId);
         Assert.True(started.IsSuccess, started.Refusal?.Message);
+        var sessionId = started.Value!.SessionId;
         var session = grains.GetGrain<ISessionGrain>(sessionId);
         if (roleProfileId is not null)
         {
@@ -102,7 +101,7 @@ public sealed class LoginDriver(IClusterClient client, int workers = LoginDriver
         var cardId = $"card-{Guid.NewGuid():N}";
         // One workstation per login, as in a hospital: each session comes with its own user, card and workstation grain.
         var workstationId = $"ws-{worker}-{n}";
-        var sessionId = Guid.NewGuid().ToString("N");
+        var sessionId = ""; // the card grain chooses it
         var role = $"5550{n:D8}";
         var started = clock.Elapsed;
         try
@@ -114,17 +113,13 @@ public sealed class LoginDriver(IClusterClient client, int workers = LoginDriver
             ]);
             await client.GetGrain<IUserGrain>(userId).ImportAsync(user);
             var card = client.GetGrain<ICardGrain>(cardId);
-            var inserted = await card.InsertedAsync(workstationId);
-            if (inserted.Refusal is { } notInserted)
-            {
-                return new(userId, cardId, workstationId, sessionId, role, started, clock.Elapsed, false, null, notInserted.Code);
-            }
-
-            var session = await card.StartSessionAsync(workstationId, userId, sessionId);
+            var session = await card.LogInAsync(workstationId, userId);
             if (session.Refusal is { } notStarted)
             {
                 return new(userId, cardId, workstationId, sessionId, role, started, clock.Elapsed, false, null, notStarted.Code);
             }
+
+            sessionId = session.Value!.SessionId;
 
             var chosen = await client.GetGrain<ISessionGrain>(sessionId).SelectRoleAsync(role);
             return chosen.Refusal is { } notChosen

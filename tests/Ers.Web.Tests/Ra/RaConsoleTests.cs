@@ -2,6 +2,7 @@ using System.Net;
 using Ers.Audit;
 using Ers.Cards;
 using Ers.Sessions;
+using Ers.Testing.Silos;
 using static Ers.Web.Tests.Ra.RaConsoleHost;
 
 namespace Ers.Web.Tests.Ra;
@@ -110,7 +111,7 @@ public sealed class RaConsoleTests(RaConsoleHost host) : IClassFixture<RaConsole
         Assert.Equal(CardState.Revoked, (await card.GetAsync()).State);
         Assert.Equal(SessionEndReason.Revoked, (await sam.Grain.GetAsync())!.EndReason);
         Assert.Equal(RefusalCodes.CardRevoked, (await card.InsertedAsync(sam.WorkstationId)).Refusal?.Code);
-        Assert.Equal(RefusalCodes.CardRevoked, (await card.StartSessionAsync(sam.WorkstationId, SamOkafor, Guid.NewGuid().ToString("N"))).Refusal?.Code);
+        Assert.Equal(RefusalCodes.CardRevoked, (await card.LogInAsync(sam.WorkstationId, SamOkafor)).Refusal?.Code);
         var record = Assert.Single(await host.RecordsOfAsync(HelenBrooks, since), r => r.Event == AuditEvent.CardRevokedByRa);
         Assert.Equal((HelenRaRole, sam.CardId, $"ra.revoke-card user {SamOkafor}: card reported lost"), (record.RoleProfileId, record.CardId, record.Reason));
         Assert.Single(await host.Audit.QueryAsync(new AuditQuery(CardId: sam.CardId)), r => r.Event == AuditEvent.CardRevoked);

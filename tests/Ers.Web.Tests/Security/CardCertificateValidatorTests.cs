@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Ers.Api;
+using Ers.Cards;
 using Ers.Tools.Pki;
 using Ers.Web.Security;
 

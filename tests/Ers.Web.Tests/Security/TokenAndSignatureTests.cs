@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Ers.Grains.Cards;
 using Ers.Tools.Pki;
 using Ers.Web.Security;
 using Microsoft.Extensions.Time.Testing;
@@ -13,36 +14,21 @@ public sealed class TokenAndSignatureTests
     [Fact]
     public void A_challenge_token_carries_its_binding_and_any_change_breaks_it()
     {
-        var challenges = new CardChallenges(new TokenProtector([Key], "challenge"), _time, TimeSpan.FromSeconds(60));
-        var issued = challenges.Issue("card-1", "WS-1", [1, 2, 3]);
+        var challenges = new CardChallenges(new TokenProtector([Key], "challenge"));
+        var token = challenges.Issue("card-1", "0123456789ABCDEF0123456789ABCDEF", [1, 2, 3]);
 
-        Assert.Equal(Ers.Api.LoginStatement.NonceSize, issued.Challenge.Length);
-        Assert.True(challenges.TryRead(issued.Token, out var claims));
-        Assert.Equal(("card-1", "WS-1", issued.ChallengeId), (claims.CardId, claims.WorkstationId, claims.ChallengeId));
-        Assert.Equal(issued.Challenge, claims.Challenge);
+        Assert.True(challenges.TryRead(token, out var claims));
+        Assert.Equal(("card-1", "0123456789ABCDEF0123456789ABCDEF"), (claims.CardId, claims.ChallengeId));
         Assert.Equal([1, 2, 3], claims.Certificate);
-
-        for (var i = 0; i < issued.Token.Length; i += 7)
+        for (var i = 0; i < token.Length; i += 7)
         {
-            var changed = issued.Token[..i] + (issued.Token[i] == 'A' ? 'B' : 'A') + issued.Token[(i + 1)..];
+            var changed = token[..i] + (token[i] == 'A' ? 'B' : 'A') + token[(i + 1)..];
             Assert.False(challenges.TryRead(changed, out _), $"changed at {i}");
         }
-    }
 
-    [Fact]
-    public void Challenges_are_fresh_and_expire()
-    {
-        var challenges = new CardChallenges(new TokenProtector([Key], "challenge"), _time, TimeSpan.FromSeconds(60));
-        var first = challenges.Issue("card-1", "WS-1", [1]);
-        var second = challenges.Issue("card-1", "WS-1", [1]);
-        Assert.NotEqual(first.Challenge, second.Challenge);
-        Assert.NotEqual(first.ChallengeId, second.ChallengeId);
-
-        Assert.True(challenges.TryRead(first.Token, out var claims));
-        _time.Advance(TimeSpan.FromSeconds(59));
-        Assert.False(challenges.IsExpired(claims));
-        _time.Advance(TimeSpan.FromSeconds(1));
-        Assert.True(challenges.IsExpired(claims));
+        // A token of another purpose under the same key is not a challenge token.
+        var sessions = new SessionTokens(new TokenProtector([Key], "session"), _time, TimeSpan.FromHours(12));
+        Assert.False(challenges.TryRead(sessions.Issue("session-1", "WS-1", "card-1", "555294209105", new CertificateId("AB", "01")), out _));
     }
 
     [Fact]
@@ -122,9 +108,9 @@ public sealed class TokenAndSignatureTests
             signature = card.Sign(challenge);
         }
 
-        Assert.True(CardSignatures.Verify(validated, challenge, signature));
-        Assert.False(CardSignatures.Verify(validated, RandomNumberGenerator.GetBytes(32), signature));
-        Assert.False(CardSignatures.Verify(validated, challenge, pki.Card(algorithm: algorithm).Sign(challenge)));
-        Assert.False(CardSignatures.Verify(validated, challenge, []));
+        Assert.True(CardSignatures.Verify(validated.Key, challenge, signature));
+        Assert.False(CardSignatures.Verify(validated.Key, RandomNumberGenerator.GetBytes(32), signature));
+        Assert.False(CardSignatures.Verify(validated.Key, challenge, pki.Card(algorithm: algorithm).Sign(challenge)));
+        Assert.False(CardSignatures.Verify(validated.Key, challenge, []));
     }
 }

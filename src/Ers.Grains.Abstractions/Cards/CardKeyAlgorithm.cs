@@ -1,4 +1,4 @@
-namespace Ers.Web.Security;
+namespace Ers.Cards;
 
 /// <summary>The card key types Ers accepts, with the signature each must produce over a challenge.</summary>
 public enum CardKeyAlgorithm
