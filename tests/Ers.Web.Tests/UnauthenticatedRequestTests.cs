@@ -3,6 +3,9 @@ using System.Net.Http.Json;
 using Ers.Api;
 using Ers.Grains.Telemetry;
 using Ers.Testing.Hosts;
+using Ers.Web.Security;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
@@ -23,6 +26,18 @@ public sealed class UnauthenticatedRequestTests(AgentHost host) : IClassFixture<
 
         await AssertCountedAsync(HttpStatusCode.Unauthorized, ApiErrorCodes.ClientCertificateMissing,
             () => client.PostAsJsonAsync(AgentApiRoutes.CardInserted, new CardInsertedRequest(card.CardId, card.CertificateDer, LoginStatement.Protocol)));
+    }
+
+    [Fact]
+    public void Every_agent_route_requires_the_workstation_policy_and_only_it()
+    {
+        var routes = host.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.TrimStart('/').StartsWith(AgentApiRoutes.Prefix.TrimStart('/'), StringComparison.Ordinal) == true)
+            .ToList();
+
+        Assert.Equal(9, routes.Count);
+        Assert.All(routes, route => Assert.Equal([WorkstationAuthenticationHandler.Policy],
+            route.Metadata.GetOrderedMetadata<IAuthorizeData>().Select(a => a.Policy)));
     }
 
     [Fact]

@@ -5,9 +5,9 @@ using Ers.Web.Security.RateLimits;
 namespace Ers.Web.Apis;
 
 /// <summary>
-/// The agents' HTTPS API (<see cref="AgentApiRoutes"/>). Every route first authenticates the workstation by its
-/// client certificate (or a proxy-forwarded one from a trusted proxy), then reads the body with a size limit, then
-/// authenticates any token, and only then calls a grain.
+/// The agents' HTTPS API (<see cref="AgentApiRoutes"/>). Every route requires the workstation policy
+/// (<see cref="WorkstationAuthenticationHandler"/>: its client certificate, or the ingress's forwarded one), then reads the
+/// body with a size limit, then authenticates any token, and only then calls a grain.
 /// </summary>
 public static class AgentApi
 {
@@ -23,41 +23,14 @@ public static class AgentApi
         var handlers = app.Services.GetRequiredService<AgentApiHandlers>();
         var limiter = app.Services.GetRequiredService<AgentRateLimiter>();
         var edge = app.Services.GetRequiredService<EdgeRefusals>();
-        var pacer = app.Services.GetRequiredService<UnidentifiedPacer>();
         var api = app.MapGroup(string.Empty)
             .WithTags("Agent")
+            // Only a workstation gets past here (WorkstationAuthenticationHandler: its certificate, revocation and expiry).
+            .RequireAuthorization(WorkstationAuthenticationHandler.Policy)
             .AddEndpointFilter(async (context, next) =>
             {
                 var http = context.HttpContext;
-                var (workstationId, code, status) = await WorkstationIdentity.AuthenticateAsync(http);
-                if (workstationId is null)
-                {
-                    // Anyone can send these, as fast as they like: counted and sampled in the log, never audited one
-                    // each (a flood would otherwise fill the audit trail and slow every login behind it).
-                    edge.Unidentified(code!, http);
-                    var path = http.Request.Path;
-                    if (path.StartsWithSegments(AgentApiRoutes.CardInserted, StringComparison.OrdinalIgnoreCase)
-                        || path.StartsWithSegments(AgentApiRoutes.CardAuthenticate, StringComparison.OrdinalIgnoreCase))
-                    {
-                        handlers.CountLoginRefused(code!);
-                    }
-
-                    // ... and as fast as they are answered: the answer waits for its address's pace, so a flood that
-                    // waits for answers is held to that pace instead of taking the logins' CPU.
-                    if (await pacer.PaceAsync(http) is { } pace)
-                    {
-                        edge.RateLimited(RateLimitKind.Unidentified, http);
-                        // More are waiting than the queue holds: this connection is not worth keeping open.
-                        http.Response.Headers.Connection = "close";
-                        return RateLimitingServices.RateLimited(http, pace);
-                    }
-
-                    return AgentApiHandlers.Problem(status, code!,
-                        code == ApiErrorCodes.ClientCertificateMissing
-                            ? "This workstation presented no client certificate."
-                            : "This workstation's client certificate is not trusted.");
-                }
-
+                var workstationId = http.User.FindFirst(WorkstationIdentity.WorkstationIdClaim)!.Value;
                 if (limiter.TryAcquire(RateLimitKind.Workstation, workstationId) is { } wait)
                 {
                     edge.RateLimited(RateLimitKind.Workstation, http);

@@ -310,9 +310,6 @@ internal sealed class AgentApiHandlers(
         return RefuseAsync(subject, status, code, message);
     }
 
-    /// <summary>A login step refused before its workstation was identified: counted in <c>ers.logins</c>, not audited.</summary>
-    public void CountLoginRefused(string code) => metrics.LoginRefused(code);
-
     /// <summary>Null when <paramref name="key"/> is within its limit; else the counted 429 answer.</summary>
     private IResult? Limited(HttpContext context, RateLimitKind kind, string? key)
     {

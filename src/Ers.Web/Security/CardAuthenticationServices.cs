@@ -5,6 +5,7 @@ using Ers.Grains;
 using Ers.ServiceDefaults;
 using Ers.Web.Apis;
 using Ers.Web.Security.RateLimits;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Certificate;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -108,7 +109,11 @@ public static class CardAuthenticationServices
         // No default scheme: the agent API authenticates workstations explicitly, and browser pages keep their own.
         // Each agent request would otherwise build the workstation chain twice; the cache keys results by the
         // certificate's SHA-256 (successes only), and WorkstationIdentity re-checks revocation and expiry on every request.
-        services.AddAuthentication().AddCertificate();
+        services.AddAuthentication().AddCertificate()
+            .AddScheme<AuthenticationSchemeOptions, WorkstationAuthenticationHandler>(WorkstationAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder().AddPolicy(WorkstationAuthenticationHandler.Policy, policy => policy
+            .AddAuthenticationSchemes(WorkstationAuthenticationHandler.SchemeName)
+            .RequireClaim(WorkstationIdentity.WorkstationIdClaim));
         services.AddSingleton<ICertificateValidationCache>(_ => new WorkstationCertificateCache(TimeProvider.System));
         services.AddOptions<CertificateAuthenticationOptions>(WorkstationIdentity.Scheme)
             .Configure<IServiceProvider>((options, sp) => WorkstationIdentity.Configure(
