@@ -20,7 +20,7 @@ public static class AgentApi
         // The per-address limit, before anything looks at a certificate (the agents' API and /login only).
         app.UseRateLimiter();
 
-        var handlers = app.Services.GetRequiredService<AgentApiHandlers>();
+        var logger = app.Services.GetRequiredService<ILogger<AgentApiServices>>();
         var limiter = app.Services.GetRequiredService<AgentRateLimiter>();
         var edge = app.Services.GetRequiredService<EdgeRefusals>();
         var api = app.MapGroup(string.Empty)
@@ -48,7 +48,7 @@ public static class AgentApi
                 }
                 catch (Exception e) when (AgentApiHandlers.IsClusterUnavailable(e))
                 {
-                    return handlers.Unavailable(e, context.HttpContext);
+                    return AgentApiHandlers.Unavailable(logger, e, context.HttpContext);
                 }
             })
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -58,37 +58,36 @@ public static class AgentApi
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-        Post(api, AgentApiRoutes.CardInserted, handlers.CardInsertedAsync)
+        Post(api, AgentApiRoutes.CardInserted, AgentApiHandlers.CardInsertedAsync)
             .WithMetadata(new AgentRequestBody(typeof(CardInsertedRequest))).Produces<CardInsertedResponse>()
             .WithName("CardInserted").WithSummary("A card was inserted: check its certificate and return a challenge to sign.");
-        Post(api, AgentApiRoutes.CardAuthenticate, handlers.CardAuthenticateAsync)
+        Post(api, AgentApiRoutes.CardAuthenticate, AgentApiHandlers.CardAuthenticateAsync)
             .WithMetadata(new AgentRequestBody(typeof(CardAuthenticateRequest))).Produces<SessionResponse>().ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("CardAuthenticate").WithSummary("The card's signature over the challenge: start a session.");
-        Post(api, AgentApiRoutes.SelectRole, handlers.SelectRoleAsync)
+        Post(api, AgentApiRoutes.SelectRole, AgentApiHandlers.SelectRoleAsync)
             .WithMetadata(new AgentRequestBody(typeof(SelectRoleRequest))).Produces<SessionResponse>().ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("SelectRole").WithSummary("Choose the session role among the user's role profiles.");
-        Post(api, AgentApiRoutes.Heartbeat, handlers.HeartbeatAsync)
+        Post(api, AgentApiRoutes.Heartbeat, AgentApiHandlers.HeartbeatAsync)
             .WithMetadata(new AgentRequestBody(typeof(HeartbeatRequest))).Produces(StatusCodes.Status204NoContent)
             .WithName("Heartbeat").WithSummary("The agent is alive; its readers hold the cards of these sessions.");
-        Post(api, AgentApiRoutes.CardRemoved, handlers.CardRemovedAsync)
+        Post(api, AgentApiRoutes.CardRemoved, AgentApiHandlers.CardRemovedAsync)
             .WithMetadata(new AgentRequestBody(typeof(CardRemovedRequest))).Produces(StatusCodes.Status204NoContent)
             .WithName("CardRemoved").WithSummary("A card left its reader: its session ends.");
-        Post(api, AgentApiRoutes.CardBlocked, handlers.CardBlockedAsync)
+        Post(api, AgentApiRoutes.CardBlocked, AgentApiHandlers.CardBlockedAsync)
             .WithMetadata(new AgentRequestBody(typeof(CardRemovedRequest))).Produces(StatusCodes.Status204NoContent)
             .WithName("CardBlocked").WithSummary("The card reported its PIN blocked.");
-        Post(api, AgentApiRoutes.CardUnblocked, handlers.CardUnblockedAsync)
+        Post(api, AgentApiRoutes.CardUnblocked, AgentApiHandlers.CardUnblockedAsync)
             .WithMetadata(new AgentRequestBody(typeof(CardUnblockedRequest))).Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("CardUnblocked").WithSummary("The card's answer to the RESET RETRY COUNTER an RA authorised at this workstation.");
-        Post(api, AgentApiRoutes.Logout, handlers.LogoutAsync)
+        Post(api, AgentApiRoutes.Logout, AgentApiHandlers.LogoutAsync)
             .WithMetadata(new AgentRequestBody(typeof(SessionRequest))).Produces(StatusCodes.Status204NoContent)
             .WithName("Logout").WithSummary("End the session.");
-        Post(api, AgentApiRoutes.BrowserTicket, handlers.BrowserTicketAsync)
+        Post(api, AgentApiRoutes.BrowserTicket, AgentApiHandlers.BrowserTicketAsync)
             .WithMetadata(new AgentRequestBody(typeof(SessionRequest))).Produces<BrowserTicketResponse>().ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("BrowserTicket").WithSummary("A one-time URL that logs the browser in to this session.");
         return app;
     }
 
-    // Typed as Delegate so minimal APIs write the returned IResult (a bare RequestDelegate would discard it).
-    private static RouteHandlerBuilder Post(RouteGroupBuilder group, string route, Func<HttpContext, Task<IResult>> handler) =>
+    private static RouteHandlerBuilder Post(RouteGroupBuilder group, string route, Delegate handler) =>
         group.MapPost(route, handler);
 }

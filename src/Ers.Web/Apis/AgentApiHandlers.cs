@@ -1,50 +1,34 @@
 using Ers.Api;
-using Ers.Audit;
 using Ers.Cards;
 using Ers.Sessions;
 using Ers.Staff;
 using Ers.Web.Security;
 using Ers.Web.Security.RateLimits;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Ers.Web.Apis;
 
-/// <summary>Who an audit record of a refusal names, as far as the API knows at that point.</summary>
-internal sealed record AuditSubject(string? WorkstationId = null, string? CardId = null, string? UserId = null, string? SessionId = null);
-
 /// <summary>
-/// The agent API's handlers. Order inside each: body, token, certificate, signature, then grains. A refusal made
-/// here is audited here; a refusal made by a grain was audited by that grain.
+/// The agent API's handlers: static, their services bound per request (<see cref="AgentApiServices"/>), typed
+/// results. Order inside each: body, token, certificate, then grains. A refusal made here is audited here
+/// (through the silos, <c>EdgeAudit</c>); a refusal made by a grain was audited by that grain. The workstation is
+/// the route group's policy's (<c>WorkstationAuthenticationHandler</c>).
 /// </summary>
-internal sealed class AgentApiHandlers(
-    IGrainFactory grains,
-    IServiceProvider services,
-    EdgeAudit audit,
-    CardCertificateValidator validator,
-    CardChallenges challenges,
-    SessionTokens sessionTokens,
-    BrowserTicketTokens ticketTokens,
-    CardRevocations revocations,
-    CardAuthenticationOptions cardOptions,
-    AgentApiOptions options,
-    AgentApiOrigin origin,
-    ILogger<AgentApiHandlers> logger,
-    Ers.Grains.Telemetry.ErsMetrics metrics,
-    AgentRateLimiter limiter,
-    EdgeRefusals edge)
+internal static class AgentApiHandlers
 {
     private const int MaxHeartbeatSessions = 32;
     private const int MaxCertificateBytes = 16 * 1024;
 
-    public async Task<IResult> CardInsertedAsync(HttpContext context)
+    public static async Task<Results<Ok<CardInsertedResponse>, ProblemHttpResult>> CardInsertedAsync(HttpContext context, [AsParameters] AgentApiServices s)
     {
         var workstationId = Workstation(context);
-        var (request, bad) = await AgentRequests.ReadAsync<CardInsertedRequest>(context, options.MaxRequestBodyBytes);
+        var (request, bad) = await AgentRequests.ReadAsync<CardInsertedRequest>(context, s.Options.MaxRequestBodyBytes);
         if (request is null || !AgentRequests.IsValidCardId(request.CardId) || request.Certificate is not { Length: > 0 and <= MaxCertificateBytes })
         {
-            return await MalformedAsync(bad, new AuditSubject(workstationId, SafeCardId(request?.CardId)));
+            return await s.MalformedAsync(bad, new AuditSubject(workstationId, SafeCardId(request?.CardId)));
         }
 
-        if (Limited(context, RateLimitKind.Card, request.CardId) is { } limited)
+        if (s.Limited(context, RateLimitKind.Card, request.CardId) is { } limited)
         {
             return limited;
         }
@@ -53,129 +37,129 @@ internal sealed class AgentApiHandlers(
         if (request.LoginProtocol != LoginStatement.Protocol)
         {
             // An agent from before login statements would have its card sign the nonce's raw bytes: it gets no challenge.
-            return await RefuseLoginAsync(subject, StatusCodes.Status400BadRequest, ApiErrorCodes.AgentOutdated,
+            return await s.RefuseLoginAsync(subject, StatusCodes.Status400BadRequest, ApiErrorCodes.AgentOutdated,
                 $"This agent does not sign {LoginStatement.Protocol} login statements. Update the agent.");
         }
 
-        var validation = validator.Validate(request.Certificate);
-        metrics.CertificateValidated(validation.ErrorCode ?? "valid"); // ers.certificate.validations (telemetry)
+        var validation = s.Validator.Validate(request.Certificate);
+        s.Metrics.CertificateValidated(validation.ErrorCode ?? "valid"); // ers.certificate.validations (telemetry)
         if (validation.Card is not { } card)
         {
-            return await RefuseLoginAsync(subject, StatusFor(validation.ErrorCode!), validation.ErrorCode!, validation.Message!);
+            return await s.RefuseLoginAsync(subject, StatusFor(validation.ErrorCode!), validation.ErrorCode!, validation.Message!);
         }
 
-        if (Limited(context, RateLimitKind.User, card.UserId) is { } userLimited)
+        if (s.Limited(context, RateLimitKind.User, card.UserId) is { } userLimited)
         {
             return userLimited;
         }
 
         subject = subject with { UserId = card.UserId };
-        if (cardOptions.RequireCardIdMatch && card.CardUuid is { } named &&
+        if (s.CardOptions.RequireCardIdMatch && card.CardUuid is { } named &&
             !(Guid.TryParse(request.CardId, out var reported) && reported == named))
         {
-            return await RefuseLoginAsync(subject, StatusCodes.Status403Forbidden, ApiErrorCodes.CertificateCardMismatch,
+            return await s.RefuseLoginAsync(subject, StatusCodes.Status403Forbidden, ApiErrorCodes.CertificateCardMismatch,
                 "The certificate belongs to another card.");
         }
 
         // The card grain issues the challenge, bound to this workstation and the key of the certificate just checked.
-        var presented = await grains.GetGrain<ICardGrain>(request.CardId).PresentedAsync(workstationId, card.Key);
+        var presented = await s.Grains.GetGrain<ICardGrain>(request.CardId).PresentedAsync(workstationId, card.Key);
         if (presented.Refusal is { } refusal)
         {
             return GrainRefusal(refusal);
         }
 
         var (snapshot, challenge) = presented.Value!;
-        var token = challenges.Issue(request.CardId, challenge.ChallengeId, request.Certificate);
+        var token = s.Challenges.Issue(request.CardId, challenge.ChallengeId, request.Certificate);
         // The card grain shows its open unblock order; it is this agent's to run only if the RA chose this workstation.
         var unblock = snapshot.UnblockOrder?.WorkstationId == workstationId;
-        return Results.Ok(new CardInsertedResponse(
+        return TypedResults.Ok(new CardInsertedResponse(
             token, challenge.ChallengeId, challenge.Nonce, challenge.ExpiresAt, card.Algorithm.Name(), validation.Warning, unblock));
     }
 
-    public async Task<IResult> CardAuthenticateAsync(HttpContext context)
+    public static async Task<Results<Ok<SessionResponse>, ProblemHttpResult>> CardAuthenticateAsync(HttpContext context, [AsParameters] AgentApiServices s)
     {
         var workstationId = Workstation(context);
-        var (request, bad) = await AgentRequests.ReadAsync<CardAuthenticateRequest>(context, options.MaxRequestBodyBytes);
+        var (request, bad) = await AgentRequests.ReadAsync<CardAuthenticateRequest>(context, s.Options.MaxRequestBodyBytes);
         if (request is null || request.Signature is not { Length: > 0 and <= Ers.Grains.Cards.CardSignatures.MaxSignatureLength })
         {
-            return await MalformedLoginAsync(bad, new AuditSubject(workstationId));
+            return await s.MalformedLoginAsync(bad, new AuditSubject(workstationId));
         }
 
-        if (!challenges.TryRead(request.ChallengeToken, out var claims))
+        if (!s.Challenges.TryRead(request.ChallengeToken, out var claims))
         {
-            return await RefuseLoginAsync(new AuditSubject(workstationId), StatusCodes.Status401Unauthorized,
+            return await s.RefuseLoginAsync(new AuditSubject(workstationId), StatusCodes.Status401Unauthorized,
                 ApiErrorCodes.ChallengeInvalid, "The challenge is not one Ers issued.");
         }
 
-        if (Limited(context, RateLimitKind.Card, claims.CardId) is { } limited)
+        if (s.Limited(context, RateLimitKind.Card, claims.CardId) is { } limited)
         {
             return limited;
         }
 
         var subject = new AuditSubject(workstationId, claims.CardId);
         // Re-checked (a cache hit normally) so a revocation published since the challenge is honoured.
-        var validation = validator.Validate(claims.Certificate);
-        metrics.CertificateValidated(validation.ErrorCode ?? "valid"); // ers.certificate.validations (telemetry)
+        var validation = s.Validator.Validate(claims.Certificate);
+        s.Metrics.CertificateValidated(validation.ErrorCode ?? "valid"); // ers.certificate.validations (telemetry)
         if (validation.Card is not { } card)
         {
-            return await RefuseLoginAsync(subject, StatusFor(validation.ErrorCode!), validation.ErrorCode!, validation.Message!);
+            return await s.RefuseLoginAsync(subject, StatusFor(validation.ErrorCode!), validation.ErrorCode!, validation.Message!);
         }
 
-        if (Limited(context, RateLimitKind.User, card.UserId) is { } userLimited)
+        if (s.Limited(context, RateLimitKind.User, card.UserId) is { } userLimited)
         {
             return userLimited;
         }
 
         // The card grain decides the rest (the challenge's workstation, lifetime and single use, the login statement
         // and its signature, the session id), audits its refusals and counts the login.
-        var started = await grains.GetGrain<ICardGrain>(claims.CardId).AuthenticateAsync(
-            new CardLogin(workstationId, claims.ChallengeId, request.Signature, origin.Value));
+        var started = await s.Grains.GetGrain<ICardGrain>(claims.CardId).AuthenticateAsync(
+            new CardLogin(workstationId, claims.ChallengeId, request.Signature, s.Origin.Value));
         if (started.Refusal is { } refusal)
         {
             return GrainRefusal(refusal);
         }
 
         var session = started.Value!;
-        revocations.Remember(card.Id, claims.CardId);
-        revocations.RememberWorkstation(WorkstationIdentity.CertificateOf(context), workstationId, session.SessionId);
-        var token = sessionTokens.Issue(session.SessionId, workstationId, claims.CardId, card.UserId, card.Id);
-        return Results.Ok(ToResponse(token, session, validation.Warning));
+        s.Revocations.Remember(card.Id, claims.CardId);
+        s.Revocations.RememberWorkstation(WorkstationIdentity.CertificateOf(context), workstationId, session.SessionId);
+        var token = s.SessionTokens.Issue(session.SessionId, workstationId, claims.CardId, card.UserId, card.Id);
+        return TypedResults.Ok(ToResponse(token, session, validation.Warning));
     }
 
-    public async Task<IResult> SelectRoleAsync(HttpContext context)
+    public static async Task<Results<Ok<SessionResponse>, ProblemHttpResult>> SelectRoleAsync(HttpContext context, [AsParameters] AgentApiServices s)
     {
         var workstationId = Workstation(context);
-        var (request, bad) = await AgentRequests.ReadAsync<SelectRoleRequest>(context, options.MaxRequestBodyBytes);
+        var (request, bad) = await AgentRequests.ReadAsync<SelectRoleRequest>(context, s.Options.MaxRequestBodyBytes);
         if (request is null || request.RoleProfileId is not { Length: > 0 and <= 64 })
         {
-            return await MalformedAsync(bad, new AuditSubject(workstationId));
+            return await s.MalformedAsync(bad, new AuditSubject(workstationId));
         }
 
-        var (session, refused) = await SessionAsync(request.SessionToken, workstationId);
+        var (session, refused) = await s.SessionAsync(request.SessionToken, workstationId);
         if (session is null)
         {
             return refused!;
         }
 
-        var selected = await grains.GetGrain<ISessionGrain>(session.SessionId).SelectRoleAsync(request.RoleProfileId);
+        var selected = await s.Grains.GetGrain<ISessionGrain>(session.SessionId).SelectRoleAsync(request.RoleProfileId);
         return selected.Refusal is { } refusal
             ? GrainRefusal(refusal)
-            : Results.Ok(ToResponse(request.SessionToken, selected.Value!, null));
+            : TypedResults.Ok(ToResponse(request.SessionToken, selected.Value!, null));
     }
 
-    public async Task<IResult> HeartbeatAsync(HttpContext context)
+    public static async Task<Results<Ok<HeartbeatResponse>, ProblemHttpResult>> HeartbeatAsync(HttpContext context, [AsParameters] AgentApiServices s)
     {
         var workstationId = Workstation(context);
-        var (request, bad) = await AgentRequests.ReadAsync<HeartbeatRequest>(context, options.MaxRequestBodyBytes);
+        var (request, bad) = await AgentRequests.ReadAsync<HeartbeatRequest>(context, s.Options.MaxRequestBodyBytes);
         if (request is null || request.SessionTokens is not { Count: <= MaxHeartbeatSessions })
         {
-            return await MalformedAsync(bad, new AuditSubject(workstationId));
+            return await s.MalformedAsync(bad, new AuditSubject(workstationId));
         }
 
         var sessions = new List<SessionClaims>();
         foreach (var token in request.SessionTokens)
         {
-            var (session, refused) = await SessionAsync(token, workstationId, checkRevocation: false);
+            var (session, refused) = await s.SessionAsync(token, workstationId, checkRevocation: false);
             if (session is null)
             {
                 return refused!;
@@ -188,11 +172,11 @@ internal sealed class AgentApiHandlers(
         // at once: one session whose silo is unreachable must not hold back the others' heartbeats. Each answers with
         // its state and the heartbeat rule its silo applies (one owner: the agent is told, never configured to match).
         var answers = await Task.WhenAll(sessions.Select(async session =>
-            await EndIfRevokedAsync(session)
-                ? new HeartbeatAnswer(false, SessionEndReason.Revoked, DefaultHeartbeatTimeout, Ers.Grains.Workstations.HeartbeatRule.Period(DefaultHeartbeatTimeout))
-                : await grains.GetGrain<ISessionGrain>(session.SessionId).BeatAsync()));
-        var timeout = answers.Length > 0 ? answers.Max(a => a.HeartbeatTimeout) : DefaultHeartbeatTimeout;
-        return Results.Ok(new HeartbeatResponse(timeout, Ers.Grains.Workstations.HeartbeatRule.Period(timeout),
+            await s.EndIfRevokedAsync(session)
+                ? new HeartbeatAnswer(false, SessionEndReason.Revoked, s.DefaultHeartbeatTimeout, Ers.Grains.Workstations.HeartbeatRule.Period(s.DefaultHeartbeatTimeout))
+                : await s.Grains.GetGrain<ISessionGrain>(session.SessionId).BeatAsync()));
+        var timeout = answers.Length > 0 ? answers.Max(a => a.HeartbeatTimeout) : s.DefaultHeartbeatTimeout;
+        return TypedResults.Ok(new HeartbeatResponse(timeout, Ers.Grains.Workstations.HeartbeatRule.Period(timeout),
             [.. answers.Select(a => new HeartbeatSessionStatus(
                 a.IsLive,
                 a is { IsLive: false, EndReason: { } reason } ? SessionEndReasons.Code(reason) : null,
@@ -200,26 +184,22 @@ internal sealed class AgentApiHandlers(
                 a.Role is null ? null : ToDto(a.Role)))]));
     }
 
-    // The silos' rule, for an answer that names no session: the web reads the same Ers:Sessions settings as the silos.
-    private TimeSpan DefaultHeartbeatTimeout =>
-        services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Ers.Grains.SessionOptions>>().Value.HeartbeatTimeout;
+    public static Task<Results<NoContent, ProblemHttpResult>> CardRemovedAsync(HttpContext context, [AsParameters] AgentApiServices s) =>
+        CardEventAsync(context, s, (card, workstationId) => card.RemovedAsync(workstationId));
 
-    public Task<IResult> CardRemovedAsync(HttpContext context) =>
-        CardEventAsync(context, (card, workstationId) => card.RemovedAsync(workstationId));
+    public static Task<Results<NoContent, ProblemHttpResult>> CardBlockedAsync(HttpContext context, [AsParameters] AgentApiServices s) =>
+        CardEventAsync(context, s, (card, workstationId) => card.BlockedAsync(workstationId));
 
-    public Task<IResult> CardBlockedAsync(HttpContext context) =>
-        CardEventAsync(context, (card, workstationId) => card.BlockedAsync(workstationId));
-
-    public async Task<IResult> CardUnblockedAsync(HttpContext context)
+    public static async Task<Results<NoContent, ProblemHttpResult>> CardUnblockedAsync(HttpContext context, [AsParameters] AgentApiServices s)
     {
         var workstationId = Workstation(context);
-        var (request, bad) = await AgentRequests.ReadAsync<CardUnblockedRequest>(context, options.MaxRequestBodyBytes);
+        var (request, bad) = await AgentRequests.ReadAsync<CardUnblockedRequest>(context, s.Options.MaxRequestBodyBytes);
         if (request is null || !AgentRequests.IsValidCardId(request.CardId) || !Enum.IsDefined(request.Outcome))
         {
-            return await MalformedAsync(bad, new AuditSubject(workstationId, SafeCardId(request?.CardId)));
+            return await s.MalformedAsync(bad, new AuditSubject(workstationId, SafeCardId(request?.CardId)));
         }
 
-        if (Limited(context, RateLimitKind.Card, request.CardId) is { } limited)
+        if (s.Limited(context, RateLimitKind.Card, request.CardId) is { } limited)
         {
             return limited;
         }
@@ -231,98 +211,60 @@ internal sealed class AgentApiHandlers(
             CardUnblockOutcome.PukBlocked => UnblockResult.PukBlocked,
             _ => UnblockResult.Unblocked,
         };
-        var reported = await grains.GetGrain<ICardGrain>(request.CardId).UnblockReportedAsync(workstationId, result);
-        return reported.Refusal is { } refusal ? GrainRefusal(refusal) : Results.NoContent();
+        var reported = await s.Grains.GetGrain<ICardGrain>(request.CardId).UnblockReportedAsync(workstationId, result);
+        return reported.Refusal is { } refusal ? GrainRefusal(refusal) : TypedResults.NoContent();
     }
 
-    public async Task<IResult> LogoutAsync(HttpContext context)
+    public static async Task<Results<NoContent, ProblemHttpResult>> LogoutAsync(HttpContext context, [AsParameters] AgentApiServices s)
     {
         var workstationId = Workstation(context);
-        var (request, bad) = await AgentRequests.ReadAsync<SessionRequest>(context, options.MaxRequestBodyBytes);
+        var (request, bad) = await AgentRequests.ReadAsync<SessionRequest>(context, s.Options.MaxRequestBodyBytes);
         if (request is null)
         {
-            return await MalformedAsync(bad, new AuditSubject(workstationId));
+            return await s.MalformedAsync(bad, new AuditSubject(workstationId));
         }
 
-        var (session, refused) = await SessionAsync(request.SessionToken, workstationId, checkRevocation: false);
+        var (session, refused) = await s.SessionAsync(request.SessionToken, workstationId, checkRevocation: false);
         if (session is null)
         {
             return refused!;
         }
 
-        await grains.GetGrain<ISessionGrain>(session.SessionId).EndAsync(SessionEndReason.Logout);
-        return Results.NoContent();
+        await s.Grains.GetGrain<ISessionGrain>(session.SessionId).EndAsync(SessionEndReason.Logout);
+        return TypedResults.NoContent();
     }
 
-    public async Task<IResult> BrowserTicketAsync(HttpContext context)
+    public static async Task<Results<Ok<BrowserTicketResponse>, ProblemHttpResult>> BrowserTicketAsync(HttpContext context, [AsParameters] AgentApiServices s)
     {
         var workstationId = Workstation(context);
-        var (request, bad) = await AgentRequests.ReadAsync<SessionRequest>(context, options.MaxRequestBodyBytes);
+        var (request, bad) = await AgentRequests.ReadAsync<SessionRequest>(context, s.Options.MaxRequestBodyBytes);
         if (request is null)
         {
-            return await MalformedAsync(bad, new AuditSubject(workstationId));
+            return await s.MalformedAsync(bad, new AuditSubject(workstationId));
         }
 
-        var (session, refused) = await SessionAsync(request.SessionToken, workstationId);
+        var (session, refused) = await s.SessionAsync(request.SessionToken, workstationId);
         if (session is null)
         {
             return refused!;
         }
 
-        var issued = await grains.GetGrain<ISessionGrain>(session.SessionId).IssueBrowserTicketAsync();
+        var issued = await s.Grains.GetGrain<ISessionGrain>(session.SessionId).IssueBrowserTicketAsync();
         if (issued.Refusal is { } refusal)
         {
             return GrainRefusal(refusal);
         }
 
         var ticket = issued.Value!;
-        var token = ticketTokens.Protect(session.SessionId, ticket.TicketId, ticket.ExpiresAt);
-        var baseUrl = options.BrowserBaseUrl is { Length: > 0 } configured
+        var token = s.TicketTokens.Protect(session.SessionId, ticket.TicketId, ticket.ExpiresAt);
+        var baseUrl = s.Options.BrowserBaseUrl is { Length: > 0 } configured
             ? configured.TrimEnd('/')
             : $"{context.Request.Scheme}://{context.Request.Host}";
-        return Results.Ok(new BrowserTicketResponse(new Uri($"{baseUrl}/login?ticket={Uri.EscapeDataString(token)}"), ticket.ExpiresAt));
+        return TypedResults.Ok(new BrowserTicketResponse(new Uri($"{baseUrl}/login?ticket={Uri.EscapeDataString(token)}"), ticket.ExpiresAt));
     }
 
-    public async Task<IResult> RefuseAsync(AuditSubject subject, int status, string code, string message)
-    {
-        try
-        {
-            await audit.RecordAsync(new EdgeAuditEntry(AuditEvent.Refused, AuditOutcome.Failure, code,
-                UserId: subject.UserId, SessionId: subject.SessionId, WorkstationId: subject.WorkstationId, CardId: subject.CardId));
-        }
-        catch (Exception e) when (e is IOException or InvalidOperationException or TimeoutException or StoreUnavailableException
-            or AuditUnavailableException || IsClusterUnavailable(e))
-        {
-            // The refusal stands either way; it changed nothing, so there is no unaudited action.
-            logger.RefusalNotAudited(e, code);
-        }
 
-        return Problem(status, code, message);
-    }
-
-    /// <summary>
-    /// A refusal of a login step made here, before a grain decided the login: counted in <c>ers.logins</c> (by its code
-    /// only) and audited. Refusals a grain makes are counted by that grain, so they never pass through here.
-    /// </summary>
-    public Task<IResult> RefuseLoginAsync(AuditSubject subject, int status, string code, string message)
-    {
-        metrics.LoginRefused(code);
-        return RefuseAsync(subject, status, code, message);
-    }
-
-    /// <summary>Null when <paramref name="key"/> is within its limit; else the counted 429 answer.</summary>
-    private IResult? Limited(HttpContext context, RateLimitKind kind, string? key)
-    {
-        if (limiter.TryAcquire(kind, key) is not { } wait)
-        {
-            return null;
-        }
-
-        edge.RateLimited(kind, context);
-        return RateLimitingServices.RateLimited(context, wait);
-    }
-
-    public IResult Unavailable(Exception e, HttpContext context)
+    public static ProblemHttpResult Unavailable(ILogger logger, Exception e, HttpContext context)
     {
         logger.ClusterUnavailable(e, context.Request.Path);
         return Problem(StatusCodes.Status503ServiceUnavailable, ApiErrorCodes.StoreUnavailable,
@@ -332,64 +274,23 @@ internal sealed class AgentApiHandlers(
     public static bool IsClusterUnavailable(Exception e) =>
         Ers.Cluster.StoreFailures.IsUnavailable(e) || e is OrleansException or System.Net.Sockets.SocketException;
 
-    private async Task<IResult> CardEventAsync(HttpContext context, Func<ICardGrain, string, Task<Outcome<CardSnapshot>>> report)
+    private static async Task<Results<NoContent, ProblemHttpResult>> CardEventAsync(HttpContext context, AgentApiServices s, Func<ICardGrain, string, Task<Outcome<CardSnapshot>>> report)
     {
         var workstationId = Workstation(context);
-        var (request, bad) = await AgentRequests.ReadAsync<CardRemovedRequest>(context, options.MaxRequestBodyBytes);
+        var (request, bad) = await AgentRequests.ReadAsync<CardRemovedRequest>(context, s.Options.MaxRequestBodyBytes);
         if (request is null || !AgentRequests.IsValidCardId(request.CardId))
         {
-            return await MalformedAsync(bad, new AuditSubject(workstationId, SafeCardId(request?.CardId)));
+            return await s.MalformedAsync(bad, new AuditSubject(workstationId, SafeCardId(request?.CardId)));
         }
 
-        if (Limited(context, RateLimitKind.Card, request.CardId) is { } limited)
+        if (s.Limited(context, RateLimitKind.Card, request.CardId) is { } limited)
         {
             return limited;
         }
 
         // The card grain refuses (and audits) a report from a workstation that does not hold the card.
-        var reported = await report(grains.GetGrain<ICardGrain>(request.CardId), workstationId);
-        return reported.Refusal is { } refusal ? GrainRefusal(refusal) : Results.NoContent();
-    }
-
-    /// <summary>Authenticates a session token (no grain is called for a bad one) and checks its certificate.</summary>
-    private async Task<(SessionClaims? Session, IResult? Refused)> SessionAsync(string? token, string workstationId, bool checkRevocation = true)
-    {
-        if (!sessionTokens.TryRead(token, out var claims) || claims.WorkstationId != workstationId)
-        {
-            return (null, await RefuseAsync(new AuditSubject(workstationId), StatusCodes.Status401Unauthorized,
-                ApiErrorCodes.SessionTokenInvalid, "The session token is not valid here. Insert your card to log in."));
-        }
-
-        if (checkRevocation && await EndIfRevokedAsync(claims))
-        {
-            return (null, await RefuseAsync(new AuditSubject(workstationId, claims.CardId, claims.UserId, claims.SessionId),
-                StatusCodes.Status403Forbidden, ApiErrorCodes.CertificateRevoked, "The card certificate has been revoked."));
-        }
-
-        return (claims, null);
-    }
-
-    /// <summary>Ends the session of a card whose certificate a CRL now lists (from any node, via the token).</summary>
-    private async Task<bool> EndIfRevokedAsync(SessionClaims session)
-    {
-        if (validator.CheckRevocation(session.Certificate) != RevocationStatus.Revoked)
-        {
-            return false;
-        }
-
-        await grains.GetGrain<ICardGrain>(session.CardId).RevokeAsync();
-        return true;
-    }
-
-    private async Task<IResult> MalformedAsync(string? code, AuditSubject subject) =>
-        code == ApiErrorCodes.RequestTooLarge
-            ? await RefuseAsync(subject, StatusCodes.Status413PayloadTooLarge, code, $"The request body is larger than {options.MaxRequestBodyBytes} bytes.")
-            : await RefuseAsync(subject, StatusCodes.Status400BadRequest, ApiErrorCodes.RequestMalformed, "The request body is not a valid request.");
-
-    private async Task<IResult> MalformedLoginAsync(string? code, AuditSubject subject)
-    {
-        metrics.LoginRefused(code == ApiErrorCodes.RequestTooLarge ? code : ApiErrorCodes.RequestMalformed);
-        return await MalformedAsync(code, subject);
+        var reported = await report(s.Grains.GetGrain<ICardGrain>(request.CardId), workstationId);
+        return reported.Refusal is { } refusal ? GrainRefusal(refusal) : TypedResults.NoContent();
     }
 
     private static string? SafeCardId(string? cardId) => AgentRequests.IsValidCardId(cardId) ? cardId : null;
@@ -399,7 +300,7 @@ internal sealed class AgentApiHandlers(
     private static int StatusFor(string code) =>
         code == ApiErrorCodes.RequestMalformed ? StatusCodes.Status400BadRequest : StatusCodes.Status403Forbidden;
 
-    private static IResult GrainRefusal(Refusal refusal) => Problem(refusal.Code switch
+    private static ProblemHttpResult GrainRefusal(Refusal refusal) => Problem(refusal.Code switch
     {
         RefusalCodes.SessionEnded or RefusalCodes.SessionAlreadyStarted or RefusalCodes.RoleAlreadyChosen
             or RefusalCodes.RoleNotChosen or RefusalCodes.ConcurrentSessionDenied or RefusalCodes.CardNotInserted
@@ -410,8 +311,8 @@ internal sealed class AgentApiHandlers(
         _ => StatusCodes.Status403Forbidden,
     }, refusal.Code, refusal.Message);
 
-    internal static IResult Problem(int status, string code, string detail) =>
-        Results.Problem(
+    internal static ProblemHttpResult Problem(int status, string code, string detail) =>
+        TypedResults.Problem(
             detail: detail,
             statusCode: status,
             title: code,

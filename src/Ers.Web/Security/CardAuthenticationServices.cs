@@ -128,7 +128,6 @@ public static class CardAuthenticationServices
         {
             AgentListener.Configure(builder, api, origin, ingress, ingressTrust, workstationRoots);
         }
-        services.AddSingleton<AgentApiHandlers>(sp => ActivatorUtilities.CreateInstance<AgentApiHandlers>(sp));
         services.AddOpenApi(o => o.AddOperationTransformer(AgentRequestBody.DescribeAsync));
         services.AddProblemDetails();
         services.AddErsRateLimiting(configuration);

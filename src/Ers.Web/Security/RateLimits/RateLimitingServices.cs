@@ -43,7 +43,7 @@ public static class RateLimitingServices
     }
 
     /// <summary>The 429 answer: problem <c>request.rate-limited</c> and a Retry-After in whole seconds.</summary>
-    public static IResult RateLimited(HttpContext context, TimeSpan retryAfter)
+    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult RateLimited(HttpContext context, TimeSpan retryAfter)
     {
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
